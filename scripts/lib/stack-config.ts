@@ -1,0 +1,78 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const TOOLS_BIN = path.join(REPO_ROOT, '.tools', 'bin');
+
+export interface StackPorts {
+  server: number;
+  livekit: number;
+  livekitTcp: number;
+  livekitUdp: number;
+  redis: number;
+}
+
+/** DESIGN.md's loopback defaults. Redis sits on a private port so a system Redis is left alone. */
+export const DEFAULT_PORTS: StackPorts = {
+  server: 8787,
+  livekit: 7880,
+  livekitTcp: 7881,
+  livekitUdp: 7882,
+  redis: 6390,
+};
+
+export interface StackSecrets {
+  livekitApiKey: string;
+  livekitApiSecret: string;
+  adminKey: string;
+  agentKey: string;
+}
+
+const token = (bytes: number) => randomBytes(bytes).toString('base64url');
+
+/**
+ * Secrets live in `<dir>/secrets.json`, made once so a restarted stack keeps its keys.
+ * `PARLEY_ADMIN_KEY` from the environment wins over the stored admin key.
+ */
+export async function loadOrCreateSecrets(dir: string): Promise<StackSecrets> {
+  const file = path.join(dir, 'secrets.json');
+  let secrets: StackSecrets;
+  if (existsSync(file)) {
+    secrets = JSON.parse(await readFile(file, 'utf8')) as StackSecrets;
+  } else {
+    secrets = {
+      livekitApiKey: `API${token(9)}`,
+      livekitApiSecret: token(32),
+      adminKey: `pk_admin_${token(24)}`,
+      agentKey: `pk_agent_${token(24)}`,
+    };
+    await mkdir(dir, { recursive: true });
+    await writeFile(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
+  }
+  const adminFromEnv = process.env.PARLEY_ADMIN_KEY;
+  return adminFromEnv ? { ...secrets, adminKey: adminFromEnv } : secrets;
+}
+
+/** livekit-server's YAML: loopback only, no STUN, shared Redis (livekit-sip needs it). */
+export function livekitYaml(ports: StackPorts, secrets: StackSecrets): string {
+  return [
+    `port: ${ports.livekit}`,
+    'bind_addresses: ["127.0.0.1"]',
+    'rtc:',
+    `  tcp_port: ${ports.livekitTcp}`,
+    `  udp_port: ${ports.livekitUdp}`,
+    '  use_external_ip: false',
+    '  node_ip: 127.0.0.1',
+    '  enable_loopback_candidate: true',
+    'redis:',
+    `  address: 127.0.0.1:${ports.redis}`,
+    'keys:',
+    `  ${secrets.livekitApiKey}: ${secrets.livekitApiSecret}`,
+    'logging:',
+    '  level: info',
+    '',
+  ].join('\n');
+}

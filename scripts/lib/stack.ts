@@ -1,0 +1,157 @@
+import { existsSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { startProcess, stopProcess, type ManagedProcess, type SpawnOptions } from './processes.js';
+import { httpStatus, tcpOpen, waitFor } from './readiness.js';
+import {
+  DEFAULT_PORTS,
+  REPO_ROOT,
+  TOOLS_BIN,
+  livekitYaml,
+  loadOrCreateSecrets,
+  type StackPorts,
+  type StackSecrets,
+} from './stack-config.js';
+
+export interface StackOptions {
+  ports: StackPorts;
+  /** Holds generated config, secrets, Redis files and personas. */
+  stateDir: string;
+  /** Output lines of every component; the default prints them prefixed. */
+  onLine?: (name: string, line: string) => void;
+  /** Extra environment for the agent worker (e.g. tuning, provider fakes). */
+  agentEnv?: NodeJS.ProcessEnv;
+  readyTimeoutMs?: number;
+}
+
+export interface Stack {
+  url: string;
+  livekitUrl: string;
+  secrets: StackSecrets;
+  ports: StackPorts;
+  processes: ManagedProcess[];
+  /** Resolves with the name of the first component that exits on its own. */
+  firstExit: Promise<string>;
+  stop(): Promise<void>;
+}
+
+export class PortBusyError extends Error {
+  override readonly name = 'PortBusyError';
+}
+
+const PORT_OWNERS: Record<keyof StackPorts, string> = {
+  server: 'the Parley server (PORT)',
+  livekit: 'livekit-server',
+  livekitTcp: 'livekit-server RTC over TCP',
+  livekitUdp: 'livekit-server RTC over UDP',
+  redis: 'Redis',
+};
+
+async function assertPortsFree(ports: StackPorts): Promise<void> {
+  for (const [key, port] of Object.entries(ports) as [keyof StackPorts, number][]) {
+    if (key === 'livekitUdp') continue;
+    if (await tcpOpen(port)) {
+      throw new PortBusyError(
+        `port ${port} (${PORT_OWNERS[key]}) is already in use: stop whatever listens there ` +
+          `(\`ss -ltnp 'sport = :${port}'\` shows it) or pick other ports`,
+      );
+    }
+  }
+}
+
+const NODE_TS = ['--import', 'tsx'];
+
+/** Starts Redis, livekit-server, the Parley server and the agent worker, in dependency order. */
+export async function startStack(options: StackOptions): Promise<Stack> {
+  const { ports, stateDir } = options;
+  const timeout = options.readyTimeoutMs ?? 120_000;
+  await assertPortsFree(ports);
+  const secrets = await loadOrCreateSecrets(stateDir);
+  await mkdir(path.join(stateDir, 'redis'), { recursive: true });
+  const livekitConfig = path.join(stateDir, 'livekit.yaml');
+  await writeFile(livekitConfig, livekitYaml(ports, secrets), { mode: 0o600 });
+
+  const livekitUrl = `ws://127.0.0.1:${ports.livekit}`;
+  const url = `http://127.0.0.1:${ports.server}`;
+  const processes: ManagedProcess[] = [];
+  const spawnOptions = (name: string, env?: NodeJS.ProcessEnv): SpawnOptions => ({
+    cwd: REPO_ROOT,
+    env: { ...process.env, ...env },
+    onLine: options.onLine ? (line) => options.onLine?.(name, line) : undefined,
+  });
+  const start = (name: string, command: string, args: string[], env?: NodeJS.ProcessEnv) => {
+    const proc = startProcess(name, command, args, spawnOptions(name, env));
+    processes.push(proc);
+    return proc;
+  };
+  const stop = async () => {
+    for (const proc of [...processes].reverse()) await stopProcess(proc);
+  };
+
+  try {
+    const redis = start('redis', 'redis-server', [
+      '--port',
+      String(ports.redis),
+      '--bind',
+      '127.0.0.1',
+      '--save',
+      '',
+      '--appendonly',
+      'no',
+      '--dir',
+      path.join(stateDir, 'redis'),
+    ]);
+    await waitFor('Redis', () => tcpOpen(ports.redis), timeout, redis.exited);
+
+    const livekitBin = path.join(TOOLS_BIN, 'livekit-server');
+    if (!existsSync(livekitBin)) {
+      throw new Error(`${livekitBin} is missing: run \`bash scripts/bootstrap.sh\` first`);
+    }
+    const livekit = start('livekit', livekitBin, ['--config', livekitConfig]);
+    await waitFor(
+      'livekit-server',
+      async () => (await httpStatus(`http://127.0.0.1:${ports.livekit}/`)) === 200,
+      timeout,
+      livekit.exited,
+    );
+
+    const shared = {
+      LIVEKIT_URL: livekitUrl,
+      LIVEKIT_API_KEY: secrets.livekitApiKey,
+      LIVEKIT_API_SECRET: secrets.livekitApiSecret,
+      PARLEY_AGENT_KEY: secrets.agentKey,
+    };
+    const server = start('server', process.execPath, [...NODE_TS, 'server/src/main.ts'], {
+      ...shared,
+      PORT: String(ports.server),
+      PARLEY_ADMIN_KEY: secrets.adminKey,
+      PARLEY_DATA_DIR: path.join(stateDir, 'data'),
+    });
+    await waitFor(
+      'Parley server',
+      async () => (await httpStatus(`${url}/healthz`)) > 0,
+      timeout,
+      server.exited,
+    );
+
+    const agent = start('agent', process.execPath, [...NODE_TS, 'agent/src/worker.ts', 'start'], {
+      ...shared,
+      PARLEY_SERVER_URL: url,
+      ...options.agentEnv,
+    });
+    await waitFor(
+      'agent worker (registered with livekit-server)',
+      async () => (await httpStatus(`${url}/healthz`)) === 200,
+      timeout,
+      agent.exited,
+    );
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+
+  const firstExit = Promise.race(processes.map((p) => p.exited.then(() => p.name)));
+  return { url, livekitUrl, secrets, ports, processes, firstExit, stop };
+}
+
+export { DEFAULT_PORTS, REPO_ROOT };

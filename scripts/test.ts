@@ -1,0 +1,121 @@
+/**
+ * `npm test` (after bootstrap): lint, type-check, build, start the real stack on test ports, then run
+ * every unit and end-to-end suite in one `node --test` run against it.
+ */
+import { spawnSync } from 'node:child_process';
+import { createWriteStream, readFileSync, readdirSync, statSync } from 'node:fs';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { REPO_ROOT, startStack } from './lib/stack.js';
+
+const PACKAGES = ['server', 'agent', 'widget', 'demo', 'sip'];
+const ARTIFACTS = path.join(REPO_ROOT, 'tests', 'artifacts');
+const BIN = path.join(REPO_ROOT, 'node_modules', '.bin');
+
+function run(label: string, command: string, args: string[], env?: NodeJS.ProcessEnv): void {
+  process.stdout.write(`\n==> ${label}\n`);
+  const result = spawnSync(command, args, {
+    cwd: REPO_ROOT,
+    stdio: 'inherit',
+    env: { ...process.env, ...env },
+  });
+  if (result.status !== 0) {
+    process.stdout.write(`\n${label} failed\n`);
+    process.exit(result.status ?? 1);
+  }
+}
+
+function findTests(dir: string): string[] {
+  const found: string[] = [];
+  const walk = (d: string) => {
+    for (const name of readdirSync(d)) {
+      if (name === 'node_modules' || name === 'dist' || name.startsWith('.')) continue;
+      const full = path.join(d, name);
+      if (statSync(full).isDirectory()) walk(full);
+      else if (name.endsWith('.test.ts')) found.push(path.relative(REPO_ROOT, full));
+    }
+  };
+  walk(path.join(REPO_ROOT, dir));
+  return found.sort();
+}
+
+const TAP_FILE = path.join(ARTIFACTS, 'results.tap');
+
+/** One plain closing line, whatever reporter a reader understands. */
+function printTotals(): void {
+  const tap = readFileSync(TAP_FILE, 'utf8');
+  const count = (key: string) => Number(new RegExp(`^# ${key} (\\d+)$`, 'm').exec(tap)?.[1] ?? 0);
+  const skipped = count('skipped') + count('todo');
+  process.stdout.write(
+    `\nParley: ${count('pass')} passed, ${count('fail') + count('cancelled')} failed`,
+  );
+  process.stdout.write(skipped > 0 ? `, ${skipped} skipped\n` : '\n');
+}
+
+async function main(): Promise<void> {
+  run('lint', path.join(BIN, 'eslint'), ['--max-warnings=0', '.']);
+  run('format', path.join(BIN, 'prettier'), ['--check', '--log-level=warn', '.']);
+  for (const pkg of [...PACKAGES, 'tests', 'scripts']) {
+    run(`typecheck ${pkg}`, path.join(BIN, 'tsc'), ['-p', pkg]);
+  }
+  run('build widget and demo', path.join(REPO_ROOT, '.tools/pnpm/node_modules/.bin/pnpm'), [
+    '--filter',
+    '@parley/widget',
+    '--filter',
+    '@parley/demo',
+    'build',
+  ]);
+
+  await mkdir(ARTIFACTS, { recursive: true });
+  const stateDir = await mkdtemp(path.join(os.tmpdir(), 'parley-test-stack-'));
+  const log = createWriteStream(path.join(ARTIFACTS, 'stack.log'));
+  process.stdout.write(
+    '\n==> starting the stack (Redis, livekit-server, server, agent) on test ports\n',
+  );
+  const stack = await startStack({
+    ports: { server: 18787, livekit: 17880, livekitTcp: 17881, livekitUdp: 17882, redis: 16390 },
+    stateDir,
+    onLine: (name, line) => log.write(`[${name}] ${line}\n`),
+  });
+  process.stdout.write(`stack ready at ${stack.url} (logs: tests/artifacts/stack.log)\n`);
+
+  const files = PACKAGES.flatMap((p) => findTests(path.join(p, 'src'))).concat(findTests('tests'));
+  process.stdout.write(`\n==> node --test: ${files.length} files\n`);
+  const result = spawnSync(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      '--test',
+      '--test-concurrency=1',
+      '--test-reporter=spec',
+      '--test-reporter-destination=stdout',
+      '--test-reporter=tap',
+      `--test-reporter-destination=${TAP_FILE}`,
+      ...files,
+    ],
+    {
+      cwd: REPO_ROOT,
+      stdio: 'inherit',
+      env: {
+        ...process.env,
+        PARLEY_TEST_STACK: JSON.stringify({
+          url: stack.url,
+          livekitUrl: stack.livekitUrl,
+          secrets: stack.secrets,
+        }),
+      },
+    },
+  );
+  await stack.stop();
+  log.end();
+  printTotals();
+  await rm(stateDir, { recursive: true, force: true });
+  process.exit(result.status ?? 1);
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});

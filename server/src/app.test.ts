@@ -1,0 +1,274 @@
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { TokenVerifier } from 'livekit-server-sdk';
+import { DispatchMetadataSchema, type SessionResponse } from './contracts/index.js';
+import { createApp } from './app.js';
+import { FilePersonaStore } from './persona-store.js';
+import { SessionIssuer } from './session-issuer.js';
+import { WorkerRegistry } from './worker-registry.js';
+
+const API_KEY = 'APItestkey';
+const API_SECRET = 'test-secret-test-secret-test-secret-0123';
+const ADMIN = 'admin-key-0123456789';
+const AGENT = 'agent-key-0123456789';
+
+let base = '';
+let dataDir = '';
+let livekitUp = true;
+const workers = new WorkerRegistry();
+let close: () => Promise<void>;
+
+async function startServer(
+  sessionRatePerMinute: number,
+): Promise<{ url: string; stop: () => Promise<void> }> {
+  const app = createApp({
+    personas: await FilePersonaStore.open(dataDir),
+    issuer: new SessionIssuer({
+      apiKey: API_KEY,
+      apiSecret: API_SECRET,
+      serverUrl: 'ws://127.0.0.1:7880',
+      ttlSeconds: 600,
+    }),
+    workers,
+    livekitReady: async () => livekitUp,
+    adminKey: ADMIN,
+    agentKey: AGENT,
+    sessionRatePerMinute,
+  });
+  const server = app.listen(0, '127.0.0.1');
+  await new Promise((resolve) => server.once('listening', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    stop: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
+
+before(async () => {
+  dataDir = await mkdtemp(path.join(os.tmpdir(), 'parley-server-'));
+  const started = await startServer(1000);
+  base = started.url;
+  close = started.stop;
+});
+
+after(async () => {
+  await close();
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+function post(route: string, body: unknown, headers: Record<string, string> = {}) {
+  return fetch(`${base}${route}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+}
+
+async function errorCode(res: Response): Promise<string> {
+  const body = (await res.json()) as { error: { code: string; message: string } };
+  assert.equal(typeof body.error.message, 'string');
+  return body.error.code;
+}
+
+describe('POST /v1/sessions', () => {
+  test('when the persona exists, then a least-privilege token dispatching the agent is issued', async () => {
+    const res = await post(
+      '/v1/sessions',
+      { persona: 'default', visitor: { name: 'Ada' }, variables: { plan: 'pro' } },
+      { origin: base },
+    );
+    assert.equal(res.status, 201);
+    const session = (await res.json()) as SessionResponse;
+    assert.equal(session.serverUrl, 'ws://127.0.0.1:7880');
+    assert.match(session.roomName, /^web_[\w-]{22}$/);
+    const expiresIn = Date.parse(session.expiresAt) - Date.now();
+    assert.ok(expiresIn > 590_000 && expiresIn <= 600_000, `expires in ${expiresIn} ms`);
+
+    const claims = await new TokenVerifier(API_KEY, API_SECRET).verify(session.token);
+    assert.equal(claims.sub, session.identity);
+    assert.equal(claims.video?.room, session.roomName);
+    assert.equal(claims.video?.roomJoin, true);
+    assert.equal(claims.video?.roomAdmin, undefined);
+    assert.equal(claims.video?.canUpdateOwnMetadata, false);
+    assert.deepEqual(claims.video?.canPublishSources, ['microphone']);
+    const dispatch = claims.roomConfig?.agents[0];
+    assert.equal(dispatch?.agentName, 'parley');
+    const metadata = DispatchMetadataSchema.parse(JSON.parse(dispatch?.metadata ?? ''));
+    assert.deepEqual(metadata, {
+      personaId: 'default',
+      channel: 'web',
+      visitor: { name: 'Ada' },
+      variables: { plan: 'pro' },
+    });
+  });
+
+  test('when two sessions are issued, then their rooms and identities differ', async () => {
+    const [a, b] = await Promise.all(
+      [1, 2].map(
+        async () =>
+          (await (await post('/v1/sessions', { persona: 'default' })).json()) as SessionResponse,
+      ),
+    );
+    assert.notEqual(a?.roomName, b?.roomName);
+    assert.notEqual(a?.identity, b?.identity);
+  });
+
+  test('when the origin is not allowed, then the session is refused with 403', async () => {
+    const res = await post(
+      '/v1/sessions',
+      { persona: 'default' },
+      { origin: 'https://evil.example' },
+    );
+    assert.equal(res.status, 403);
+    assert.equal(await errorCode(res), 'origin_not_allowed');
+  });
+
+  test('when the persona is unknown, then 404 persona_not_found', async () => {
+    const res = await post('/v1/sessions', { persona: 'nobody' });
+    assert.equal(res.status, 404);
+    assert.equal(await errorCode(res), 'persona_not_found');
+  });
+
+  test('when the body is malformed JSON or of the wrong shape, then 400 invalid_request', async () => {
+    for (const body of [
+      '{"persona":',
+      '[]',
+      { persona: 42 },
+      { persona: 'default', variables: 'x' },
+    ]) {
+      const res = await post('/v1/sessions', body);
+      assert.equal(res.status, 400, JSON.stringify(body));
+      assert.equal(await errorCode(res), 'invalid_request');
+    }
+  });
+});
+
+describe('admin personas', () => {
+  const admin = { authorization: `Bearer ${ADMIN}` };
+
+  test('without the admin key, then 401', async () => {
+    const res = await fetch(`${base}/v1/personas`);
+    assert.equal(res.status, 401);
+    assert.equal(await errorCode(res), 'unauthorized');
+    const wrong = await fetch(`${base}/v1/personas`, { headers: { authorization: 'Bearer nope' } });
+    assert.equal(wrong.status, 401);
+  });
+
+  test('the default persona exists out of the box with knowledge entries', async () => {
+    const res = await fetch(`${base}/v1/personas/default`, { headers: admin });
+    assert.equal(res.status, 200);
+    const persona = (await res.json()) as { greeting: string; knowledge: unknown[] };
+    assert.ok(persona.greeting.length > 0);
+    assert.ok(persona.knowledge.length >= 3);
+  });
+
+  test('a created persona can be replaced, listed and survives reopening the store', async () => {
+    const created = await post(
+      '/v1/personas',
+      { id: 'sales', name: 'Sam', greeting: 'Hi, Sam here.', instructions: 'Sell.' },
+      admin,
+    );
+    assert.equal(created.status, 201);
+    const duplicate = await post(
+      '/v1/personas',
+      { id: 'sales', name: 'Sam', greeting: 'Hi.', instructions: '' },
+      admin,
+    );
+    assert.equal(duplicate.status, 409);
+    const replaced = await fetch(`${base}/v1/personas/sales`, {
+      method: 'PUT',
+      headers: { ...admin, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'Samantha', greeting: 'Hello.', instructions: 'Sell.' }),
+    });
+    assert.equal(replaced.status, 200);
+    const list = (await (await fetch(`${base}/v1/personas`, { headers: admin })).json()) as {
+      data: { id: string; name: string }[];
+    };
+    assert.deepEqual(
+      list.data.map((p) => [p.id, p.name]),
+      [
+        ['default', 'Parley'],
+        ['sales', 'Samantha'],
+      ],
+    );
+    const reopened = await FilePersonaStore.open(dataDir);
+    assert.equal((await reopened.get('sales'))?.name, 'Samantha');
+  });
+
+  test('replacing an unknown persona is 404 and an invalid one is 400', async () => {
+    const unknown = await fetch(`${base}/v1/personas/ghost`, {
+      method: 'PUT',
+      headers: { ...admin, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'G', greeting: 'Boo', instructions: '' }),
+    });
+    assert.equal(unknown.status, 404);
+    const invalid = await post('/v1/personas', { id: 'Bad Id', name: '' }, admin);
+    assert.equal(invalid.status, 400);
+    assert.equal(await errorCode(invalid), 'invalid_request');
+  });
+});
+
+describe('internal routes and health', () => {
+  const agent = { authorization: `Bearer ${AGENT}` };
+
+  test('the agent credential reads personas; the admin key does not open internal routes', async () => {
+    assert.equal(
+      (await fetch(`${base}/internal/personas/default`, { headers: agent })).status,
+      200,
+    );
+    const withAdmin = await fetch(`${base}/internal/personas/default`, {
+      headers: { authorization: `Bearer ${ADMIN}` },
+    });
+    assert.equal(withAdmin.status, 401);
+  });
+
+  test('healthz is 503 until a worker heartbeats and livekit answers, then 200', async () => {
+    const before = await fetch(`${base}/healthz`);
+    assert.equal(before.status, 503);
+    const beat = await post(
+      '/internal/workers/heartbeat',
+      { agentName: 'parley', workerId: 'W1', pid: 1 },
+      agent,
+    );
+    assert.equal(beat.status, 204);
+    assert.equal((await fetch(`${base}/healthz`)).status, 200);
+    livekitUp = false;
+    const down = await fetch(`${base}/healthz`);
+    assert.equal(down.status, 503);
+    assert.equal(
+      ((await down.json()) as { checks: { livekit: string } }).checks.livekit,
+      'unreachable',
+    );
+    livekitUp = true;
+  });
+
+  test('an unknown route answers a typed 404', async () => {
+    const res = await fetch(`${base}/nope`);
+    assert.equal(res.status, 404);
+    assert.equal(await errorCode(res), 'not_found');
+  });
+});
+
+describe('rate limit', () => {
+  test('when one address asks more than its limit per minute, then 429 rate_limited', async () => {
+    const limited = await startServer(3);
+    try {
+      const statuses: number[] = [];
+      for (let i = 0; i < 5; i++) {
+        const res = await fetch(`${limited.url}/v1/sessions`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ persona: 'default' }),
+        });
+        statuses.push(res.status);
+        if (res.status === 429) assert.equal(await errorCode(res), 'rate_limited');
+      }
+      assert.deepEqual(statuses, [201, 201, 201, 429, 429]);
+    } finally {
+      await limited.stop();
+    }
+  });
+});

@@ -1,0 +1,73 @@
+import express, { type Express } from 'express';
+import { existsSync } from 'node:fs';
+import { ApiError, errorHandler } from './api-error.js';
+import { requireBearer } from './bearer-auth.js';
+import { healthRoutes, type Check } from './health-routes.js';
+import { internalRoutes } from './internal-routes.js';
+import { personaRoutes } from './persona-routes.js';
+import type { PersonaStore } from './persona-store.js';
+import { RateLimiter } from './rate-limiter.js';
+import type { SessionIssuer } from './session-issuer.js';
+import { sessionRoutes } from './session-routes.js';
+import type { WorkerRegistry } from './worker-registry.js';
+
+export interface AppDeps {
+  personas: PersonaStore;
+  issuer: SessionIssuer;
+  workers: WorkerRegistry;
+  livekitReady: Check;
+  adminKey: string;
+  agentKey: string;
+  sessionRatePerMinute: number;
+  widgetDist?: string;
+  demoDist?: string;
+}
+
+export function createApp(deps: AppDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+
+  // CORS for the session route only: any page may ask; the origin policy decides per persona.
+  app.use('/v1/sessions', (req, res, next) => {
+    const origin = req.get('origin');
+    if (origin) {
+      res.set('Access-Control-Allow-Origin', origin);
+      res.set('Vary', 'Origin');
+      res.set('Access-Control-Allow-Headers', 'content-type');
+      res.set('Access-Control-Allow-Methods', 'POST');
+    }
+    if (req.method === 'OPTIONS') {
+      res.status(204).end();
+      return;
+    }
+    next();
+  });
+  app.use(express.json({ limit: '64kb' }));
+
+  app.use(healthRoutes({ livekitReady: deps.livekitReady, workers: deps.workers }));
+  app.use(
+    sessionRoutes({
+      personas: deps.personas,
+      issuer: deps.issuer,
+      limiter: new RateLimiter(deps.sessionRatePerMinute, 60_000),
+    }),
+  );
+  app.use('/v1/personas', requireBearer(deps.adminKey));
+  app.use(personaRoutes(deps.personas));
+  app.use('/internal', requireBearer(deps.agentKey));
+  app.use(internalRoutes(deps.personas, deps.workers));
+
+  if (deps.widgetDist && existsSync(deps.widgetDist)) {
+    app.use('/widget', express.static(deps.widgetDist, { fallthrough: true }));
+  }
+  if (deps.demoDist && existsSync(deps.demoDist)) {
+    app.use(express.static(deps.demoDist));
+  }
+
+  app.use((req, _res, next) => {
+    next(new ApiError('not_found', `no route ${req.method} ${req.path}`));
+  });
+  app.use(errorHandler);
+  return app;
+}

@@ -1,0 +1,43 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+const ConfigSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(8787),
+  HOST: z.string().default('127.0.0.1'),
+  /** Where the server itself reaches livekit-server (HTTP API). */
+  LIVEKIT_URL: z.string().url().default('ws://127.0.0.1:7880'),
+  /** The URL handed to browsers; defaults to LIVEKIT_URL. */
+  LIVEKIT_PUBLIC_URL: z.string().url().optional(),
+  LIVEKIT_API_KEY: z.string().min(3),
+  LIVEKIT_API_SECRET: z.string().min(32, 'must be at least 32 characters'),
+  PARLEY_ADMIN_KEY: z.string().min(16, 'must be at least 16 characters'),
+  /** Service credential the agent presents on /internal routes. */
+  PARLEY_AGENT_KEY: z.string().min(16, 'must be at least 16 characters'),
+  PARLEY_DATA_DIR: z.string().default(path.join(repoRoot, '.parley', 'data')),
+  PARLEY_WIDGET_DIST: z.string().default(path.join(repoRoot, 'widget', 'dist')),
+  PARLEY_DEMO_DIST: z.string().default(path.join(repoRoot, 'demo', 'dist')),
+  /** Seconds a session token admits a join (at most 10 minutes). */
+  PARLEY_TOKEN_TTL: z.coerce.number().int().min(30).max(600).default(600),
+  /** Session requests allowed per client IP per minute. */
+  PARLEY_SESSION_RATE: z.coerce.number().int().min(1).default(30),
+});
+
+export type ServerConfig = z.infer<typeof ConfigSchema> & { livekitPublicUrl: string };
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+/** Builds the server's configuration from env; throws naming every bad key. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
+  const parsed = ConfigSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`invalid server configuration:\n${lines.join('\n')}`);
+  }
+  const config = parsed.data;
+  return { ...config, livekitPublicUrl: config.LIVEKIT_PUBLIC_URL ?? config.LIVEKIT_URL };
+}

@@ -1,0 +1,3 @@
+export * from './persona.js';
+export * from './session.js';
+export * from './errors.js';

@@ -1,0 +1,43 @@
+import { z } from 'zod';
+
+export const AGENT_NAME = 'parley';
+
+export const ChannelSchema = z.enum(['web', 'phone']);
+export type Channel = z.infer<typeof ChannelSchema>;
+
+export const VisitorSchema = z.object({
+  id: z.string().min(1).max(128).optional(),
+  name: z.string().min(1).max(128).optional(),
+});
+
+export const VariablesSchema = z
+  .record(z.string().max(64), z.union([z.string().max(1000), z.number(), z.boolean()]))
+  .refine((v) => Object.keys(v).length <= 50, 'at most 50 variables');
+
+/** Body of `POST /v1/sessions`. */
+export const CreateSessionRequestSchema = z.object({
+  persona: z.string().min(1).max(63),
+  embedKey: z.string().max(200).optional(),
+  visitor: VisitorSchema.optional(),
+  variables: VariablesSchema.optional(),
+});
+export type CreateSessionRequest = z.infer<typeof CreateSessionRequestSchema>;
+
+/** `201` answer of `POST /v1/sessions`. */
+export interface SessionResponse {
+  serverUrl: string;
+  token: string;
+  roomName: string;
+  identity: string;
+  /** ISO 8601 time after which the token no longer admits a join. */
+  expiresAt: string;
+}
+
+/** JSON carried in the agent dispatch's metadata (`ctx.job.metadata`). */
+export const DispatchMetadataSchema = z.object({
+  personaId: z.string().min(1),
+  channel: ChannelSchema,
+  visitor: VisitorSchema.default({}),
+  variables: VariablesSchema.default({}),
+});
+export type DispatchMetadata = z.infer<typeof DispatchMetadataSchema>;

@@ -1,0 +1,5 @@
+export { createApp, type AppDeps } from './app.js';
+export { loadConfig, type ServerConfig } from './config.js';
+export { FilePersonaStore, type PersonaStore } from './persona-store.js';
+export { SessionIssuer } from './session-issuer.js';
+export { WorkerRegistry } from './worker-registry.js';

@@ -1,0 +1,50 @@
+import { createApp } from './app.js';
+import { ConfigError, loadConfig } from './config.js';
+import { livekitCheck } from './livekit-check.js';
+import { FilePersonaStore } from './persona-store.js';
+import { SessionIssuer } from './session-issuer.js';
+import { WorkerRegistry } from './worker-registry.js';
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const app = createApp({
+    personas: await FilePersonaStore.open(config.PARLEY_DATA_DIR),
+    issuer: new SessionIssuer({
+      apiKey: config.LIVEKIT_API_KEY,
+      apiSecret: config.LIVEKIT_API_SECRET,
+      serverUrl: config.livekitPublicUrl,
+      ttlSeconds: config.PARLEY_TOKEN_TTL,
+    }),
+    workers: new WorkerRegistry(),
+    livekitReady: livekitCheck(
+      config.LIVEKIT_URL,
+      config.LIVEKIT_API_KEY,
+      config.LIVEKIT_API_SECRET,
+    ),
+    adminKey: config.PARLEY_ADMIN_KEY,
+    agentKey: config.PARLEY_AGENT_KEY,
+    sessionRatePerMinute: config.PARLEY_SESSION_RATE,
+    widgetDist: config.PARLEY_WIDGET_DIST,
+    demoDist: config.PARLEY_DEMO_DIST,
+  });
+  const server = app.listen(config.PORT, config.HOST, () => {
+    console.log(`[server] listening on http://${config.HOST}:${config.PORT}`);
+  });
+  server.on('error', (err: NodeJS.ErrnoException) => {
+    console.error(
+      err.code === 'EADDRINUSE' ? `[server] port ${config.PORT} is already in use` : err.message,
+    );
+    process.exit(1);
+  });
+  const stop = (): void => {
+    server.close(() => process.exit(0));
+    setTimeout(() => process.exit(0), 3000).unref();
+  };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+}
+
+main().catch((err: unknown) => {
+  console.error(err instanceof ConfigError ? err.message : err);
+  process.exit(1);
+});

@@ -1,0 +1,1 @@
+export { SIP_DEFAULTS, sipBridgeYaml, type SipBridgeOptions } from './sip-config.js';

@@ -1,0 +1,153 @@
+import {
+  AudioFrame,
+  AudioSource,
+  AudioStream,
+  LocalAudioTrack,
+  ParticipantKind,
+  Room,
+  RoomEvent,
+  TrackKind,
+  TrackPublishOptions,
+  TrackSource,
+  type RemoteParticipant,
+  type RemoteTrack,
+} from '@livekit/rtc-node';
+import type { SessionResponse } from '@parley/server/contracts';
+import { rms, type Pcm } from './wav.js';
+
+export interface TranscriptSegment {
+  role: 'user' | 'agent';
+  segmentId: string;
+  text: string;
+  final: boolean;
+}
+
+const FRAME_MS = 10;
+/** Above this RMS a 10 ms frame counts as sound rather than silence or comfort noise. */
+const SOUND_RMS = 300;
+
+/**
+ * A visitor without a browser: joins a session's room with @livekit/rtc-node, publishes a
+ * microphone it feeds from PCM, listens to the agent's audio and reads `lk.transcription` streams.
+ */
+export class HeadlessVisitor {
+  readonly room = new Room();
+  readonly segments = new Map<string, TranscriptSegment>();
+  agentState: string | undefined;
+  /** Milliseconds of agent audio louder than silence, so far. */
+  agentSoundMs = 0;
+  private source: AudioSource | undefined;
+  private readonly changed = new Set<() => void>();
+
+  async join(session: SessionResponse): Promise<void> {
+    this.room.on(RoomEvent.TrackSubscribed, (track: RemoteTrack, _pub, participant) => {
+      if (track.kind === TrackKind.KIND_AUDIO) void this.listen(track, participant);
+    });
+    this.room.on(RoomEvent.ParticipantAttributesChanged, (_changed, participant) => {
+      const state = participant.attributes['lk.agent.state'];
+      if (state) {
+        this.agentState = state;
+        this.notify();
+      }
+    });
+    this.room.registerTextStreamHandler('lk.transcription', (reader, { identity }) => {
+      void this.readTranscript(reader, identity);
+    });
+    await this.room.connect(session.serverUrl, session.token, {
+      autoSubscribe: true,
+      dynacast: false,
+    });
+  }
+
+  /** Publishes the microphone track now, so speech later is one continuous track. */
+  async publishMicrophone(sampleRate: number): Promise<void> {
+    this.source = new AudioSource(sampleRate, 1);
+    const track = LocalAudioTrack.createAudioTrack('microphone', this.source);
+    const options = new TrackPublishOptions({ source: TrackSource.SOURCE_MICROPHONE });
+    await this.room.localParticipant?.publishTrack(track, options);
+  }
+
+  /** Streams PCM into the microphone in real time. */
+  async speak(pcm: Pcm): Promise<void> {
+    if (!this.source || this.source.sampleRate !== pcm.sampleRate) {
+      throw new Error('publishMicrophone() with the PCM sample rate first');
+    }
+    const perFrame = (pcm.sampleRate * FRAME_MS) / 1000;
+    const started = performance.now();
+    for (let i = 0, n = 0; i < pcm.samples.length; i += perFrame, n++) {
+      const chunk = new Int16Array(perFrame);
+      chunk.set(pcm.samples.subarray(i, i + perFrame));
+      await this.source.captureFrame(new AudioFrame(chunk, pcm.sampleRate, 1, perFrame));
+      const ahead = started + (n + 1) * FRAME_MS - performance.now();
+      if (ahead > 0) await new Promise((r) => setTimeout(r, ahead));
+    }
+  }
+
+  transcript(role: 'user' | 'agent'): string {
+    return [...this.segments.values()]
+      .filter((s) => s.role === role)
+      .map((s) => s.text)
+      .join(' ');
+  }
+
+  /** Resolves when `condition` holds, re-checked on every transcript, state or audio change. */
+  waitUntil(what: string, condition: () => boolean, timeoutMs: number): Promise<void> {
+    if (condition()) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const check = () => {
+        if (!condition()) return;
+        clearTimeout(timer);
+        this.changed.delete(check);
+        resolve();
+      };
+      const timer = setTimeout(() => {
+        this.changed.delete(check);
+        reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}`));
+      }, timeoutMs);
+      this.changed.add(check);
+    });
+  }
+
+  async leave(): Promise<void> {
+    await this.source?.close();
+    await this.room.disconnect();
+  }
+
+  private notify(): void {
+    for (const check of [...this.changed]) check();
+  }
+
+  private async listen(track: RemoteTrack, participant: RemoteParticipant): Promise<void> {
+    if (participant.kind !== ParticipantKind.AGENT) return;
+    const reader = new AudioStream(track, 16000, 1).getReader();
+    for (;;) {
+      const { done, value: frame } = await reader.read();
+      if (done) return;
+      if (rms(frame.data) > SOUND_RMS) {
+        this.agentSoundMs += (frame.samplesPerChannel / frame.sampleRate) * 1000;
+        this.notify();
+      }
+    }
+  }
+
+  private async readTranscript(
+    reader: AsyncIterable<string> & { info: { attributes?: Record<string, string> } },
+    identity: string,
+  ): Promise<void> {
+    const attributes = reader.info.attributes ?? {};
+    // The agent publishes the visitor's transcript under the visitor's identity.
+    const role = identity === this.room.localParticipant?.identity ? 'user' : 'agent';
+    const segmentId = attributes['lk.segment_id'] ?? `${identity}-${this.segments.size}`;
+    const segment = this.segments.get(segmentId) ?? { role, segmentId, text: '', final: false };
+    this.segments.set(segmentId, segment);
+    let streamed = '';
+    for await (const chunk of reader) {
+      streamed += chunk;
+      // A user segment is re-sent whole in each stream; an agent segment grows chunk by chunk.
+      segment.text = role === 'user' ? streamed : segment.text + chunk;
+      this.notify();
+    }
+    segment.final = role === 'agent' || attributes['lk.transcription_final'] === 'true';
+    this.notify();
+  }
+}
