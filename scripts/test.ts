@@ -8,6 +8,7 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { REPO_ROOT, startStack } from './lib/stack.js';
+import { TEST_PORTS } from './lib/stack-config.js';
 
 const PACKAGES = ['server', 'agent', 'widget', 'demo', 'sip'];
 const ARTIFACTS = path.join(REPO_ROOT, 'tests', 'artifacts');
@@ -74,7 +75,7 @@ async function main(): Promise<void> {
     '\n==> starting the stack (Redis, livekit-server, server, agent) on test ports\n',
   );
   const stack = await startStack({
-    ports: { server: 18787, livekit: 17880, livekitTcp: 17881, livekitUdp: 17882, redis: 16390 },
+    ports: TEST_PORTS,
     stateDir,
     onLine: (name, line) => log.write(`[${name}] ${line}\n`),
   });

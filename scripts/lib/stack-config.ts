@@ -13,6 +13,8 @@ export interface StackPorts {
   livekitTcp: number;
   livekitUdp: number;
   redis: number;
+  /** The agent framework's own health server. */
+  agentHttp: number;
 }
 
 /** DESIGN.md's loopback defaults. Redis sits on a private port so a system Redis is left alone. */
@@ -22,6 +24,17 @@ export const DEFAULT_PORTS: StackPorts = {
   livekitTcp: 7881,
   livekitUdp: 7882,
   redis: 6390,
+  agentHttp: 8081,
+};
+
+/** The test command's stack: beside a running dev stack, never on its ports. */
+export const TEST_PORTS: StackPorts = {
+  server: 18787,
+  livekit: 17880,
+  livekitTcp: 17881,
+  livekitUdp: 17882,
+  redis: 16390,
+  agentHttp: 18081,
 };
 
 export interface StackSecrets {

@@ -45,6 +45,7 @@ const PORT_OWNERS: Record<keyof StackPorts, string> = {
   livekitTcp: 'livekit-server RTC over TCP',
   livekitUdp: 'livekit-server RTC over UDP',
   redis: 'Redis',
+  agentHttp: "the agent worker's health server",
 };
 
 async function assertPortsFree(ports: StackPorts): Promise<void> {
@@ -137,6 +138,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     const agent = start('agent', process.execPath, [...NODE_TS, 'agent/src/worker.ts', 'start'], {
       ...shared,
       PARLEY_SERVER_URL: url,
+      PARLEY_AGENT_HTTP_PORT: String(ports.agentHttp),
       ...options.agentEnv,
     });
     await waitFor(

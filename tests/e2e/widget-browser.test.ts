@@ -44,7 +44,10 @@ before(async () => {
   await mkdir(SCREENSHOTS, { recursive: true });
 });
 
-after(() => browser?.close());
+after(async () => {
+  await browser?.close();
+  await stack.release();
+});
 
 /** Latest text per segment, as the page received it through `parley-transcript` events. */
 async function transcript(page: Page, role: 'user' | 'agent'): Promise<string> {

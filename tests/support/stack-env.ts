@@ -1,30 +1,31 @@
-import { after } from 'node:test';
 import { mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { startStack } from '../../scripts/lib/stack.js';
-import type { StackSecrets } from '../../scripts/lib/stack-config.js';
+import { TEST_PORTS, type StackSecrets } from '../../scripts/lib/stack-config.js';
 
 export interface TestStack {
   url: string;
   livekitUrl: string;
   secrets: StackSecrets;
+  /** Stops the stack if this suite started it; a no-op for the test command's shared stack. */
+  release(): Promise<void>;
 }
 
 /**
  * The stack the test command started (PARLEY_TEST_STACK), or — when a suite runs on its own — a
- * fresh one on test ports, stopped after the suite.
+ * fresh one on test ports, which `release()` stops.
  */
 export async function testStack(): Promise<TestStack> {
   const fromEnv = process.env.PARLEY_TEST_STACK;
-  if (fromEnv) return JSON.parse(fromEnv) as TestStack;
+  if (fromEnv)
+    return { ...(JSON.parse(fromEnv) as Omit<TestStack, 'release'>), release: async () => {} };
   const stack = await startStack({
-    ports: { server: 18787, livekit: 17880, livekitTcp: 17881, livekitUdp: 17882, redis: 16390 },
+    ports: TEST_PORTS,
     stateDir: await mkdtemp(path.join(os.tmpdir(), 'parley-suite-stack-')),
     onLine: () => undefined,
   });
-  after(() => stack.stop());
-  return stack;
+  return { ...stack, release: () => stack.stop() };
 }
 
 /** Words of a text, lower-cased, without punctuation. */

@@ -1,0 +1,132 @@
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+
+const DEBIAN_MODEL_DIR = '/usr/share/pocketsphinx/model/en-us';
+const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+/** Where the offline STT finds its shim and model; every path can be overridden from env. */
+export interface PocketSphinxPaths {
+  /** The `parley-ps-stream` shim (`make -C agent/native`). */
+  binPath: string;
+  /** Acoustic model directory. */
+  hmmDir: string;
+  /** General language model. */
+  lmPath: string;
+  /** Pronunciation dictionary. */
+  dictPath: string;
+}
+
+export interface AgentConfig {
+  /** Base URL of the Parley server, without a trailing slash. */
+  serverUrl: string;
+  /** Service credential the agent presents to the server's `/internal` routes. */
+  agentKey: string;
+  livekit: { url: string; apiKey: string; apiSecret: string };
+  pocketsphinx: PocketSphinxPaths;
+  /** The `flite` executable. */
+  fliteBin: string;
+  heartbeatIntervalMs: number;
+  /** Calls one worker takes at once; LiveKit sends further calls to other workers. */
+  maxJobs: number;
+  /** Where the worker's own health endpoint (LiveKit Agents' HTTP server) listens. */
+  workerHttp: { host: string; port: number };
+}
+
+/** A configuration value is missing or invalid; `key` names the environment variable. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  readonly code = 'invalid_config';
+  constructor(
+    readonly key: string,
+    message: string,
+  ) {
+    super(`${key}: ${message}`);
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+const httpUrl = z
+  .string()
+  .url()
+  .refine((u) => /^https?:\/\//.test(u), 'must be an http:// or https:// URL');
+const wsUrl = z
+  .string()
+  .url()
+  .refine((u) => /^(wss?|https?):\/\//.test(u), 'must be a ws://, wss://, http:// or https:// URL');
+const secret = z.string().min(1, 'must not be empty');
+const path = z.string().min(1, 'must not be empty');
+const port = z.coerce.number().int().min(0).max(65_535);
+
+function read<T>(env: Env, key: string, schema: z.ZodType<T>, fallback?: string): T {
+  const raw = env[key]?.trim() || fallback;
+  if (raw === undefined) throw new ConfigError(key, 'is required');
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) {
+    const reason = parsed.error.issues[0]?.message ?? 'is invalid';
+    throw new ConfigError(key, `${reason} (got ${JSON.stringify(raw)})`);
+  }
+  return parsed.data;
+}
+
+/** The offline STT's paths from env, falling back to the repo's tools folder and Debian's model. */
+export function pocketSphinxPaths(env: Env = process.env): PocketSphinxPaths {
+  return {
+    binPath: read(env, 'PARLEY_PS_STREAM_BIN', path, `${REPO_ROOT}.tools/bin/parley-ps-stream`),
+    hmmDir: read(env, 'PARLEY_PS_HMM_DIR', path, `${DEBIAN_MODEL_DIR}/en-us`),
+    lmPath: read(env, 'PARLEY_PS_LM', path, `${DEBIAN_MODEL_DIR}/en-us.lm.bin`),
+    dictPath: read(env, 'PARLEY_PS_DICT', path, `${DEBIAN_MODEL_DIR}/cmudict-en-us.dict`),
+  };
+}
+
+/**
+ * Builds the agent's configuration from env. Throws a {@link ConfigError} naming the first bad
+ * key. With `checkFiles`, the shim and model files must exist too, so a worker fails at start-up
+ * rather than at its first call.
+ */
+export function loadConfig(env: Env = process.env, { checkFiles = false } = {}): AgentConfig {
+  const config: AgentConfig = {
+    serverUrl: read(env, 'PARLEY_SERVER_URL', httpUrl, 'http://127.0.0.1:8787').replace(/\/+$/, ''),
+    agentKey: read(env, 'PARLEY_AGENT_KEY', secret),
+    livekit: {
+      url: read(env, 'LIVEKIT_URL', wsUrl),
+      apiKey: read(env, 'LIVEKIT_API_KEY', secret),
+      apiSecret: read(env, 'LIVEKIT_API_SECRET', secret),
+    },
+    pocketsphinx: pocketSphinxPaths(env),
+    fliteBin: read(env, 'PARLEY_FLITE_BIN', path, 'flite'),
+    heartbeatIntervalMs: read(
+      env,
+      'PARLEY_HEARTBEAT_INTERVAL_MS',
+      z.coerce.number().int().min(100).max(60_000),
+      '5000',
+    ),
+    maxJobs: read(
+      env,
+      'PARLEY_AGENT_MAX_JOBS',
+      z.coerce.number().int().min(1).max(1_000),
+      String(2 * availableParallelism()),
+    ),
+    workerHttp: {
+      host: read(env, 'PARLEY_AGENT_HTTP_HOST', z.string().min(1), '127.0.0.1'),
+      port: read(env, 'PARLEY_AGENT_HTTP_PORT', port, '8081'),
+    },
+  };
+  if (checkFiles) {
+    const files: [string, string][] = [
+      ['PARLEY_PS_STREAM_BIN', config.pocketsphinx.binPath],
+      ['PARLEY_PS_HMM_DIR', config.pocketsphinx.hmmDir],
+      ['PARLEY_PS_LM', config.pocketsphinx.lmPath],
+      ['PARLEY_PS_DICT', config.pocketsphinx.dictPath],
+    ];
+    for (const [key, file] of files) {
+      if (!existsSync(file)) {
+        const hint = key === 'PARLEY_PS_STREAM_BIN' ? ' (build it: make -C agent/native)' : '';
+        throw new ConfigError(key, `${file} does not exist${hint}`);
+      }
+    }
+  }
+  return config;
+}

@@ -1,0 +1,136 @@
+import { log } from '@livekit/agents';
+
+/** The worker as the heartbeat sees it: LiveKit Agents' `AgentServer` fits. */
+export interface RegisteredWorker {
+  /** LiveKit's id for the worker, `'unregistered'` until registration completes. */
+  readonly id: string;
+}
+
+/** The subset of a logger the heartbeat uses. */
+export interface HeartbeatLogger {
+  info(obj: object, msg: string): void;
+  warn(obj: object, msg: string): void;
+}
+
+export interface WorkerHeartbeatOptions {
+  serverUrl: string;
+  agentKey: string;
+  agentName: string;
+  intervalMs: number;
+  /**
+   * How long one sign of life from the worker counts. LiveKit Agents polls the load function
+   * every 2.5 s while the worker is connected, so 3 missed polls mean it is not.
+   */
+  staleAfterMs: number;
+  timeoutMs: number;
+  pid: number;
+  fetch: typeof fetch;
+  now: () => number;
+  logger?: HeartbeatLogger;
+}
+
+const UNREGISTERED = 'unregistered';
+
+/**
+ * Tells the Parley server, every few seconds, that this worker is registered with LiveKit; the
+ * server's `/healthz` is green only while these arrive. Runs in the worker's main process.
+ *
+ * LiveKit Agents has no public "connected" event reachable through `cli.runApp`, but it calls
+ * `ServerOptions.loadFunc(worker)` every 2.5 s for as long as the worker's connection to LiveKit
+ * is up, and `worker.id` holds the id LiveKit assigned at registration. {@link wrapLoadFunc}
+ * uses that call as the sign of life, so heartbeats stop when the connection drops or the
+ * worker drains.
+ */
+export class WorkerHeartbeat {
+  readonly #opts: WorkerHeartbeatOptions;
+  #workerId?: string;
+  #lastSeen = -Infinity;
+  #timer?: NodeJS.Timeout;
+  #inFlight?: Promise<boolean>;
+  #failing = false;
+
+  constructor(
+    opts: Pick<WorkerHeartbeatOptions, 'serverUrl' | 'agentKey' | 'agentName'> &
+      Partial<WorkerHeartbeatOptions>,
+  ) {
+    this.#opts = {
+      intervalMs: 5_000,
+      staleAfterMs: 7_500,
+      timeoutMs: 3_000,
+      pid: process.pid,
+      fetch: globalThis.fetch,
+      now: Date.now,
+      ...opts,
+    };
+  }
+
+  get #logger(): HeartbeatLogger {
+    return this.#opts.logger ?? log().child({ component: 'heartbeat' });
+  }
+
+  /** Wraps a load function so that each of its calls counts as a sign of life. */
+  wrapLoadFunc<W extends RegisteredWorker>(
+    loadFunc: (worker: W) => Promise<number>,
+  ): (worker: W) => Promise<number> {
+    return (worker) => {
+      this.observe(worker.id);
+      return loadFunc(worker);
+    };
+  }
+
+  /** Records that the worker with this id is registered and connected right now. */
+  observe(workerId: string): void {
+    if (!workerId || workerId === UNREGISTERED) return;
+    this.#lastSeen = this.#opts.now();
+    const isNew = workerId !== this.#workerId;
+    this.#workerId = workerId;
+    if (!this.#timer) {
+      this.#timer = setInterval(() => void this.beat(), this.#opts.intervalMs);
+      this.#timer.unref();
+    }
+    if (isNew) {
+      this.#logger.info({ workerId }, 'worker registered with LiveKit; sending heartbeats');
+      void this.beat();
+    }
+  }
+
+  /** Sends one heartbeat if the worker was seen recently; resolves with whether it was accepted. */
+  beat(): Promise<boolean> {
+    this.#inFlight ??= this.#send().finally(() => (this.#inFlight = undefined));
+    return this.#inFlight;
+  }
+
+  async #send(): Promise<boolean> {
+    const workerId = this.#workerId;
+    if (!workerId || this.#opts.now() - this.#lastSeen > this.#opts.staleAfterMs) return false;
+    const url = `${this.#opts.serverUrl}/internal/workers/heartbeat`;
+    try {
+      const res = await this.#opts.fetch(url, {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${this.#opts.agentKey}`,
+          'content-type': 'application/json',
+        },
+        body: JSON.stringify({ agentName: this.#opts.agentName, workerId, pid: this.#opts.pid }),
+        signal: AbortSignal.timeout(this.#opts.timeoutMs),
+      });
+      if (!res.ok) throw new Error(`the server answered ${res.status}`);
+      if (this.#failing) this.#logger.info({ url }, 'heartbeats accepted again');
+      this.#failing = false;
+      return true;
+    } catch (error) {
+      // Logged once per outage: the server may simply not be up yet.
+      if (!this.#failing) {
+        const reason = error instanceof Error ? error.message : String(error);
+        this.#logger.warn({ url, reason }, 'heartbeat failed; will keep trying');
+      }
+      this.#failing = true;
+      return false;
+    }
+  }
+
+  stop(): void {
+    clearInterval(this.#timer);
+    this.#timer = undefined;
+  }
+}
