@@ -101,6 +101,8 @@ async function main(): Promise<void> {
       stdio: 'inherit',
       env: {
         ...process.env,
+        // rtc-node logs at debug level unless NODE_ENV is production.
+        NODE_ENV: 'production',
         PARLEY_TEST_STACK: JSON.stringify({
           url: stack.url,
           livekitUrl: stack.livekitUrl,

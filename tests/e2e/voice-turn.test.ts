@@ -72,4 +72,5 @@ test('a visitor hears the greeting, asks a question by voice, and hears the know
     () => visitor.agentSoundMs > soundBeforeQuestion + 1000,
     30_000,
   );
+  assert.deepEqual(visitor.failures, []);
 });

@@ -38,10 +38,13 @@ export class HeadlessVisitor {
   agentSoundMs = 0;
   private source: AudioSource | undefined;
   private readonly changed = new Set<() => void>();
+  private leaving = false;
+  /** Errors of stream readers while the visitor was still in the room. */
+  readonly failures: unknown[] = [];
 
   async join(session: SessionResponse): Promise<void> {
     this.room.on(RoomEvent.TrackSubscribed, (track: RemoteTrack, _pub, participant) => {
-      if (track.kind === TrackKind.KIND_AUDIO) void this.listen(track, participant);
+      if (track.kind === TrackKind.KIND_AUDIO) this.track(this.listen(track, participant));
     });
     this.room.on(RoomEvent.ParticipantAttributesChanged, (_changed, participant) => {
       const state = participant.attributes['lk.agent.state'];
@@ -51,7 +54,7 @@ export class HeadlessVisitor {
       }
     });
     this.room.registerTextStreamHandler('lk.transcription', (reader, { identity }) => {
-      void this.readTranscript(reader, identity);
+      this.track(this.readTranscript(reader, identity));
     });
     await this.room.connect(session.serverUrl, session.token, {
       autoSubscribe: true,
@@ -109,8 +112,16 @@ export class HeadlessVisitor {
   }
 
   async leave(): Promise<void> {
+    // Readers cut off by our own hang-up fail with "Disconnected while receiving": expected.
+    this.leaving = true;
     await this.source?.close();
     await this.room.disconnect();
+  }
+
+  private track(reading: Promise<void>): void {
+    reading.catch((err: unknown) => {
+      if (!this.leaving) this.failures.push(err);
+    });
   }
 
   private notify(): void {
