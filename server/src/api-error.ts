@@ -41,7 +41,7 @@ function toApiError(err: unknown): ApiError {
 /** The one place where anything thrown becomes `{ error: { code, message } }`. */
 export const errorHandler: ErrorRequestHandler = (err, _req, res, _next) => {
   const apiError = toApiError(err);
-  if (apiError.code === 'internal') console.error('[server] unhandled error', err);
+  if (apiError.code === 'internal') console.error('unhandled error', err);
   const body: ApiErrorBody = { error: { code: apiError.code, message: apiError.message } };
   res.status(apiError.status).json(body);
 };

@@ -28,11 +28,11 @@ async function main(): Promise<void> {
     demoDist: config.PARLEY_DEMO_DIST,
   });
   const server = app.listen(config.PORT, config.HOST, () => {
-    console.log(`[server] listening on http://${config.HOST}:${config.PORT}`);
+    console.log(`listening on http://${config.HOST}:${config.PORT}`);
   });
   server.on('error', (err: NodeJS.ErrnoException) => {
     console.error(
-      err.code === 'EADDRINUSE' ? `[server] port ${config.PORT} is already in use` : err.message,
+      err.code === 'EADDRINUSE' ? `port ${config.PORT} is already in use` : err.message,
     );
     process.exit(1);
   });
