@@ -69,7 +69,10 @@ export async function loadOrCreateSecrets(dir: string): Promise<StackSecrets> {
   return adminFromEnv ? { ...secrets, adminKey: adminFromEnv } : secrets;
 }
 
-/** livekit-server's YAML: loopback only, no STUN, shared Redis (livekit-sip needs it). */
+/**
+ * livekit-server's YAML: loopback only, no STUN, shared Redis (livekit-sip needs it), and signed
+ * webhooks to the Parley server.
+ */
 export function livekitYaml(ports: StackPorts, secrets: StackSecrets): string {
   return [
     `port: ${ports.livekit}`,
@@ -84,6 +87,10 @@ export function livekitYaml(ports: StackPorts, secrets: StackSecrets): string {
     `  address: 127.0.0.1:${ports.redis}`,
     'keys:',
     `  ${secrets.livekitApiKey}: ${secrets.livekitApiSecret}`,
+    'webhook:',
+    `  api_key: ${secrets.livekitApiKey}`,
+    '  urls:',
+    `    - http://127.0.0.1:${ports.server}/webhooks/livekit`,
     'logging:',
     '  level: info',
     '',

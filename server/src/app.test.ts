@@ -4,7 +4,8 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { TokenVerifier } from 'livekit-server-sdk';
+import { createHash } from 'node:crypto';
+import { AccessToken, TokenVerifier } from 'livekit-server-sdk';
 import { DispatchMetadataSchema, type SessionResponse } from './contracts/index.js';
 import { createApp } from './app.js';
 import { FilePersonaStore } from './persona-store.js';
@@ -19,6 +20,7 @@ const AGENT = 'agent-key-0123456789';
 let base = '';
 let dataDir = '';
 let livekitUp = true;
+const livekitEvents: string[] = [];
 const workers = new WorkerRegistry();
 let close: () => Promise<void>;
 
@@ -35,6 +37,11 @@ async function startServer(
     }),
     workers,
     livekitReady: async () => livekitUp,
+    livekitApiKey: API_KEY,
+    livekitApiSecret: API_SECRET,
+    onLivekitEvent: (event) => {
+      livekitEvents.push(event.event);
+    },
     adminKey: ADMIN,
     agentKey: AGENT,
     sessionRatePerMinute,
@@ -270,5 +277,48 @@ describe('rate limit', () => {
     } finally {
       await limited.stop();
     }
+  });
+});
+
+describe('POST /webhooks/livekit', () => {
+  async function signed(body: string, secret = API_SECRET): Promise<string> {
+    const token = new AccessToken(API_KEY, secret);
+    token.sha256 = createHash('sha256').update(body).digest('base64');
+    return token.toJwt();
+  }
+  const event = (id: string, createdAt = Math.floor(Date.now() / 1000)) =>
+    JSON.stringify({ event: 'room_finished', id, createdAt, room: { name: 'web_x' } });
+  const send = (body: string, auth?: string) =>
+    fetch(`${base}/webhooks/livekit`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/webhook+json',
+        ...(auth ? { authorization: auth } : {}),
+      },
+      body,
+    });
+
+  test('a signed event is accepted once; its replay is refused', async () => {
+    const body = event('EV_once');
+    const auth = await signed(body);
+    assert.equal((await send(body, auth)).status, 204);
+    assert.deepEqual(livekitEvents, ['room_finished']);
+    const replay = await send(body, auth);
+    assert.equal(replay.status, 409);
+    assert.deepEqual(livekitEvents, ['room_finished']);
+  });
+
+  test('a forged, unsigned, tampered or stale event is refused with 401', async () => {
+    const body = event('EV_forged');
+    const tampered = event('EV_tampered');
+    const stale = event('EV_stale', Math.floor(Date.now() / 1000) - 3600);
+    const statuses = [
+      (await send(body, await signed(body, 'another-secret-another-secret-another-1'))).status,
+      (await send(body)).status,
+      (await send(tampered.replace('web_x', 'web_y'), await signed(tampered))).status,
+      (await send(stale, await signed(stale))).status,
+    ];
+    assert.deepEqual(statuses, [401, 401, 401, 401]);
+    assert.deepEqual(livekitEvents, ['room_finished']);
   });
 });

@@ -4,6 +4,7 @@ import { ApiError, errorHandler } from './api-error.js';
 import { requireBearer } from './bearer-auth.js';
 import { healthRoutes, type Check } from './health-routes.js';
 import { internalRoutes } from './internal-routes.js';
+import { livekitWebhookRoutes, type LivekitEventHandler } from './livekit-webhook-routes.js';
 import { personaRoutes } from './persona-routes.js';
 import type { PersonaStore } from './persona-store.js';
 import { RateLimiter } from './rate-limiter.js';
@@ -16,6 +17,10 @@ export interface AppDeps {
   issuer: SessionIssuer;
   workers: WorkerRegistry;
   livekitReady: Check;
+  /** Verifies LiveKit's webhooks; the same key pair livekit-server signs with. */
+  livekitApiKey: string;
+  livekitApiSecret: string;
+  onLivekitEvent: LivekitEventHandler;
   adminKey: string;
   agentKey: string;
   sessionRatePerMinute: number;
@@ -43,6 +48,14 @@ export function createApp(deps: AppDeps): Express {
     }
     next();
   });
+  // Before the JSON parser: the webhook signature covers the raw body.
+  app.use(
+    livekitWebhookRoutes({
+      apiKey: deps.livekitApiKey,
+      apiSecret: deps.livekitApiSecret,
+      onEvent: deps.onLivekitEvent,
+    }),
+  );
   app.use(express.json({ limit: '64kb' }));
 
   app.use(healthRoutes({ livekitReady: deps.livekitReady, workers: deps.workers }));

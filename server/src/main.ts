@@ -21,6 +21,11 @@ async function main(): Promise<void> {
       config.LIVEKIT_API_KEY,
       config.LIVEKIT_API_SECRET,
     ),
+    livekitApiKey: config.LIVEKIT_API_KEY,
+    livekitApiSecret: config.LIVEKIT_API_SECRET,
+    onLivekitEvent: (event) => {
+      console.log(`livekit ${event.event} room=${event.room?.name ?? '-'} id=${event.id}`);
+    },
     adminKey: config.PARLEY_ADMIN_KEY,
     agentKey: config.PARLEY_AGENT_KEY,
     sessionRatePerMinute: config.PARLEY_SESSION_RATE,
