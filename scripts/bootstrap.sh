@@ -13,7 +13,7 @@ LIVEKIT_SERVER_VERSION=v1.13.5 # newest release whose go.mod has no replace dire
 LIVEKIT_SIP_VERSION=v1.11.0
 PNPM_VERSION=10.34.8
 APT_PACKAGES=(
-  redis-server chromium
+  redis-server chromium postgresql
   pocketsphinx pocketsphinx-en-us libpocketsphinx-dev libsphinxbase-dev
   flite sox baresip
   gcc make pkg-config libopus-dev libopusfile-dev libsoxr-dev

@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { REPO_ROOT, startStack } from './lib/stack.js';
 import { TEST_PORTS } from './lib/stack-config.js';
+import { startPostgres } from './lib/postgres.js';
 
 const PACKAGES = ['server', 'agent', 'widget', 'demo', 'sip'];
 const ARTIFACTS = path.join(REPO_ROOT, 'tests', 'artifacts');
@@ -81,6 +82,10 @@ async function main(): Promise<void> {
   });
   process.stdout.write(`stack ready at ${stack.url} (logs: tests/artifacts/stack.log)\n`);
 
+  // One throwaway PostgreSQL for every storage suite (each makes its own databases in it).
+  const postgres = await startPostgres();
+  process.stdout.write(`PostgreSQL ${postgres.version} for the storage suites\n`);
+
   const files = PACKAGES.flatMap((p) => findTests(path.join(p, 'src'))).concat(findTests('tests'));
   process.stdout.write(`\n==> node --test: ${files.length} files\n`);
   const result = spawnSync(
@@ -103,6 +108,7 @@ async function main(): Promise<void> {
         ...process.env,
         // rtc-node logs at debug level unless NODE_ENV is production.
         NODE_ENV: 'production',
+        DATABASE_URL: postgres.url,
         PARLEY_TEST_STACK: JSON.stringify({
           url: stack.url,
           livekitUrl: stack.livekitUrl,
@@ -112,6 +118,7 @@ async function main(): Promise<void> {
     },
   );
   await stack.stop();
+  await postgres.stop();
   log.end();
   printTotals();
   await rm(stateDir, { recursive: true, force: true });

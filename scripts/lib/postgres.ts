@@ -180,7 +180,7 @@ async function launch(): Promise<ThrowawayPostgres> {
     });
     let running: Running | undefined;
     let port = 0;
-    // The free port can be taken between probing and binding; a second try settles it.
+    // The free port can be taken between probing and binding; another try settles it.
     for (let attempt = 1; !running; attempt++) {
       port = await freePort();
       running = await startServer(bin, dir, port).catch((err: unknown) => {

@@ -15,25 +15,21 @@ export class ApiError extends Error {
   }
 }
 
-interface BodyParserError {
-  type: string;
-  status?: number;
-}
-
-function isBodyParserError(err: unknown): err is BodyParserError {
-  return typeof err === 'object' && err !== null && 'type' in err && typeof err.type === 'string';
+/** Errors raised by Express itself (body parsers, path decoding) carry an HTTP status. */
+interface HttpLikeError {
+  status?: unknown;
+  type?: unknown;
 }
 
 function toApiError(err: unknown): ApiError {
   if (err instanceof ApiError) return err;
-  if (isBodyParserError(err)) {
-    if (err.type === 'entity.parse.failed')
-      return new ApiError('invalid_request', 'body is not valid JSON');
-    if (err.type === 'entity.too.large')
-      return new ApiError('payload_too_large', 'body is too large');
-    if (err.status !== undefined && err.status >= 400 && err.status < 500) {
-      return new ApiError('invalid_request', `unreadable body (${err.type})`);
-    }
+  const { status, type } = (typeof err === 'object' && err !== null ? err : {}) as HttpLikeError;
+  if (type === 'entity.parse.failed')
+    return new ApiError('invalid_request', 'body is not valid JSON');
+  if (status === 413) return new ApiError('payload_too_large', 'body is too large');
+  if (typeof status === 'number' && status >= 400 && status < 500) {
+    const what = typeof type === 'string' ? type : 'request';
+    return new ApiError('invalid_request', `malformed ${what}`);
   }
   return new ApiError('internal', 'internal error');
 }

@@ -1,14 +1,12 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
-import os from 'node:os';
-import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { createHash } from 'node:crypto';
 import { AccessToken, TokenVerifier } from 'livekit-server-sdk';
 import { DispatchMetadataSchema, type SessionResponse } from './contracts/index.js';
 import { createApp } from './app.js';
-import { FilePersonaStore } from './persona-store.js';
+import { Storage } from './storage/index.js';
+import { pglite } from './storage/test-backends.js';
 import { SessionIssuer } from './session-issuer.js';
 import { WorkerRegistry } from './worker-registry.js';
 
@@ -18,7 +16,9 @@ const ADMIN = 'admin-key-0123456789';
 const AGENT = 'agent-key-0123456789';
 
 let base = '';
-let dataDir = '';
+let storage: Storage;
+let tenantId = '';
+const tenantPersonas = () => storage.forTenant(tenantId).personas;
 let livekitUp = true;
 const livekitEvents: string[] = [];
 const workers = new WorkerRegistry();
@@ -28,7 +28,7 @@ async function startServer(
   sessionRatePerMinute: number,
 ): Promise<{ url: string; stop: () => Promise<void> }> {
   const app = createApp({
-    personas: await FilePersonaStore.open(dataDir),
+    personas: tenantPersonas(),
     issuer: new SessionIssuer({
       apiKey: API_KEY,
       apiSecret: API_SECRET,
@@ -55,7 +55,8 @@ async function startServer(
 }
 
 before(async () => {
-  dataDir = await mkdtemp(path.join(os.tmpdir(), 'parley-server-'));
+  storage = await Storage.open(await pglite.fresh());
+  tenantId = (await storage.ensureDefaultTenant()).id;
   const started = await startServer(1000);
   base = started.url;
   close = started.stop;
@@ -63,7 +64,7 @@ before(async () => {
 
 after(async () => {
   await close();
-  await rm(dataDir, { recursive: true, force: true });
+  await storage.close();
 });
 
 function post(route: string, body: unknown, headers: Record<string, string> = {}) {
@@ -172,7 +173,7 @@ describe('admin personas', () => {
     assert.ok(persona.knowledge.length >= 3);
   });
 
-  test('a created persona can be replaced, listed and survives reopening the store', async () => {
+  test('a created persona can be replaced and listed; a duplicate id is a conflict', async () => {
     const created = await post(
       '/v1/personas',
       { id: 'sales', name: 'Sam', greeting: 'Hi, Sam here.', instructions: 'Sell.' },
@@ -201,8 +202,6 @@ describe('admin personas', () => {
         ['sales', 'Samantha'],
       ],
     );
-    const reopened = await FilePersonaStore.open(dataDir);
-    assert.equal((await reopened.get('sales'))?.name, 'Samantha');
   });
 
   test('replacing an unknown persona is 404 and an invalid one is 400', async () => {

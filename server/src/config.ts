@@ -16,6 +16,8 @@ const ConfigSchema = z.object({
   PARLEY_ADMIN_KEY: z.string().min(16, 'must be at least 16 characters'),
   /** Service credential the agent presents on /internal routes. */
   PARLEY_AGENT_KEY: z.string().min(16, 'must be at least 16 characters'),
+  /** PostgreSQL; without it, the embedded database lives in PARLEY_DATA_DIR. */
+  DATABASE_URL: z.string().url().optional(),
   PARLEY_DATA_DIR: z.string().default(path.join(repoRoot, '.parley', 'data')),
   PARLEY_WIDGET_DIST: z.string().default(path.join(repoRoot, 'widget', 'dist')),
   PARLEY_DEMO_DIST: z.string().default(path.join(repoRoot, 'demo', 'dist')),

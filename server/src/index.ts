@@ -1,5 +1,6 @@
 export { createApp, type AppDeps } from './app.js';
 export { loadConfig, type ServerConfig } from './config.js';
-export { FilePersonaStore, type PersonaStore } from './persona-store.js';
+export { type PersonaStore } from './persona-store.js';
+export * from './storage/index.js';
 export { SessionIssuer } from './session-issuer.js';
 export { WorkerRegistry } from './worker-registry.js';

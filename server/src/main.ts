@@ -1,14 +1,21 @@
 import { createApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
 import { livekitCheck } from './livekit-check.js';
-import { FilePersonaStore } from './persona-store.js';
+import path from 'node:path';
 import { SessionIssuer } from './session-issuer.js';
+import { Storage } from './storage/index.js';
 import { WorkerRegistry } from './worker-registry.js';
 
 async function main(): Promise<void> {
   const config = loadConfig();
+  const storage = await Storage.open(
+    config.DATABASE_URL
+      ? { url: config.DATABASE_URL }
+      : { dataDir: path.join(config.PARLEY_DATA_DIR, 'db') },
+  );
+  const tenant = await storage.ensureDefaultTenant();
   const app = createApp({
-    personas: await FilePersonaStore.open(config.PARLEY_DATA_DIR),
+    personas: storage.forTenant(tenant.id).personas,
     issuer: new SessionIssuer({
       apiKey: config.LIVEKIT_API_KEY,
       apiSecret: config.LIVEKIT_API_SECRET,
@@ -42,7 +49,7 @@ async function main(): Promise<void> {
     process.exit(1);
   });
   const stop = (): void => {
-    server.close(() => process.exit(0));
+    server.close(() => void storage.close().finally(() => process.exit(0)));
     setTimeout(() => process.exit(0), 3000).unref();
   };
   process.on('SIGTERM', stop);

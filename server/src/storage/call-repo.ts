@@ -1,0 +1,283 @@
+import { ApiError } from '../api-error.js';
+import { parseBody } from '../validate.js';
+import {
+  CALL_COLUMNS,
+  TURN_COLUMNS,
+  toCall,
+  toToolCall,
+  toTurn,
+  type Call,
+  type CallDetail,
+  type CallRow,
+  type ToolCallRow,
+  type Turn,
+  type TurnRow,
+} from './call-rows.js';
+import type { Database, Queryable } from './database.js';
+import {
+  FOREIGN_KEY_VIOLATION,
+  UNIQUE_VIOLATION,
+  containsPattern,
+  decodeCursor,
+  newId,
+  sqlState,
+  toPage,
+  type Page,
+} from './row-helpers.js';
+import {
+  CallCloseSchema,
+  CallInputSchema,
+  CallInsightsSchema,
+  CallListQuerySchema,
+  IdempotencyKeySchema,
+  TurnInputSchema,
+  type CallClose,
+  type CallInput,
+  type CallInsights,
+  type CallListQuery,
+  type TurnInput,
+} from './schemas.js';
+
+export interface AppendedTurn {
+  turn: Turn;
+  /** False when a turn with this idempotency key was already there (and is answered instead). */
+  created: boolean;
+}
+
+export interface ClosedCall {
+  call: Call;
+  /** False when the call had already ended; the first close wins. */
+  closed: boolean;
+}
+
+/** One tenant's calls and their turns: the call record shared by web and phone. */
+export class CallRepo {
+  constructor(
+    private readonly db: Database,
+    private readonly tenantId: string,
+  ) {}
+
+  /** Starts a call record pinned to a persona version (the current one unless given). */
+  async create(input: CallInput): Promise<Call> {
+    const call = parseBody(CallInputSchema, input);
+    let rows: CallRow[];
+    try {
+      rows = await this.db.query<CallRow>(
+        `INSERT INTO calls AS c (id, tenant_id, persona_id, persona_version, channel, room_name,
+           participant_identity, caller, dialed_number, variables, started_at)
+         SELECT $1, p.tenant_id, p.id, coalesce($4::int, p.current_version), $5, $6, $7,
+           $8::jsonb, $9, $10::jsonb, coalesce($11::timestamptz, now())
+         FROM personas p WHERE p.tenant_id = $2 AND p.id = $3
+         RETURNING ${CALL_COLUMNS}`,
+        [
+          newId('call'),
+          this.tenantId,
+          call.personaId,
+          call.personaVersion ?? null,
+          call.channel,
+          call.roomName,
+          call.participantIdentity ?? null,
+          JSON.stringify(call.caller),
+          call.dialedNumber ?? null,
+          JSON.stringify(call.variables),
+          call.startedAt ?? null,
+        ],
+      );
+    } catch (err) {
+      if (sqlState(err) === FOREIGN_KEY_VIOLATION) {
+        throw new ApiError(
+          'persona_not_found',
+          `persona '${call.personaId}' has no version ${call.personaVersion}`,
+        );
+      }
+      if (sqlState(err) === UNIQUE_VIOLATION) {
+        throw new ApiError('conflict', `room '${call.roomName}' already has a call`);
+      }
+      throw err;
+    }
+    const [row] = rows;
+    if (!row) throw new ApiError('persona_not_found', `no persona '${call.personaId}'`);
+    return toCall(row);
+  }
+
+  /**
+   * Appends the next turn. The caller's key makes this idempotent: appending with a key already
+   * used on this call writes nothing and answers the turn written the first time.
+   */
+  async appendTurn(callId: string, key: string, input: TurnInput): Promise<AppendedTurn> {
+    const idempotencyKey = parseBody(IdempotencyKeySchema, key);
+    const turn = parseBody(TurnInputSchema, input);
+    return this.db.transaction(async (tx) => {
+      // Locking the call orders concurrent appends, so sequence numbers and keys never race.
+      const [call] = await tx.query<{ status: string }>(
+        'SELECT status FROM calls WHERE tenant_id = $1 AND id = $2 FOR UPDATE',
+        [this.tenantId, callId],
+      );
+      if (!call) throw new ApiError('not_found', `no call '${callId}'`);
+      const existing = await this.turns(tx, callId, idempotencyKey);
+      if (existing[0]) return { turn: existing[0], created: false };
+      if (call.status === 'ended') throw new ApiError('conflict', `call '${callId}' has ended`);
+      const [row] = await tx.query<TurnRow>(
+        `INSERT INTO turns (tenant_id, call_id, seq, idempotency_key, user_text, agent_text,
+           interrupted, timings)
+         SELECT $1, $2, coalesce(max(seq), 0) + 1, $3::text, $4::text, $5::text, $6::boolean,
+           $7::jsonb
+         FROM turns WHERE call_id = $2
+         RETURNING ${TURN_COLUMNS}`,
+        [
+          this.tenantId,
+          callId,
+          idempotencyKey,
+          turn.userText ?? null,
+          turn.agentText ?? null,
+          turn.interrupted,
+          JSON.stringify(turn.timings),
+        ],
+      );
+      if (!row) throw new Error('INSERT … RETURNING answered no row');
+      if (turn.toolCalls.length > 0) {
+        await tx.query(
+          `INSERT INTO tool_calls (tenant_id, call_id, turn_seq, position, name, args, result, error)
+           SELECT $1, $2, $3, t.position, t.call->>'name', coalesce(t.call->'args', '{}'),
+             t.call->'result', t.call->>'error'
+           FROM jsonb_array_elements($4::jsonb) WITH ORDINALITY AS t(call, position)`,
+          [this.tenantId, callId, row.seq, JSON.stringify(turn.toolCalls)],
+        );
+      }
+      const toolCalls = turn.toolCalls.map((c) =>
+        toToolCall({ turn_seq: row.seq, ...c, result: c.result ?? null, error: c.error ?? null }),
+      );
+      return { turn: toTurn(row, toolCalls), created: true };
+    });
+  }
+
+  /** Ends the call once: later closes (agent and LiveKit webhook both report) change nothing. */
+  async close(callId: string, input: CallClose): Promise<ClosedCall> {
+    const end = parseBody(CallCloseSchema, input);
+    const [row] = await this.db.query<CallRow>(
+      `UPDATE calls AS c SET status = 'ended',
+         ended_at = greatest(c.started_at, coalesce($3::timestamptz, now())),
+         duration_ms = greatest(0,
+           round(extract(epoch FROM coalesce($3::timestamptz, now()) - c.started_at) * 1000))::int,
+         outcome = $4,
+         summary = coalesce($5, c.summary),
+         lead_temperature = coalesce($6, c.lead_temperature),
+         cost_usd = coalesce($7, c.cost_usd)
+       WHERE c.tenant_id = $1 AND c.id = $2 AND c.status = 'active'
+       RETURNING ${CALL_COLUMNS}`,
+      [
+        this.tenantId,
+        callId,
+        end.endedAt ?? null,
+        end.outcome,
+        end.summary ?? null,
+        end.leadTemperature ?? null,
+        end.costUsd ?? null,
+      ],
+    );
+    if (row) return { call: toCall(row), closed: true };
+    return { call: await this.require(callId), closed: false };
+  }
+
+  /** Post-call analysis (summary, lead temperature, cost), before or after the call ends. */
+  async recordInsights(callId: string, input: CallInsights): Promise<Call> {
+    const insights = parseBody(CallInsightsSchema, input);
+    const [row] = await this.db.query<CallRow>(
+      `UPDATE calls AS c SET summary = coalesce($3, c.summary),
+         lead_temperature = coalesce($4, c.lead_temperature), cost_usd = coalesce($5, c.cost_usd)
+       WHERE c.tenant_id = $1 AND c.id = $2 RETURNING ${CALL_COLUMNS}`,
+      [
+        this.tenantId,
+        callId,
+        insights.summary ?? null,
+        insights.leadTemperature ?? null,
+        insights.costUsd ?? null,
+      ],
+    );
+    if (!row) throw new ApiError('not_found', `no call '${callId}'`);
+    return toCall(row);
+  }
+
+  /** The call with every turn, in order. */
+  async get(callId: string): Promise<CallDetail | undefined> {
+    const [row] = await this.db.query<CallRow>(
+      `SELECT ${CALL_COLUMNS} FROM calls c WHERE c.tenant_id = $1 AND c.id = $2`,
+      [this.tenantId, callId],
+    );
+    return row && { ...toCall(row), turns: await this.turns(this.db, callId) };
+  }
+
+  async require(callId: string): Promise<Call> {
+    const [row] = await this.db.query<CallRow>(
+      `SELECT ${CALL_COLUMNS} FROM calls c WHERE c.tenant_id = $1 AND c.id = $2`,
+      [this.tenantId, callId],
+    );
+    if (!row) throw new ApiError('not_found', `no call '${callId}'`);
+    return toCall(row);
+  }
+
+  /** The call a LiveKit room carries (LiveKit webhooks name rooms, not calls). */
+  async getByRoom(roomName: string): Promise<Call | undefined> {
+    const [row] = await this.db.query<CallRow>(
+      `SELECT ${CALL_COLUMNS} FROM calls c WHERE c.tenant_id = $1 AND c.room_name = $2`,
+      [this.tenantId, roomName],
+    );
+    return row && toCall(row);
+  }
+
+  /** Newest first, filtered, one page at a time (pass `nextCursor` back as `cursor`). */
+  async list(query: CallListQuery = {}): Promise<Page<Call>> {
+    const q = parseBody(CallListQuerySchema, query);
+    const params: unknown[] = [this.tenantId];
+    const where = ['c.tenant_id = $1'];
+    const filter = (value: unknown, clause: (param: string) => string): void => {
+      params.push(value);
+      where.push(clause(`$${params.length}`));
+    };
+    if (q.personaId) filter(q.personaId, (p) => `c.persona_id = ${p}`);
+    if (q.channel) filter(q.channel, (p) => `c.channel = ${p}`);
+    if (q.outcome) filter(q.outcome, (p) => `c.outcome = ${p}`);
+    if (q.from) filter(q.from, (p) => `c.started_at >= ${p}::timestamptz`);
+    if (q.to) filter(q.to, (p) => `c.started_at < ${p}::timestamptz`);
+    if (q.q) {
+      filter(
+        containsPattern(q.q),
+        (p) => `(c.summary ILIKE ${p} OR EXISTS (SELECT 1 FROM turns t
+          WHERE t.call_id = c.id AND (t.user_text ILIKE ${p} OR t.agent_text ILIKE ${p})))`,
+      );
+    }
+    if (q.cursor) {
+      const cursor = decodeCursor(q.cursor);
+      filter(cursor.at, (p) => `(c.started_at, c.id) < (${p}::timestamptz, $${params.length + 1})`);
+      params.push(cursor.id);
+    }
+    params.push(q.limit + 1);
+    const rows = await this.db.query<CallRow>(
+      `SELECT ${CALL_COLUMNS} FROM calls c WHERE ${where.join(' AND ')}
+       ORDER BY c.started_at DESC, c.id DESC LIMIT $${params.length}`,
+      params,
+    );
+    return toPage(rows.map(toCall), q.limit, (c) => ({ at: c.startedAt, id: c.id }));
+  }
+
+  private async turns(tx: Queryable, callId: string, key?: string): Promise<Turn[]> {
+    const byKey = key === undefined ? '' : 'AND idempotency_key = $3';
+    const params = key === undefined ? [this.tenantId, callId] : [this.tenantId, callId, key];
+    const rows = await tx.query<TurnRow>(
+      `SELECT ${TURN_COLUMNS} FROM turns WHERE tenant_id = $1 AND call_id = $2 ${byKey}
+       ORDER BY seq`,
+      params,
+    );
+    if (rows.length === 0) return [];
+    const seqs = rows.map((r) => r.seq);
+    const toolRows = await tx.query<ToolCallRow>(
+      `SELECT turn_seq, name, args, result, error FROM tool_calls
+       WHERE tenant_id = $1 AND call_id = $2 AND turn_seq = ANY($3::int[])
+       ORDER BY turn_seq, position`,
+      [this.tenantId, callId, seqs],
+    );
+    return rows.map((row) =>
+      toTurn(row, toolRows.filter((t) => t.turn_seq === row.seq).map(toToolCall)),
+    );
+  }
+}

@@ -1,0 +1,147 @@
+/** What the call repository answers, and how database rows become it. */
+import type { Channel } from '../contracts/index.js';
+import { compact, iso, isoOrUndefined, orUndefined } from './row-helpers.js';
+import type { CallOutcome, LeadTemperature } from './schemas.js';
+
+export interface Caller {
+  id?: string;
+  name?: string;
+  phoneNumber?: string;
+}
+
+export interface Call {
+  id: string;
+  tenantId: string;
+  personaId: string;
+  /** The persona version this call ran; the persona may have been edited since. */
+  personaVersion: number;
+  channel: Channel;
+  status: 'active' | 'ended';
+  roomName: string;
+  participantIdentity?: string;
+  caller: Caller;
+  dialedNumber?: string;
+  variables: Record<string, string | number | boolean>;
+  startedAt: string;
+  endedAt?: string;
+  durationMs?: number;
+  outcome?: CallOutcome;
+  summary?: string;
+  leadTemperature?: LeadTemperature;
+  costUsd?: number;
+}
+
+export interface ToolCall {
+  name: string;
+  args: Record<string, unknown>;
+  result?: unknown;
+  error?: string;
+}
+
+export interface Turn {
+  /** 1, 2, 3… in the order the turns were appended. */
+  seq: number;
+  idempotencyKey: string;
+  userText?: string;
+  agentText?: string;
+  interrupted: boolean;
+  /** Per-stage latencies in milliseconds. */
+  timings: Record<string, number>;
+  toolCalls: ToolCall[];
+  createdAt: string;
+}
+
+export interface CallDetail extends Call {
+  turns: Turn[];
+}
+
+export interface CallRow {
+  id: string;
+  tenant_id: string;
+  persona_id: string;
+  persona_version: number;
+  channel: Channel;
+  status: 'active' | 'ended';
+  room_name: string;
+  participant_identity: string | null;
+  caller: Caller;
+  dialed_number: string | null;
+  variables: Record<string, string | number | boolean>;
+  started_at: Date;
+  ended_at: Date | null;
+  duration_ms: number | null;
+  outcome: CallOutcome | null;
+  summary: string | null;
+  lead_temperature: LeadTemperature | null;
+  cost_usd: number | null;
+}
+
+export const CALL_COLUMNS = `c.id, c.tenant_id, c.persona_id, c.persona_version, c.channel, c.status,
+  c.room_name, c.participant_identity, c.caller, c.dialed_number, c.variables, c.started_at,
+  c.ended_at, c.duration_ms, c.outcome, c.summary, c.lead_temperature, c.cost_usd`;
+
+export function toCall(row: CallRow): Call {
+  return compact({
+    id: row.id,
+    tenantId: row.tenant_id,
+    personaId: row.persona_id,
+    personaVersion: row.persona_version,
+    channel: row.channel,
+    status: row.status,
+    roomName: row.room_name,
+    participantIdentity: orUndefined(row.participant_identity),
+    caller: row.caller,
+    dialedNumber: orUndefined(row.dialed_number),
+    variables: row.variables,
+    startedAt: iso(row.started_at),
+    endedAt: isoOrUndefined(row.ended_at),
+    durationMs: orUndefined(row.duration_ms),
+    outcome: orUndefined(row.outcome),
+    summary: orUndefined(row.summary),
+    leadTemperature: orUndefined(row.lead_temperature),
+    costUsd: orUndefined(row.cost_usd),
+  });
+}
+
+export interface TurnRow {
+  seq: number;
+  idempotency_key: string;
+  user_text: string | null;
+  agent_text: string | null;
+  interrupted: boolean;
+  timings: Record<string, number>;
+  created_at: Date;
+}
+
+export const TURN_COLUMNS =
+  'seq, idempotency_key, user_text, agent_text, interrupted, timings, created_at';
+
+export interface ToolCallRow {
+  turn_seq: number;
+  name: string;
+  args: Record<string, unknown>;
+  result: unknown;
+  error: string | null;
+}
+
+export function toToolCall(row: ToolCallRow): ToolCall {
+  return compact({
+    name: row.name,
+    args: row.args,
+    result: orUndefined(row.result),
+    error: orUndefined(row.error),
+  });
+}
+
+export function toTurn(row: TurnRow, toolCalls: ToolCall[]): Turn {
+  return compact({
+    seq: row.seq,
+    idempotencyKey: row.idempotency_key,
+    userText: orUndefined(row.user_text),
+    agentText: orUndefined(row.agent_text),
+    interrupted: row.interrupted,
+    timings: row.timings,
+    toolCalls,
+    createdAt: iso(row.created_at),
+  });
+}

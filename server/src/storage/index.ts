@@ -1,0 +1,33 @@
+export { Storage, type StorageOptions, type TenantStorage } from './storage.js';
+export {
+  openDatabase,
+  type Database,
+  type OpenDatabaseOptions,
+  type Queryable,
+} from './database.js';
+export { MigrationError, loadMigrations, migrate, type Migration } from './migrate.js';
+export type { Page } from './row-helpers.js';
+export * from './schemas.js';
+export { TenantRepo, type Tenant } from './tenant-repo.js';
+export {
+  ApiKeyRepo,
+  hashApiKey,
+  verifyApiKey,
+  type ApiKey,
+  type CreatedApiKey,
+  type VerifiedApiKey,
+} from './api-key-repo.js';
+export { PersonaRepo, type PersonaVersion } from './persona-repo.js';
+export { PhoneNumberRepo, resolvePhoneNumber, type PhoneNumber } from './phone-number-repo.js';
+export type { Call, CallDetail, Caller, ToolCall, Turn } from './call-rows.js';
+export { CallRepo, type AppendedTurn, type ClosedCall } from './call-repo.js';
+export { ConsentRepo, type ConsentReceipt } from './consent-repo.js';
+export { LeadRepo, type Lead } from './lead-repo.js';
+export { AppointmentRepo, SlotTakenError, type Appointment } from './appointment-repo.js';
+export {
+  WebhookRepo,
+  type DeliveryStatus,
+  type WebhookDelivery,
+  type WebhookEndpoint,
+} from './webhook-repo.js';
+export { WebhookQueue, type DueDelivery, type WebhookQueueOptions } from './webhook-queue.js';

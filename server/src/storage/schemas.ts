@@ -1,0 +1,191 @@
+/**
+ * Inputs the repositories accept, one zod schema each (type + validator). Routes may validate with
+ * the same schemas; shapes that cross to the agent (turns) belong in contracts/ once it writes them.
+ */
+import { z } from 'zod';
+import { ChannelSchema, VariablesSchema, VisitorSchema } from '../contracts/index.js';
+
+export const SlugSchema = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'lowercase letters, digits and dashes, at most 63');
+export const PersonaIdSchema = z.string().min(1).max(63);
+export const DateTimeSchema = z.string().datetime({ offset: true });
+export const E164Schema = z
+  .string()
+  .regex(/^\+[1-9]\d{6,14}$/, 'an E.164 number such as +14155550123');
+const JsonObjectSchema = z.record(z.unknown());
+
+export const TenantInputSchema = z.object({
+  slug: SlugSchema,
+  name: z.string().min(1).max(200),
+});
+export type TenantInput = z.input<typeof TenantInputSchema>;
+
+export const ApiKeyScopeSchema = z.enum(['admin', 'agent']);
+export type ApiKeyScope = z.infer<typeof ApiKeyScopeSchema>;
+export const ApiKeyInputSchema = z.object({
+  name: z.string().min(1).max(100),
+  scopes: z.array(ApiKeyScopeSchema).min(1).max(10),
+});
+export type ApiKeyInput = z.input<typeof ApiKeyInputSchema>;
+
+export const PhoneNumberInputSchema = z.object({
+  e164: E164Schema,
+  personaId: PersonaIdSchema,
+  label: z.string().max(100).optional(),
+});
+export type PhoneNumberInput = z.input<typeof PhoneNumberInputSchema>;
+
+export const CallOutcomeSchema = z.enum(['completed', 'abandoned', 'transferred', 'failed']);
+export type CallOutcome = z.infer<typeof CallOutcomeSchema>;
+export const LeadTemperatureSchema = z.enum(['hot', 'warm', 'cold']);
+export type LeadTemperature = z.infer<typeof LeadTemperatureSchema>;
+
+/** Who is on the other end: a web visitor, or a phone caller (number as the trunk gave it). */
+export const CallerSchema = VisitorSchema.extend({ phoneNumber: z.string().max(64).optional() });
+
+export const CallInputSchema = z.object({
+  personaId: PersonaIdSchema,
+  /** The persona version the call runs; the current one when omitted. */
+  personaVersion: z.number().int().min(1).optional(),
+  channel: ChannelSchema,
+  roomName: z.string().min(1).max(200),
+  participantIdentity: z.string().min(1).max(200).optional(),
+  caller: CallerSchema.default({}),
+  dialedNumber: E164Schema.optional(),
+  variables: VariablesSchema.default({}),
+  startedAt: DateTimeSchema.optional(),
+});
+export type CallInput = z.input<typeof CallInputSchema>;
+
+export const ToolCallInputSchema = z.object({
+  name: z.string().min(1).max(64),
+  args: JsonObjectSchema.default({}),
+  result: z.unknown().optional(),
+  error: z.string().max(2000).optional(),
+});
+
+export const IdempotencyKeySchema = z.string().min(1).max(200);
+
+export const TurnInputSchema = z.object({
+  userText: z.string().max(10_000).optional(),
+  agentText: z.string().max(10_000).optional(),
+  interrupted: z.boolean().default(false),
+  /** Per-stage latencies in milliseconds, e.g. `{ sttMs, llmFirstTokenMs, ttsFirstByteMs }`. */
+  timings: z.record(z.string().max(64), z.number().finite().nonnegative()).default({}),
+  toolCalls: z.array(ToolCallInputSchema).max(50).default([]),
+});
+export type TurnInput = z.input<typeof TurnInputSchema>;
+
+export const CallInsightsSchema = z.object({
+  summary: z.string().max(10_000).optional(),
+  leadTemperature: LeadTemperatureSchema.optional(),
+  costUsd: z.number().finite().nonnegative().optional(),
+});
+export type CallInsights = z.input<typeof CallInsightsSchema>;
+
+export const CallCloseSchema = CallInsightsSchema.extend({
+  outcome: CallOutcomeSchema,
+  endedAt: DateTimeSchema.optional(),
+});
+export type CallClose = z.input<typeof CallCloseSchema>;
+
+const LimitSchema = z.coerce.number().int().min(1).max(100).default(20);
+
+export const CallListQuerySchema = z.object({
+  limit: LimitSchema,
+  cursor: z.string().max(500).optional(),
+  personaId: PersonaIdSchema.optional(),
+  channel: ChannelSchema.optional(),
+  outcome: CallOutcomeSchema.optional(),
+  /** Calls started at or after this time. */
+  from: DateTimeSchema.optional(),
+  /** Calls started before this time. */
+  to: DateTimeSchema.optional(),
+  /** Words to find in the transcript (either side) or the summary, case-insensitive. */
+  q: z.string().min(1).max(200).optional(),
+});
+export type CallListQuery = z.input<typeof CallListQuerySchema>;
+
+export const ConsentInputSchema = z.object({
+  /** Which wording of the recording/AI disclosure the caller accepted. */
+  textVersion: z.string().min(1).max(64),
+  acceptedAt: DateTimeSchema.optional(),
+});
+export type ConsentInput = z.input<typeof ConsentInputSchema>;
+
+export const LeadInputSchema = z
+  .object({
+    callId: z.string().min(1).max(64).optional(),
+    name: z.string().min(1).max(200).optional(),
+    email: z.string().email().max(320).optional(),
+    phone: z.string().min(3).max(64).optional(),
+    company: z.string().max(200).optional(),
+    notes: z.string().max(5000).optional(),
+    temperature: LeadTemperatureSchema.optional(),
+    data: JsonObjectSchema.default({}),
+  })
+  .refine((l) => l.name ?? l.email ?? l.phone, 'a lead needs a name, an email or a phone');
+export type LeadInput = z.input<typeof LeadInputSchema>;
+
+export const LeadListQuerySchema = z.object({
+  limit: LimitSchema,
+  cursor: z.string().max(500).optional(),
+  callId: z.string().min(1).max(64).optional(),
+});
+export type LeadListQuery = z.input<typeof LeadListQuerySchema>;
+
+export const AppointmentInputSchema = z
+  .object({
+    startsAt: DateTimeSchema,
+    endsAt: DateTimeSchema,
+    name: z.string().min(1).max(200),
+    email: z.string().email().max(320).optional(),
+    phone: z.string().min(3).max(64).optional(),
+    notes: z.string().max(5000).optional(),
+    callId: z.string().min(1).max(64).optional(),
+    leadId: z.string().min(1).max(64).optional(),
+  })
+  .refine((a) => Date.parse(a.endsAt) > Date.parse(a.startsAt), {
+    message: 'must be after startsAt',
+    path: ['endsAt'],
+  });
+export type AppointmentInput = z.input<typeof AppointmentInputSchema>;
+
+export const AppointmentListQuerySchema = z.object({
+  /** Appointments ending after this time. */
+  from: DateTimeSchema.optional(),
+  /** Appointments starting before this time. */
+  to: DateTimeSchema.optional(),
+  includeCancelled: z.boolean().default(false),
+});
+export type AppointmentListQuery = z.input<typeof AppointmentListQuerySchema>;
+
+export const WebhookEventTypeSchema = z.enum([
+  'call.started',
+  'call.ended',
+  'call.insights',
+  'lead.captured',
+  'appointment.booked',
+]);
+export type WebhookEventType = z.infer<typeof WebhookEventTypeSchema>;
+
+export const WebhookEndpointInputSchema = z.object({
+  url: z
+    .string()
+    .url()
+    .max(2000)
+    .refine((u) => /^https?:\/\//.test(u), 'must be an http(s) URL'),
+  events: z.array(WebhookEventTypeSchema).min(1),
+  /** The HMAC key; generated when omitted. */
+  secret: z.string().min(16).max(200).optional(),
+});
+export type WebhookEndpointInput = z.input<typeof WebhookEndpointInputSchema>;
+
+export const WebhookEventSchema = z.object({
+  /** Stable across retries and restarts; receivers deduplicate on it. */
+  id: z.string().min(1).max(200),
+  type: WebhookEventTypeSchema,
+  payload: JsonObjectSchema,
+});
+export type WebhookEvent = z.input<typeof WebhookEventSchema>;

@@ -1,0 +1,89 @@
+import { ApiKeyRepo, verifyApiKey, type VerifiedApiKey } from './api-key-repo.js';
+import { AppointmentRepo } from './appointment-repo.js';
+import { CallRepo } from './call-repo.js';
+import { ConsentRepo } from './consent-repo.js';
+import { openDatabase, type Database, type OpenDatabaseOptions } from './database.js';
+import { LeadRepo } from './lead-repo.js';
+import { PersonaRepo } from './persona-repo.js';
+import { PhoneNumberRepo, resolvePhoneNumber, type PhoneNumber } from './phone-number-repo.js';
+import { TenantRepo, type Tenant } from './tenant-repo.js';
+import { WebhookQueue, type WebhookQueueOptions } from './webhook-queue.js';
+import { WebhookRepo } from './webhook-repo.js';
+
+/** Every repository of one tenant; nothing reached through it can see another tenant's rows. */
+export interface TenantStorage {
+  tenantId: string;
+  apiKeys: ApiKeyRepo;
+  personas: PersonaRepo;
+  phoneNumbers: PhoneNumberRepo;
+  calls: CallRepo;
+  consents: ConsentRepo;
+  leads: LeadRepo;
+  appointments: AppointmentRepo;
+  webhooks: WebhookRepo;
+}
+
+export interface StorageOptions extends OpenDatabaseOptions {
+  webhookRetry?: Partial<WebhookQueueOptions>;
+}
+
+/**
+ * Parley's storage: the embedded database (PGlite in `dataDir`) or PostgreSQL (`url`), migrated on
+ * open. Cross-tenant entry points (tenants, key verification, phone routing, the webhook sender's
+ * queue) live here; everything else is reached through `forTenant`.
+ */
+export class Storage {
+  readonly tenants: TenantRepo;
+  readonly webhookQueue: WebhookQueue;
+
+  private constructor(
+    readonly db: Database,
+    options: StorageOptions,
+  ) {
+    this.tenants = new TenantRepo(db);
+    this.webhookQueue = new WebhookQueue(db, options.webhookRetry);
+  }
+
+  static async open(options: StorageOptions): Promise<Storage> {
+    return new Storage(await openDatabase(options), options);
+  }
+
+  forTenant(tenantId: string): TenantStorage {
+    const db = this.db;
+    return {
+      tenantId,
+      apiKeys: new ApiKeyRepo(db, tenantId),
+      personas: new PersonaRepo(db, tenantId),
+      phoneNumbers: new PhoneNumberRepo(db, tenantId),
+      calls: new CallRepo(db, tenantId),
+      consents: new ConsentRepo(db, tenantId),
+      leads: new LeadRepo(db, tenantId),
+      appointments: new AppointmentRepo(db, tenantId),
+      webhooks: new WebhookRepo(db, tenantId),
+    };
+  }
+
+  /** The tenant a presented API key belongs to, or nothing for unknown and revoked keys. */
+  verifyApiKey(plaintext: string): Promise<VerifiedApiKey | undefined> {
+    return verifyApiKey(this.db, plaintext);
+  }
+
+  /** Which tenant and persona answer a dialed number. */
+  resolvePhoneNumber(e164: string): Promise<PhoneNumber | undefined> {
+    return resolvePhoneNumber(this.db, e164);
+  }
+
+  /**
+   * The out-of-the-box tenant (`default`) with its `default` persona; idempotent, for start-up
+   * when there is no tenant administration yet.
+   */
+  async ensureDefaultTenant(): Promise<Tenant> {
+    const tenant = await this.tenants.ensure({ slug: 'default', name: 'Default' });
+    await this.forTenant(tenant.id).personas.ensureDefault();
+    return tenant;
+  }
+
+  close(): Promise<void> {
+    return this.db.close();
+  }
+}
