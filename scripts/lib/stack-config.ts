@@ -27,14 +27,22 @@ export const DEFAULT_PORTS: StackPorts = {
   agentHttp: 8081,
 };
 
-/** The test command's stack: beside a running dev stack, never on its ports. */
+const offset = Number(process.env.PARLEY_TEST_PORT_OFFSET ?? 0);
+if (!Number.isInteger(offset) || offset < 0 || offset > 40_000) {
+  throw new Error(`PARLEY_TEST_PORT_OFFSET=${process.env.PARLEY_TEST_PORT_OFFSET} is not 0…40000`);
+}
+
+/**
+ * The test command's stack: beside a running dev stack, never on its ports.
+ * `PARLEY_TEST_PORT_OFFSET` shifts them all, so two test runs can share a machine.
+ */
 export const TEST_PORTS: StackPorts = {
-  server: 18787,
-  livekit: 17880,
-  livekitTcp: 17881,
-  livekitUdp: 17882,
-  redis: 16390,
-  agentHttp: 18081,
+  server: 18787 + offset,
+  livekit: 17880 + offset,
+  livekitTcp: 17881 + offset,
+  livekitUdp: 17882 + offset,
+  redis: 16390 + offset,
+  agentHttp: 18081 + offset,
 };
 
 export interface StackSecrets {
