@@ -19,11 +19,20 @@ export class ApiError extends Error {
 interface HttpLikeError {
   status?: unknown;
   type?: unknown;
+  code?: unknown;
 }
+
+/** SQLSTATE class 22, "data exception": a value the database cannot hold (e.g. a NUL byte). */
+const DATA_EXCEPTION = /^22[0-9A-Z]{3}$/;
 
 function toApiError(err: unknown): ApiError {
   if (err instanceof ApiError) return err;
-  const { status, type } = (typeof err === 'object' && err !== null ? err : {}) as HttpLikeError;
+  const { status, type, code } = (
+    typeof err === 'object' && err !== null ? err : {}
+  ) as HttpLikeError;
+  if (typeof code === 'string' && DATA_EXCEPTION.test(code)) {
+    return new ApiError('invalid_request', 'a value in the request cannot be stored');
+  }
   if (type === 'entity.parse.failed')
     return new ApiError('invalid_request', 'body is not valid JSON');
   if (status === 413) return new ApiError('payload_too_large', 'body is too large');

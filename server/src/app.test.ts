@@ -29,6 +29,7 @@ async function startServer(
 ): Promise<{ url: string; stop: () => Promise<void> }> {
   const app = createApp({
     personas: tenantPersonas(),
+    calls: storage.forTenant(tenantId).calls,
     issuer: new SessionIssuer({
       apiKey: API_KEY,
       apiSecret: API_SECRET,
@@ -319,5 +320,65 @@ describe('POST /webhooks/livekit', () => {
     ];
     assert.deepEqual(statuses, [401, 401, 401, 401]);
     assert.deepEqual(livekitEvents, ['room_finished']);
+  });
+});
+
+describe('call records: the agent appends, admins read', () => {
+  const agent = { authorization: `Bearer ${AGENT}` };
+  const admin = { authorization: `Bearer ${ADMIN}` };
+
+  test('a call is created, its turns appended idempotently, closed, then listed and searched', async () => {
+    const created = await post(
+      '/internal/calls',
+      { personaId: 'default', channel: 'web', roomName: 'web_calltest' },
+      agent,
+    );
+    assert.equal(created.status, 201);
+    const call = (await created.json()) as { id: string; personaVersion: number };
+    assert.equal(call.personaVersion, 1);
+
+    const turn = {
+      key: 'job1:1',
+      turn: { userText: 'Do you offer free shipping?', agentText: 'Yes.', timings: { llmMs: 3 } },
+    };
+    const first = await post(`/internal/calls/${call.id}/turns`, turn, agent);
+    const retry = await post(`/internal/calls/${call.id}/turns`, turn, agent);
+    assert.deepEqual([first.status, retry.status], [201, 200]);
+
+    const closed = await post(`/internal/calls/${call.id}/close`, { outcome: 'completed' }, agent);
+    assert.equal(((await closed.json()) as { status: string }).status, 'ended');
+
+    const detail = (await (
+      await fetch(`${base}/v1/calls/${call.id}`, { headers: admin })
+    ).json()) as {
+      turns: { userText: string }[];
+      outcome: string;
+    };
+    assert.equal(detail.outcome, 'completed');
+    assert.deepEqual(
+      detail.turns.map((t) => t.userText),
+      ['Do you offer free shipping?'],
+    );
+    const found = (await (
+      await fetch(`${base}/v1/calls?q=shipping`, { headers: admin })
+    ).json()) as {
+      items: { id: string }[];
+    };
+    assert.deepEqual(
+      found.items.map((c) => c.id),
+      [call.id],
+    );
+    const none = (await (await fetch(`${base}/v1/calls?q=refund`, { headers: admin })).json()) as {
+      items: unknown[];
+    };
+    assert.equal(none.items.length, 0);
+  });
+
+  test('call routes refuse the wrong credential and unknown calls', async () => {
+    assert.equal((await fetch(`${base}/v1/calls`, { headers: agent })).status, 401);
+    assert.equal((await post('/internal/calls', {}, admin)).status, 401);
+    const unknown = await post('/internal/calls/call_nope/turns', { key: 'k', turn: {} }, agent);
+    assert.equal(unknown.status, 404);
+    assert.equal((await fetch(`${base}/v1/calls/call_nope`, { headers: admin })).status, 404);
   });
 });

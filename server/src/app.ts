@@ -5,15 +5,18 @@ import { requireBearer } from './bearer-auth.js';
 import { healthRoutes, type Check } from './health-routes.js';
 import { internalRoutes } from './internal-routes.js';
 import { livekitWebhookRoutes, type LivekitEventHandler } from './livekit-webhook-routes.js';
+import { callRoutes } from './call-routes.js';
 import { personaRoutes } from './persona-routes.js';
 import type { PersonaStore } from './persona-store.js';
 import { RateLimiter } from './rate-limiter.js';
 import type { SessionIssuer } from './session-issuer.js';
+import type { CallRepo } from './storage/index.js';
 import { sessionRoutes } from './session-routes.js';
 import type { WorkerRegistry } from './worker-registry.js';
 
 export interface AppDeps {
   personas: PersonaStore;
+  calls: CallRepo;
   issuer: SessionIssuer;
   workers: WorkerRegistry;
   livekitReady: Check;
@@ -66,10 +69,11 @@ export function createApp(deps: AppDeps): Express {
       limiter: new RateLimiter(deps.sessionRatePerMinute, 60_000),
     }),
   );
-  app.use('/v1/personas', requireBearer(deps.adminKey));
+  app.use(['/v1/personas', '/v1/calls'], requireBearer(deps.adminKey));
   app.use(personaRoutes(deps.personas));
+  app.use(callRoutes(deps.calls));
   app.use('/internal', requireBearer(deps.agentKey));
-  app.use(internalRoutes(deps.personas, deps.workers));
+  app.use(internalRoutes({ personas: deps.personas, calls: deps.calls, workers: deps.workers }));
 
   if (deps.widgetDist && existsSync(deps.widgetDist)) {
     app.use('/widget', express.static(deps.widgetDist, { fallthrough: true }));

@@ -18,6 +18,11 @@ const ROUTES = [
   '/v1/sessions',
   '/v1/personas',
   '/v1/personas/:id',
+  '/v1/calls',
+  '/v1/calls/:id',
+  '/internal/calls',
+  '/internal/calls/:id/turns',
+  '/internal/calls/:id/close',
   '/internal/personas/:id',
   '/internal/workers/heartbeat',
   '/webhooks/livekit',
@@ -36,6 +41,7 @@ before(async () => {
   tenantId = (await storage.ensureDefaultTenant()).id;
   const app = createApp({
     personas: tenantPersonas(),
+    calls: storage.forTenant(tenantId).calls,
     issuer: new SessionIssuer({
       apiKey: 'APIfuzz',
       apiSecret: 'fuzz-secret-fuzz-secret-fuzz-secret-0123',
@@ -104,6 +110,29 @@ const request = fc.record({
   method: fc.constantFrom('GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS'),
   route: fc.constantFrom(...ROUTES),
   param: pathParam,
+  query: fc.oneof(
+    fc.constant(''),
+    fc
+      .dictionary(
+        fc.constantFrom(
+          'limit',
+          'cursor',
+          'personaId',
+          'channel',
+          'outcome',
+          'from',
+          'to',
+          'q',
+          'x',
+        ),
+        fc.oneof(
+          fc.string({ maxLength: 30 }),
+          fc.integer().map(String),
+          fc.date().map((d) => d.toString()),
+        ),
+      )
+      .map((d) => `?${new URLSearchParams(d).toString()}`),
+  ),
   auth: fc.constantFrom(
     undefined,
     `Bearer ${ADMIN}`,
@@ -123,11 +152,15 @@ const request = fc.record({
   body,
 });
 
-/** Every persona with all its versions: what no refused request may change. */
+/** Every persona with all its versions, and the calls: what no refused request may change. */
 async function storedPersonas(): Promise<unknown[]> {
   const repo = tenantPersonas();
   const personas = await repo.list();
-  return Promise.all(personas.map(async (p) => ({ p, versions: await repo.versions(p.id) })));
+  const calls = await storage.forTenant(tenantId).calls.list({ limit: 100 });
+  return [
+    ...(await Promise.all(personas.map(async (p) => ({ p, versions: await repo.versions(p.id) })))),
+    calls,
+  ];
 }
 
 /** Whether an admin-authorised request could legitimately store something. */
@@ -150,7 +183,7 @@ test(`${RUNS} random and mutated requests to every route: no 5xx, typed errors, 
     fc.asyncProperty(
       request.filter((r) => !couldWrite(r)),
       async (r) => {
-        const url = `${base}${r.route.replace(':id', r.param)}`;
+        const url = `${base}${r.route.replace(':id', r.param)}${r.query}`;
         const headers: Record<string, string> = {};
         if (r.auth !== undefined) headers.authorization = r.auth;
         if (r.contentType !== undefined) headers['content-type'] = r.contentType;

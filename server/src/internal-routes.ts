@@ -1,7 +1,14 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { ApiError } from './api-error.js';
+import {
+  CallCloseSchema,
+  CallInputSchema,
+  IdempotencyKeySchema,
+  TurnInputSchema,
+} from './contracts/index.js';
 import type { PersonaStore } from './persona-store.js';
+import type { CallRepo } from './storage/index.js';
 import { parseBody } from './validate.js';
 import type { WorkerRegistry } from './worker-registry.js';
 
@@ -11,8 +18,20 @@ const HeartbeatSchema = z.object({
   pid: z.number().int().optional(),
 });
 
+const TurnAppendSchema = z.object({
+  /** Stable per turn (e.g. `<job>:<n>`): a retried append answers the stored turn. */
+  key: IdempotencyKeySchema,
+  turn: TurnInputSchema,
+});
+
+export interface InternalDeps {
+  personas: PersonaStore;
+  calls: CallRepo;
+  workers: WorkerRegistry;
+}
+
 /** Routes for the agent worker; the caller mounts them behind the agent's service credential. */
-export function internalRoutes(personas: PersonaStore, workers: WorkerRegistry): Router {
+export function internalRoutes({ personas, calls, workers }: InternalDeps): Router {
   const router = Router();
 
   router.get('/internal/personas/:id', async (req, res) => {
@@ -25,6 +44,21 @@ export function internalRoutes(personas: PersonaStore, workers: WorkerRegistry):
     const beat = parseBody(HeartbeatSchema, req.body);
     workers.heartbeat(beat.workerId);
     res.status(204).end();
+  });
+
+  router.post('/internal/calls', async (req, res) => {
+    res.status(201).json(await calls.create(parseBody(CallInputSchema, req.body)));
+  });
+
+  router.post('/internal/calls/:id/turns', async (req, res) => {
+    const { key, turn } = parseBody(TurnAppendSchema, req.body);
+    const appended = await calls.appendTurn(req.params.id, key, turn);
+    res.status(appended.created ? 201 : 200).json(appended.turn);
+  });
+
+  router.post('/internal/calls/:id/close', async (req, res) => {
+    const { call } = await calls.close(req.params.id, parseBody(CallCloseSchema, req.body));
+    res.json(call);
   });
 
   return router;

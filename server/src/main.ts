@@ -1,6 +1,7 @@
 import { createApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
 import { livekitCheck } from './livekit-check.js';
+import { livekitEventHandler } from './livekit-events.js';
 import path from 'node:path';
 import { SessionIssuer } from './session-issuer.js';
 import { Storage } from './storage/index.js';
@@ -13,9 +14,10 @@ async function main(): Promise<void> {
       ? { url: config.DATABASE_URL }
       : { dataDir: path.join(config.PARLEY_DATA_DIR, 'db') },
   );
-  const tenant = await storage.ensureDefaultTenant();
+  const tenant = storage.forTenant((await storage.ensureDefaultTenant()).id);
   const app = createApp({
-    personas: storage.forTenant(tenant.id).personas,
+    personas: tenant.personas,
+    calls: tenant.calls,
     issuer: new SessionIssuer({
       apiKey: config.LIVEKIT_API_KEY,
       apiSecret: config.LIVEKIT_API_SECRET,
@@ -30,9 +32,7 @@ async function main(): Promise<void> {
     ),
     livekitApiKey: config.LIVEKIT_API_KEY,
     livekitApiSecret: config.LIVEKIT_API_SECRET,
-    onLivekitEvent: (event) => {
-      console.log(`livekit ${event.event} room=${event.room?.name ?? '-'} id=${event.id}`);
-    },
+    onLivekitEvent: livekitEventHandler(tenant.calls),
     adminKey: config.PARLEY_ADMIN_KEY,
     agentKey: config.PARLEY_AGENT_KEY,
     sessionRatePerMinute: config.PARLEY_SESSION_RATE,

@@ -1,3 +1,4 @@
 export * from './persona.js';
 export * from './session.js';
 export * from './errors.js';
+export * from './call.js';

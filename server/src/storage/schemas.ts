@@ -1,20 +1,23 @@
 /**
  * Inputs the repositories accept, one zod schema each (type + validator). Routes may validate with
- * the same schemas; shapes that cross to the agent (turns) belong in contracts/ once it writes them.
+ * the same schemas. Shapes that cross to the agent (calls, turns) live in contracts/call.ts.
  */
 import { z } from 'zod';
-import { ChannelSchema, VariablesSchema, VisitorSchema } from '../contracts/index.js';
+import {
+  ChannelSchema,
+  DateTimeSchema,
+  E164Schema,
+  JsonObjectSchema,
+  PersonaIdSchema,
+  CallOutcomeSchema,
+  LeadTemperatureSchema,
+} from '../contracts/index.js';
+
+export * from '../contracts/call.js';
 
 export const SlugSchema = z
   .string()
   .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'lowercase letters, digits and dashes, at most 63');
-export const PersonaIdSchema = z.string().min(1).max(63);
-export const DateTimeSchema = z.string().datetime({ offset: true });
-export const E164Schema = z
-  .string()
-  .regex(/^\+[1-9]\d{6,14}$/, 'an E.164 number such as +14155550123');
-const JsonObjectSchema = z.record(z.unknown());
-
 export const TenantInputSchema = z.object({
   slug: SlugSchema,
   name: z.string().min(1).max(200),
@@ -35,60 +38,6 @@ export const PhoneNumberInputSchema = z.object({
   label: z.string().max(100).optional(),
 });
 export type PhoneNumberInput = z.input<typeof PhoneNumberInputSchema>;
-
-export const CallOutcomeSchema = z.enum(['completed', 'abandoned', 'transferred', 'failed']);
-export type CallOutcome = z.infer<typeof CallOutcomeSchema>;
-export const LeadTemperatureSchema = z.enum(['hot', 'warm', 'cold']);
-export type LeadTemperature = z.infer<typeof LeadTemperatureSchema>;
-
-/** Who is on the other end: a web visitor, or a phone caller (number as the trunk gave it). */
-export const CallerSchema = VisitorSchema.extend({ phoneNumber: z.string().max(64).optional() });
-
-export const CallInputSchema = z.object({
-  personaId: PersonaIdSchema,
-  /** The persona version the call runs; the current one when omitted. */
-  personaVersion: z.number().int().min(1).optional(),
-  channel: ChannelSchema,
-  roomName: z.string().min(1).max(200),
-  participantIdentity: z.string().min(1).max(200).optional(),
-  caller: CallerSchema.default({}),
-  dialedNumber: E164Schema.optional(),
-  variables: VariablesSchema.default({}),
-  startedAt: DateTimeSchema.optional(),
-});
-export type CallInput = z.input<typeof CallInputSchema>;
-
-export const ToolCallInputSchema = z.object({
-  name: z.string().min(1).max(64),
-  args: JsonObjectSchema.default({}),
-  result: z.unknown().optional(),
-  error: z.string().max(2000).optional(),
-});
-
-export const IdempotencyKeySchema = z.string().min(1).max(200);
-
-export const TurnInputSchema = z.object({
-  userText: z.string().max(10_000).optional(),
-  agentText: z.string().max(10_000).optional(),
-  interrupted: z.boolean().default(false),
-  /** Per-stage latencies in milliseconds, e.g. `{ sttMs, llmFirstTokenMs, ttsFirstByteMs }`. */
-  timings: z.record(z.string().max(64), z.number().finite().nonnegative()).default({}),
-  toolCalls: z.array(ToolCallInputSchema).max(50).default([]),
-});
-export type TurnInput = z.input<typeof TurnInputSchema>;
-
-export const CallInsightsSchema = z.object({
-  summary: z.string().max(10_000).optional(),
-  leadTemperature: LeadTemperatureSchema.optional(),
-  costUsd: z.number().finite().nonnegative().optional(),
-});
-export type CallInsights = z.input<typeof CallInsightsSchema>;
-
-export const CallCloseSchema = CallInsightsSchema.extend({
-  outcome: CallOutcomeSchema,
-  endedAt: DateTimeSchema.optional(),
-});
-export type CallClose = z.input<typeof CallCloseSchema>;
 
 const LimitSchema = z.coerce.number().int().min(1).max(100).default(20);
 
