@@ -336,6 +336,13 @@ describe('call records: the agent appends, admins read', () => {
     assert.equal(created.status, 201);
     const call = (await created.json()) as { id: string; personaVersion: number };
     assert.equal(call.personaVersion, 1);
+    const again = await post(
+      '/internal/calls',
+      { personaId: 'default', channel: 'web', roomName: 'web_calltest' },
+      agent,
+    );
+    assert.equal(again.status, 200, 'a retried create answers the same call');
+    assert.equal(((await again.json()) as { id: string }).id, call.id);
 
     const turn = {
       key: 'job1:1',

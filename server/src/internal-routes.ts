@@ -47,7 +47,8 @@ export function internalRoutes({ personas, calls, workers }: InternalDeps): Rout
   });
 
   router.post('/internal/calls', async (req, res) => {
-    res.status(201).json(await calls.create(parseBody(CallInputSchema, req.body)));
+    const { call, created } = await calls.ensure(parseBody(CallInputSchema, req.body));
+    res.status(created ? 201 : 200).json(call);
   });
 
   router.post('/internal/calls/:id/turns', async (req, res) => {

@@ -101,6 +101,21 @@ export class CallRepo {
   }
 
   /**
+   * Starts the call of a room, or answers the one it already has: the agent's retried create
+   * (after a lost response) must not fail or make a second record.
+   */
+  async ensure(input: CallInput): Promise<{ call: Call; created: boolean }> {
+    try {
+      return { call: await this.create(input), created: true };
+    } catch (err) {
+      if (!(err instanceof ApiError) || err.code !== 'conflict') throw err;
+      const existing = await this.getByRoom(parseBody(CallInputSchema, input).roomName);
+      if (!existing) throw err;
+      return { call: existing, created: false };
+    }
+  }
+
+  /**
    * Appends the next turn. The caller's key makes this idempotent: appending with a key already
    * used on this call writes nothing and answers the turn written the first time.
    */
