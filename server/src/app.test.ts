@@ -30,6 +30,7 @@ async function startServer(
   const app = createApp({
     personas: tenantPersonas(),
     calls: storage.forTenant(tenantId).calls,
+    webhooks: storage.forTenant(tenantId).webhooks,
     issuer: new SessionIssuer({
       apiKey: API_KEY,
       apiSecret: API_SECRET,
@@ -387,5 +388,32 @@ describe('call records: the agent appends, admins read', () => {
     const unknown = await post('/internal/calls/call_nope/turns', { key: 'k', turn: {} }, agent);
     assert.equal(unknown.status, 404);
     assert.equal((await fetch(`${base}/v1/calls/call_nope`, { headers: admin })).status, 404);
+  });
+});
+
+describe('outgoing webhooks', () => {
+  const agent = { authorization: `Bearer ${AGENT}` };
+  const admin = { authorization: `Bearer ${ADMIN}` };
+
+  test('call.started and call.ended are queued once per call for subscribed endpoints', async () => {
+    const endpoint = await post(
+      '/v1/webhook-endpoints',
+      { url: 'https://hooks.example/parley', events: ['call.started', 'call.ended'] },
+      admin,
+    );
+    assert.equal(endpoint.status, 201);
+    const { secret } = (await endpoint.json()) as { secret: string };
+    assert.ok(secret.length >= 16, 'a signing secret is generated');
+
+    const body = { personaId: 'default', channel: 'web', roomName: 'web_hooked' };
+    const call = (await (await post('/internal/calls', body, agent)).json()) as { id: string };
+    await post('/internal/calls', body, agent);
+    await post(`/internal/calls/${call.id}/close`, { outcome: 'completed' }, agent);
+    await post(`/internal/calls/${call.id}/close`, { outcome: 'completed' }, agent);
+
+    const res = await fetch(`${base}/v1/webhook-deliveries`, { headers: admin });
+    const { data } = (await res.json()) as { data: { eventId: string; status: string }[] };
+    assert.deepEqual(data.map((d) => d.eventId).sort(), [`${call.id}.ended`, `${call.id}.started`]);
+    assert.ok(data.every((d) => d.status === 'pending'));
   });
 });

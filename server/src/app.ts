@@ -10,13 +10,15 @@ import { personaRoutes } from './persona-routes.js';
 import type { PersonaStore } from './persona-store.js';
 import { RateLimiter } from './rate-limiter.js';
 import type { SessionIssuer } from './session-issuer.js';
-import type { CallRepo } from './storage/index.js';
+import type { CallRepo, WebhookRepo } from './storage/index.js';
+import { webhookEndpointRoutes } from './webhook-endpoint-routes.js';
 import { sessionRoutes } from './session-routes.js';
 import type { WorkerRegistry } from './worker-registry.js';
 
 export interface AppDeps {
   personas: PersonaStore;
   calls: CallRepo;
+  webhooks: WebhookRepo;
   issuer: SessionIssuer;
   workers: WorkerRegistry;
   livekitReady: Check;
@@ -69,11 +71,22 @@ export function createApp(deps: AppDeps): Express {
       limiter: new RateLimiter(deps.sessionRatePerMinute, 60_000),
     }),
   );
-  app.use(['/v1/personas', '/v1/calls'], requireBearer(deps.adminKey));
+  app.use(
+    ['/v1/personas', '/v1/calls', '/v1/webhook-endpoints', '/v1/webhook-deliveries'],
+    requireBearer(deps.adminKey),
+  );
   app.use(personaRoutes(deps.personas));
   app.use(callRoutes(deps.calls));
+  app.use(webhookEndpointRoutes(deps.webhooks));
   app.use('/internal', requireBearer(deps.agentKey));
-  app.use(internalRoutes({ personas: deps.personas, calls: deps.calls, workers: deps.workers }));
+  app.use(
+    internalRoutes({
+      personas: deps.personas,
+      calls: deps.calls,
+      webhooks: deps.webhooks,
+      workers: deps.workers,
+    }),
+  );
 
   if (deps.widgetDist && existsSync(deps.widgetDist)) {
     app.use('/widget', express.static(deps.widgetDist, { fallthrough: true }));

@@ -23,6 +23,9 @@ const ROUTES = [
   '/internal/calls',
   '/internal/calls/:id/turns',
   '/internal/calls/:id/close',
+  '/v1/webhook-endpoints',
+  '/v1/webhook-endpoints/:id',
+  '/v1/webhook-deliveries',
   '/internal/personas/:id',
   '/internal/workers/heartbeat',
   '/webhooks/livekit',
@@ -42,6 +45,7 @@ before(async () => {
   const app = createApp({
     personas: tenantPersonas(),
     calls: storage.forTenant(tenantId).calls,
+    webhooks: storage.forTenant(tenantId).webhooks,
     issuer: new SessionIssuer({
       apiKey: 'APIfuzz',
       apiSecret: 'fuzz-secret-fuzz-secret-fuzz-secret-0123',

@@ -8,7 +8,7 @@ import {
   TurnInputSchema,
 } from './contracts/index.js';
 import type { PersonaStore } from './persona-store.js';
-import type { CallRepo } from './storage/index.js';
+import type { CallRepo, WebhookRepo } from './storage/index.js';
 import { parseBody } from './validate.js';
 import type { WorkerRegistry } from './worker-registry.js';
 
@@ -27,11 +27,13 @@ const TurnAppendSchema = z.object({
 export interface InternalDeps {
   personas: PersonaStore;
   calls: CallRepo;
+  /** Outgoing webhooks: call.started and call.ended are queued here as calls begin and end. */
+  webhooks: WebhookRepo;
   workers: WorkerRegistry;
 }
 
 /** Routes for the agent worker; the caller mounts them behind the agent's service credential. */
-export function internalRoutes({ personas, calls, workers }: InternalDeps): Router {
+export function internalRoutes({ personas, calls, webhooks, workers }: InternalDeps): Router {
   const router = Router();
 
   router.get('/internal/personas/:id', async (req, res) => {
@@ -48,6 +50,8 @@ export function internalRoutes({ personas, calls, workers }: InternalDeps): Rout
 
   router.post('/internal/calls', async (req, res) => {
     const { call, created } = await calls.ensure(parseBody(CallInputSchema, req.body));
+    // Stable event ids: a retried create or close never queues a second delivery.
+    await webhooks.enqueue({ id: `${call.id}.started`, type: 'call.started', payload: { call } });
     res.status(created ? 201 : 200).json(call);
   });
 
@@ -59,6 +63,7 @@ export function internalRoutes({ personas, calls, workers }: InternalDeps): Rout
 
   router.post('/internal/calls/:id/close', async (req, res) => {
     const { call } = await calls.close(req.params.id, parseBody(CallCloseSchema, req.body));
+    await webhooks.enqueue({ id: `${call.id}.ended`, type: 'call.ended', payload: { call } });
     res.json(call);
   });
 

@@ -5,6 +5,7 @@ import { livekitEventHandler } from './livekit-events.js';
 import path from 'node:path';
 import { SessionIssuer } from './session-issuer.js';
 import { Storage } from './storage/index.js';
+import { WebhookSender } from './webhook-sender.js';
 import { WorkerRegistry } from './worker-registry.js';
 
 async function main(): Promise<void> {
@@ -18,6 +19,7 @@ async function main(): Promise<void> {
   const app = createApp({
     personas: tenant.personas,
     calls: tenant.calls,
+    webhooks: tenant.webhooks,
     issuer: new SessionIssuer({
       apiKey: config.LIVEKIT_API_KEY,
       apiSecret: config.LIVEKIT_API_SECRET,
@@ -39,6 +41,8 @@ async function main(): Promise<void> {
     widgetDist: config.PARLEY_WIDGET_DIST,
     demoDist: config.PARLEY_DEMO_DIST,
   });
+  const sender = new WebhookSender({ queue: storage.webhookQueue });
+  sender.start();
   const server = app.listen(config.PORT, config.HOST, () => {
     console.log(`listening on http://${config.HOST}:${config.PORT}`);
   });
@@ -49,7 +53,13 @@ async function main(): Promise<void> {
     process.exit(1);
   });
   const stop = (): void => {
-    server.close(() => void storage.close().finally(() => process.exit(0)));
+    server.close(
+      () =>
+        void sender
+          .stop()
+          .then(() => storage.close())
+          .finally(() => process.exit(0)),
+    );
     setTimeout(() => process.exit(0), 3000).unref();
   };
   process.on('SIGTERM', stop);

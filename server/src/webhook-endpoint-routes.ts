@@ -1,0 +1,35 @@
+import { Router } from 'express';
+import { z } from 'zod';
+import { WebhookEndpointInputSchema, type WebhookRepo } from './storage/index.js';
+import { parseBody } from './validate.js';
+
+const DeliveryFilterSchema = z.object({
+  endpointId: z.string().max(100).optional(),
+  status: z.enum(['pending', 'delivered', 'failed']).optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(50),
+});
+
+/** Admin: where the tenant's events go, and what was delivered. Mounted behind the admin key. */
+export function webhookEndpointRoutes(webhooks: WebhookRepo): Router {
+  const router = Router();
+
+  router.get('/v1/webhook-endpoints', async (_req, res) => {
+    res.json({ data: await webhooks.listEndpoints() });
+  });
+
+  router.post('/v1/webhook-endpoints', async (req, res) => {
+    const input = parseBody(WebhookEndpointInputSchema, req.body);
+    res.status(201).json(await webhooks.createEndpoint(input));
+  });
+
+  router.delete('/v1/webhook-endpoints/:id', async (req, res) => {
+    await webhooks.deleteEndpoint(req.params.id);
+    res.status(204).end();
+  });
+
+  router.get('/v1/webhook-deliveries', async (req, res) => {
+    res.json({ data: await webhooks.listDeliveries(parseBody(DeliveryFilterSchema, req.query)) });
+  });
+
+  return router;
+}
