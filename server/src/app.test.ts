@@ -26,6 +26,7 @@ let close: () => Promise<void>;
 
 async function startServer(
   sessionRatePerMinute: number,
+  personaSessionRatePerMinute = 1000,
 ): Promise<{ url: string; stop: () => Promise<void> }> {
   const app = createApp({
     personas: tenantPersonas(),
@@ -47,6 +48,8 @@ async function startServer(
     adminKey: ADMIN,
     agentKey: AGENT,
     sessionRatePerMinute,
+    personaSessionRatePerMinute,
+    development: false,
   });
   const server = app.listen(0, '127.0.0.1');
   await new Promise((resolve) => server.once('listening', resolve));
@@ -261,6 +264,24 @@ describe('internal routes and health', () => {
 });
 
 describe('rate limit', () => {
+  test('when a persona gets more sessions per minute than its cap, then 429 for everyone', async () => {
+    const limited = await startServer(1000, 2);
+    try {
+      const statuses: number[] = [];
+      for (let i = 0; i < 3; i++) {
+        const res = await fetch(`${limited.url}/v1/sessions`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ persona: 'default' }),
+        });
+        statuses.push(res.status);
+      }
+      assert.deepEqual(statuses, [201, 201, 429]);
+    } finally {
+      await limited.stop();
+    }
+  });
+
   test('when one address asks more than its limit per minute, then 429 rate_limited', async () => {
     const limited = await startServer(3);
     try {
@@ -415,5 +436,58 @@ describe('outgoing webhooks', () => {
     const { data } = (await res.json()) as { data: { eventId: string; status: string }[] };
     assert.deepEqual(data.map((d) => d.eventId).sort(), [`${call.id}.ended`, `${call.id}.started`]);
     assert.ok(data.every((d) => d.status === 'pending'));
+  });
+});
+
+describe('session policy', () => {
+  const admin = { authorization: `Bearer ${ADMIN}` };
+  const agent = { authorization: `Bearer ${AGENT}` };
+
+  test('a persona with an embed key refuses sessions without the right key', async () => {
+    const created = await post(
+      '/v1/personas',
+      {
+        id: 'keyed',
+        name: 'K',
+        greeting: 'Hi',
+        instructions: '',
+        embedKey: 'pk_embed_0123456789ab',
+      },
+      admin,
+    );
+    assert.equal(created.status, 201);
+    const statuses = [
+      (await post('/v1/sessions', { persona: 'keyed' })).status,
+      (await post('/v1/sessions', { persona: 'keyed', embedKey: 'pk_embed_wrong_wrong' })).status,
+      (await post('/v1/sessions', { persona: 'keyed', embedKey: 'pk_embed_0123456789ab' })).status,
+    ];
+    assert.deepEqual(statuses, [403, 403, 201]);
+  });
+
+  test('a returning visitor is dispatched with their history; a new one with none', async () => {
+    const room = 'web_history';
+    const call = (await (
+      await post(
+        '/internal/calls',
+        { personaId: 'default', channel: 'web', roomName: room, caller: { id: 'vis-42' } },
+        agent,
+      )
+    ).json()) as { id: string };
+    await post(
+      `/internal/calls/${call.id}/close`,
+      { outcome: 'completed', summary: 'Asked about shipping.' },
+      agent,
+    );
+    const metadataOf = async (visitorId: string) => {
+      const res = await post('/v1/sessions', { persona: 'default', visitor: { id: visitorId } });
+      const { token } = (await res.json()) as SessionResponse;
+      const claims = await new TokenVerifier(API_KEY, API_SECRET).verify(token);
+      return DispatchMetadataSchema.parse(JSON.parse(claims.roomConfig?.agents[0]?.metadata ?? ''));
+    };
+    const returning = await metadataOf('vis-42');
+    assert.equal(returning.history?.previousCalls, 1);
+    assert.equal(returning.history?.lastSummary, 'Asked about shipping.');
+    const fresh = await metadataOf('vis-new');
+    assert.deepEqual(fresh.history, { previousCalls: 0 });
   });
 });

@@ -29,6 +29,9 @@ export interface AppDeps {
   adminKey: string;
   agentKey: string;
   sessionRatePerMinute: number;
+  personaSessionRatePerMinute: number;
+  /** Development: any localhost page may open sessions. */
+  development: boolean;
   widgetDist?: string;
   demoDist?: string;
 }
@@ -67,8 +70,11 @@ export function createApp(deps: AppDeps): Express {
   app.use(
     sessionRoutes({
       personas: deps.personas,
+      calls: deps.calls,
       issuer: deps.issuer,
       limiter: new RateLimiter(deps.sessionRatePerMinute, 60_000),
+      personaLimiter: new RateLimiter(deps.personaSessionRatePerMinute, 60_000),
+      development: deps.development,
     }),
   );
   app.use(
@@ -89,7 +95,13 @@ export function createApp(deps: AppDeps): Express {
   );
 
   if (deps.widgetDist && existsSync(deps.widgetDist)) {
-    app.use('/widget', express.static(deps.widgetDist, { fallthrough: true }));
+    // Public bundles: any site may load them (module scripts are fetched with CORS).
+    app.use(
+      '/widget',
+      express.static(deps.widgetDist, {
+        setHeaders: (res) => res.set('Access-Control-Allow-Origin', '*'),
+      }),
+    );
   }
   if (deps.demoDist && existsSync(deps.demoDist)) {
     app.use(express.static(deps.demoDist));

@@ -25,6 +25,10 @@ const ConfigSchema = z.object({
   PARLEY_TOKEN_TTL: z.coerce.number().int().min(30).max(600).default(600),
   /** Session requests allowed per client IP per minute. */
   PARLEY_SESSION_RATE: z.coerce.number().int().min(1).default(30),
+  /** Session requests allowed per persona per minute, all callers together. */
+  PARLEY_PERSONA_SESSION_RATE: z.coerce.number().int().min(1).default(600),
+  /** `development` lets any localhost page open sessions; set by `npm run dev`. */
+  PARLEY_ENV: z.enum(['development', 'production']).default('production'),
 });
 
 export type ServerConfig = z.infer<typeof ConfigSchema> & { livekitPublicUrl: string };

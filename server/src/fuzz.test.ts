@@ -60,6 +60,8 @@ before(async () => {
     adminKey: ADMIN,
     agentKey: AGENT,
     sessionRatePerMinute: 1_000_000,
+    personaSessionRatePerMinute: 1_000_000,
+    development: false,
   });
   const server = app.listen(0, '127.0.0.1');
   await new Promise((resolve) => server.once('listening', resolve));

@@ -38,6 +38,8 @@ async function main(): Promise<void> {
     adminKey: config.PARLEY_ADMIN_KEY,
     agentKey: config.PARLEY_AGENT_KEY,
     sessionRatePerMinute: config.PARLEY_SESSION_RATE,
+    personaSessionRatePerMinute: config.PARLEY_PERSONA_SESSION_RATE,
+    development: config.PARLEY_ENV === 'development',
     widgetDist: config.PARLEY_WIDGET_DIST,
     demoDist: config.PARLEY_DEMO_DIST,
   });

@@ -20,3 +20,12 @@ test("the server's own origin is always allowed, and '*' allows every origin", (
   assert.equal(isOriginAllowed('https://any.example', persona(['*']), own), true);
   assert.equal(isOriginAllowed('https://any.example', persona([]), own), false);
 });
+
+test('in development any localhost page may ask; in production it must be listed', () => {
+  for (const origin of ['http://localhost:5173', 'http://127.0.0.1:3000', 'http://[::1]:8080']) {
+    assert.equal(isOriginAllowed(origin, persona([]), own, true), true, origin);
+    assert.equal(isOriginAllowed(origin, persona([]), own, false), false, origin);
+  }
+  assert.equal(isOriginAllowed('http://localhost.evil.example', persona([]), own, true), false);
+  assert.equal(isOriginAllowed('https://localhost:5173', persona([]), own, true), false);
+});

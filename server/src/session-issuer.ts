@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { AccessToken, RoomAgentDispatch, RoomConfiguration, TrackSource } from 'livekit-server-sdk';
 import {
   AGENT_NAME,
+  type CallerHistory,
   type CreateSessionRequest,
   type DispatchMetadata,
   type Persona,
@@ -28,7 +29,11 @@ export function randomId(prefix: string): string {
 export class SessionIssuer {
   constructor(private readonly options: SessionIssuerOptions) {}
 
-  async issue(persona: Persona, request: CreateSessionRequest): Promise<SessionResponse> {
+  async issue(
+    persona: Persona,
+    request: CreateSessionRequest,
+    history?: CallerHistory,
+  ): Promise<SessionResponse> {
     const roomName = randomId('web');
     const identity = randomId('visitor');
     const metadata: DispatchMetadata = {
@@ -36,6 +41,7 @@ export class SessionIssuer {
       channel: 'web',
       visitor: request.visitor ?? {},
       variables: request.variables ?? {},
+      ...(history && { history }),
     };
     const token = new AccessToken(this.options.apiKey, this.options.apiSecret, {
       identity,

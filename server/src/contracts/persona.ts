@@ -35,6 +35,8 @@ export const PersonaSchema = z.object({
     })
     .default({ stt: 'auto', llm: 'auto', tts: 'auto' }),
   tools: z.array(z.string().min(1).max(64)).max(50).default([]),
+  /** When set, web sessions must present it as `embedKey` (a public key that pairs with origins). */
+  embedKey: z.string().min(16).max(200).optional(),
   /** Exact origins (`https://shop.example`) allowed to open web sessions for this persona. */
   allowedOrigins: z
     .array(z.string().url().or(z.literal('*')))

@@ -33,11 +33,20 @@ export interface SessionResponse {
   expiresAt: string;
 }
 
+/** What Parley remembers of a returning visitor or caller, so the agent can greet them back. */
+export const CallerHistorySchema = z.object({
+  previousCalls: z.number().int().min(0),
+  lastCallAt: z.string().optional(),
+  lastSummary: z.string().optional(),
+});
+export type CallerHistory = z.infer<typeof CallerHistorySchema>;
+
 /** JSON carried in the agent dispatch's metadata (`ctx.job.metadata`). */
 export const DispatchMetadataSchema = z.object({
   personaId: z.string().min(1),
   channel: ChannelSchema,
   visitor: VisitorSchema.default({}),
   variables: VariablesSchema.default({}),
+  history: CallerHistorySchema.optional(),
 });
 export type DispatchMetadata = z.infer<typeof DispatchMetadataSchema>;

@@ -1,4 +1,5 @@
 import { ApiError } from '../api-error.js';
+import type { CallerHistory } from '../contracts/index.js';
 import { parseBody } from '../validate.js';
 import {
   CALL_COLUMNS,
@@ -19,6 +20,7 @@ import {
   UNIQUE_VIOLATION,
   containsPattern,
   decodeCursor,
+  iso,
   newId,
   sqlState,
   toPage,
@@ -238,6 +240,25 @@ export class CallRepo {
       [this.tenantId, roomName],
     );
     return row && toCall(row);
+  }
+
+  /** How often a visitor (by the id their browser keeps) called before, and how the last call went. */
+  async historyOfVisitor(visitorId: string): Promise<CallerHistory> {
+    const [row] = await this.db.query<{
+      n: string | number;
+      last_at: Date | null;
+      summary: string | null;
+    }>(
+      `SELECT count(*) AS n, max(c.started_at) AS last_at,
+         (SELECT l.summary FROM calls l WHERE l.tenant_id = $1 AND l.caller->>'id' = $2
+          ORDER BY l.started_at DESC LIMIT 1) AS summary
+       FROM calls c WHERE c.tenant_id = $1 AND c.caller->>'id' = $2`,
+      [this.tenantId, visitorId],
+    );
+    const history: CallerHistory = { previousCalls: Number(row?.n ?? 0) };
+    if (row?.last_at) history.lastCallAt = iso(row.last_at);
+    if (row?.summary) history.lastSummary = row.summary;
+    return history;
   }
 
   /** Newest first, filtered, one page at a time (pass `nextCursor` back as `cursor`). */
