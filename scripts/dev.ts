@@ -55,7 +55,12 @@ async function main(): Promise<void> {
   );
   let stack: Stack;
   try {
-    stack = await startStack({ ports, stateDir: path.join(REPO_ROOT, '.parley'), onLine: print });
+    stack = await startStack({
+      ports,
+      stateDir: path.join(REPO_ROOT, '.parley'),
+      onLine: print,
+      environment: 'development',
+    });
   } catch (err) {
     if (err instanceof PortBusyError || err instanceof NotReadyError) {
       print('parley', err.message);

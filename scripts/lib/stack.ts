@@ -22,6 +22,8 @@ export interface StackOptions {
   /** Extra environment for the agent worker (e.g. tuning, provider fakes). */
   agentEnv?: NodeJS.ProcessEnv;
   readyTimeoutMs?: number;
+  /** `development` lets any localhost page open sessions (PARLEY_ENV of the server). */
+  environment?: 'development' | 'production';
 }
 
 export interface Stack {
@@ -126,6 +128,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       ...shared,
       PORT: String(ports.server),
       PARLEY_ADMIN_KEY: secrets.adminKey,
+      PARLEY_ENV: options.environment ?? 'production',
       PARLEY_DATA_DIR: path.join(stateDir, 'data'),
     });
     await waitFor(
