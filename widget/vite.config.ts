@@ -1,4 +1,26 @@
-import { defineConfig, type UserConfig } from 'vite';
+import { defineConfig, type Plugin, type UserConfig } from 'vite';
+
+/**
+ * Squeezes the whitespace and comments out of the CSS template literals of the style modules
+ * (`*.styles.ts`, `launcher-look.ts`), which neither esbuild nor Lit minify. Worth ~0.5 kB gzip
+ * against the size budget.
+ */
+function minifyCssLiterals(): Plugin {
+  return {
+    name: 'parley-minify-css-literals',
+    enforce: 'pre',
+    transform(code, id) {
+      if (!/(\.styles|launcher-look)\.ts$/.test(id)) return null;
+      const minified = code.replace(/`[^`]*`/g, (literal) =>
+        literal
+          .replace(/\/\*[\s\S]*?\*\//g, '')
+          .replace(/\s+/g, ' ')
+          .replace(/ ?([{};,]) ?/g, '$1'),
+      );
+      return { code: minified, map: null };
+    },
+  };
+}
 
 /**
  * Two bundles, built by two passes (`vite build` then `vite build --mode loader`) because they need
@@ -10,6 +32,7 @@ import { defineConfig, type UserConfig } from 'vite';
  */
 export default defineConfig(({ mode }): UserConfig => {
   const shared: UserConfig = {
+    plugins: [minifyCssLiterals()],
     // lit and livekit-client pick their production code from this
     define: { 'process.env.NODE_ENV': JSON.stringify('production') },
     // no browser runs standard decorators yet: esbuild must lower them before rollup parses the code

@@ -2,18 +2,32 @@ import { chromium, type Browser } from 'playwright-core';
 
 export const CHROMIUM = process.env.PARLEY_CHROMIUM ?? '/usr/bin/chromium';
 
+export interface ChromiumOptions {
+  /**
+   * A fake microphone device even without `micWav`: `allow` grants it without a prompt (as with a
+   * `micWav`), `deny` answers every permission prompt with "block", as a visitor who refuses the
+   * microphone would.
+   */
+  microphone?: 'allow' | 'deny';
+  /**
+   * Pages the test serves itself (Playwright `page.route`) have no IP address, so Chromium's
+   * Local Network Access checks treat them as public and block their requests to loopback
+   * (LiveKit, the Parley server). This turns those checks off.
+   */
+  allowLoopbackFromRoutedPages?: boolean;
+}
+
 /**
- * Debian's Chromium, headless, with a fake microphone that plays `micWav` once. The network flags
- * keep it from reaching for Google's services on this offline machine.
+ * Debian's Chromium, headless, with a fake microphone that plays `micWav` once (or, without a WAV,
+ * no microphone flags at all unless `options.microphone` asks for them). The network flags keep it
+ * from reaching for Google's services on this offline machine.
  */
-export function launchChromium(micWav?: string): Promise<Browser> {
-  const media = micWav
-    ? [
-        '--use-fake-ui-for-media-stream',
-        '--use-fake-device-for-media-stream',
-        `--use-file-for-fake-audio-capture=${micWav}%noloop`,
-      ]
-    : [];
+export function launchChromium(micWav?: string, options: ChromiumOptions = {}): Promise<Browser> {
+  const media: string[] = [];
+  if (micWav || options.microphone) media.push('--use-fake-device-for-media-stream');
+  if (micWav) media.push(`--use-file-for-fake-audio-capture=${micWav}%noloop`);
+  if (options.microphone === 'deny') media.push('--deny-permission-prompts');
+  else if (micWav || options.microphone === 'allow') media.push('--use-fake-ui-for-media-stream');
   return chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
@@ -26,7 +40,11 @@ export function launchChromium(micWav?: string): Promise<Browser> {
       '--disable-component-update',
       '--disable-sync',
       '--autoplay-policy=no-user-gesture-required',
-      '--disable-features=WebRtcHideLocalIpsWithMdns',
+      // one --disable-features flag: Chromium reads only the last
+      `--disable-features=${[
+        'WebRtcHideLocalIpsWithMdns',
+        ...(options.allowLoopbackFromRoutedPages ? ['LocalNetworkAccessChecks'] : []),
+      ].join(',')}`,
       ...media,
     ],
   });

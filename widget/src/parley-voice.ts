@@ -1,9 +1,16 @@
-import { LitElement, html, nothing, svg, type PropertyValues } from 'lit';
-import { property } from 'lit/decorators.js';
-import { repeat } from 'lit/directives/repeat.js';
+import { html, nothing, type PropertyValues } from 'lit';
+import { agentTimeoutMs, applyAccent, cleanVariables } from './attributes.js';
+import type { ClientToolHandler, ClientToolSchema } from './client-tools.js';
+import { ParleyConnectedEvent } from './events/parley-connected-event.js';
+import { ParleyEndedEvent } from './events/parley-ended-event.js';
 import { ParleyErrorEvent } from './events/parley-error-event.js';
+import { ParleyRequestStartEvent } from './events/parley-request-start-event.js';
 import { ParleyStateEvent } from './events/parley-state-event.js';
+import { ParleyToolCallEvent } from './events/parley-tool-call-event.js';
 import { ParleyTranscriptEvent } from './events/parley-transcript-event.js';
+import { errorMessage, messagesFor, type Messages } from './i18n/catalog.js';
+import { launcherIcon, renderPanel, type PanelHandlers } from './panel-view.js';
+import { ParleyVoiceAttributes } from './parley-voice-attributes.js';
 import { styles } from './parley-voice.styles.js';
 import { SessionController } from './session-controller.js';
 import type { ParleyErrorDetail } from './session-error.js';
@@ -12,75 +19,69 @@ import type { TranscriptSegment } from './transcript-assembler.js';
 
 export const TAG_NAME = 'parley-voice';
 
-const STATUS_TEXT: Record<SessionState, string> = {
-  idle: '',
-  'requesting-microphone': 'Waiting for microphone access…',
-  connecting: 'Connecting…',
-  'waiting-for-agent': 'Waiting for the assistant…',
-  listening: 'Listening',
-  thinking: 'Thinking…',
-  speaking: 'Speaking',
-  ended: 'Call ended',
-  error: 'Call failed',
-};
-
-const microphoneIcon = svg`<path
-  fill="currentColor"
-  d="M12 14a3 3 0 0 0 3-3V5a3 3 0 0 0-6 0v6a3 3 0 0 0 3 3Zm5-3a5 5 0 0 1-10 0H5a7 7 0 0 0 6 6.92V21h2v-3.08A7 7 0 0 0 19 11h-2Z"
-/>`;
-
 /**
- * A "talk to us" button that starts a voice call with a Parley agent, and a panel showing the
- * call's state and live transcript.
+ * A "talk to us" button that starts a voice (or text) call with a Parley agent, and a panel with
+ * the call's state, timer, audio levels, live transcript and a message box.
  *
- * @fires parley-state - {@link ParleyStateEvent}, detail `{ state }`, on every state change.
- * @fires parley-transcript - {@link ParleyTranscriptEvent}, detail `{ role, text, final, segmentId }`.
- * @fires parley-error - {@link ParleyErrorEvent}, detail `{ code, message }`, when a call fails.
+ * @fires parley-request-start - Cancelable; detail `{ persona, textOnly }`, before a call starts.
+ * @fires parley-state - Detail `{ state }`, on every state change.
+ * @fires parley-connected - Detail `{ roomName, identity }`, once the room is joined.
+ * @fires parley-transcript - Detail `{ role, text, final, segmentId }`.
+ * @fires parley-ended - Detail `{ reason, roomName }`, after every `parley-connected`.
+ * @fires parley-error - Detail `{ code, message }`, when a call cannot start or breaks off.
+ * @fires parley-tool-call - Detail `{ name, args, result | error }`, after a client tool ran.
  *
  * @csspart launcher - The button that starts a call (shown while no call is running).
- * @csspart panel - The call panel: status, error, transcript, end button.
+ * @csspart panel - The call panel.
  * @csspart status - The line saying what the call is doing.
+ * @csspart timer - The call duration.
  * @csspart end-button - The button that hangs up.
+ * @csspart meters - The visitor's and the agent's audio level bars.
  * @csspart error - The message explaining why the call failed.
+ * @csspart text-mode-button - Offered after a microphone failure: continues the call by text.
  * @csspart audio-button - Shown when the browser blocked sound; a click turns it on.
  * @csspart transcript - The live transcript list (an `aria-live="polite"` region).
+ * @csspart mute-button - Toggles the microphone (`aria-pressed`).
+ * @csspart talk-button - With `push-to-talk`: hold it (or Space on it) to talk.
+ * @csspart composer - The message form.
+ * @csspart send-button - Sends the typed message.
  *
- * @cssproperty --parley-accent - Launcher and highlight colour.
+ * @cssproperty --parley-accent - Launcher and highlight colour (also the `accent` attribute).
  * @cssproperty --parley-on-accent - Text colour on the accent.
  * @cssproperty --parley-surface - Panel background.
  * @cssproperty --parley-text - Panel text colour.
- * @cssproperty --parley-muted - Secondary text (interim transcript).
+ * @cssproperty --parley-muted - Secondary text (interim transcript, timer).
  * @cssproperty --parley-danger - End button and error colour.
- * @cssproperty --parley-border - Panel border colour.
+ * @cssproperty --parley-on-danger - Text colour on the end button.
+ * @cssproperty --parley-border - Panel and input border colour.
+ * @cssproperty --parley-meter - Track colour of the level meters.
  * @cssproperty --parley-radius - Panel corner radius.
  * @cssproperty --parley-font - Font family.
  * @cssproperty --parley-panel-width - Panel width (capped by the viewport).
- * @cssproperty --parley-focus-ring - `box-shadow` drawn around focused buttons.
- * @cssproperty --parley-z-index - Stacking order when `floating`.
+ * @cssproperty --parley-focus-ring - `box-shadow` drawn around focused controls.
+ * @cssproperty --parley-z-index - Stacking order when floating.
+ * @cssproperty --parley-offset - Distance from the viewport corner when floating.
  */
-export class ParleyVoice extends LitElement {
+export class ParleyVoice extends ParleyVoiceAttributes {
   static override styles = styles;
-
-  /** Id of the persona to talk to. */
-  @property({ attribute: 'persona' }) accessor persona = 'default';
-
-  /** Base URL of the Parley server, e.g. `https://parley.example.com`; empty means same origin. */
-  @property({ attribute: 'server' }) accessor server = '';
-
-  /** Text of the launcher button. */
-  @property({ attribute: 'label' }) accessor label = 'Talk to us';
-
-  /** Pins the element to the bottom-right corner of the viewport. */
-  @property({ attribute: 'floating', type: Boolean, reflect: true }) accessor floating = false;
 
   readonly #session = new SessionController(this, {
     onStateChange: (state) => this.dispatchEvent(new ParleyStateEvent({ state })),
-    onTranscript: (segment) => this.dispatchEvent(new ParleyTranscriptEvent(toDetail(segment))),
-    onError: (error) => this.dispatchEvent(new ParleyErrorEvent(error)),
+    onTranscript: (segment) => this.dispatchEvent(new ParleyTranscriptEvent({ ...segment })),
+    onError: (error) => this.dispatchEvent(new ParleyErrorEvent(this.#localize(error))),
+    onConnected: (detail) => this.dispatchEvent(new ParleyConnectedEvent(detail)),
+    onEnded: (detail) => this.dispatchEvent(new ParleyEndedEvent(detail)),
+    onToolCall: (record) => this.dispatchEvent(new ParleyToolCallEvent(record)),
   });
 
   /** Whether focus was inside the element before the update that may remove the focused button. */
   #hadFocus = false;
+  #clock: ReturnType<typeof setInterval> | undefined;
+
+  constructor() {
+    super();
+    this.addEventListener('keydown', this.#handleKeydown);
+  }
 
   /** Where the call is; also reflected to the `state` attribute for styling. */
   get state(): SessionState {
@@ -89,7 +90,8 @@ export class ParleyVoice extends LitElement {
 
   /** Why the last call failed, while `state` is `error`. */
   get error(): ParleyErrorDetail | undefined {
-    return this.#session.error;
+    const { error } = this.#session;
+    return error && this.#localize(error);
   }
 
   /** The current (or last) call's transcript, oldest first. */
@@ -97,13 +99,34 @@ export class ParleyVoice extends LitElement {
     return this.#session.transcript;
   }
 
+  /** Whether the microphone is muted. */
+  get muted(): boolean {
+    return this.#session.muted;
+  }
+
   /**
-   * Starts a call (microphone permission, session, room, agent). Resolves when the call is waiting
-   * for the agent or has failed; failures are reported by `parley-error`, never by rejecting. Call it
-   * from a user gesture so the agent's voice may play.
+   * Starts a call (microphone permission unless `text-only`, session, room, agent), after a
+   * cancelable `parley-request-start`. Resolves when the call is waiting for the agent, has failed
+   * (reported by `parley-error`, never by rejecting) or was vetoed. Call it from a user gesture so
+   * the agent's voice may play.
    */
   start(): Promise<void> {
-    return this.#session.start({ persona: this.persona, server: this.server });
+    if (isActive(this.state)) return Promise.resolve();
+    const request = new ParleyRequestStartEvent({
+      persona: this.persona,
+      textOnly: this.textOnly,
+    });
+    if (!this.dispatchEvent(request)) return Promise.resolve();
+    return this.#session.start({
+      persona: this.persona,
+      server: this.server,
+      variables: this.variables,
+      textOnly: this.textOnly,
+      startMuted: this.startMuted,
+      pushToTalk: this.pushToTalk,
+      agentTimeoutMs: agentTimeoutMs(this.agentTimeout),
+      sessionRequestTimeoutMs: 15_000,
+    });
   }
 
   /** Hangs up. */
@@ -111,13 +134,57 @@ export class ParleyVoice extends LitElement {
     return this.#session.end();
   }
 
+  /** Mutes (`true`) or unmutes the microphone; applies to the next call too. */
+  setMuted(muted: boolean): Promise<void> {
+    return this.#session.setMuted(muted);
+  }
+
+  /** Sends a typed message to the agent. Rejects unless a call is connected. */
+  sendText(text: string): Promise<void> {
+    return this.#session.sendText(text);
+  }
+
+  /** Replaces the variables sent with the next call's session request. */
+  setVariables(variables: Readonly<Record<string, unknown>>): void {
+    this.variables = cleanVariables(variables);
+  }
+
+  /**
+   * Lets the agent call `handler` as a client tool named `name` (a LiveKit RPC method), during
+   * this and later calls. `schema` describes the tool and its JSON arguments. The handler gets the
+   * parsed arguments and returns a JSON-encodable result (or a promise of one); throwing, or taking
+   * longer than 10 s, answers the agent with an error. Returns a function that removes the tool.
+   */
+  registerTool(name: string, schema: ClientToolSchema, handler: ClientToolHandler): () => void {
+    return this.#session.tools.register(name, schema, handler);
+  }
+
   override render() {
     const state = this.#session.state;
-    const inCall = isActive(state);
+    const messages = this.#messages();
+    const joinedAt = this.#session.joinedAt;
     return html`
-      ${state === 'idle' ? nothing : this.#renderPanel(state, inCall)}
       ${
-        inCall
+        state === 'idle'
+          ? nothing
+          : renderPanel(
+              {
+                messages,
+                state,
+                error: this.error,
+                transcript: this.#session.transcript,
+                textOnly: this.#session.callOptions?.textOnly ?? this.textOnly,
+                pushToTalk: this.#session.callOptions?.pushToTalk ?? this.pushToTalk,
+                muted: this.#session.muted,
+                audioBlocked: this.#session.audioBlocked,
+                levels: this.#session.levels,
+                elapsedMs: joinedAt === undefined ? undefined : Date.now() - joinedAt,
+              },
+              this.#panelHandlers,
+            )
+      }
+      ${
+        isActive(state)
           ? nothing
           : html`<button
               part="launcher"
@@ -125,16 +192,17 @@ export class ParleyVoice extends LitElement {
               type="button"
               @click=${this.#handleLaunch}
             >
-              <svg viewBox="0 0 24 24" aria-hidden="true" focusable="false">${microphoneIcon}</svg>
-              <span>${this.label}</span>
+              ${launcherIcon()}
+              <span>${this.label || messages.launcher}</span>
             </button>`
       }
       <div class="audio" hidden>${this.#session.audioElements}</div>
     `;
   }
 
-  protected override willUpdate(_changed: PropertyValues<this>): void {
+  protected override willUpdate(changed: PropertyValues<this>): void {
     this.#hadFocus = this.shadowRoot?.activeElement != null;
+    if (changed.has('accent')) applyAccent(this.style, this.accent);
   }
 
   protected override updated(_changed: PropertyValues<this>): void {
@@ -145,83 +213,78 @@ export class ParleyVoice extends LitElement {
     if (this.#hadFocus && this.shadowRoot?.activeElement == null) {
       this.renderRoot.querySelector<HTMLButtonElement>('.end, .launcher')?.focus();
     }
+    this.#tickWhileJoined();
   }
 
-  #renderPanel(state: SessionState, inCall: boolean) {
-    const { error, transcript } = this.#session;
-    return html`<section part="panel" class="panel" aria-label="Voice call">
-      <div class="header">
-        <span class="indicator" data-state=${state} aria-hidden="true"></span>
-        <p part="status" class="status" role="status">${STATUS_TEXT[state]}</p>
-        ${
-          inCall
-            ? html`<button part="end-button" class="end" type="button" @click=${this.#handleEnd}>
-                End call
-              </button>`
-            : nothing
-        }
-      </div>
-      ${
-        error && state === 'error'
-          ? html`<p part="error" class="error" role="alert">${error.message}</p>`
-          : nothing
-      }
-      ${
-        this.#session.audioBlocked
-          ? html`<button
-              part="audio-button"
-              class="secondary"
-              type="button"
-              @click=${this.#handleResumeAudio}
-            >
-              Turn on sound
-            </button>`
-          : nothing
-      }
-      <ol
-        part="transcript"
-        class=${transcript.length === 0 ? 'transcript empty' : 'transcript'}
-        aria-live="polite"
-        aria-label="Transcript"
-      >
-        ${repeat(
-          transcript,
-          (segment) => segment.segmentId,
-          (segment) =>
-            html`<li class="line" data-role=${segment.role} data-final=${String(segment.final)}>
-              <span class="speaker">${segment.role === 'user' ? 'You:' : 'Assistant:'}</span>
-              ${segment.text}
-            </li>`,
-        )}
-      </ol>
-    </section>`;
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    clearInterval(this.#clock);
+    this.#clock = undefined;
   }
+
+  #messages(): Messages {
+    return messagesFor(
+      this.language ||
+        this.parentElement?.closest('[lang]')?.getAttribute('lang') ||
+        document.documentElement.lang,
+    );
+  }
+
+  #localize(error: ParleyErrorDetail): ParleyErrorDetail {
+    return { code: error.code, message: errorMessage(this.#messages(), error.code, error.message) };
+  }
+
+  /** The call timer re-renders once a second, only while a call is joined. */
+  #tickWhileJoined(): void {
+    const joined = this.#session.joinedAt !== undefined;
+    if (joined && this.#clock === undefined) {
+      this.#clock = setInterval(() => this.requestUpdate(), 1000);
+    } else if (!joined && this.#clock !== undefined) {
+      clearInterval(this.#clock);
+      this.#clock = undefined;
+    }
+  }
+
+  readonly #panelHandlers: PanelHandlers = {
+    end: () => void this.end(),
+    toggleMute: () => void this.setMuted(!this.#session.muted),
+    talk: (talking) => void this.setMuted(!talking),
+    resumeAudio: () => void this.#session.resumeAudio(),
+    useText: () => {
+      this.textOnly = true;
+      void this.start();
+    },
+    submitText: (event) => {
+      event.preventDefault();
+      const form = event.currentTarget;
+      if (!(form instanceof HTMLFormElement)) return;
+      const input = form.elements.namedItem('message');
+      if (!(input instanceof HTMLInputElement) || input.value.trim() === '') return;
+      const text = input.value;
+      input.value = '';
+      this.sendText(text).catch((error: unknown) => {
+        input.value = text;
+        console.warn('[parley] sending the message failed', error);
+      });
+    },
+  };
 
   #handleLaunch = (): void => {
     void this.start();
   };
 
-  #handleEnd = (): void => {
-    void this.end();
-  };
-
-  #handleResumeAudio = (): void => {
-    void this.#session.resumeAudio();
-  };
-}
-
-function toDetail(segment: TranscriptSegment): ParleyTranscriptEvent['detail'] {
-  return {
-    role: segment.role,
-    text: segment.text,
-    final: segment.final,
-    segmentId: segment.segmentId,
+  #handleKeydown = (event: KeyboardEvent): void => {
+    if (event.key === 'Escape' && isActive(this.state)) {
+      event.stopPropagation();
+      void this.end();
+    }
   };
 }
 
 // a page may include the script twice (loader plus module, two embeds): the first one wins
-if (!customElements.get(TAG_NAME)) {
-  customElements.define(TAG_NAME, ParleyVoice);
+// (the literal tag name, not TAG_NAME, lets the custom-elements manifest analyzer see the tag)
+if (!customElements.get('parley-voice')) {
+  customElements.define('parley-voice', ParleyVoice);
 }
 
 declare global {

@@ -1,93 +1,54 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import {
-  DisconnectReason,
-  Room,
-  RoomEvent,
-  Track,
-  type LocalAudioTrack,
-  type Participant,
-  type RemoteTrack,
-  type TextStreamReader,
-} from 'livekit-client';
+import { Call, SILENT, type AudioLevels, type CallOptions } from './call.js';
+import { ClientTools, type ToolCallRecord } from './client-tools.js';
+import type { ParleyConnectedDetail } from './events/parley-connected-event.js';
+import type { EndReason, ParleyEndedDetail } from './events/parley-ended-event.js';
 import { SessionError, type ParleyErrorDetail } from './session-error.js';
-import { openMicrophone } from './microphone.js';
-import { requestSession } from './session-request.js';
 import {
   isActive,
-  parseAgentState,
+  isJoined,
   transition,
   type SessionEvent,
   type SessionState,
 } from './session-state.js';
-import {
-  TRANSCRIPTION_TOPIC,
-  TranscriptAssembler,
-  readStreamHeader,
-  type LocalParticipantView,
-  type TranscriptSegment,
-} from './transcript-assembler.js';
+import type { TranscriptSegment } from './transcript-assembler.js';
 
-const AGENT_STATE_ATTRIBUTE = 'lk.agent.state';
+export type { AudioLevels, CallOptions };
 
 export interface SessionControllerOptions {
   onStateChange: (state: SessionState) => void;
   onTranscript: (segment: TranscriptSegment) => void;
   onError: (error: ParleyErrorDetail) => void;
-  /** How long to wait for the agent to join once the room is joined. */
-  agentJoinTimeoutMs: number;
-  /** How long to wait for `POST /v1/sessions`. */
-  sessionRequestTimeoutMs: number;
+  onConnected: (detail: ParleyConnectedDetail) => void;
+  onEnded: (detail: ParleyEndedDetail) => void;
+  onToolCall: (record: ToolCallRecord) => void;
+  /** Longest a client tool handler may run. */
+  toolTimeoutMs: number;
 }
 
 const defaultOptions: SessionControllerOptions = {
   onStateChange: () => undefined,
   onTranscript: () => undefined,
   onError: () => undefined,
-  agentJoinTimeoutMs: 30_000,
-  sessionRequestTimeoutMs: 15_000,
+  onConnected: () => undefined,
+  onEnded: () => undefined,
+  onToolCall: () => undefined,
+  toolTimeoutMs: 10_000,
 };
 
-export interface StartOptions {
-  persona: string;
-  /** Base URL of the Parley server; empty means the page's own origin. */
-  server: string;
-}
-
-/** Remote hang-ups that end a call normally; any other disconnect is a lost connection. */
-const NORMAL_DISCONNECTS: ReadonlySet<DisconnectReason> = new Set([
-  DisconnectReason.CLIENT_INITIATED,
-  DisconnectReason.ROOM_DELETED,
-  DisconnectReason.ROOM_CLOSED,
-  DisconnectReason.PARTICIPANT_REMOVED,
-  DisconnectReason.USER_REJECTED,
-  DisconnectReason.USER_UNAVAILABLE,
-]);
-
 /**
- * Everything one call holds. A new call gets a new object, so callbacks still in flight from an
- * earlier call recognise themselves as stale (`closed`, or no longer `#call`).
- */
-interface Call {
-  readonly room: Room;
-  readonly abort: AbortController;
-  readonly transcript: TranscriptAssembler;
-  readonly unsubscribe: Array<() => void>;
-  microphone?: LocalAudioTrack;
-  agentJoinTimer?: ReturnType<typeof setTimeout>;
-  closed: boolean;
-}
-
-/**
- * The transport layer of `<parley-voice>`: owns the LiveKit `Room` of the current call, drives the
- * session state machine, and exposes plain data (state, error, transcript, audio elements) for the
+ * The transport layer of `<parley-voice>`: runs one {@link Call} at a time, drives the session
+ * state machine, and exposes plain data (state, error, transcript, audio elements, levels) for the
  * element to render. A call is hung up when the host element leaves the page.
  */
 export class SessionController implements ReactiveController {
+  /** The page's client tools, exposed on every call's room. */
+  readonly tools: ClientTools;
   #state: SessionState = 'idle';
   #error: ParleyErrorDetail | undefined;
   #transcript: readonly TranscriptSegment[] = [];
-  #audioElements: readonly HTMLMediaElement[] = [];
-  #audioBlocked = false;
+  /** Shared with the call, which reads it when it opens the microphone and reports levels. */
+  readonly #muted = { value: false };
   #call: Call | undefined;
   readonly #host: ReactiveControllerHost;
   readonly #options: SessionControllerOptions;
@@ -95,6 +56,10 @@ export class SessionController implements ReactiveController {
   constructor(host: ReactiveControllerHost, options: Partial<SessionControllerOptions> = {}) {
     this.#host = host;
     this.#options = { ...defaultOptions, ...options };
+    this.tools = new ClientTools({
+      timeoutMs: this.#options.toolTimeoutMs,
+      onCall: (record) => this.#options.onToolCall(record),
+    });
     host.addController(this);
   }
 
@@ -114,12 +79,36 @@ export class SessionController implements ReactiveController {
 
   /** `<audio>` elements playing the agent; the host renders them so they live in the page. */
   get audioElements(): readonly HTMLMediaElement[] {
-    return this.#audioElements;
+    return this.#live?.audioElements ?? [];
   }
 
   /** The browser blocked playback; a user gesture must call {@link resumeAudio}. */
   get audioBlocked(): boolean {
-    return this.#audioBlocked;
+    return this.#live?.audioBlocked ?? false;
+  }
+
+  /** The microphone is muted (with push-to-talk: the talk button is not held). */
+  get muted(): boolean {
+    return this.#muted.value;
+  }
+
+  get levels(): AudioLevels {
+    return this.#live?.levels ?? SILENT;
+  }
+
+  /** The options of the current (or last) call. */
+  get callOptions(): CallOptions | undefined {
+    return this.#call?.options;
+  }
+
+  /** When the room was joined (`Date.now()`), while the call is on. */
+  get joinedAt(): number | undefined {
+    return this.#live?.joined?.at;
+  }
+
+  /** The call in progress, if any. */
+  get #live(): Call | undefined {
+    return this.#call && !this.#call.closed ? this.#call : undefined;
   }
 
   hostConnected(): void {
@@ -131,36 +120,38 @@ export class SessionController implements ReactiveController {
   }
 
   /**
-   * Asks for the microphone, then for a session, joins the room and waits for the agent. Resolves
-   * once the call is waiting for the agent, or has failed (`state` is then `error`); never rejects.
-   * Call it from a user gesture so audio may play.
+   * Asks for the microphone (unless text-only), then for a session, joins the room and waits for
+   * the agent. Resolves once the call is waiting for the agent, or has failed (`state` is then
+   * `error`); never rejects. Call it from a user gesture so audio may play.
    */
-  async start({ persona, server }: StartOptions): Promise<void> {
+  async start(options: CallOptions): Promise<void> {
     if (isActive(this.#state)) return;
-    const call = this.#createCall();
+    this.#muted.value = options.startMuted || options.pushToTalk;
+    const call: Call = new Call(options, this.#muted, {
+      dispatch: (event) => {
+        if (this.#call === call && !call.closed) this.#dispatch(event);
+      },
+      transcript: (segment) => this.#publishTranscript(call, segment),
+      fail: (error) => this.#fail(call, error),
+      hangUp: (reason) => {
+        if (this.#call !== call || call.closed) return;
+        this.#finish(call, reason);
+        void call.leave().catch(reportTeardownError);
+      },
+      changed: () => {
+        if (this.#call === call) this.#host.requestUpdate();
+      },
+    });
     this.#call = call;
     this.#error = undefined;
     this.#transcript = [];
-    this.#dispatch({ type: 'start' });
+    this.#dispatch({ type: 'start', microphone: !options.textOnly });
     try {
-      const microphone = await openMicrophone();
-      if (call.closed) {
-        microphone.stop();
-        return;
-      }
-      call.microphone = microphone;
-      this.#dispatch({ type: 'microphone-ready' });
-
-      const session = await requestSession(
-        { persona },
-        { server, signal: call.abort.signal, timeoutMs: this.#options.sessionRequestTimeoutMs },
-      );
-      if (call.closed) return;
-      await joinRoom(call.room, session.serverUrl, session.token, microphone);
-      if (call.closed) return;
-      void this.#unlockAudio(call);
+      if (!(await call.open()) || !call.joined) return;
+      this.tools.bind(call.room);
       this.#dispatch({ type: 'connected' });
-      this.#awaitAgent(call);
+      this.#options.onConnected({ roomName: call.joined.roomName, identity: call.joined.identity });
+      call.awaitAgent();
     } catch (error) {
       this.#fail(call, toSessionError(error));
     }
@@ -168,139 +159,39 @@ export class SessionController implements ReactiveController {
 
   /** Hangs up. Resolves once the room is left. */
   async end(): Promise<void> {
-    const call = this.#call;
-    if (!call || call.closed) return;
-    this.#close(call);
-    this.#dispatch({ type: 'end' });
-    await call.room.disconnect();
+    const call = this.#live;
+    if (!call) return;
+    this.#finish(call, 'visitor');
+    await call.leave();
+  }
+
+  /** Mutes or unmutes the microphone (with push-to-talk: stops or starts talking). */
+  async setMuted(muted: boolean): Promise<void> {
+    this.#muted.value = muted;
+    this.#host.requestUpdate();
+    const microphone = this.#live?.microphone;
+    if (!microphone) return;
+    if (muted) await microphone.mute();
+    else await microphone.unmute();
+  }
+
+  /**
+   * Sends typed text to the agent (LiveKit Agents reads topic `lk.chat`) and adds it to the
+   * transcript. Rejects when no call is connected or sending fails.
+   */
+  async sendText(text: string): Promise<void> {
+    const message = text.trim();
+    if (message === '') return;
+    const call = this.#live;
+    if (!call || !isJoined(this.#state)) {
+      throw new SessionError('not_connected', 'sendText() needs a connected call');
+    }
+    this.#publishTranscript(call, await call.sendText(message));
   }
 
   /** Retries audio playback; call it from a user gesture when {@link audioBlocked} is set. */
   async resumeAudio(): Promise<void> {
-    const call = this.#call;
-    if (call && !call.closed) await this.#unlockAudio(call);
-  }
-
-  #createCall(): Call {
-    const room = new Room({
-      // audio only: nothing to adapt or simulcast
-      adaptiveStream: false,
-      dynacast: false,
-    });
-    const call: Call = {
-      room,
-      abort: new AbortController(),
-      transcript: new TranscriptAssembler(),
-      unsubscribe: [],
-      closed: false,
-    };
-
-    const onTrackSubscribed = (track: RemoteTrack): void => {
-      if (track.kind !== Track.Kind.Audio || call.closed) return;
-      this.#audioElements = [...this.#audioElements, track.attach()];
-      this.#host.requestUpdate();
-    };
-    const onTrackUnsubscribed = (track: RemoteTrack): void => {
-      const detached = new Set(track.detach());
-      this.#audioElements = this.#audioElements.filter((element) => !detached.has(element));
-      this.#host.requestUpdate();
-    };
-    const onAttributesChanged = (_changed: Record<string, string>, participant: Participant) => {
-      if (participant.isAgent) this.#onAgent(call, participant);
-    };
-    const onParticipantConnected = (participant: Participant): void => {
-      if (participant.isAgent) this.#onAgent(call, participant);
-    };
-    const onParticipantDisconnected = (participant: Participant): void => {
-      // the agent leaving is the agent hanging up
-      if (participant.isAgent && this.#hasJoined()) this.#hangUp(call);
-    };
-    const onDisconnected = (reason?: DisconnectReason): void => {
-      // before `connected`, a failed join is reported by start() itself
-      if (!this.#hasJoined() || call.closed) return;
-      if (reason !== undefined && NORMAL_DISCONNECTS.has(reason)) {
-        this.#hangUp(call);
-      } else {
-        this.#fail(
-          call,
-          new SessionError('connection_lost', 'The connection to the voice assistant was lost.'),
-        );
-      }
-    };
-    const onAudioPlaybackChanged = (): void => {
-      this.#audioBlocked = !room.canPlaybackAudio;
-      this.#host.requestUpdate();
-    };
-
-    room
-      .on(RoomEvent.TrackSubscribed, onTrackSubscribed)
-      .on(RoomEvent.TrackUnsubscribed, onTrackUnsubscribed)
-      .on(RoomEvent.ParticipantAttributesChanged, onAttributesChanged)
-      .on(RoomEvent.ParticipantConnected, onParticipantConnected)
-      .on(RoomEvent.ParticipantDisconnected, onParticipantDisconnected)
-      .on(RoomEvent.Disconnected, onDisconnected)
-      .on(RoomEvent.AudioPlaybackStatusChanged, onAudioPlaybackChanged);
-    call.unsubscribe.push(() => {
-      room
-        .off(RoomEvent.TrackSubscribed, onTrackSubscribed)
-        .off(RoomEvent.TrackUnsubscribed, onTrackUnsubscribed)
-        .off(RoomEvent.ParticipantAttributesChanged, onAttributesChanged)
-        .off(RoomEvent.ParticipantConnected, onParticipantConnected)
-        .off(RoomEvent.ParticipantDisconnected, onParticipantDisconnected)
-        .off(RoomEvent.Disconnected, onDisconnected)
-        .off(RoomEvent.AudioPlaybackStatusChanged, onAudioPlaybackChanged);
-    });
-
-    // registered before connecting so the greeting's transcript is not missed
-    room.registerTextStreamHandler(TRANSCRIPTION_TOPIC, (reader, { identity }) => {
-      void this.#readTranscript(call, reader, identity);
-    });
-    call.unsubscribe.push(() => room.unregisterTextStreamHandler(TRANSCRIPTION_TOPIC));
-    return call;
-  }
-
-  /** The room is joined: from `waiting-for-agent` on. */
-  #hasJoined(): boolean {
-    return this.#state !== 'requesting-microphone' && this.#state !== 'connecting';
-  }
-
-  #awaitAgent(call: Call): void {
-    const agent = [...call.room.remoteParticipants.values()].find((p) => p.isAgent);
-    if (agent) {
-      this.#onAgent(call, agent);
-      return;
-    }
-    call.agentJoinTimer = setTimeout(() => {
-      this.#fail(
-        call,
-        new SessionError(
-          'agent_unavailable',
-          'The voice assistant did not answer. Please try again in a moment.',
-        ),
-      );
-    }, this.#options.agentJoinTimeoutMs);
-  }
-
-  #onAgent(call: Call, agent: Participant): void {
-    if (call.closed) return;
-    clearTimeout(call.agentJoinTimer);
-    const agentState = parseAgentState(agent.attributes[AGENT_STATE_ATTRIBUTE]);
-    if (agentState) this.#dispatch({ type: 'agent-state', agentState });
-  }
-
-  async #readTranscript(call: Call, reader: TextStreamReader, identity: string): Promise<void> {
-    const header = readStreamHeader(reader.info, identity, localView(call.room));
-    call.transcript.open(header);
-    try {
-      for await (const chunk of reader) {
-        this.#publishTranscript(call, call.transcript.append(header.streamId, chunk));
-      }
-    } catch (error) {
-      // streams are cut off by every hang-up; only a break during the call is worth a word
-      if (!call.closed) console.warn('[parley] a transcript stream broke off', error);
-    }
-    // a stream cut short still ends its segment with what arrived
-    this.#publishTranscript(call, call.transcript.close(header.streamId));
+    await this.#live?.unlockAudio();
   }
 
   #publishTranscript(call: Call, segment: TranscriptSegment | undefined): void {
@@ -310,47 +201,25 @@ export class SessionController implements ReactiveController {
     this.#options.onTranscript(segment);
   }
 
-  async #unlockAudio(call: Call): Promise<void> {
-    try {
-      await call.room.startAudio();
-    } catch {
-      // the browser wants a fresh user gesture: the element offers a button for it
-    }
-    if (call.closed) return;
-    this.#audioBlocked = !call.room.canPlaybackAudio;
-    this.#host.requestUpdate();
-  }
-
-  /** The far side ended the call. */
-  #hangUp(call: Call): void {
-    if (call.closed) return;
-    this.#close(call);
-    this.#dispatch({ type: 'end' });
-    void call.room.disconnect().catch(reportTeardownError);
-  }
-
   #fail(call: Call, error: SessionError): void {
     if (call.closed || call !== this.#call) return;
     this.#error = error.toDetail();
     this.#close(call);
     this.#dispatch({ type: 'fail' });
     this.#options.onError(this.#error);
-    void call.room.disconnect().catch(reportTeardownError);
+    if (call.joined) this.#options.onEnded({ reason: 'error', roomName: call.joined.roomName });
+    void call.leave().catch(reportTeardownError);
   }
 
-  /** Releases everything but the room connection, which the caller leaves (it is async). */
+  #finish(call: Call, reason: EndReason): void {
+    this.#close(call);
+    this.#dispatch({ type: 'end' });
+    if (call.joined) this.#options.onEnded({ reason, roomName: call.joined.roomName });
+  }
+
   #close(call: Call): void {
-    call.closed = true;
-    call.abort.abort();
-    clearTimeout(call.agentJoinTimer);
-    for (const unsubscribe of call.unsubscribe) unsubscribe();
-    call.microphone?.stop();
-    for (const element of this.#audioElements) {
-      element.pause();
-      element.srcObject = null;
-    }
-    this.#audioElements = [];
-    this.#audioBlocked = false;
+    if (call.joined) this.tools.unbind();
+    call.close();
   }
 
   #dispatch(event: SessionEvent): void {
@@ -360,32 +229,6 @@ export class SessionController implements ReactiveController {
     this.#host.requestUpdate();
     this.#options.onStateChange(next);
   }
-}
-
-/** Joins, then publishes the microphone opened earlier (so permission came before the session). */
-async function joinRoom(
-  room: Room,
-  serverUrl: string,
-  token: string,
-  microphone: LocalAudioTrack,
-): Promise<void> {
-  try {
-    await room.connect(serverUrl, token);
-    await room.localParticipant.publishTrack(microphone);
-  } catch (cause) {
-    throw new SessionError(
-      'connection_failed',
-      'Could not connect to the voice assistant. Please try again later.',
-      { cause },
-    );
-  }
-}
-
-function localView(room: Room): LocalParticipantView {
-  return {
-    identity: room.localParticipant.identity,
-    trackSids: new Set(room.localParticipant.trackPublications.keys()),
-  };
 }
 
 function toSessionError(error: unknown): SessionError {

@@ -17,7 +17,9 @@ export type WidgetErrorCode =
   /** The room connection dropped during the call. */
   | 'connection_lost'
   /** No agent joined the room in time. */
-  | 'agent_unavailable';
+  | 'agent_unavailable'
+  /** A bug: something the widget did not expect went wrong. */
+  | 'internal';
 
 /**
  * Every code a `parley-error` event can carry: the server's API codes, the widget's own, and — since

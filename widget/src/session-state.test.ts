@@ -24,7 +24,7 @@ describe('session state', () => {
   it('when a call goes well, then it passes through every step in order and ends', () => {
     assert.deepEqual(
       run([
-        { type: 'start' },
+        { type: 'start', microphone: true },
         { type: 'microphone-ready' },
         { type: 'connected' },
         { type: 'agent-state', agentState: 'initializing' },
@@ -49,30 +49,27 @@ describe('session state', () => {
   });
 
   it('when the server cannot be reached, then the call goes from connecting to error', () => {
-    assert.deepEqual(run([{ type: 'start' }, { type: 'microphone-ready' }, { type: 'fail' }]), [
-      'idle',
-      'requesting-microphone',
-      'connecting',
-      'error',
-    ]);
+    assert.deepEqual(
+      run([{ type: 'start', microphone: true }, { type: 'microphone-ready' }, { type: 'fail' }]),
+      ['idle', 'requesting-microphone', 'connecting', 'error'],
+    );
   });
 
   it('when the microphone is refused, then the call fails before connecting', () => {
-    assert.deepEqual(run([{ type: 'start' }, { type: 'fail' }, { type: 'connected' }]), [
-      'idle',
-      'requesting-microphone',
-      'error',
-    ]);
+    assert.deepEqual(
+      run([{ type: 'start', microphone: true }, { type: 'fail' }, { type: 'connected' }]),
+      ['idle', 'requesting-microphone', 'error'],
+    );
   });
 
   it('when a failed call is retried, then it starts over from requesting the microphone', () => {
-    assert.equal(transition('error', { type: 'start' }), 'requesting-microphone');
-    assert.equal(transition('ended', { type: 'start' }), 'requesting-microphone');
+    assert.equal(transition('error', { type: 'start', microphone: true }), 'requesting-microphone');
+    assert.equal(transition('ended', { type: 'start', microphone: true }), 'requesting-microphone');
   });
 
   it('when start is pressed during a call, then nothing changes', () => {
     for (const state of ['connecting', 'listening', 'speaking'] as const) {
-      assert.equal(transition(state, { type: 'start' }), state);
+      assert.equal(transition(state, { type: 'start', microphone: true }), state);
     }
   });
 
@@ -101,6 +98,100 @@ describe('session state', () => {
     assert.equal(transition('listening', { type: 'microphone-ready' }), 'listening');
   });
 
+  it('when a text-only call starts, then it skips the microphone and goes straight to connecting', () => {
+    assert.deepEqual(
+      run([
+        { type: 'start', microphone: false },
+        { type: 'microphone-ready' },
+        { type: 'connected' },
+        { type: 'agent-state', agentState: 'listening' },
+        { type: 'end' },
+      ]),
+      ['idle', 'connecting', 'waiting-for-agent', 'listening', 'ended'],
+    );
+  });
+
+  it('when the network drops mid-call and comes back, then the call resumes in the agent state', () => {
+    assert.deepEqual(
+      run([
+        { type: 'start', microphone: true },
+        { type: 'microphone-ready' },
+        { type: 'connected' },
+        { type: 'agent-state', agentState: 'speaking' },
+        { type: 'reconnecting' },
+        // attribute updates replayed during the resume do not leave `reconnecting`
+        { type: 'agent-state', agentState: 'thinking' },
+        { type: 'reconnected', agentState: 'listening' },
+        { type: 'agent-state', agentState: 'thinking' },
+        { type: 'end' },
+      ]),
+      [
+        'idle',
+        'requesting-microphone',
+        'connecting',
+        'waiting-for-agent',
+        'speaking',
+        'reconnecting',
+        'listening',
+        'thinking',
+        'ended',
+      ],
+    );
+  });
+
+  it('when the connection comes back before the agent joined, then the call waits for it again', () => {
+    assert.deepEqual(
+      run(
+        [{ type: 'reconnecting' }, { type: 'reconnected', agentState: undefined }],
+        'waiting-for-agent',
+      ),
+      ['waiting-for-agent', 'reconnecting', 'waiting-for-agent'],
+    );
+  });
+
+  it('when reconnecting fails, then the call ends in error; when the visitor hangs up, it ends', () => {
+    assert.deepEqual(run([{ type: 'reconnecting' }, { type: 'fail' }], 'listening'), [
+      'listening',
+      'reconnecting',
+      'error',
+    ]);
+    assert.deepEqual(run([{ type: 'reconnecting' }, { type: 'end' }], 'thinking'), [
+      'thinking',
+      'reconnecting',
+      'ended',
+    ]);
+  });
+
+  it('when reconnect events arrive before the room is joined or after the call, then they are ignored', () => {
+    for (const state of [
+      'idle',
+      'requesting-microphone',
+      'connecting',
+      'ended',
+      'error',
+    ] as const) {
+      assert.equal(transition(state, { type: 'reconnecting' }), state);
+      assert.equal(transition(state, { type: 'reconnected', agentState: 'listening' }), state);
+    }
+    assert.equal(
+      transition('listening', { type: 'reconnected', agentState: 'speaking' }),
+      'listening',
+    );
+  });
+
+  it('when the agent does not join in time, then waiting for it ends in error', () => {
+    assert.deepEqual(
+      run([
+        { type: 'start', microphone: true },
+        { type: 'microphone-ready' },
+        { type: 'connected' },
+        { type: 'fail' },
+        { type: 'agent-state', agentState: 'listening' },
+      ]),
+      ['idle', 'requesting-microphone', 'connecting', 'waiting-for-agent', 'error'],
+    );
+  });
+
   it('only the states between start and hang-up are active', () => {
     const active = (
       [
@@ -111,6 +202,7 @@ describe('session state', () => {
         'listening',
         'thinking',
         'speaking',
+        'reconnecting',
         'ended',
         'error',
       ] as const
@@ -122,6 +214,7 @@ describe('session state', () => {
       'listening',
       'thinking',
       'speaking',
+      'reconnecting',
     ]);
   });
 

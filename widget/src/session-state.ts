@@ -1,7 +1,9 @@
 /**
  * The states a `<parley-voice>` call goes through. A normal call runs
  * `idle → requesting-microphone → connecting → waiting-for-agent → listening ⇄ thinking ⇄ speaking
- * → ended`; any step before `ended` can fall into `error`. From `ended` or `error` a new call starts.
+ * → ended`; a text-only call skips `requesting-microphone`. Once the room is joined, a dropped
+ * network gives `reconnecting`, which returns to the conversation or falls into `error`. Any step
+ * before `ended` can fall into `error`. From `ended` or `error` a new call starts.
  */
 export type SessionState =
   | 'idle'
@@ -11,6 +13,7 @@ export type SessionState =
   | 'listening'
   | 'thinking'
   | 'speaking'
+  | 'reconnecting'
   | 'ended'
   | 'error';
 
@@ -18,14 +21,18 @@ export type SessionState =
 export type AgentState = 'initializing' | 'idle' | 'listening' | 'thinking' | 'speaking';
 
 export type SessionEvent =
-  /** The visitor asked for a call. */
-  | { type: 'start' }
+  /** The visitor asked for a call; `microphone: false` for a text-only call. */
+  | { type: 'start'; microphone: boolean }
   /** The microphone track exists (permission granted). */
   | { type: 'microphone-ready' }
   /** The room is joined and the microphone is published. */
   | { type: 'connected' }
   /** The agent participant reported a new `lk.agent.state`. */
   | { type: 'agent-state'; agentState: AgentState }
+  /** The network dropped; LiveKit is trying to resume the connection. */
+  | { type: 'reconnecting' }
+  /** The connection is back; `agentState` is the agent's state now, if it is in the room. */
+  | { type: 'reconnected'; agentState: AgentState | undefined }
   /** Either side hung up. */
   | { type: 'end' }
   /** Something failed; the controller keeps the error details. */
@@ -49,6 +56,11 @@ export function parseAgentState(value: string | undefined): AgentState | undefin
 /** States in which a call holds resources (microphone, room) that `end()` must release. */
 export function isActive(state: SessionState): boolean {
   return state !== 'idle' && state !== 'ended' && state !== 'error';
+}
+
+/** States in which the room is joined (the agent may still be on its way). */
+export function isJoined(state: SessionState): boolean {
+  return state === 'waiting-for-agent' || state === 'reconnecting' || isInConversation(state);
 }
 
 /** States in which the agent is in the room and the conversation is running. */
@@ -78,7 +90,8 @@ function fromAgentState(agentState: AgentState): SessionState {
 export function transition(state: SessionState, event: SessionEvent): SessionState {
   switch (event.type) {
     case 'start':
-      return isActive(state) ? state : 'requesting-microphone';
+      if (isActive(state)) return state;
+      return event.microphone ? 'requesting-microphone' : 'connecting';
     case 'microphone-ready':
       return state === 'requesting-microphone' ? 'connecting' : state;
     case 'connected':
@@ -87,6 +100,11 @@ export function transition(state: SessionState, event: SessionEvent): SessionSta
       return state === 'waiting-for-agent' || isInConversation(state)
         ? fromAgentState(event.agentState)
         : state;
+    case 'reconnecting':
+      return state === 'waiting-for-agent' || isInConversation(state) ? 'reconnecting' : state;
+    case 'reconnected':
+      if (state !== 'reconnecting') return state;
+      return event.agentState ? fromAgentState(event.agentState) : 'waiting-for-agent';
     case 'end':
       return isActive(state) ? 'ended' : state;
     case 'fail':

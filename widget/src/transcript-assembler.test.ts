@@ -182,4 +182,27 @@ describe('TranscriptAssembler', () => {
     );
     assert.throws(() => new TranscriptAssembler({ maxSegments: 0 }), RangeError);
   });
+
+  it('when the visitor types a message, then it is listed as a final user segment between spoken ones', () => {
+    const assembler = new TranscriptAssembler();
+    assembler.open(header('ST_1', 'SG_1', 'agent'));
+    assembler.append('ST_1', 'Hello!');
+    assembler.close('ST_1');
+    assert.deepEqual(assembler.add('TX_1', 'user', 'Do you ship?'), {
+      segmentId: 'TX_1',
+      role: 'user',
+      text: 'Do you ship?',
+      final: true,
+    });
+    // the same message is not listed twice, and empty text not at all
+    assert.equal(assembler.add('TX_1', 'user', 'Do you ship?'), undefined);
+    assert.equal(assembler.add('TX_2', 'user', ''), undefined);
+    assert.deepEqual(
+      assembler.segments.map((s) => [s.role, s.text]),
+      [
+        ['agent', 'Hello!'],
+        ['user', 'Do you ship?'],
+      ],
+    );
+  });
 });

@@ -152,6 +152,15 @@ export class TranscriptAssembler {
     return entry.text === '' ? undefined : toSegment(stream.header.segmentId, entry);
   }
 
+  /** A whole, final segment that did not come as a stream (text the visitor typed). */
+  add(segmentId: string, role: TranscriptRole, text: string): TranscriptSegment | undefined {
+    if (text === '' || this.#segments.has(segmentId)) return undefined;
+    const entry: SegmentEntry = { role, text, final: true, latestStreamId: segmentId };
+    this.#segments.set(segmentId, entry);
+    this.#trim();
+    return toSegment(segmentId, entry);
+  }
+
   #currentEntry(stream: OpenStream): SegmentEntry | undefined {
     const entry = this.#segments.get(stream.header.segmentId);
     return entry && !entry.final && entry.latestStreamId === stream.header.streamId
