@@ -2,7 +2,7 @@
  * `npm test` (after bootstrap): lint, type-check, build, start the real stack on test ports, then run
  * every unit and end-to-end suite in one `node --test` run against it.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { createWriteStream, readFileSync, readdirSync, statSync } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -88,7 +88,9 @@ async function main(): Promise<void> {
 
   const files = PACKAGES.flatMap((p) => findTests(path.join(p, 'src'))).concat(findTests('tests'));
   process.stdout.write(`\n==> node --test: ${files.length} files\n`);
-  const result = spawnSync(
+  // Not spawnSync: this process must keep draining the stack's output while the suites run, or
+  // the components block on full stdout pipes and stop answering.
+  const suites = spawn(
     process.execPath,
     [
       '--import',
@@ -117,12 +119,15 @@ async function main(): Promise<void> {
       },
     },
   );
+  const status = await new Promise<number>((resolve) => {
+    suites.once('exit', (code) => resolve(code ?? 1));
+  });
   await stack.stop();
   await postgres.stop();
   log.end();
   printTotals();
   await rm(stateDir, { recursive: true, force: true });
-  process.exit(result.status ?? 1);
+  process.exit(status);
 }
 
 main().catch((err: unknown) => {
