@@ -82,4 +82,51 @@ describe('loadConfig', () => {
     assert.match(error.message, /make -C agent\/native/);
     assert.doesNotThrow(() => loadConfig(env));
   });
+
+  test('cloud providers are unconfigured until their keys are set; endpoints have defaults', () => {
+    const { cloud } = loadConfig({ ...BASE, DEEPGRAM_API_KEY: '  ' });
+    assert.equal(cloud.deepgram.apiKey, undefined, 'a blank key counts as unset');
+    assert.equal(cloud.openai.apiKey, undefined);
+    assert.equal(cloud.cartesia.apiKey, undefined);
+    assert.equal(cloud.deepgram.baseUrl, 'wss://api.deepgram.com');
+    assert.equal(cloud.deepgram.model, 'nova-3');
+    assert.equal(cloud.openai.baseURL, undefined);
+    assert.equal(cloud.openai.model, 'gpt-4o-mini');
+    assert.equal(cloud.openai.attemptTimeoutMs, 10_000);
+    assert.equal(cloud.cartesia.baseUrl, 'https://api.cartesia.ai');
+    assert.equal(cloud.cartesia.model, 'sonic-3');
+  });
+
+  test('cloud keys, base URLs and models come from env', () => {
+    const { cloud } = loadConfig({
+      ...BASE,
+      DEEPGRAM_API_KEY: 'dg',
+      DEEPGRAM_BASE_URL: 'http://127.0.0.1:9001/',
+      OPENAI_API_KEY: 'ollama',
+      OPENAI_BASE_URL: 'http://127.0.0.1:11434/v1/',
+      PARLEY_LLM_MODEL: 'llama3.2',
+      CARTESIA_API_KEY: 'ca',
+      CARTESIA_BASE_URL: 'http://127.0.0.1:9003',
+      PARLEY_CARTESIA_VOICE: 'a0e99841-438c-4a64-b679-ae501e7d6091',
+    });
+    assert.deepEqual(cloud.deepgram, {
+      apiKey: 'dg',
+      baseUrl: 'ws://127.0.0.1:9001',
+      model: 'nova-3',
+    });
+    assert.equal(cloud.openai.baseURL, 'http://127.0.0.1:11434/v1');
+    assert.equal(cloud.openai.model, 'llama3.2');
+    assert.equal(cloud.cartesia.voice, 'a0e99841-438c-4a64-b679-ae501e7d6091');
+  });
+
+  test('when a cloud base URL is malformed, then the error names its variable', () => {
+    assert.equal(
+      configError(() => loadConfig({ ...BASE, OPENAI_BASE_URL: 'localhost:11434' })).key,
+      'OPENAI_BASE_URL',
+    );
+    assert.equal(
+      configError(() => loadConfig({ ...BASE, CARTESIA_BASE_URL: 'ws://x' })).key,
+      'CARTESIA_BASE_URL',
+    );
+  });
 });

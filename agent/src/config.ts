@@ -32,6 +32,41 @@ export interface AgentConfig {
   maxJobs: number;
   /** Where the worker's own health endpoint (LiveKit Agents' HTTP server) listens. */
   workerHttp: { host: string; port: number };
+  /** Cloud providers; a provider whose `apiKey` is undefined is not configured. */
+  cloud: CloudConfig;
+}
+
+/** Deepgram streaming STT. */
+export interface DeepgramConfig {
+  apiKey?: string;
+  /** `wss://api.deepgram.com` unless pointed elsewhere (a proxy, a test fake). */
+  baseUrl: string;
+  model: string;
+}
+
+/** Any server that speaks OpenAI's chat completions: OpenAI, Groq, Cerebras, Ollama, vLLM, llama.cpp. */
+export interface OpenAIConfig {
+  apiKey?: string;
+  /** Undefined means OpenAI itself (`https://api.openai.com/v1`). */
+  baseURL?: string;
+  model: string;
+  /** How long one request may take to start answering before the next engine is tried. */
+  attemptTimeoutMs: number;
+}
+
+/** Cartesia streaming TTS. */
+export interface CartesiaConfig {
+  apiKey?: string;
+  baseUrl: string;
+  model: string;
+  /** Voice id used when the persona's voice is not a Cartesia voice id; undefined = the plugin's. */
+  voice?: string;
+}
+
+export interface CloudConfig {
+  deepgram: DeepgramConfig;
+  openai: OpenAIConfig;
+  cartesia: CartesiaConfig;
 }
 
 /** A configuration value is missing or invalid; `key` names the environment variable. */
@@ -69,6 +104,45 @@ function read<T>(env: Env, key: string, schema: z.ZodType<T>, fallback?: string)
     throw new ConfigError(key, `${reason} (got ${JSON.stringify(raw)})`);
   }
   return parsed.data;
+}
+
+/** A value that may be absent; blank counts as absent, so `KEY=` in a .env file unsets it. */
+function optional<T>(env: Env, key: string, schema: z.ZodType<T>): T | undefined {
+  return env[key]?.trim() ? read(env, key, schema) : undefined;
+}
+
+/** Cloud provider keys, endpoints and models from env (see agent/README.md). */
+export function cloudConfig(env: Env = process.env): CloudConfig {
+  return {
+    deepgram: {
+      apiKey: optional(env, 'DEEPGRAM_API_KEY', secret),
+      // The plugin's streaming path wants a ws(s) URL and derives http(s) from it for REST.
+      baseUrl: read(env, 'DEEPGRAM_BASE_URL', wsUrl, 'wss://api.deepgram.com')
+        .replace(/^http/, 'ws')
+        .replace(/\/+$/, ''),
+      model: read(env, 'PARLEY_DEEPGRAM_MODEL', z.string().min(1), 'nova-3'),
+    },
+    openai: {
+      apiKey: optional(env, 'OPENAI_API_KEY', secret),
+      baseURL: optional(env, 'OPENAI_BASE_URL', httpUrl)?.replace(/\/+$/, ''),
+      model: read(env, 'PARLEY_LLM_MODEL', z.string().min(1), 'gpt-4o-mini'),
+      attemptTimeoutMs: read(
+        env,
+        'PARLEY_LLM_TIMEOUT_MS',
+        z.coerce.number().int().min(500).max(120_000),
+        '10000',
+      ),
+    },
+    cartesia: {
+      apiKey: optional(env, 'CARTESIA_API_KEY', secret),
+      baseUrl: read(env, 'CARTESIA_BASE_URL', httpUrl, 'https://api.cartesia.ai').replace(
+        /\/+$/,
+        '',
+      ),
+      model: read(env, 'PARLEY_CARTESIA_MODEL', z.string().min(1), 'sonic-3'),
+      voice: optional(env, 'PARLEY_CARTESIA_VOICE', z.string().min(1)),
+    },
+  };
 }
 
 /** The offline STT's paths from env, falling back to the repo's tools folder and Debian's model. */
@@ -113,6 +187,7 @@ export function loadConfig(env: Env = process.env, { checkFiles = false } = {}):
       host: read(env, 'PARLEY_AGENT_HTTP_HOST', z.string().min(1), '127.0.0.1'),
       port: read(env, 'PARLEY_AGENT_HTTP_PORT', port, '8081'),
     },
+    cloud: cloudConfig(env),
   };
   if (checkFiles) {
     const files: [string, string][] = [

@@ -1,4 +1,11 @@
-export { ConfigError, loadConfig, pocketSphinxPaths, type AgentConfig } from './config.js';
+export {
+  ConfigError,
+  cloudConfig,
+  loadConfig,
+  pocketSphinxPaths,
+  type AgentConfig,
+  type CloudConfig,
+} from './config.js';
 export { WorkerHeartbeat } from './heartbeat.js';
 export { PersonaClient, PersonaLoadError, parseDispatchMetadata } from './persona-client.js';
 export {
@@ -7,6 +14,9 @@ export {
   createPersonaAgent,
   type Pipeline,
 } from './pipeline.js';
+export { personaInstructions } from './persona-instructions.js';
+export { CLOUD_KEY_VARS, MissingProviderKeyError } from './providers/cloud-engines.js';
+export { type FallbackEvent, FALLBACK_TUNING } from './providers/fallback-chains.js';
 export { FliteTTS, FLITE_VOICES, type FliteVoice } from './providers/flite-tts.js';
 export { PocketSphinxSTT } from './providers/pocketsphinx-stt.js';
 export { KnowledgeMatcher } from './scripted/knowledge-matcher.js';

@@ -1,20 +1,32 @@
-import { inference, initializeLogger } from '@livekit/agents';
+import { inference, initializeLogger, llm, stt } from '@livekit/agents';
 import * as silero from '@livekit/agents-plugin-silero';
 import { PersonaSchema } from '@parley/server/contracts';
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 import { loadConfig } from './config.js';
-import { buildPipeline, chooseEngine, createAgentSession, fliteVoiceFor } from './pipeline.js';
+import {
+  buildPipeline,
+  chooseChain,
+  createAgentSession,
+  createPersonaAgent,
+  fliteVoiceFor,
+} from './pipeline.js';
+import { personaInstructions } from './persona-instructions.js';
+import { MissingProviderKeyError } from './providers/cloud-engines.js';
+import { HandledErrorsTTSFallback } from './providers/fallback-chains.js';
 import { FliteTTS } from './providers/flite-tts.js';
 import { PocketSphinxSTT } from './providers/pocketsphinx-stt.js';
 import { ScriptedResponder } from './scripted/scripted-llm.js';
 
-const config = loadConfig({
+const BASE_ENV = {
   PARLEY_AGENT_KEY: 'k',
   LIVEKIT_URL: 'ws://127.0.0.1:7880',
   LIVEKIT_API_KEY: 'devkey',
   LIVEKIT_API_SECRET: 'secret',
-});
+};
+const config = loadConfig(BASE_ENV);
+const KEYS = { DEEPGRAM_API_KEY: 'dg', OPENAI_API_KEY: 'oa', CARTESIA_API_KEY: 'ca' };
+const withKeys = loadConfig({ ...BASE_ENV, ...KEYS });
 
 const persona = PersonaSchema.parse({
   id: 'shop',
@@ -27,9 +39,9 @@ const persona = PersonaSchema.parse({
 describe('pipeline', () => {
   before(() => initializeLogger({ pretty: false, level: 'error' }));
 
-  test('with no cloud engines, auto picks the offline stack for every stage', () => {
+  test('with no cloud keys, auto picks the offline stack for every stage', () => {
     const pipeline = buildPipeline(persona, config);
-    assert.deepEqual(pipeline.engines, { stt: 'offline', llm: 'scripted', tts: 'offline' });
+    assert.deepEqual(pipeline.engines, { stt: ['offline'], llm: ['scripted'], tts: ['offline'] });
     assert.ok(pipeline.stt instanceof PocketSphinxSTT);
     assert.ok(pipeline.llm instanceof ScriptedResponder);
     assert.ok(pipeline.tts instanceof FliteTTS);
@@ -41,23 +53,62 @@ describe('pipeline', () => {
     assert.equal(stt.options.binPath, config.pocketsphinx.binPath);
   });
 
-  test('a cloud engine this build does not have falls back to the offline one', () => {
-    const wanted = PersonaSchema.parse({
-      ...persona,
-      providers: { stt: 'deepgram', llm: 'openai' },
+  test('with every key set, auto runs each stage as a chain: cloud first, offline last', async () => {
+    const pipeline = buildPipeline(persona, withKeys);
+    assert.deepEqual(pipeline.engines, {
+      stt: ['deepgram', 'offline'],
+      llm: ['openai', 'scripted'],
+      tts: ['cartesia', 'offline'],
     });
-    assert.deepEqual(buildPipeline(wanted, config).engines, {
-      stt: 'offline',
-      llm: 'scripted',
-      tts: 'offline',
-    });
+    assert.ok(pipeline.stt instanceof stt.FallbackAdapter);
+    assert.ok(pipeline.llm instanceof llm.FallbackAdapter);
+    assert.ok(pipeline.tts instanceof HandledErrorsTTSFallback);
+    await pipeline.close();
   });
 
-  test('auto prefers the first available cloud engine', () => {
-    const available = { offline: 1, deepgram: 1 };
-    assert.equal(chooseEngine('stt', 'auto', available, ['deepgram']), 'deepgram');
-    assert.equal(chooseEngine('stt', 'auto', { offline: 1 }, ['deepgram']), 'offline');
-    assert.equal(chooseEngine('stt', 'offline', available, ['deepgram']), 'offline');
+  test('a persona that names the offline engines gets them alone, keys or not', () => {
+    const offline = PersonaSchema.parse({
+      ...persona,
+      providers: { stt: 'offline', llm: 'scripted', tts: 'offline' },
+    });
+    const pipeline = buildPipeline(offline, withKeys);
+    assert.deepEqual(pipeline.engines, { stt: ['offline'], llm: ['scripted'], tts: ['offline'] });
+    assert.ok(pipeline.llm instanceof ScriptedResponder);
+  });
+
+  test('a persona that names a cloud provider without its key fails, naming the variable', () => {
+    const cases = [
+      [{ stt: 'deepgram' }, 'DEEPGRAM_API_KEY', 'deepgram STT'],
+      [{ llm: 'openai' }, 'OPENAI_API_KEY', 'openai LLM'],
+      [{ tts: 'cartesia' }, 'CARTESIA_API_KEY', 'cartesia TTS'],
+    ] as const;
+    for (const [providers, key, what] of cases) {
+      const wanted = PersonaSchema.parse({ ...persona, providers });
+      assert.throws(
+        () => buildPipeline(wanted, config),
+        (error: unknown) =>
+          error instanceof MissingProviderKeyError &&
+          error.key === key &&
+          error.code === 'provider_key_missing' &&
+          error.message === `${key} is not set but persona 'shop' asks for ${what}`,
+      );
+    }
+  });
+
+  test('a named cloud provider with its key runs first, the offline engine backs it up', () => {
+    const cloud = withKeys.cloud;
+    assert.deepEqual(chooseChain('stt', 'deepgram', ['deepgram'], cloud, 'p'), [
+      'deepgram',
+      'offline',
+    ]);
+    assert.deepEqual(chooseChain('llm', 'auto', ['openai'], config.cloud, 'p'), ['scripted']);
+  });
+
+  test('a language model gets the persona knowledge and fallback line in its instructions', () => {
+    const instructions = personaInstructions(persona);
+    assert.equal(createPersonaAgent(persona).instructions, instructions);
+    assert.match(instructions, /Q: Do you offer free shipping\?\nA: Yes\./);
+    assert.ok(instructions.includes(`say: "${persona.fallback}"`));
   });
 
   test('a persona voice that names a Flite voice is used, anything else speaks with slt', () => {

@@ -1,6 +1,22 @@
 import { inference, type llm, log, type stt, type tts, type VAD, voice } from '@livekit/agents';
 import type { Persona } from '@parley/server/contracts';
-import type { AgentConfig } from './config.js';
+import type { AgentConfig, CloudConfig } from './config.js';
+import {
+  createCartesiaTTS,
+  createDeepgramSTT,
+  createOpenAILLM,
+  isCloudProvider,
+  MissingProviderKeyError,
+  missingKey,
+} from './providers/cloud-engines.js';
+import {
+  type FallbackEvent,
+  llmChain,
+  type NamedEngine,
+  sttChain,
+  ttsChain,
+} from './providers/fallback-chains.js';
+import { personaInstructions } from './persona-instructions.js';
 import { FliteTTS, type FliteVoice, isFliteVoice } from './providers/flite-tts.js';
 import { PocketSphinxSTT } from './providers/pocketsphinx-stt.js';
 import { ScriptedResponder } from './scripted/scripted-llm.js';
@@ -8,6 +24,10 @@ import { ScriptedResponder } from './scripted/scripted-llm.js';
 type SttChoice = Persona['providers']['stt'];
 type LlmChoice = Persona['providers']['llm'];
 type TtsChoice = Persona['providers']['tts'];
+/** An engine name: what a persona may ask for, except `auto`. */
+export type SttEngine = Exclude<SttChoice, 'auto'>;
+export type LlmEngine = Exclude<LlmChoice, 'auto'>;
+export type TtsEngine = Exclude<TtsChoice, 'auto'>;
 
 /** What a stage's factory gets to build its engine from. */
 export interface ProviderContext {
@@ -17,12 +37,8 @@ export interface ProviderContext {
 
 type Factory<T> = (ctx: ProviderContext) => T;
 
-/**
- * Engines per stage, by the name a persona uses in `providers`. Only the offline stack is here
- * today. Cloud engines (Deepgram, OpenAI, Cartesia) go in under their names when their
- * credentials are set, and into `AUTO_PREFERENCE` so that `auto` picks them first.
- */
-export const STT_ENGINES: Partial<Record<SttChoice, Factory<stt.STT>>> = {
+/** Engines per stage, by the name a persona uses in `providers`. */
+export const STT_ENGINES: Record<SttEngine, Factory<stt.STT>> = {
   offline: ({ persona, config }) => {
     if (!/^en\b/i.test(persona.language)) {
       log().warn({ language: persona.language }, 'the offline STT only understands English');
@@ -34,22 +50,25 @@ export const STT_ENGINES: Partial<Record<SttChoice, Factory<stt.STT>>> = {
       biasPhrases: persona.knowledge.map((k) => k.question),
     });
   },
+  deepgram: ({ persona, config }) => createDeepgramSTT(config.cloud.deepgram, persona),
 };
 
-export const LLM_ENGINES: Partial<Record<LlmChoice, Factory<llm.LLM>>> = {
+export const LLM_ENGINES: Record<LlmEngine, Factory<llm.LLM>> = {
   scripted: ({ persona }) => new ScriptedResponder(persona),
+  openai: ({ persona, config }) => createOpenAILLM(config.cloud.openai, persona),
 };
 
-export const TTS_ENGINES: Partial<Record<TtsChoice, Factory<tts.TTS>>> = {
+export const TTS_ENGINES: Record<TtsEngine, Factory<tts.TTS>> = {
   offline: ({ persona, config }) =>
     new FliteTTS({ binPath: config.fliteBin, voice: fliteVoiceFor(persona.voice) }),
+  cartesia: ({ persona, config }) => createCartesiaTTS(config.cloud.cartesia, persona),
 };
 
-/** Cloud engines in order of preference for `auto`; empty until cloud providers land. */
-const AUTO_PREFERENCE = {
-  stt: [] as SttChoice[],
-  llm: [] as LlmChoice[],
-  tts: [] as TtsChoice[],
+/** Cloud engines in the order `auto` tries them; the offline engine always comes last. */
+export const AUTO_PREFERENCE = {
+  stt: ['deepgram'] as SttEngine[],
+  llm: ['openai'] as LlmEngine[],
+  tts: ['cartesia'] as TtsEngine[],
 };
 const OFFLINE = { stt: 'offline', llm: 'scripted', tts: 'offline' } as const;
 
@@ -59,54 +78,89 @@ export function fliteVoiceFor(voice: string): FliteVoice {
 }
 
 /**
- * The engine that runs a stage: the persona's choice if this build has it, for `auto` the
- * first available cloud engine, and the offline engine otherwise.
+ * The engines that run a stage, most preferred first: for `auto` every cloud engine whose key
+ * is set, then the offline engine; for a named cloud engine that engine, then the offline one;
+ * for the offline engine just that. A named cloud engine without its key is an error.
  */
-export function chooseEngine<C extends string>(
+export function chooseChain<E extends string>(
   stage: keyof typeof OFFLINE,
-  requested: C | 'auto',
-  available: Partial<Record<C, unknown>>,
-  preference: readonly C[],
-): C {
-  const offline = OFFLINE[stage] as C;
-  if (requested === 'auto') return preference.find((c) => c in available) ?? offline;
-  if (requested in available) return requested;
-  log().warn({ stage, requested, using: offline }, 'provider not available in this build');
-  return offline;
+  requested: E | 'auto',
+  preference: readonly E[],
+  cloud: CloudConfig,
+  personaId: string,
+): E[] {
+  const offline = OFFLINE[stage] as E;
+  const usable = (engine: E) => !isCloudProvider(engine) || !missingKey(cloud, engine);
+  if (requested === 'auto') return [...preference.filter(usable), offline];
+  if (requested === offline) return [offline];
+  if (isCloudProvider(requested)) {
+    const key = missingKey(cloud, requested);
+    if (key) throw new MissingProviderKeyError(key, requested, personaId);
+  }
+  return [requested, offline];
 }
 
-function create<C extends string, T>(
-  engines: Partial<Record<C, Factory<T>>>,
-  name: C,
+function members<E extends string, T>(
+  engines: Record<E, Factory<T>>,
+  names: E[],
   ctx: ProviderContext,
-): T {
-  const factory: Factory<T> | undefined = engines[name];
-  if (!factory) throw new Error(`no engine '${name}' is registered`);
-  return factory(ctx);
+): NamedEngine<T>[] {
+  return names.map((name) => ({ name, engine: engines[name](ctx) }));
 }
 
 export interface Pipeline {
   stt: stt.STT;
   llm: llm.LLM;
   tts: tts.TTS;
-  /** Which engine runs each stage, for logs and call records. */
-  engines: { stt: SttChoice; llm: LlmChoice; tts: TtsChoice };
+  /** Engines per stage in fallback order, for logs and call records. */
+  engines: { stt: SttEngine[]; llm: LlmEngine[]; tts: TtsEngine[] };
+  /** Calls `listener` when an engine drops out of (or returns to) its stage's chain. */
+  onFallback(listener: (event: FallbackEvent) => void): () => void;
+  /** Closes the stages and every engine in them. */
+  close(): Promise<void>;
 }
 
-/** Builds the STT, LLM and TTS for a persona. */
+/**
+ * Builds the STT, LLM and TTS for a persona, each as a fallback chain ending in the offline
+ * engine. Throws {@link MissingProviderKeyError} when the persona names a cloud provider whose
+ * key is not set.
+ */
 export function buildPipeline(persona: Persona, config: AgentConfig): Pipeline {
   const ctx: ProviderContext = { persona, config };
   const { providers } = persona;
   const engines = {
-    stt: chooseEngine('stt', providers.stt, STT_ENGINES, AUTO_PREFERENCE.stt),
-    llm: chooseEngine('llm', providers.llm, LLM_ENGINES, AUTO_PREFERENCE.llm),
-    tts: chooseEngine('tts', providers.tts, TTS_ENGINES, AUTO_PREFERENCE.tts),
+    stt: chooseChain('stt', providers.stt, AUTO_PREFERENCE.stt, config.cloud, persona.id),
+    llm: chooseChain('llm', providers.llm, AUTO_PREFERENCE.llm, config.cloud, persona.id),
+    tts: chooseChain('tts', providers.tts, AUTO_PREFERENCE.tts, config.cloud, persona.id),
+  };
+  const stages = {
+    stt: sttChain(members(STT_ENGINES, engines.stt, ctx)),
+    llm: llmChain(members(LLM_ENGINES, engines.llm, ctx), config.cloud.openai.attemptTimeoutMs),
+    tts: ttsChain(members(TTS_ENGINES, engines.tts, ctx)),
   };
   return {
-    stt: create(STT_ENGINES, engines.stt, ctx),
-    llm: create(LLM_ENGINES, engines.llm, ctx),
-    tts: create(TTS_ENGINES, engines.tts, ctx),
+    stt: stages.stt.runner,
+    llm: stages.llm.runner,
+    tts: stages.tts.runner,
     engines,
+    onFallback(listener) {
+      const stops = [
+        stages.stt.watch(listener),
+        stages.llm.watch(listener),
+        stages.tts.watch(listener),
+      ];
+      return () => stops.forEach((stop) => stop());
+    },
+    async close() {
+      // The adapters stop their recovery probes; only the TTS adapter closes its engines too.
+      const sttEngines = stages.stt.members.map((m) => m.engine);
+      const llmEngines = stages.llm.members.map((m) => m.engine);
+      await Promise.all([
+        ...[...new Set([stages.stt.runner, ...sttEngines])].map((s) => s.close()),
+        ...[...new Set([stages.llm.runner, ...llmEngines])].map((l) => l.aclose()),
+        stages.tts.runner.close(),
+      ]);
+    },
   };
 }
 
@@ -128,7 +182,10 @@ export function createAgentSession(pipeline: Pipeline, vad: VAD): voice.AgentSes
   });
 }
 
-/** The agent a session runs: the persona's instructions, no tools yet. */
+/**
+ * The agent a session runs: the persona's instructions with its knowledge (a language model
+ * needs it in the prompt; the scripted responder reads the persona directly), no tools yet.
+ */
 export function createPersonaAgent(persona: Persona): voice.Agent {
-  return new voice.Agent({ instructions: persona.instructions || `You are ${persona.name}.` });
+  return new voice.Agent({ instructions: personaInstructions(persona) });
 }

@@ -22,7 +22,13 @@ import { type AgentConfig, ConfigError, loadConfig } from './config.js';
 import { WorkerHeartbeat } from './heartbeat.js';
 import { jobCountLoad, LIVEKIT_TARGET_LOAD } from './worker-load.js';
 import { parseDispatchMetadata, PersonaClient, PersonaLoadError } from './persona-client.js';
-import { buildPipeline, createAgentSession, createPersonaAgent } from './pipeline.js';
+import {
+  buildPipeline,
+  createAgentSession,
+  createPersonaAgent,
+  type Pipeline,
+} from './pipeline.js';
+import { MissingProviderKeyError } from './providers/cloud-engines.js';
 
 interface ProcessData {
   vad?: VAD;
@@ -47,11 +53,21 @@ async function entry(ctx: JobContext<ProcessData>): Promise<void> {
     return;
   }
 
-  const pipeline = buildPipeline(persona, config);
+  let pipeline: Pipeline;
+  try {
+    pipeline = buildPipeline(persona, config);
+  } catch (error) {
+    if (!(error instanceof MissingProviderKeyError)) throw error;
+    logger.error({ code: error.code, key: error.key }, error.message);
+    ctx.shutdown(`provider unavailable: ${error.code}`);
+    return;
+  }
   logger.info({ personaId: persona.id, engines: pipeline.engines }, 'pipeline ready');
-  ctx.addShutdownCallback(async () => {
-    await Promise.all([pipeline.stt.close(), pipeline.llm.aclose(), pipeline.tts.close()]);
+  pipeline.onFallback(({ stage, engine, available }) => {
+    if (available) logger.info({ stage, engine }, 'engine recovered; it is preferred again');
+    else logger.warn({ stage, engine }, 'engine failed; the next engine in the chain takes over');
   });
+  ctx.addShutdownCallback(() => pipeline.close());
 
   const vad = ctx.proc.userData.vad ?? (await silero.VAD.load());
   const session = createAgentSession(pipeline, vad);

@@ -1,0 +1,244 @@
+import { initializeLogger, llm, stt } from '@livekit/agents';
+import { dispose } from '@livekit/rtc-node';
+import { PersonaSchema } from '@parley/server/contracts';
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { type AgentConfig, loadConfig } from '../config.js';
+import { personaInstructions } from '../persona-instructions.js';
+import { ScriptedResponder } from '../scripted/scripted-llm.js';
+import type { FailureMode } from '../testing/fake-server.js';
+import { type FakeCloud, startFakeCloud } from '../testing/fake-cloud.js';
+import { testPocketSphinxPaths } from '../testing/pocketsphinx-paths.js';
+import { silenceFrames, speakFrames } from '../testing/speech.js';
+import { createCartesiaTTS, createDeepgramSTT, createOpenAILLM } from './cloud-engines.js';
+import { synthesizeChecked } from './conformance.js';
+import { type FallbackEvent, llmChain, sttChain, ttsChain } from './fallback-chains.js';
+import { FliteTTS } from './flite-tts.js';
+import { PocketSphinxSTT } from './pocketsphinx-stt.js';
+
+const SHIPPING = 'Shipping is free on orders over fifty dollars.';
+const persona = PersonaSchema.parse({
+  id: 'shop',
+  name: 'Shop',
+  greeting: 'Hi!',
+  instructions: '',
+  knowledge: [{ question: 'Do you offer free shipping?', answer: SHIPPING }],
+});
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function until(condition: () => boolean, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}`);
+    await sleep(20);
+  }
+}
+
+/** Fallback events with the time they arrived. */
+function recorder() {
+  const events: (FallbackEvent & { at: number })[] = [];
+  return { events, listener: (e: FallbackEvent) => events.push({ ...e, at: Date.now() }) };
+}
+
+describe('fallback chains: a provider outage mid-call falls through to the offline engine', () => {
+  let shim: ReturnType<typeof testPocketSphinxPaths>;
+  let cloud: FakeCloud;
+  let config: AgentConfig;
+
+  before(async () => {
+    initializeLogger({ pretty: false, level: process.env.TEST_LOG_LEVEL ?? 'fatal' });
+    shim = testPocketSphinxPaths();
+    cloud = await startFakeCloud(shim.paths);
+    config = loadConfig({
+      PARLEY_AGENT_KEY: 'k',
+      LIVEKIT_URL: 'ws://127.0.0.1:7880',
+      LIVEKIT_API_KEY: 'devkey',
+      LIVEKIT_API_SECRET: 'secret',
+      ...cloud.env,
+    });
+  });
+  after(async () => {
+    await cloud.stop();
+    shim.cleanup();
+    await dispose();
+  });
+
+  test('STT: when Deepgram goes down, the live stream carries on with PocketSphinx', async (t) => {
+    const chain = sttChain([
+      { name: 'deepgram', engine: createDeepgramSTT(config.cloud.deepgram, persona) },
+      { name: 'offline', engine: new PocketSphinxSTT({ ...shim.paths }) },
+    ]);
+    t.after(() => chain.runner.close());
+    const { events, listener } = recorder();
+    chain.watch(listener);
+    const stream = chain.runner.stream();
+    const finals: { text: string; provider: string }[] = [];
+    const reading = (async () => {
+      for await (const ev of stream) {
+        const text = ev.alternatives?.[0]?.text;
+        if (ev.type === stt.SpeechEventType.FINAL_TRANSCRIPT && text) {
+          finals.push({ text, provider: chain.runner.provider });
+        }
+      }
+    })();
+    const say = async (text: string) => {
+      for (const frame of [...(await speakFrames(text)), ...silenceFrames(1500)])
+        stream.pushFrame(frame);
+    };
+
+    await say('What are your opening hours?');
+    await until(() => finals.length > 0, 10_000, 'the first transcript');
+    assert.equal(finals[0]?.provider, 'Deepgram');
+    assert.match(finals[0]?.text ?? '', /opening hours/i);
+
+    const downAt = Date.now();
+    await cloud.deepgram.setDown(true);
+    t.after(() => cloud.deepgram.setDown(false));
+    // The caller speaks into the outage: those words are lost while it is detected.
+    await say('Do you offer free shipping?');
+    const spokeAt = Date.now();
+    // The call goes on: the caller's line keeps sending (quiet) audio in real time.
+    while (events.length === 0 && Date.now() - downAt < 15_000) {
+      for (const frame of silenceFrames(100)) stream.pushFrame(frame);
+      await sleep(100);
+    }
+    assert.deepEqual(
+      events.map(({ stage, engine, available }) => ({ stage, engine, available })),
+      [{ stage: 'stt', engine: 'deepgram', available: false }],
+    );
+    const switchMs = (events[0]?.at ?? 0) - spokeAt;
+
+    await say('Where are you located?');
+    await until(() => finals.length > 1, 10_000, 'the transcript after the outage');
+    t.diagnostic(
+      `STT: switched ${switchMs} ms after the first unanswered speech; then "${finals[1]?.text}"`,
+    );
+    assert.equal(finals.length, 2, 'the words spoken into the outage are lost, nothing else');
+    assert.equal(finals[1]?.provider, 'pocketsphinx');
+    assert.match(finals[1]?.text ?? '', /where are you located/);
+    stream.endInput();
+    await reading;
+  });
+
+  for (const mode of ['refuse', 'status', 'drop'] satisfies FailureMode[]) {
+    test(`LLM: after a good reply, a '${mode}' outage hands the next turn to the scripted responder`, async (t) => {
+      const chain = llmChain(
+        [
+          { name: 'openai', engine: createOpenAILLM(config.cloud.openai, persona) },
+          { name: 'scripted', engine: new ScriptedResponder(persona) },
+        ],
+        config.cloud.openai.attemptTimeoutMs,
+      );
+      const { events, listener } = recorder();
+      chain.watch(listener);
+      // The fake model answers from the prompt, the scripted responder from the persona: the
+      // two answers differ, so each reply shows which engine gave it.
+      const prompt = personaInstructions({
+        ...persona,
+        knowledge: [{ question: 'Do you offer free shipping?', answer: 'The model says yes.' }],
+      });
+      const chatCtx = llm.ChatContext.empty();
+      chatCtx.addMessage({ role: 'system', content: prompt });
+      chatCtx.addMessage({ role: 'user', content: 'is shipping free?' });
+
+      const first = await chain.runner.chat({ chatCtx }).collect();
+      assert.equal(first.text, 'The model says yes.');
+
+      await cloud.openai.setDown(true, mode);
+      t.after(() => cloud.openai.setDown(false));
+      const started = Date.now();
+      const second = await chain.runner.chat({ chatCtx }).collect();
+      t.diagnostic(`LLM '${mode}': fallback reply after ${Date.now() - started} ms`);
+      assert.equal(second.text, SHIPPING);
+      assert.deepEqual(
+        events.map(({ engine, available }) => ({ engine, available })),
+        [{ engine: 'openai', available: false }],
+      );
+    });
+  }
+
+  test('TTS: when Cartesia goes down, the next reply is spoken by Flite and the call is not failed', async (t) => {
+    const chain = ttsChain([
+      { name: 'cartesia', engine: createCartesiaTTS(config.cloud.cartesia, persona) },
+      { name: 'offline', engine: new FliteTTS({ binPath: config.fliteBin }) },
+    ]);
+    const { events, listener } = recorder();
+    chain.watch(listener);
+    t.after(() => chain.runner.close());
+    const errors: { recoverable: boolean }[] = [];
+    chain.runner.on('error', (e) => errors.push(e));
+
+    const before = cloud.cartesia.requests.length;
+    const first = await synthesizeChecked(chain.runner, 'We are open from nine to five.');
+    assert.equal(first.sampleRate, 24_000);
+    assert.equal(cloud.cartesia.requests.length, before + 1, 'Cartesia spoke the first reply');
+
+    await cloud.cartesia.setDown(true);
+    t.after(() => cloud.cartesia.setDown(false));
+    const second = await synthesizeChecked(
+      chain.runner,
+      'Shipping is free on orders over fifty dollars.',
+    );
+    t.diagnostic(
+      `TTS: first audio after ${first.firstAudioMs.toFixed(0)} ms from Cartesia, ` +
+        `${second.firstAudioMs.toFixed(0)} ms from Flite after Cartesia failed`,
+    );
+    assert.equal(second.sampleRate, 24_000, 'Flite is resampled to the chain rate');
+    assert.deepEqual(
+      events.map(({ engine, available }) => ({ engine, available })),
+      [{ engine: 'cartesia', available: false }],
+    );
+    assert.ok(errors.length > 0, 'the outage was reported');
+    assert.ok(
+      errors.every((e) => e.recoverable),
+      'but not as an error that would end the call',
+    );
+
+    // Cartesia is probed in the background and preferred again once it answers.
+    await cloud.cartesia.setDown(false);
+    await until(() => events.length > 1, 8_000, 'Cartesia to recover');
+    assert.deepEqual(events.map(({ engine, available }) => ({ engine, available }))[1], {
+      engine: 'cartesia',
+      available: true,
+    });
+  });
+
+  test('TTS: a Cartesia that keeps dying mid-reply cuts one reply, not every reply', async (t) => {
+    const chain = ttsChain([
+      { name: 'cartesia', engine: createCartesiaTTS(config.cloud.cartesia, persona) },
+      { name: 'offline', engine: new FliteTTS({ binPath: config.fliteBin }) },
+    ]);
+    const { events, listener } = recorder();
+    chain.watch(listener);
+    t.after(() => chain.runner.close());
+    const errors: { recoverable: boolean }[] = [];
+    chain.runner.on('error', (e) => errors.push(e));
+
+    await cloud.cartesia.setDown(true, 'drop');
+    t.after(() => cloud.cartesia.setDown(false));
+    await assert.rejects(
+      synthesizeChecked(chain.runner, 'We are open from nine to five.'),
+      /marks the last frame final/,
+      'the reply is cut short',
+    );
+    assert.deepEqual(
+      events.map(({ engine, available }) => ({ engine, available })),
+      [{ engine: 'cartesia', available: false }],
+    );
+    // Cartesia would cut this one too: spoken in full, it came from Flite.
+    const next = await synthesizeChecked(
+      chain.runner,
+      'Shipping is free on orders over fifty dollars.',
+    );
+    assert.ok(next.seconds > 2, 'the next reply is spoken in full');
+    assert.ok(errors.length > 0, 'the cut was reported');
+    assert.ok(
+      errors.every((e) => e.recoverable),
+      'as an error the call survives',
+    );
+    // The recovery probe is cut off too: a partial reply does not count as recovered.
+    await sleep(1_000);
+    assert.equal(events.length, 1, 'Cartesia stays out while it keeps failing');
+  });
+});

@@ -1,0 +1,43 @@
+import type { PocketSphinxPaths } from '../config.js';
+import { type CartesiaFake, startCartesiaFake } from './cartesia-fake.js';
+import { type DeepgramFake, startDeepgramFake } from './deepgram-fake.js';
+import { type OpenAIFake, startOpenAIFake } from './openai-fake.js';
+
+export const FAKE_KEYS = {
+  deepgram: 'fake-deepgram-key',
+  openai: 'fake-openai-key',
+  cartesia: 'fake-cartesia-key',
+} as const;
+
+/** All three provider fakes on free ports, and the environment that points the agent at them. */
+export interface FakeCloud {
+  deepgram: DeepgramFake;
+  openai: OpenAIFake;
+  cartesia: CartesiaFake;
+  env: Record<string, string>;
+  stop(): Promise<void>;
+}
+
+export async function startFakeCloud(pocketsphinx: PocketSphinxPaths): Promise<FakeCloud> {
+  const [deepgram, openai, cartesia] = await Promise.all([
+    startDeepgramFake({ port: 0, apiKey: FAKE_KEYS.deepgram, pocketsphinx }),
+    startOpenAIFake({ port: 0, apiKey: FAKE_KEYS.openai }),
+    startCartesiaFake({ port: 0, apiKey: FAKE_KEYS.cartesia }),
+  ]);
+  return {
+    deepgram,
+    openai,
+    cartesia,
+    env: {
+      DEEPGRAM_API_KEY: FAKE_KEYS.deepgram,
+      DEEPGRAM_BASE_URL: deepgram.wsUrl,
+      OPENAI_API_KEY: FAKE_KEYS.openai,
+      OPENAI_BASE_URL: openai.baseURL,
+      CARTESIA_API_KEY: FAKE_KEYS.cartesia,
+      CARTESIA_BASE_URL: cartesia.url,
+    },
+    async stop() {
+      await Promise.all([deepgram.stop(), openai.stop(), cartesia.stop()]);
+    },
+  };
+}
