@@ -69,6 +69,11 @@ async function main(): Promise<void> {
     'build',
   ]);
 
+  // First, so a failed stack start (which cleans up after itself) leaves nothing behind.
+  // One throwaway PostgreSQL for every storage suite (each makes its own databases in it).
+  const postgres = await startPostgres();
+  process.stdout.write(`PostgreSQL ${postgres.version} for the storage suites\n`);
+
   await mkdir(ARTIFACTS, { recursive: true });
   const stateDir = await mkdtemp(path.join(os.tmpdir(), 'parley-test-stack-'));
   const log = createWriteStream(path.join(ARTIFACTS, 'stack.log'));
@@ -81,10 +86,6 @@ async function main(): Promise<void> {
     onLine: (name, line) => log.write(`[${name}] ${line}\n`),
   });
   process.stdout.write(`stack ready at ${stack.url} (logs: tests/artifacts/stack.log)\n`);
-
-  // One throwaway PostgreSQL for every storage suite (each makes its own databases in it).
-  const postgres = await startPostgres();
-  process.stdout.write(`PostgreSQL ${postgres.version} for the storage suites\n`);
 
   const files = PACKAGES.flatMap((p) => findTests(path.join(p, 'src'))).concat(findTests('tests'));
   process.stdout.write(`\n==> node --test: ${files.length} files\n`);
