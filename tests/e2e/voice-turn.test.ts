@@ -6,7 +6,7 @@ import { after, before, test } from 'node:test';
 import { dispose } from '@livekit/rtc-node';
 import type { Persona, SessionResponse } from '@parley/server/contracts';
 import { HeadlessVisitor } from '../support/headless-visitor.js';
-import { testStack, words, type TestStack } from '../support/stack-env.js';
+import { personaOf, testStack, words, type TestStack } from '../support/stack-env.js';
 import { padWithSilence, synthesize } from '../support/wav.js';
 
 const QUESTION = 'Do you offer free shipping?';
@@ -17,10 +17,7 @@ const visitor = new HeadlessVisitor();
 
 before(async () => {
   stack = await testStack();
-  const res = await fetch(`${stack.url}/v1/personas/default`, {
-    headers: { authorization: `Bearer ${stack.secrets.adminKey}` },
-  });
-  persona = (await res.json()) as Persona;
+  persona = await personaOf(stack);
 });
 
 after(async () => {

@@ -6,7 +6,7 @@ import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import type { Persona } from '@parley/server/contracts';
 import { launchChromium } from '../support/browser.js';
-import { testStack, words, type TestStack } from '../support/stack-env.js';
+import { personaOf, testStack, words, type TestStack } from '../support/stack-env.js';
 import { padWithSilence, synthesize, writeWav } from '../support/wav.js';
 
 const QUESTION = 'What are your opening hours?';
@@ -31,10 +31,7 @@ let browser: Browser;
 
 before(async () => {
   stack = await testStack();
-  const res = await fetch(`${stack.url}/v1/personas/default`, {
-    headers: { authorization: `Bearer ${stack.secrets.adminKey}` },
-  });
-  persona = (await res.json()) as Persona;
+  persona = await personaOf(stack);
   const dir = await mkdtemp(path.join(os.tmpdir(), 'parley-browser-'));
   const question = await synthesize(QUESTION, path.join(dir, 'question.wav'));
   // The fake microphone starts when the call starts: stay quiet through the greeting, then ask.

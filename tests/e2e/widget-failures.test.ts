@@ -5,7 +5,7 @@ import { after, before, describe, test } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { Persona } from '@parley/server/contracts';
 import { launchChromium } from '../support/browser.js';
-import { testStack, type TestStack } from '../support/stack-env.js';
+import { personaOf, testStack, type TestStack } from '../support/stack-env.js';
 import {
   axeViolations,
   detailsOf,
@@ -29,10 +29,7 @@ let browser: Browser;
 
 before(async () => {
   stack = await testStack();
-  const res = await fetch(`${stack.url}/v1/personas/default`, {
-    headers: { authorization: `Bearer ${stack.secrets.adminKey}` },
-  });
-  persona = (await res.json()) as Persona;
+  persona = await personaOf(stack);
   // a visitor who answers the microphone prompt with "block"
   browser = await launchChromium(undefined, {
     microphone: 'deny',

@@ -6,7 +6,7 @@ import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import type { Persona } from '@parley/server/contracts';
 import { launchChromium } from '../support/browser.js';
-import { testStack, type TestStack } from '../support/stack-env.js';
+import { personaOf, testStack, type TestStack } from '../support/stack-env.js';
 import { writeWav } from '../support/wav.js';
 import {
   axeViolations,
@@ -32,10 +32,7 @@ let browser: Browser;
 
 before(async () => {
   stack = await testStack();
-  const res = await fetch(`${stack.url}/v1/personas/default`, {
-    headers: { authorization: `Bearer ${stack.secrets.adminKey}` },
-  });
-  persona = (await res.json()) as Persona;
+  persona = await personaOf(stack);
   assert.ok(persona.knowledge.some((k) => k.question === QUESTION && k.answer === ANSWER));
   // a silent microphone: voice calls here must not trigger the agent's speech recognition
   const dir = await mkdtemp(path.join(os.tmpdir(), 'parley-widget-panel-'));

@@ -2,6 +2,7 @@ import { mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { startStack } from '../../scripts/lib/stack.js';
+import type { Persona } from '@parley/server/contracts';
 import { TEST_PORTS, type StackSecrets } from '../../scripts/lib/stack-config.js';
 
 export interface TestStack {
@@ -31,4 +32,13 @@ export async function testStack(): Promise<TestStack> {
 /** Words of a text, lower-cased, without punctuation. */
 export function words(text: string): string[] {
   return text.toLowerCase().match(/[a-z0-9']+/g) ?? [];
+}
+
+/** A persona (`default` unless named) as the admin API serves it: what the agent is expected to say. */
+export async function personaOf(stack: TestStack, id = 'default'): Promise<Persona> {
+  const res = await fetch(`${stack.url}/v1/personas/${id}`, {
+    headers: { authorization: `Bearer ${stack.secrets.adminKey}` },
+  });
+  if (!res.ok) throw new Error(`persona ${id}: HTTP ${res.status}`);
+  return (await res.json()) as Persona;
 }
