@@ -1,12 +1,9 @@
-import { initializeLogger, llm, stt } from '@livekit/agents';
-import { dispose } from '@livekit/rtc-node';
+import { llm, stt } from '@livekit/agents';
 import { PersonaSchema } from '@parley/server/contracts';
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import { type AgentConfig, loadConfig } from '../config.js';
+import { describe, test } from 'node:test';
 import { personaInstructions } from '../persona-instructions.js';
-import { type FakeCloud, startFakeCloud } from '../testing/fake-cloud.js';
-import { testPocketSphinxPaths } from '../testing/pocketsphinx-paths.js';
+import { useFakeCloud } from '../testing/fake-cloud-suite.js';
 import { speakFrames } from '../testing/speech.js';
 import {
   cartesiaVoiceFor,
@@ -28,32 +25,11 @@ const persona = PersonaSchema.parse({
   ],
 });
 
-const BASE_ENV = {
-  PARLEY_AGENT_KEY: 'k',
-  LIVEKIT_URL: 'ws://127.0.0.1:7880',
-  LIVEKIT_API_KEY: 'devkey',
-  LIVEKIT_API_SECRET: 'secret',
-};
-
 describe('cloud engines against their protocol fakes', () => {
-  let shim: ReturnType<typeof testPocketSphinxPaths>;
-  let cloud: FakeCloud;
-  let config: AgentConfig;
-
-  before(async () => {
-    initializeLogger({ pretty: false, level: 'fatal' });
-    shim = testPocketSphinxPaths();
-    cloud = await startFakeCloud(shim.paths);
-    config = loadConfig({ ...BASE_ENV, ...cloud.env });
-  });
-  after(async () => {
-    await cloud.stop();
-    shim.cleanup();
-    await dispose();
-  });
+  const fx = useFakeCloud();
 
   test('Deepgram streams interim and final transcripts of a spoken question, with timed words', async () => {
-    const engine = createDeepgramSTT(config.cloud.deepgram, persona);
+    const engine = createDeepgramSTT(fx.config.cloud.deepgram, persona);
     const transcriber = new Transcriber(engine);
     const text = await transcriber.hear(await speakFrames('What are your opening hours?'));
     await transcriber.close();
@@ -79,23 +55,23 @@ describe('cloud engines against their protocol fakes', () => {
       String(starts),
     );
 
-    const socket = cloud.deepgram.requests.find((r) => r.path === '/v1/listen');
+    const socket = fx.cloud.deepgram.requests.find((r) => r.path === '/v1/listen');
     assert.equal(socket?.headers.authorization, 'Token fake-deepgram-key');
     await engine.close();
   });
 
   test('Deepgram transcribes a recorded question over REST', async () => {
-    const engine = createDeepgramSTT(config.cloud.deepgram, persona);
+    const engine = createDeepgramSTT(fx.config.cloud.deepgram, persona);
     const result = await engine.recognize(await speakFrames('Where are you located?', 16_000));
     assert.equal(result.alternatives?.[0]?.text, 'Where are you located?');
-    assert.equal(cloud.deepgram.requests.at(-1)?.method, 'POST');
+    assert.equal(fx.cloud.deepgram.requests.at(-1)?.method, 'POST');
   });
 
   test('Deepgram refuses a wrong key with 401, and the stream fails without retrying', async () => {
-    const engine = createDeepgramSTT({ ...config.cloud.deepgram, apiKey: 'wrong' }, persona);
+    const engine = createDeepgramSTT({ ...fx.config.cloud.deepgram, apiKey: 'wrong' }, persona);
     const errors: Error[] = [];
     engine.on('error', (e) => errors.push(e.error));
-    const attempts = cloud.deepgram.requests.length;
+    const attempts = fx.cloud.deepgram.requests.length;
     const stream = engine.stream(); // the default connection options allow 3 retries
     for (const frame of await speakFrames('hello')) stream.pushFrame(frame);
     const events: stt.SpeechEvent[] = [];
@@ -103,11 +79,11 @@ describe('cloud engines against their protocol fakes', () => {
     assert.deepEqual(events, []);
     assert.equal(errors.length, 1);
     assert.match(errors[0]?.message ?? '', /401/);
-    assert.equal(cloud.deepgram.requests.length, attempts + 1, 'a refused key is not retried');
+    assert.equal(fx.cloud.deepgram.requests.length, attempts + 1, 'a refused key is not retried');
   });
 
   test('the OpenAI-compatible LLM streams the answer the persona prompt holds, with usage', async () => {
-    const model = createOpenAILLM(config.cloud.openai, persona);
+    const model = createOpenAILLM(fx.config.cloud.openai, persona);
     const chatCtx = llm.ChatContext.empty();
     chatCtx.addMessage({ role: 'system', content: personaInstructions(persona) });
     chatCtx.addMessage({ role: 'user', content: 'is shipping free' });
@@ -117,22 +93,22 @@ describe('cloud engines against their protocol fakes', () => {
     assert.ok(chunks.filter((c) => c.delta?.content).length > 3, 'streamed in pieces');
     assert.ok((chunks.at(-1)?.usage?.totalTokens ?? 0) > 0, 'usage chunk last');
 
-    const request = cloud.openai.chats.at(-1);
+    const request = fx.cloud.openai.chats.at(-1);
     assert.equal(request?.model, 'gpt-4o-mini');
     assert.equal(request?.stream, true);
     assert.equal(request?.stream_options?.include_usage, true);
-    const sent = cloud.openai.requests.at(-1);
+    const sent = fx.cloud.openai.requests.at(-1);
     assert.equal(sent?.headers.authorization, 'Bearer fake-openai-key');
     await model.aclose();
   });
 
   test('the OpenAI-compatible LLM sends tool schemas and returns a whole tool call', async () => {
-    const model = createOpenAILLM(config.cloud.openai, persona);
+    const model = createOpenAILLM(fx.config.cloud.openai, persona);
     const { call, answer } = await checkToolCall(model);
     assert.match(call.callId, /^call_/);
     assert.deepEqual(JSON.parse(call.args), { orderId: '42' });
     assert.match(answer, /left the warehouse/);
-    const [first, second] = cloud.openai.chats.slice(-2);
+    const [first, second] = fx.cloud.openai.chats.slice(-2);
     const tool = first?.tools?.[0]?.function;
     assert.equal(tool?.name, 'check_order_status');
     assert.deepEqual(tool?.parameters?.required, ['orderId']);
@@ -141,19 +117,19 @@ describe('cloud engines against their protocol fakes', () => {
   });
 
   test('Cartesia speaks a streamed reply at 24 kHz, with word timings', async () => {
-    const engine = createCartesiaTTS(config.cloud.cartesia, persona);
+    const engine = createCartesiaTTS(fx.config.cloud.cartesia, persona);
     const audio = await synthesizeChecked(engine, 'Hello there. We are open from nine to five.');
     assert.equal(audio.sampleRate, 24_000);
     assert.ok(audio.seconds > 1.5 && audio.seconds < 6, `${audio.seconds} s`);
     assert.equal(audio.timedWords, 9, 'one timing per word');
-    const upgrade = cloud.cartesia.requests.find((r) => r.path === '/tts/websocket');
+    const upgrade = fx.cloud.cartesia.requests.find((r) => r.path === '/tts/websocket');
     assert.equal(upgrade?.headers['x-api-key'], 'fake-cartesia-key');
     assert.ok(upgrade?.headers['cartesia-version']);
     await engine.close();
   });
 
   test('Cartesia refuses a wrong key, and synthesis fails', async () => {
-    const engine = createCartesiaTTS({ ...config.cloud.cartesia, apiKey: 'wrong' }, persona);
+    const engine = createCartesiaTTS({ ...fx.config.cloud.cartesia, apiKey: 'wrong' }, persona);
     const errors: Error[] = [];
     engine.on('error', (e) => errors.push(e.error));
     const stream = engine.stream({

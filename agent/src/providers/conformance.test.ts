@@ -4,16 +4,13 @@
  * error rate bound; each LLM streams text in the same shape and, if it calls tools, calls
  * them correctly.
  */
-import { initializeLogger, llm, type stt, type tts } from '@livekit/agents';
-import { dispose } from '@livekit/rtc-node';
+import { llm, type stt, type tts } from '@livekit/agents';
 import { PersonaSchema } from '@parley/server/contracts';
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import { type AgentConfig, loadConfig } from '../config.js';
+import { describe, test } from 'node:test';
 import { personaInstructions } from '../persona-instructions.js';
 import { ScriptedResponder } from '../scripted/scripted-llm.js';
-import { type FakeCloud, startFakeCloud } from '../testing/fake-cloud.js';
-import { testPocketSphinxPaths } from '../testing/pocketsphinx-paths.js';
+import { useFakeCloud } from '../testing/fake-cloud-suite.js';
 import { createCartesiaTTS, createDeepgramSTT, createOpenAILLM } from './cloud-engines.js';
 import {
   checkTextStreaming,
@@ -45,36 +42,16 @@ const persona = PersonaSchema.parse({
 });
 
 describe('provider conformance', () => {
-  let shim: ReturnType<typeof testPocketSphinxPaths>;
-  let cloud: FakeCloud;
-  let config: AgentConfig;
-
-  before(async () => {
-    initializeLogger({ pretty: false, level: 'fatal' });
-    shim = testPocketSphinxPaths();
-    cloud = await startFakeCloud(shim.paths);
-    config = loadConfig({
-      PARLEY_AGENT_KEY: 'k',
-      LIVEKIT_URL: 'ws://127.0.0.1:7880',
-      LIVEKIT_API_KEY: 'devkey',
-      LIVEKIT_API_SECRET: 'secret',
-      ...cloud.env,
-    });
-  });
-  after(async () => {
-    await cloud.stop();
-    shim.cleanup();
-    await dispose();
-  });
+  const fx = useFakeCloud();
 
   const speakers: Record<string, () => tts.TTS> = {
-    flite: () => new FliteTTS({ binPath: config.fliteBin }),
-    'cartesia (fake)': () => createCartesiaTTS(config.cloud.cartesia, persona),
+    flite: () => new FliteTTS({ binPath: fx.config.fliteBin }),
+    'cartesia (fake)': () => createCartesiaTTS(fx.config.cloud.cartesia, persona),
   };
   // Unbiased: the round trip measures the engines, not the persona's hints.
   const listeners: Record<string, () => stt.STT> = {
-    pocketsphinx: () => new PocketSphinxSTT({ ...shim.paths }),
-    'deepgram (fake)': () => createDeepgramSTT(config.cloud.deepgram, persona),
+    pocketsphinx: () => new PocketSphinxSTT({ ...fx.pocketsphinx }),
+    'deepgram (fake)': () => createDeepgramSTT(fx.config.cloud.deepgram, persona),
   };
 
   for (const [speakerName, speaker] of Object.entries(speakers)) {
@@ -100,7 +77,7 @@ describe('provider conformance', () => {
   const models: Record<string, { create: () => llm.LLM; callsTools: boolean }> = {
     scripted: { create: () => new ScriptedResponder(persona), callsTools: false },
     'openai (fake)': {
-      create: () => createOpenAILLM(config.cloud.openai, persona),
+      create: () => createOpenAILLM(fx.config.cloud.openai, persona),
       callsTools: true,
     },
   };

@@ -1,14 +1,11 @@
-import { initializeLogger, llm, stt } from '@livekit/agents';
-import { dispose } from '@livekit/rtc-node';
+import { llm, stt } from '@livekit/agents';
 import { PersonaSchema } from '@parley/server/contracts';
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import { type AgentConfig, loadConfig } from '../config.js';
+import { describe, test } from 'node:test';
 import { personaInstructions } from '../persona-instructions.js';
 import { ScriptedResponder } from '../scripted/scripted-llm.js';
 import type { FailureMode } from '../testing/fake-server.js';
-import { type FakeCloud, startFakeCloud } from '../testing/fake-cloud.js';
-import { testPocketSphinxPaths } from '../testing/pocketsphinx-paths.js';
+import { useFakeCloud } from '../testing/fake-cloud-suite.js';
 import { silenceFrames, speakFrames } from '../testing/speech.js';
 import { createCartesiaTTS, createDeepgramSTT, createOpenAILLM } from './cloud-engines.js';
 import { synthesizeChecked } from './conformance.js';
@@ -42,32 +39,12 @@ function recorder() {
 }
 
 describe('fallback chains: a provider outage mid-call falls through to the offline engine', () => {
-  let shim: ReturnType<typeof testPocketSphinxPaths>;
-  let cloud: FakeCloud;
-  let config: AgentConfig;
-
-  before(async () => {
-    initializeLogger({ pretty: false, level: process.env.TEST_LOG_LEVEL ?? 'fatal' });
-    shim = testPocketSphinxPaths();
-    cloud = await startFakeCloud(shim.paths);
-    config = loadConfig({
-      PARLEY_AGENT_KEY: 'k',
-      LIVEKIT_URL: 'ws://127.0.0.1:7880',
-      LIVEKIT_API_KEY: 'devkey',
-      LIVEKIT_API_SECRET: 'secret',
-      ...cloud.env,
-    });
-  });
-  after(async () => {
-    await cloud.stop();
-    shim.cleanup();
-    await dispose();
-  });
+  const fx = useFakeCloud();
 
   test('STT: when Deepgram goes down, the live stream carries on with PocketSphinx', async (t) => {
     const chain = sttChain([
-      { name: 'deepgram', engine: createDeepgramSTT(config.cloud.deepgram, persona) },
-      { name: 'offline', engine: new PocketSphinxSTT({ ...shim.paths }) },
+      { name: 'deepgram', engine: createDeepgramSTT(fx.config.cloud.deepgram, persona) },
+      { name: 'offline', engine: new PocketSphinxSTT({ ...fx.pocketsphinx }) },
     ]);
     t.after(() => chain.runner.close());
     const { events, listener } = recorder();
@@ -93,8 +70,8 @@ describe('fallback chains: a provider outage mid-call falls through to the offli
     assert.match(finals[0]?.text ?? '', /opening hours/i);
 
     const downAt = Date.now();
-    await cloud.deepgram.setDown(true);
-    t.after(() => cloud.deepgram.setDown(false));
+    await fx.cloud.deepgram.setDown(true);
+    t.after(() => fx.cloud.deepgram.setDown(false));
     // The caller speaks into the outage: those words are lost while it is detected.
     await say('Do you offer free shipping?');
     const spokeAt = Date.now();
@@ -125,10 +102,10 @@ describe('fallback chains: a provider outage mid-call falls through to the offli
     test(`LLM: after a good reply, a '${mode}' outage hands the next turn to the scripted responder`, async (t) => {
       const chain = llmChain(
         [
-          { name: 'openai', engine: createOpenAILLM(config.cloud.openai, persona) },
+          { name: 'openai', engine: createOpenAILLM(fx.config.cloud.openai, persona) },
           { name: 'scripted', engine: new ScriptedResponder(persona) },
         ],
-        config.cloud.openai.attemptTimeoutMs,
+        fx.config.cloud.openai.attemptTimeoutMs,
       );
       const { events, listener } = recorder();
       chain.watch(listener);
@@ -145,8 +122,8 @@ describe('fallback chains: a provider outage mid-call falls through to the offli
       const first = await chain.runner.chat({ chatCtx }).collect();
       assert.equal(first.text, 'The model says yes.');
 
-      await cloud.openai.setDown(true, mode);
-      t.after(() => cloud.openai.setDown(false));
+      await fx.cloud.openai.setDown(true, mode);
+      t.after(() => fx.cloud.openai.setDown(false));
       const started = Date.now();
       const second = await chain.runner.chat({ chatCtx }).collect();
       t.diagnostic(`LLM '${mode}': fallback reply after ${Date.now() - started} ms`);
@@ -160,8 +137,8 @@ describe('fallback chains: a provider outage mid-call falls through to the offli
 
   test('TTS: when Cartesia goes down, the next reply is spoken by Flite and the call is not failed', async (t) => {
     const chain = ttsChain([
-      { name: 'cartesia', engine: createCartesiaTTS(config.cloud.cartesia, persona) },
-      { name: 'offline', engine: new FliteTTS({ binPath: config.fliteBin }) },
+      { name: 'cartesia', engine: createCartesiaTTS(fx.config.cloud.cartesia, persona) },
+      { name: 'offline', engine: new FliteTTS({ binPath: fx.config.fliteBin }) },
     ]);
     const { events, listener } = recorder();
     chain.watch(listener);
@@ -169,13 +146,13 @@ describe('fallback chains: a provider outage mid-call falls through to the offli
     const errors: { recoverable: boolean }[] = [];
     chain.runner.on('error', (e) => errors.push(e));
 
-    const before = cloud.cartesia.requests.length;
+    const before = fx.cloud.cartesia.requests.length;
     const first = await synthesizeChecked(chain.runner, 'We are open from nine to five.');
     assert.equal(first.sampleRate, 24_000);
-    assert.equal(cloud.cartesia.requests.length, before + 1, 'Cartesia spoke the first reply');
+    assert.equal(fx.cloud.cartesia.requests.length, before + 1, 'Cartesia spoke the first reply');
 
-    await cloud.cartesia.setDown(true);
-    t.after(() => cloud.cartesia.setDown(false));
+    await fx.cloud.cartesia.setDown(true);
+    t.after(() => fx.cloud.cartesia.setDown(false));
     const second = await synthesizeChecked(
       chain.runner,
       'Shipping is free on orders over fifty dollars.',
@@ -196,7 +173,7 @@ describe('fallback chains: a provider outage mid-call falls through to the offli
     );
 
     // Cartesia is probed in the background and preferred again once it answers.
-    await cloud.cartesia.setDown(false);
+    await fx.cloud.cartesia.setDown(false);
     await until(() => events.length > 1, 8_000, 'Cartesia to recover');
     assert.deepEqual(events.map(({ engine, available }) => ({ engine, available }))[1], {
       engine: 'cartesia',
@@ -206,8 +183,8 @@ describe('fallback chains: a provider outage mid-call falls through to the offli
 
   test('TTS: a Cartesia that keeps dying mid-reply cuts one reply, not every reply', async (t) => {
     const chain = ttsChain([
-      { name: 'cartesia', engine: createCartesiaTTS(config.cloud.cartesia, persona) },
-      { name: 'offline', engine: new FliteTTS({ binPath: config.fliteBin }) },
+      { name: 'cartesia', engine: createCartesiaTTS(fx.config.cloud.cartesia, persona) },
+      { name: 'offline', engine: new FliteTTS({ binPath: fx.config.fliteBin }) },
     ]);
     const { events, listener } = recorder();
     chain.watch(listener);
@@ -215,8 +192,8 @@ describe('fallback chains: a provider outage mid-call falls through to the offli
     const errors: { recoverable: boolean }[] = [];
     chain.runner.on('error', (e) => errors.push(e));
 
-    await cloud.cartesia.setDown(true, 'drop');
-    t.after(() => cloud.cartesia.setDown(false));
+    await fx.cloud.cartesia.setDown(true, 'drop');
+    t.after(() => fx.cloud.cartesia.setDown(false));
     await assert.rejects(
       synthesizeChecked(chain.runner, 'We are open from nine to five.'),
       /marks the last frame final/,

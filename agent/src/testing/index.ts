@@ -12,3 +12,4 @@ export { type OpenAIFake, type OpenAIFakeOptions, startOpenAIFake } from './open
 export { testPocketSphinxPaths } from './pocketsphinx-paths.js';
 export { rms, silenceFrames, speakFrames, speakPcm, toFrames } from './speech.js';
 export { FAKE_KEYS, type FakeCloud, startFakeCloud } from './fake-cloud.js';
+export { type FakeCloudSuite, useFakeCloud } from './fake-cloud-suite.js';
