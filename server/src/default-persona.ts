@@ -34,6 +34,20 @@ export const DEFAULT_PERSONA: PersonaInput = {
   language: 'en-US',
   voice: 'default',
   providers: { stt: 'auto', llm: 'auto', tts: 'auto' },
-  tools: [],
+  tools: ['end_call', 'transfer_to_human', 'capture_lead', 'book_appointment', 'lookup_knowledge'],
+  businessHours: {
+    timeZone: 'America/New_York',
+    weekly: (['mon', 'tue', 'wed', 'thu', 'fri'] as const).map((day) => ({
+      day,
+      open: '09:00',
+      close: '17:00',
+    })),
+    appointmentMinutes: 30,
+  },
+  leadQualification: { minBudget: 1000, maxTimelineDays: 90, needKeywords: [] },
+  escalation: {
+    phrases: ['speak to a human', 'talk to a person', 'real person', 'human agent', 'operator'],
+    message: 'Let me connect you with a member of our team. One moment, please.',
+  },
   allowedOrigins: [],
 };

@@ -2,3 +2,5 @@ export * from './persona.js';
 export * from './session.js';
 export * from './errors.js';
 export * from './call.js';
+export * from './template.js';
+export * from './tools.js';

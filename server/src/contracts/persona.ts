@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { VariablesSchema } from './session.js';
 
 /** Which engine runs a pipeline stage. `auto` picks the cloud provider when its key is set. */
 export const SttProviderSchema = z.enum(['auto', 'offline', 'deepgram']);
@@ -10,13 +11,215 @@ export const KnowledgeEntrySchema = z.object({
   answer: z.string().min(1).max(2000),
 });
 
+/** Tools built into the agent; a persona enables the ones it wants by name. */
+export const BUILTIN_TOOLS = [
+  'end_call',
+  'transfer_to_human',
+  'capture_lead',
+  'book_appointment',
+  'lookup_knowledge',
+] as const;
+export const BuiltinToolSchema = z.enum(BUILTIN_TOOLS);
+export type BuiltinTool = z.infer<typeof BuiltinToolSchema>;
+
+/** A model-facing tool name: what OpenAI-style function calling accepts. */
+export const ToolNameSchema = z
+  .string()
+  .regex(/^[A-Za-z_][A-Za-z0-9_-]{0,63}$/, 'letters, digits, _ and -, starting with a letter or _');
+
+/** A JSON Schema for a tool's arguments object (kept as given; the model reads it). */
+export const ToolParametersSchema = z
+  .object({ type: z.literal('object') })
+  .passthrough()
+  .default({ type: 'object', properties: {} });
+
+/** `{{secret.NAME}}` in a header value is replaced by the tenant's stored secret `NAME`. */
+export const SECRET_REFERENCE = /\{\{\s*secret\.([A-Za-z_][A-Za-z0-9_]{0,63})\s*\}\}/g;
+
+/**
+ * A tool the server runs for the agent by calling the site owner's HTTP endpoint. Requests are
+ * signed (`parley-signature`, HMAC-SHA256 over timestamp and body) with the stored secret named
+ * by `signingSecret`; header values may reference stored secrets; secrets never reach the agent.
+ */
+export const WebhookToolSchema = z.object({
+  name: ToolNameSchema,
+  description: z.string().min(1).max(1000),
+  method: z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']).default('POST'),
+  url: z.string().url().max(2000),
+  parameters: ToolParametersSchema,
+  headers: z.record(z.string().min(1).max(100), z.string().max(2000)).default({}),
+  signingSecret: z
+    .string()
+    .regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/)
+    .default('TOOL_SIGNING_KEY'),
+  timeoutMs: z.number().int().min(100).max(30_000).default(5_000),
+  /** Phrases that make the scripted responder (offline, no model) call this tool. */
+  phrases: z.array(z.string().min(1).max(200)).max(20).default([]),
+});
+export type WebhookTool = z.infer<typeof WebhookToolSchema>;
+
+/** A tool the visitor's page runs (the widget's `registerTool`), called over LiveKit RPC. */
+export const ClientToolSchema = z.object({
+  name: ToolNameSchema,
+  description: z.string().min(1).max(1000),
+  parameters: ToolParametersSchema,
+  timeoutMs: z.number().int().min(100).max(30_000).default(8_000),
+  /** Phrases that make the scripted responder (offline, no model) call this tool. */
+  phrases: z.array(z.string().min(1).max(200)).max(20).default([]),
+});
+export type ClientTool = z.infer<typeof ClientToolSchema>;
+
+/** When the agent decides the caller has finished, and when the caller may cut it off. */
+export const TurnTakingSchema = z.object({
+  /** Silence after speech before the turn may end (the turn detector can wait longer). */
+  minEndpointingDelayMs: z.number().int().min(0).max(5_000).default(400),
+  /** Longest wait for the caller to go on when the turn detector thinks they will. */
+  maxEndpointingDelayMs: z.number().int().min(100).max(10_000).default(3_000),
+  /** Whether the caller can interrupt (barge in on) the agent. */
+  interruptions: z.boolean().default(true),
+  /** Speech shorter than this does not interrupt the agent. */
+  minInterruptionDurationMs: z.number().int().min(0).max(5_000).default(500),
+  /** An interruption with no words after it is false: the agent resumes after this long. */
+  falseInterruptionTimeoutMs: z.number().int().min(0).max(10_000).default(2_000),
+});
+export type TurnTaking = z.infer<typeof TurnTakingSchema>;
+
+const HHMM = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a time such as 09:30');
+export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
+export const WeekdaySchema = z.enum(WEEKDAYS);
+export type Weekday = z.infer<typeof WeekdaySchema>;
+
+/** Opening hours in a time zone; appointments are only booked inside them. */
+export const BusinessHoursSchema = z.object({
+  /** IANA time zone, e.g. `Europe/Paris`. */
+  timeZone: z
+    .string()
+    .min(1)
+    .max(64)
+    .refine((zone) => isTimeZone(zone), 'an IANA time zone such as Europe/Paris'),
+  weekly: z
+    .array(z.object({ day: WeekdaySchema, open: HHMM, close: HHMM }))
+    .max(50)
+    .refine((spans) => spans.every((s) => s.open < s.close), 'each span opens before it closes'),
+  /** Length of one appointment. */
+  appointmentMinutes: z.number().int().min(5).max(480).default(30),
+});
+export type BusinessHours = z.infer<typeof BusinessHoursSchema>;
+
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * How a captured lead is scored (BANT: budget, authority, need, timeline). Each signal met adds
+ * its weight; the sum against the thresholds gives hot, warm or cold.
+ */
+export const LeadQualificationSchema = z.object({
+  /** Budget at or above this (in the persona's currency) counts as the budget signal. */
+  minBudget: z.number().nonnegative().default(1_000),
+  /** A timeline within this many days counts as the timeline signal. */
+  maxTimelineDays: z.number().int().min(0).max(3650).default(90),
+  /** Words in the stated need that make it a fit (any one); empty means any stated need fits. */
+  needKeywords: z.array(z.string().min(1).max(100)).max(100).default([]),
+  weights: z
+    .object({
+      budget: z.number().min(0).max(100).default(30),
+      authority: z.number().min(0).max(100).default(20),
+      need: z.number().min(0).max(100).default(30),
+      timeline: z.number().min(0).max(100).default(20),
+    })
+    .default({}),
+  /** Score at or above `hot` is hot; at or above `warm` is warm; below is cold. */
+  thresholds: z
+    .object({
+      hot: z.number().min(0).max(400).default(70),
+      warm: z.number().min(0).max(400).default(40),
+    })
+    .refine((t) => t.hot >= t.warm, 'hot must be at least warm')
+    .default({}),
+});
+export type LeadQualification = z.infer<typeof LeadQualificationSchema>;
+
+/** Where a caller goes when they ask for a person. */
+export const EscalationSchema = z.object({
+  /** Phrases that mean "a person, please"; matched loosely by the scripted responder. */
+  phrases: z
+    .array(z.string().min(1).max(200))
+    .max(50)
+    .default(['speak to a human', 'talk to a person', 'real person', 'human agent', 'operator']),
+  /** E.164 number or `sip:` URI; without one, web calls end with `message` instead. */
+  transferTarget: z
+    .string()
+    .regex(/^(\+[1-9]\d{6,14}|sips?:[^\s]{3,200})$/, 'an E.164 number or a sip: URI')
+    .optional(),
+  /** Said before the transfer (or before ending when no transfer is possible). */
+  message: z
+    .string()
+    .min(1)
+    .max(500)
+    .default('Let me connect you with a member of our team. One moment, please.'),
+});
+export type Escalation = z.infer<typeof EscalationSchema>;
+
+/** What the agent does when the caller goes quiet. */
+export const SilenceSchema = z.object({
+  repromptAfterSeconds: z.number().min(2).max(120).default(8),
+  repromptLine: z.string().min(1).max(500).default('Are you still there?'),
+  hangUpAfterSeconds: z.number().min(4).max(600).default(20),
+  hangUpLine: z
+    .string()
+    .min(1)
+    .max(500)
+    .default("I haven't heard from you, so I'll end the call now. Goodbye!"),
+});
+export type Silence = z.infer<typeof SilenceSchema>;
+
+/** Telling callers they are talking to an AI. */
+export const DisclosureSchema = z.object({
+  line: z.string().min(1).max(500).default('Just so you know, I am an AI assistant, not a person.'),
+  /** Say `line` right after the greeting. */
+  atStart: z.boolean().default(false),
+  /** Web visitors accept `consentText` in the widget before the microphone opens. */
+  requireConsent: z.boolean().default(false),
+  consentText: z
+    .string()
+    .min(1)
+    .max(2000)
+    .default('This call is with an AI assistant and is recorded and transcribed. Do you agree?'),
+  /** Bump when `consentText` changes; stored with each acceptance. */
+  consentVersion: z.string().min(1).max(50).default('1'),
+});
+export type Disclosure = z.infer<typeof DisclosureSchema>;
+
+/** A persona this one may hand the caller to mid-call (e.g. reception → sales). */
+export const HandoffTargetSchema = z.object({
+  personaId: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'lowercase letters, digits and dashes, at most 63'),
+  /** When to hand off, for the model (and, as phrases, for the scripted responder). */
+  when: z.string().min(1).max(500),
+  /** Phrases that trigger the handoff in the scripted responder. */
+  phrases: z.array(z.string().min(1).max(200)).max(50).default([]),
+  /** Keep this persona's voice instead of switching to the target's. */
+  keepVoice: z.boolean().default(false),
+});
+export type HandoffTarget = z.infer<typeof HandoffTargetSchema>;
+
 export const PersonaSchema = z.object({
   id: z
     .string()
     .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'lowercase letters, digits and dashes, at most 63'),
   name: z.string().min(1).max(100),
   greeting: z.string().min(1).max(500),
+  /** The system prompt; `{{name}}` placeholders are filled from session variables and built-ins. */
   instructions: z.string().max(20_000),
+  /** Default values for `{{variables}}`; the session's own variables override them. */
+  variables: VariablesSchema.default({}),
   knowledge: z.array(KnowledgeEntrySchema).max(500).default([]),
   /** BCP 47 tag, e.g. `en-US`. */
   language: z.string().min(2).max(35).default('en-US'),
@@ -34,7 +237,36 @@ export const PersonaSchema = z.object({
       tts: TtsProviderSchema.default('auto'),
     })
     .default({ stt: 'auto', llm: 'auto', tts: 'auto' }),
-  tools: z.array(z.string().min(1).max(64)).max(50).default([]),
+  turnTaking: TurnTakingSchema.default({}),
+  /** Built-in tools the agent may use. */
+  tools: z.array(BuiltinToolSchema).max(BUILTIN_TOOLS.length).default([]),
+  webhookTools: z.array(WebhookToolSchema).max(20).default([]),
+  clientTools: z.array(ClientToolSchema).max(20).default([]),
+  /** Said when a tool takes longer than `afterMs`, so the caller is not left in silence. */
+  filler: z
+    .object({
+      lines: z.array(z.string().min(1).max(200)).min(1).max(20).default(['One moment, please.']),
+      afterMs: z.number().int().min(200).max(10_000).default(1_000),
+    })
+    .default({}),
+  leadQualification: LeadQualificationSchema.default({}),
+  businessHours: BusinessHoursSchema.optional(),
+  escalation: EscalationSchema.default({}),
+  handoffs: z.array(HandoffTargetSchema).max(20).default([]),
+  silence: SilenceSchema.default({}),
+  /** The call ends gracefully (with `closingLine`) after this long. */
+  maxCallDurationSeconds: z
+    .number()
+    .int()
+    .min(30)
+    .max(4 * 3600)
+    .default(1800),
+  closingLine: z
+    .string()
+    .min(1)
+    .max(500)
+    .default("We've reached the time limit for this call. Thank you for calling, goodbye!"),
+  disclosure: DisclosureSchema.default({}),
   /** When set, web sessions must present it as `embedKey` (a public key that pairs with origins). */
   embedKey: z.string().min(16).max(200).optional(),
   /** Exact origins (`https://shop.example`) allowed to open web sessions for this persona. */
