@@ -12,7 +12,17 @@ import { TEST_PORTS } from './lib/stack-config.js';
 import { startPostgres } from './lib/postgres.js';
 
 const PACKAGES = ['server', 'agent', 'widget', 'demo', 'sip'];
-const ARTIFACTS = path.join(REPO_ROOT, 'tests', 'artifacts');
+/**
+ * `tsx scripts/test.ts <files…>` runs just those suites against the stack, without lint and
+ * type-checks, and keeps its artifacts apart (per port offset) so parallel runs do not collide.
+ */
+const ONLY = process.argv.slice(2);
+const ARTIFACTS = path.join(
+  REPO_ROOT,
+  'tests',
+  'artifacts',
+  ...(ONLY.length > 0 ? [`partial-${process.env.PARLEY_TEST_PORT_OFFSET ?? '0'}`] : []),
+);
 const BIN = path.join(REPO_ROOT, 'node_modules', '.bin');
 
 function run(label: string, command: string, args: string[], env?: NodeJS.ProcessEnv): void {
@@ -56,10 +66,12 @@ function printTotals(): void {
 }
 
 async function main(): Promise<void> {
-  run('lint', path.join(BIN, 'eslint'), ['--max-warnings=0', '.']);
-  run('format', path.join(BIN, 'prettier'), ['--check', '--log-level=warn', '.']);
-  for (const pkg of [...PACKAGES, 'tests', 'scripts']) {
-    run(`typecheck ${pkg}`, path.join(BIN, 'tsc'), ['-p', pkg]);
+  if (ONLY.length === 0) {
+    run('lint', path.join(BIN, 'eslint'), ['--max-warnings=0', '.']);
+    run('format', path.join(BIN, 'prettier'), ['--check', '--log-level=warn', '.']);
+    for (const pkg of [...PACKAGES, 'tests', 'scripts']) {
+      run(`typecheck ${pkg}`, path.join(BIN, 'tsc'), ['-p', pkg]);
+    }
   }
   run('build widget and demo', path.join(REPO_ROOT, '.tools/pnpm/node_modules/.bin/pnpm'), [
     '--filter',
@@ -87,7 +99,10 @@ async function main(): Promise<void> {
   });
   process.stdout.write(`stack ready at ${stack.url} (logs: tests/artifacts/stack.log)\n`);
 
-  const files = PACKAGES.flatMap((p) => findTests(path.join(p, 'src'))).concat(findTests('tests'));
+  const files =
+    ONLY.length > 0
+      ? ONLY
+      : PACKAGES.flatMap((p) => findTests(path.join(p, 'src'))).concat(findTests('tests'));
   process.stdout.write(`\n==> node --test: ${files.length} files\n`);
   // Not spawnSync: this process must keep draining the stack's output while the suites run, or
   // the components block on full stdout pipes and stop answering.
