@@ -4,3 +4,4 @@ export * from './errors.js';
 export * from './call.js';
 export * from './template.js';
 export * from './tools.js';
+export * from './business-hours.js';
