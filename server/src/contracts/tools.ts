@@ -46,6 +46,12 @@ export const LookupKnowledgeArgsSchema = z.object({
   query: z.string().min(1).max(500).describe('The question to look up'),
 });
 
+/** The handoff tool (`handoff`), offered when the persona lists `handoffs`. */
+export const HANDOFF_TOOL = 'handoff';
+export const HandoffArgsSchema = z.object({
+  personaId: z.string().min(1).max(63).describe('The persona to hand the caller to'),
+});
+
 export interface LeadScore {
   score: number;
   temperature: LeadTemperature;
