@@ -1,4 +1,4 @@
-import type { ErrorRequestHandler } from 'express';
+import type { ErrorRequestHandler, Response } from 'express';
 import { ERROR_STATUS, type ApiErrorBody, type ErrorCode } from './contracts/index.js';
 
 /** An error the API answers with a stable code and its HTTP status. */
@@ -43,10 +43,24 @@ function toApiError(err: unknown): ApiError {
   return new ApiError('internal', 'internal error');
 }
 
+/** What an error answer said, and what was thrown to cause it. */
+export interface AnsweredError {
+  code: ErrorCode;
+  cause: unknown;
+}
+
+/**
+ * The error a response answered with, if any: the request log reports it (with the cause of an
+ * `internal` one) and the error counter counts its code.
+ */
+export function answeredError(res: Response): AnsweredError | undefined {
+  return (res.locals as { answeredError?: AnsweredError }).answeredError;
+}
+
 /** The one place where anything thrown becomes `{ error: { code, message } }`. */
 export const errorHandler: ErrorRequestHandler = (err, _req, res, _next) => {
   const apiError = toApiError(err);
-  if (apiError.code === 'internal') console.error('unhandled error', err);
+  res.locals.answeredError = { code: apiError.code, cause: err } satisfies AnsweredError;
   const body: ApiErrorBody = { error: { code: apiError.code, message: apiError.message } };
   res.status(apiError.status).json(body);
 };

@@ -1,62 +1,43 @@
 import assert from 'node:assert/strict';
-import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { createHash } from 'node:crypto';
 import { AccessToken, TokenVerifier } from 'livekit-server-sdk';
 import { DispatchMetadataSchema, type SessionResponse } from './contracts/index.js';
-import { createApp } from './app.js';
 import { Storage } from './storage/index.js';
 import { pglite } from './storage/test-backends.js';
-import { SessionIssuer } from './session-issuer.js';
+import {
+  ADMIN_KEY as ADMIN,
+  AGENT_KEY as AGENT,
+  LIVEKIT_API_KEY as API_KEY,
+  LIVEKIT_API_SECRET as API_SECRET,
+  serveApp,
+  testDeps,
+} from './test-app.js';
 import { WorkerRegistry } from './worker-registry.js';
-
-const API_KEY = 'APItestkey';
-const API_SECRET = 'test-secret-test-secret-test-secret-0123';
-const ADMIN = 'admin-key-0123456789';
-const AGENT = 'agent-key-0123456789';
 
 let base = '';
 let storage: Storage;
 let tenantId = '';
-const tenantPersonas = () => storage.forTenant(tenantId).personas;
 let livekitUp = true;
 const livekitEvents: string[] = [];
 const workers = new WorkerRegistry();
 let close: () => Promise<void>;
 
-async function startServer(
+function startServer(
   sessionRatePerMinute: number,
   personaSessionRatePerMinute = 1000,
 ): Promise<{ url: string; stop: () => Promise<void> }> {
-  const app = createApp({
-    personas: tenantPersonas(),
-    calls: storage.forTenant(tenantId).calls,
-    webhooks: storage.forTenant(tenantId).webhooks,
-    issuer: new SessionIssuer({
-      apiKey: API_KEY,
-      apiSecret: API_SECRET,
-      serverUrl: 'ws://127.0.0.1:7880',
-      ttlSeconds: 600,
+  return serveApp(
+    testDeps(storage.forTenant(tenantId), {
+      workers,
+      livekitReady: async () => livekitUp,
+      onLivekitEvent: (event) => {
+        livekitEvents.push(event.event);
+      },
+      sessionRatePerMinute,
+      personaSessionRatePerMinute,
     }),
-    workers,
-    livekitReady: async () => livekitUp,
-    livekitApiKey: API_KEY,
-    livekitApiSecret: API_SECRET,
-    onLivekitEvent: (event) => {
-      livekitEvents.push(event.event);
-    },
-    adminKey: ADMIN,
-    agentKey: AGENT,
-    sessionRatePerMinute,
-    personaSessionRatePerMinute,
-    development: false,
-  });
-  const server = app.listen(0, '127.0.0.1');
-  await new Promise((resolve) => server.once('listening', resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    stop: () => new Promise((resolve) => server.close(() => resolve())),
-  };
+  );
 }
 
 before(async () => {

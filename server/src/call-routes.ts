@@ -1,10 +1,31 @@
 import { Router } from 'express';
 import { ApiError } from './api-error.js';
-import { CallListQuerySchema, type CallRepo } from './storage/index.js';
+import type { Appointment, CallEvent, ConsentReceipt, Lead } from './contracts/index.js';
+import {
+  CallListQuerySchema,
+  type CallDetail,
+  type CallRepo,
+  type TenantRecords,
+} from './storage/index.js';
 import { parseBody } from './validate.js';
 
+/** `GET /v1/calls/:id`: the call record with everything that happened around it. */
+export interface CallRecord extends CallDetail {
+  /** Participants joining and leaving the room, as LiveKit reported them. */
+  events: CallEvent[];
+  leads: Lead[];
+  appointments: Appointment[];
+  /** The disclosure the caller accepted, when the persona asked for consent. */
+  consent?: ConsentReceipt;
+}
+
+export type CallRouteRecords = Pick<
+  TenantRecords,
+  'callEvents' | 'leads' | 'appointments' | 'consents'
+>;
+
 /** Admin: the call history, web and phone alike. The caller mounts it behind the admin key. */
-export function callRoutes(calls: CallRepo): Router {
+export function callRoutes(calls: CallRepo, records: CallRouteRecords): Router {
   const router = Router();
 
   router.get('/v1/calls', async (req, res) => {
@@ -15,7 +36,21 @@ export function callRoutes(calls: CallRepo): Router {
   router.get('/v1/calls/:id', async (req, res) => {
     const call = await calls.get(req.params.id);
     if (!call) throw new ApiError('not_found', `no call '${req.params.id}'`);
-    res.json(call);
+    const [events, leads, appointments, consents] = await Promise.all([
+      records.callEvents.listForCall(call.id),
+      records.leads.list({ callId: call.id, limit: 100 }),
+      records.appointments.list({ callId: call.id }),
+      records.consents.listForCall(call.id),
+    ]);
+    const consent = consents.at(-1);
+    const record: CallRecord = {
+      ...call,
+      events,
+      leads: leads.items,
+      appointments,
+      ...(consent && { consent }),
+    };
+    res.json(record);
   });
 
   return router;

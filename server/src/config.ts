@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { LogLevelSchema } from './observability/logger.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -29,6 +30,8 @@ const ConfigSchema = z.object({
   PARLEY_PERSONA_SESSION_RATE: z.coerce.number().int().min(1).default(600),
   /** `development` lets any localhost page open sessions; set by `npm run dev`. */
   PARLEY_ENV: z.enum(['development', 'production']).default('production'),
+  /** How much the server logs (JSON lines on standard output). */
+  PARLEY_LOG_LEVEL: LogLevelSchema.default('info'),
 });
 
 export type ServerConfig = z.infer<typeof ConfigSchema> & { livekitPublicUrl: string };

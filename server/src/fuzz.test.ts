@@ -1,28 +1,45 @@
 import assert from 'node:assert/strict';
+import { once } from 'node:events';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, test } from 'node:test';
 import fc from 'fast-check';
-import { PersonaSchema } from './contracts/index.js';
-import { createApp } from './app.js';
-import { Storage } from './storage/index.js';
-import { pglite } from './storage/test-backends.js';
-import { SessionIssuer } from './session-issuer.js';
-import { WorkerRegistry } from './worker-registry.js';
+import {
+  AssignPhoneNumberRequestSchema,
+  E164Schema,
+  PersonaSchema,
+  PutSecretRequestSchema,
+  SecretNameSchema,
+} from './contracts/index.js';
+import type { TenantStorage } from './storage/index.js';
+import { ADMIN_KEY as ADMIN, AGENT_KEY as AGENT, startTestApp, type TestApp } from './test-app.js';
 
-const ADMIN = 'admin-key-0123456789';
-const AGENT = 'agent-key-0123456789';
 const RUNS = 3000;
 
 /** Every route the app serves, with `:id` standing for a path parameter. */
 const ROUTES = [
   '/v1/sessions',
+  '/v1/widget-config',
   '/v1/personas',
   '/v1/personas/:id',
   '/v1/calls',
   '/v1/calls/:id',
+  '/v1/leads',
+  '/v1/leads/:id',
+  '/v1/appointments',
+  '/v1/appointments/:id',
+  '/v1/appointments/:id/cancel',
+  '/v1/phone-numbers',
+  '/v1/phone-numbers/:id',
+  '/v1/secrets',
+  '/v1/secrets/:id',
   '/internal/calls',
   '/internal/calls/:id/turns',
   '/internal/calls/:id/close',
+  '/internal/calls/:id/leads',
+  '/internal/calls/:id/availability',
+  '/internal/calls/:id/appointments',
+  '/internal/calls/:id/tools/:id',
   '/v1/webhook-endpoints',
   '/v1/webhook-endpoints/:id',
   '/v1/webhook-deliveries',
@@ -30,48 +47,54 @@ const ROUTES = [
   '/internal/workers/heartbeat',
   '/webhooks/livekit',
   '/healthz',
+  '/readyz',
+  '/livez',
+  '/metrics',
+  '/v1/openapi.json',
   '/',
 ];
 
+let app: TestApp;
+let tenant: TenantStorage;
 let base = '';
-let storage: Storage;
-let tenantId = '';
-const tenantPersonas = () => storage.forTenant(tenantId).personas;
-let close: () => Promise<void>;
+/** A call whose persona has business hours and a webhook tool, so tool routes get past 404. */
+let callId = '';
+let toolEndpoint: Server;
 
 before(async () => {
-  storage = await Storage.open(await pglite.fresh());
-  tenantId = (await storage.ensureDefaultTenant()).id;
-  const app = createApp({
-    personas: tenantPersonas(),
-    calls: storage.forTenant(tenantId).calls,
-    webhooks: storage.forTenant(tenantId).webhooks,
-    issuer: new SessionIssuer({
-      apiKey: 'APIfuzz',
-      apiSecret: 'fuzz-secret-fuzz-secret-fuzz-secret-0123',
-      serverUrl: 'ws://127.0.0.1:7880',
-      ttlSeconds: 600,
-    }),
-    workers: new WorkerRegistry(),
-    livekitReady: async () => true,
-    livekitApiKey: 'APIfuzz',
-    livekitApiSecret: 'fuzz-secret-fuzz-secret-fuzz-secret-0123',
+  app = await startTestApp(() => ({
     onLivekitEvent: () => assert.fail('no unsigned webhook may get through'),
-    adminKey: ADMIN,
-    agentKey: AGENT,
-    sessionRatePerMinute: 1_000_000,
-    personaSessionRatePerMinute: 1_000_000,
-    development: false,
+  }));
+  tenant = app.tenant;
+  base = app.url;
+  toolEndpoint = createServer((_req, res) => res.end('ok')).listen(0, '127.0.0.1');
+  await once(toolEndpoint, 'listening');
+  await tenant.personas.create({
+    id: 'tools',
+    name: 'Tools',
+    greeting: 'Hi',
+    instructions: '',
+    businessHours: {
+      timeZone: 'UTC',
+      weekly: [{ day: 'mon', open: '09:00', close: '17:00' }],
+      appointmentMinutes: 30,
+    },
+    webhookTools: [
+      {
+        name: 'echo',
+        description: 'Echoes',
+        url: `http://127.0.0.1:${(toolEndpoint.address() as AddressInfo).port}/`,
+      },
+    ],
   });
-  const server = app.listen(0, '127.0.0.1');
-  await new Promise((resolve) => server.once('listening', resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  close = () => new Promise((resolve) => server.close(() => resolve()));
+  // Present before the run, so running the tool stores nothing new.
+  await tenant.secrets.put('TOOL_SIGNING_KEY', 'fuzz-signing-key');
+  callId = (await tenant.calls.create({ personaId: 'tools', channel: 'web', roomName: 'fuzz' })).id;
 });
 
 after(async () => {
-  await close();
-  await storage.close();
+  toolEndpoint.close();
+  await app.stop();
 });
 
 const validPersona = {
@@ -108,7 +131,8 @@ const body = fc.oneof(
 );
 
 const pathParam = fc.oneof(
-  fc.constantFrom('default', 'nobody', '..', '%2e%2e', '%00', 'a'.repeat(300), '%ZZ'),
+  fc.constantFrom('default', 'nobody', 'echo', '..', '%2e%2e', '%00', 'a'.repeat(300), '%ZZ'),
+  fc.constant('').map(() => callId),
   fc.string({ maxLength: 40 }).map(encodeURIComponent),
 );
 
@@ -129,6 +153,11 @@ const request = fc.record({
           'from',
           'to',
           'q',
+          'temperature',
+          'status',
+          'callId',
+          'days',
+          'persona',
           'x',
         ),
         fc.oneof(
@@ -158,38 +187,70 @@ const request = fc.record({
   body,
 });
 
-/** Every persona with all its versions, and the calls: what no refused request may change. */
-async function storedPersonas(): Promise<unknown[]> {
-  const repo = tenantPersonas();
-  const personas = await repo.list();
-  const calls = await storage.forTenant(tenantId).calls.list({ limit: 100 });
+/** Everything an admin could see: what no refused request may change. */
+async function storedData(): Promise<unknown[]> {
+  const personas = await tenant.personas.list();
   return [
-    ...(await Promise.all(personas.map(async (p) => ({ p, versions: await repo.versions(p.id) })))),
-    calls,
+    ...(await Promise.all(
+      personas.map(async (p) => ({ p, versions: await tenant.personas.versions(p.id) })),
+    )),
+    await tenant.calls.list({ limit: 100 }),
+    await tenant.leads.list({ limit: 100 }),
+    await tenant.appointments.list(),
+    await tenant.phoneNumbers.list(),
+    await tenant.secrets.list(),
+    await tenant.webhooks.listEndpoints(),
   ];
 }
 
-/** Whether an admin-authorised request could legitimately store something. */
-function couldWrite(r: { method: string; route: string; auth?: string; body: string }): boolean {
-  if (r.auth !== `Bearer ${ADMIN}` || !r.route.startsWith('/v1/personas')) return false;
-  if (r.method !== 'POST' && r.method !== 'PUT') return false;
+const parsesAs = (schema: { safeParse(v: unknown): { success: boolean } }, value: unknown) =>
+  schema.safeParse(value).success;
+
+function jsonOf(body: string): unknown {
   try {
-    const parsed: unknown = JSON.parse(r.body);
-    const candidate =
-      typeof parsed === 'object' && parsed !== null ? { id: 'x', ...parsed } : parsed;
-    return PersonaSchema.safeParse(candidate).success;
+    return JSON.parse(body);
   } catch {
-    return false;
+    return undefined;
   }
 }
 
+/** Whether an admin-authorised request could legitimately store something. */
+function couldWrite(r: {
+  method: string;
+  route: string;
+  param: string;
+  auth?: string;
+  body: string;
+}): boolean {
+  if (r.auth !== `Bearer ${ADMIN}` || (r.method !== 'POST' && r.method !== 'PUT')) return false;
+  const body = jsonOf(r.body);
+  const param = (() => {
+    try {
+      return decodeURIComponent(r.param);
+    } catch {
+      return r.param;
+    }
+  })();
+  if (r.route.startsWith('/v1/personas')) {
+    const candidate = typeof body === 'object' && body !== null ? { id: 'x', ...body } : body;
+    return parsesAs(PersonaSchema, candidate);
+  }
+  if (r.route === '/v1/secrets/:id') {
+    return parsesAs(SecretNameSchema, param) && parsesAs(PutSecretRequestSchema, body);
+  }
+  if (r.route === '/v1/phone-numbers/:id') {
+    return parsesAs(E164Schema, param) && parsesAs(AssignPhoneNumberRequestSchema, body);
+  }
+  return false;
+}
+
 test(`${RUNS} random and mutated requests to every route: no 5xx, typed errors, stored data unchanged`, async () => {
-  const storedBefore = await storedPersonas();
+  const storedBefore = await storedData();
   await fc.assert(
     fc.asyncProperty(
       request.filter((r) => !couldWrite(r)),
       async (r) => {
-        const url = `${base}${r.route.replace(':id', r.param)}${r.query}`;
+        const url = `${base}${r.route.replaceAll(':id', r.param)}${r.query}`;
         const headers: Record<string, string> = {};
         if (r.auth !== undefined) headers.authorization = r.auth;
         if (r.contentType !== undefined) headers['content-type'] = r.contentType;
@@ -201,8 +262,8 @@ test(`${RUNS} random and mutated requests to every route: no 5xx, typed errors, 
           body: withBody ? r.body : undefined,
         });
         const text = await res.text();
-        if (r.route === '/healthz' && r.method === 'GET') {
-          // Not ready (no agent worker) is /healthz's own 503, with its checks.
+        if ((r.route === '/healthz' || r.route === '/readyz') && r.method === 'GET') {
+          // Not ready (no agent worker) is the probes' own 503, with their checks.
           assert.equal(res.status, 503);
           assert.equal((JSON.parse(text) as { status: string }).status, 'starting');
           return;
@@ -217,5 +278,5 @@ test(`${RUNS} random and mutated requests to every route: no 5xx, typed errors, 
     ),
     { numRuns: RUNS },
   );
-  assert.deepEqual(await storedPersonas(), storedBefore);
+  assert.deepEqual(await storedData(), storedBefore);
 });

@@ -9,13 +9,15 @@ export interface HealthDeps {
 }
 
 /**
- * `GET /healthz` is 200 only when this server, livekit-server and at least one registered agent
- * worker are all ready; otherwise 503 with which part is not.
+ * `GET /healthz` (and `/readyz`, its name for readiness probes) is 200 only when this server,
+ * livekit-server and at least one registered agent worker are all ready; otherwise 503 with which
+ * part is not. `GET /livez` is 200 whenever the process serves requests at all: a liveness probe
+ * must not restart a server that only waits for LiveKit or an agent.
  */
 export function healthRoutes({ livekitReady, workers }: HealthDeps): Router {
   const router = Router();
 
-  router.get('/healthz', async (_req, res) => {
+  router.get(['/healthz', '/readyz'], async (_req, res) => {
     const livekit = await livekitReady().catch(() => false);
     const agentWorkers = workers.liveWorkers().length;
     const checks = {
@@ -25,6 +27,10 @@ export function healthRoutes({ livekitReady, workers }: HealthDeps): Router {
     };
     const ready = livekit && agentWorkers > 0;
     res.status(ready ? 200 : 503).json({ status: ready ? 'ok' : 'starting', checks, agentWorkers });
+  });
+
+  router.get('/livez', (_req, res) => {
+    res.json({ status: 'ok' });
   });
 
   return router;

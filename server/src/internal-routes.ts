@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { ApiError } from './api-error.js';
+import { callToolRoutes } from './call-tool-routes.js';
 import {
   CallCloseSchema,
   CallInputSchema,
@@ -8,17 +9,17 @@ import {
   TurnInputSchema,
 } from './contracts/index.js';
 import type { PersonaStore } from './persona-store.js';
-import type { CallRepo, WebhookRepo } from './storage/index.js';
+import type { CallRepo, TenantRecords, WebhookRepo } from './storage/index.js';
 import { parseBody } from './validate.js';
 import type { WorkerRegistry } from './worker-registry.js';
 
-const HeartbeatSchema = z.object({
+export const HeartbeatSchema = z.object({
   agentName: z.string().min(1).max(64),
   workerId: z.string().min(1).max(128),
   pid: z.number().int().optional(),
 });
 
-const TurnAppendSchema = z.object({
+export const TurnAppendSchema = z.object({
   /** Stable per turn (e.g. `<job>:<n>`): a retried append answers the stored turn. */
   key: IdempotencyKeySchema,
   turn: TurnInputSchema,
@@ -29,11 +30,14 @@ export interface InternalDeps {
   calls: CallRepo;
   /** Outgoing webhooks: call.started and call.ended are queued here as calls begin and end. */
   webhooks: WebhookRepo;
+  /** Leads, appointments, secrets (for webhook tools) and consent the agent's calls touch. */
+  records: TenantRecords;
   workers: WorkerRegistry;
 }
 
 /** Routes for the agent worker; the caller mounts them behind the agent's service credential. */
-export function internalRoutes({ personas, calls, webhooks, workers }: InternalDeps): Router {
+export function internalRoutes(deps: InternalDeps): Router {
+  const { personas, calls, webhooks, records, workers } = deps;
   const router = Router();
 
   router.get('/internal/personas/:id', async (req, res) => {
@@ -50,6 +54,8 @@ export function internalRoutes({ personas, calls, webhooks, workers }: InternalD
 
   router.post('/internal/calls', async (req, res) => {
     const { call, created } = await calls.ensure(parseBody(CallInputSchema, req.body));
+    // Consent the visitor gave in the widget, before the call existed, becomes its receipt.
+    await records.consents.attachSessionConsent(call.id, call.roomName);
     // Stable event ids: a retried create or close never queues a second delivery.
     await webhooks.enqueue({ id: `${call.id}.started`, type: 'call.started', payload: { call } });
     res.status(created ? 201 : 200).json(call);
@@ -66,6 +72,8 @@ export function internalRoutes({ personas, calls, webhooks, workers }: InternalD
     await webhooks.enqueue({ id: `${call.id}.ended`, type: 'call.ended', payload: { call } });
     res.json(call);
   });
+
+  router.use(callToolRoutes({ personas, calls, webhooks, ...records }));
 
   return router;
 }

@@ -1,19 +1,53 @@
 import type { WebhookEvent } from 'livekit-server-sdk';
-import type { CallRepo } from './storage/index.js';
+import type { CallEventRepo, CallRepo } from './storage/index.js';
+
+/** `livekit.ParticipantInfo.Kind` by number (the server SDK does not export the enum). */
+const PARTICIPANT_KINDS: Readonly<Record<number, string>> = {
+  0: 'standard',
+  1: 'ingress',
+  2: 'egress',
+  3: 'sip',
+  4: 'agent',
+  7: 'connector',
+  8: 'bridge',
+};
+
+export interface LivekitEventRepos {
+  calls: CallRepo;
+  callEvents: CallEventRepo;
+}
 
 /**
- * What LiveKit's webhooks mean for call records: when a room finishes while its call is still
- * open, the agent never closed it (it crashed or was killed), so the record is closed here with
- * every turn the agent had already stored.
+ * What LiveKit's webhooks mean for call records. Participants joining and leaving are kept
+ * with the room's call. When a room finishes while its call is still open, the agent never
+ * closed it (it crashed, was killed, or cannot reach the server yet): the record is closed here
+ * as failed, provisionally, so turns the agent spooled and its own close can still arrive.
  */
-export function livekitEventHandler(calls: CallRepo, log: (line: string) => void = console.log) {
+export function livekitEventHandler(
+  { calls, callEvents }: LivekitEventRepos,
+  log: (line: string) => void = console.log,
+) {
   return async (event: WebhookEvent): Promise<void> => {
     const room = event.room?.name;
     log(`livekit ${event.event} room=${room ?? '-'} id=${event.id}`);
-    if (event.event !== 'room_finished' || !room) return;
+    if (!room) return;
+    if (event.event === 'participant_joined' || event.event === 'participant_left') {
+      const participant = event.participant;
+      if (!participant?.identity) return;
+      await callEvents.record({
+        eventId: event.id,
+        roomName: room,
+        type: event.event,
+        identity: participant.identity,
+        kind: PARTICIPANT_KINDS[participant.kind] ?? 'unknown',
+        at: new Date(Number(event.createdAt) * 1000).toISOString(),
+      });
+      return;
+    }
+    if (event.event !== 'room_finished') return;
     const call = await calls.getByRoom(room);
     if (!call || call.status !== 'active') return;
-    const { closed } = await calls.close(call.id, { outcome: 'failed' });
+    const { closed } = await calls.close(call.id, { outcome: 'failed' }, 'livekit');
     if (closed) log(`closed call ${call.id}: its room finished before the agent closed it`);
   };
 }

@@ -1,25 +1,37 @@
+import path from 'node:path';
 import { createApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
 import { livekitCheck } from './livekit-check.js';
 import { livekitEventHandler } from './livekit-events.js';
-import path from 'node:path';
+import { withCallLogContext } from './observability/livekit-log-context.js';
+import { createLogger, type Logger } from './observability/logger.js';
+import { meteredCalls } from './observability/metered-calls.js';
+import { meteredWebhookQueue } from './observability/metered-webhook-queue.js';
+import { ServerMetrics } from './observability/metrics.js';
 import { SessionIssuer } from './session-issuer.js';
 import { Storage } from './storage/index.js';
 import { WebhookSender } from './webhook-sender.js';
 import { WorkerRegistry } from './worker-registry.js';
 
-async function main(): Promise<void> {
+async function main(logger: Logger): Promise<void> {
   const config = loadConfig();
+  logger.level = config.PARLEY_LOG_LEVEL;
   const storage = await Storage.open(
     config.DATABASE_URL
       ? { url: config.DATABASE_URL }
       : { dataDir: path.join(config.PARLEY_DATA_DIR, 'db') },
   );
   const tenant = storage.forTenant((await storage.ensureDefaultTenant()).id);
+  const metrics = new ServerMetrics({ activeCalls: () => tenant.calls.countActive(), logger });
+  const calls = meteredCalls(tenant.calls, metrics, logger);
+  const onLivekitEvent = livekitEventHandler({ calls, callEvents: tenant.callEvents }, (line) =>
+    logger.info(line),
+  );
   const app = createApp({
     personas: tenant.personas,
-    calls: tenant.calls,
+    calls,
     webhooks: tenant.webhooks,
+    records: tenant,
     issuer: new SessionIssuer({
       apiKey: config.LIVEKIT_API_KEY,
       apiSecret: config.LIVEKIT_API_SECRET,
@@ -34,7 +46,7 @@ async function main(): Promise<void> {
     ),
     livekitApiKey: config.LIVEKIT_API_KEY,
     livekitApiSecret: config.LIVEKIT_API_SECRET,
-    onLivekitEvent: livekitEventHandler(tenant.calls),
+    onLivekitEvent: withCallLogContext(onLivekitEvent, calls),
     adminKey: config.PARLEY_ADMIN_KEY,
     agentKey: config.PARLEY_AGENT_KEY,
     sessionRatePerMinute: config.PARLEY_SESSION_RATE,
@@ -42,19 +54,29 @@ async function main(): Promise<void> {
     development: config.PARLEY_ENV === 'development',
     widgetDist: config.PARLEY_WIDGET_DIST,
     demoDist: config.PARLEY_DEMO_DIST,
+    metrics,
+    logger,
   });
-  const sender = new WebhookSender({ queue: storage.webhookQueue });
+  const sender = new WebhookSender({
+    queue: meteredWebhookQueue(storage.webhookQueue, metrics, logger),
+    log: (line) => logger.warn(line),
+  });
   sender.start();
   const server = app.listen(config.PORT, config.HOST, () => {
-    console.log(`listening on http://${config.HOST}:${config.PORT}`);
+    logger.info(
+      { host: config.HOST, port: config.PORT },
+      `listening on http://${config.HOST}:${config.PORT}`,
+    );
   });
   server.on('error', (err: NodeJS.ErrnoException) => {
-    console.error(
+    logger.fatal(
+      { err },
       err.code === 'EADDRINUSE' ? `port ${config.PORT} is already in use` : err.message,
     );
     process.exit(1);
   });
-  const stop = (): void => {
+  const stop = (signal: NodeJS.Signals): void => {
+    logger.info({ signal }, 'stopping');
     server.close(
       () =>
         void sender
@@ -68,7 +90,10 @@ async function main(): Promise<void> {
   process.on('SIGINT', stop);
 }
 
-main().catch((err: unknown) => {
-  console.error(err instanceof ConfigError ? err.message : err);
+// Start-up problems are logged too; the level is the configured one once the config is read.
+const logger = createLogger({ level: 'info' });
+main(logger).catch((err: unknown) => {
+  if (err instanceof ConfigError) logger.fatal(err.message);
+  else logger.fatal({ err }, 'the server could not start');
   process.exit(1);
 });

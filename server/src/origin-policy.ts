@@ -1,3 +1,5 @@
+import type { Request } from 'express';
+import { ApiError } from './api-error.js';
 import type { Persona } from './contracts/index.js';
 
 const LOCALHOST = /^http:\/\/(localhost|127\.0\.0\.1|\[::1\])(:\d{1,5})?$/;
@@ -18,4 +20,21 @@ export function isOriginAllowed(
   if (ownOrigins.has(origin)) return true;
   if (development && LOCALHOST.test(origin)) return true;
   return persona.allowedOrigins.includes('*') || persona.allowedOrigins.includes(origin);
+}
+
+/** The origins this server answers on (the demo page is served from them). */
+function ownOrigins(req: Request): Set<string> {
+  const host = req.get('host');
+  return new Set(host ? [`${req.protocol}://${host}`] : []);
+}
+
+/** Refuses a browser page at an origin that may not use the persona (`origin_not_allowed`). */
+export function assertOriginAllowed(req: Request, persona: Persona, development: boolean): void {
+  const origin = req.get('origin');
+  if (!isOriginAllowed(origin, persona, ownOrigins(req), development)) {
+    throw new ApiError(
+      'origin_not_allowed',
+      `origin ${origin} may not use persona '${persona.id}'`,
+    );
+  }
 }

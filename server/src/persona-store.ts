@@ -1,4 +1,5 @@
 import type { Persona, PersonaInput } from './contracts/index.js';
+import type { PersonaVersion } from './storage/index.js';
 
 /** Where personas live; `storage/persona-repo.ts` keeps them, versioned, in the database. */
 export interface PersonaStore {
@@ -6,4 +7,6 @@ export interface PersonaStore {
   list(): Promise<Persona[]>;
   create(input: PersonaInput): Promise<Persona>;
   replace(id: string, input: PersonaInput): Promise<Persona>;
+  /** One saved version, as a call that ran it saw it. */
+  getVersion(id: string, version: number): Promise<PersonaVersion | undefined>;
 }

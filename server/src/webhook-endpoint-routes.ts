@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { WebhookEndpointInputSchema, type WebhookRepo } from './storage/index.js';
 import { parseBody } from './validate.js';
 
-const DeliveryFilterSchema = z.object({
+export const DeliveryFilterSchema = z.object({
   endpointId: z.string().max(100).optional(),
   status: z.enum(['pending', 'delivered', 'failed']).optional(),
   limit: z.coerce.number().int().min(1).max(100).default(50),

@@ -44,6 +44,7 @@ export class ParleyTestServer {
       personas: tenant.personas,
       calls: tenant.calls,
       webhooks: tenant.webhooks,
+      records: tenant,
       issuer: new SessionIssuer({
         apiKey: 'APIcalltests',
         apiSecret: 'call-tests-secret-call-tests-secret-0123',

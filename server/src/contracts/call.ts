@@ -62,3 +62,35 @@ export const CallCloseSchema = CallInsightsSchema.extend({
   endedAt: DateTimeSchema.optional(),
 });
 export type CallClose = z.input<typeof CallCloseSchema>;
+
+/**
+ * Who ended the call. LiveKit's `room_finished` close is provisional: turns the agent spooled
+ * during an outage may still arrive, and the agent's own close replaces its outcome. The agent's
+ * close is final.
+ */
+export const CallClosedBySchema = z.enum(['agent', 'livekit']);
+export type CallClosedBy = z.infer<typeof CallClosedBySchema>;
+
+/** A participant joining or leaving the call's room, as LiveKit reported it. */
+export const CallEventSchema = z.object({
+  type: z.enum(['participant_joined', 'participant_left']),
+  identity: z.string(),
+  /** LiveKit's participant kind: `standard` (a browser), `sip`, `agent`, … */
+  kind: z.string(),
+  at: z.string(),
+});
+export type CallEvent = z.infer<typeof CallEventSchema>;
+
+/** Proof that the caller was shown and accepted a given wording of the disclosure. */
+export const ConsentReceiptSchema = z.object({
+  id: z.string(),
+  callId: z.string(),
+  textVersion: z.string(),
+  /** The wording accepted (receipts recorded before wordings were kept have none). */
+  text: z.string().optional(),
+  acceptedAt: z.string(),
+  visitorId: z.string().optional(),
+  /** The page the widget ran on. */
+  origin: z.string().optional(),
+});
+export type ConsentReceipt = z.infer<typeof ConsentReceiptSchema>;

@@ -5,3 +5,8 @@ export * from './call.js';
 export * from './template.js';
 export * from './tools.js';
 export * from './business-hours.js';
+export * from './lead.js';
+export * from './appointment.js';
+export * from './secret.js';
+export * from './phone-number.js';
+export * from './webhook-tool-call.js';

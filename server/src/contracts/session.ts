@@ -14,12 +14,24 @@ export const VariablesSchema = z
   .record(z.string().max(64), z.union([z.string().max(1000), z.number(), z.boolean()]))
   .refine((v) => Object.keys(v).length <= 50, 'at most 50 variables');
 
+/** What the visitor accepted in the widget before the microphone opened. */
+export const ConsentAcceptanceSchema = z.object({
+  /** The persona's `disclosure.consentVersion` the visitor was shown. */
+  version: z.string().min(1).max(50),
+  /** The wording the visitor was shown, kept with the receipt. */
+  text: z.string().min(1).max(2000),
+  acceptedAt: z.string().datetime({ offset: true }),
+});
+export type ConsentAcceptance = z.infer<typeof ConsentAcceptanceSchema>;
+
 /** Body of `POST /v1/sessions`. */
 export const CreateSessionRequestSchema = z.object({
   persona: z.string().min(1).max(63),
   embedKey: z.string().max(200).optional(),
   visitor: VisitorSchema.optional(),
   variables: VariablesSchema.optional(),
+  /** Required when the persona's disclosure asks for consent. */
+  consent: ConsentAcceptanceSchema.optional(),
 });
 export type CreateSessionRequest = z.infer<typeof CreateSessionRequestSchema>;
 
@@ -32,6 +44,17 @@ export interface SessionResponse {
   /** ISO 8601 time after which the token no longer admits a join. */
   expiresAt: string;
 }
+
+/** Query of the public `GET /v1/widget-config`. */
+export const WidgetConfigQuerySchema = z.object({ persona: z.string().min(1).max(63) });
+
+/** `200` answer of `GET /v1/widget-config`: what the widget shows before it asks for a session. */
+export const WidgetConfigSchema = z.object({
+  persona: z.object({ id: z.string(), name: z.string(), language: z.string() }),
+  /** Present when the persona requires consent before the microphone opens. */
+  consent: z.object({ text: z.string(), version: z.string() }).optional(),
+});
+export type WidgetConfig = z.infer<typeof WidgetConfigSchema>;
 
 /** What Parley remembers of a returning visitor or caller, so the agent can greet them back. */
 export const CallerHistorySchema = z.object({

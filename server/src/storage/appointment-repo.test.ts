@@ -20,7 +20,7 @@ forEachBackend((backend) => {
     await assert.rejects(appointments.book({ ...TEN, name: 'Bob' }), (err: unknown) => {
       assert.ok(err instanceof SlotTakenError);
       assert.ok(err instanceof ApiError);
-      assert.equal(err.code, 'conflict');
+      assert.equal(err.code, 'slot_taken');
       assert.equal(err.status, 409);
       return true;
     });
@@ -76,8 +76,9 @@ forEachBackend((backend) => {
 
     assert.equal(cancelled.status, 'cancelled');
     assert.ok(cancelled.cancelledAt);
-    assert.deepEqual(await appointments.list(), [second]);
-    assert.equal((await appointments.list({ includeCancelled: true })).length, 2);
+    assert.deepEqual(await appointments.list({ status: 'booked' }), [second]);
+    assert.deepEqual(await appointments.list({ status: 'cancelled' }), [cancelled]);
+    assert.equal((await appointments.list()).length, 2);
     assert.deepEqual(
       await appointments.list({ from: '2030-03-01T10:30:00.000Z' }),
       [],
@@ -91,5 +92,22 @@ forEachBackend((backend) => {
       appointments.book({ startsAt: TEN.endsAt, endsAt: TEN.startsAt, name: 'Ada' }),
       (err: unknown) => err instanceof ApiError && err.code === 'invalid_request',
     );
+  });
+
+  test('when a booking is retried with its key, then nothing new is booked', async () => {
+    const tenant = storage.forTenant(await newTenant(storage));
+    await tenant.personas.create({ id: 'p', name: 'P', greeting: 'Hi', instructions: '' });
+    const call = await tenant.calls.create({ personaId: 'p', channel: 'phone', roomName: 'r' });
+    const booking = { ...TEN, name: 'Ada', callId: call.id };
+
+    const first = await tenant.appointments.book(booking, 'apt-1');
+    const retry = await tenant.appointments.book(booking, 'apt-1');
+
+    assert.ok(first);
+    assert.equal(retry, undefined, 'the retry books nothing');
+    assert.deepEqual(await tenant.appointments.findByKey(call.id, 'apt-1'), first);
+    assert.equal(await tenant.appointments.findByKey(call.id, 'apt-2'), undefined);
+    assert.deepEqual(await tenant.appointments.list({ callId: call.id }), [first]);
+    assert.deepEqual(await tenant.appointments.list({ callId: 'call_other' }), []);
   });
 });

@@ -1,4 +1,5 @@
 import { ApiError } from '../api-error.js';
+import type { Appointment } from '../contracts/index.js';
 import { parseBody } from '../validate.js';
 import type { Queryable } from './database.js';
 import {
@@ -12,27 +13,12 @@ import {
   sqlState,
 } from './row-helpers.js';
 import {
+  IdempotencyKeySchema,
   AppointmentInputSchema,
   AppointmentListQuerySchema,
   type AppointmentInput,
   type AppointmentListQuery,
 } from './schemas.js';
-
-export interface Appointment {
-  id: string;
-  tenantId: string;
-  startsAt: string;
-  endsAt: string;
-  name: string;
-  email?: string;
-  phone?: string;
-  notes?: string;
-  callId?: string;
-  leadId?: string;
-  status: 'booked' | 'cancelled';
-  createdAt: string;
-  cancelledAt?: string;
-}
 
 interface AppointmentRow {
   id: string;
@@ -71,13 +57,13 @@ function toAppointment(row: AppointmentRow): Appointment {
   });
 }
 
-/** Thrown when a booking overlaps one already booked; an `ApiError` conflict (409). */
+/** Thrown when a booking overlaps one already booked; an `ApiError` `slot_taken` (409). */
 export class SlotTakenError extends ApiError {
   readonly startsAt: string;
   readonly endsAt: string;
 
   constructor(startsAt: string, endsAt: string) {
-    super('conflict', `the slot ${startsAt} – ${endsAt} overlaps a booked appointment`);
+    super('slot_taken', `the slot ${startsAt} – ${endsAt} overlaps a booked appointment`);
     this.startsAt = startsAt;
     this.endsAt = endsAt;
   }
@@ -93,13 +79,21 @@ export class AppointmentRepo {
     private readonly tenantId: string,
   ) {}
 
-  async book(input: AppointmentInput): Promise<Appointment> {
+  /**
+   * Books the slot. With a `key` (the agent's, per tool call) a booking whose key was already
+   * used on the same call books nothing: it answers nothing here, and `findByKey` has it.
+   */
+  async book(input: AppointmentInput): Promise<Appointment>;
+  async book(input: AppointmentInput, key: string): Promise<Appointment | undefined>;
+  async book(input: AppointmentInput, key?: string): Promise<Appointment | undefined> {
     const a = parseBody(AppointmentInputSchema, input);
     try {
       const [row] = await this.db.query<AppointmentRow>(
         `INSERT INTO appointments (id, tenant_id, starts_at, ends_at, name, email, phone, notes,
-           call_id, lead_id)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING ${COLUMNS}`,
+           call_id, lead_id, idempotency_key)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+         ON CONFLICT (tenant_id, call_id, idempotency_key) DO NOTHING
+         RETURNING ${COLUMNS}`,
         [
           newId('apt'),
           this.tenantId,
@@ -111,10 +105,11 @@ export class AppointmentRepo {
           a.notes ?? null,
           a.callId ?? null,
           a.leadId ?? null,
+          key === undefined ? null : parseBody(IdempotencyKeySchema, key),
         ],
       );
-      if (!row) throw new Error('INSERT … RETURNING answered no row');
-      return toAppointment(row);
+      if (!row && key === undefined) throw new Error('INSERT … RETURNING answered no row');
+      return row && toAppointment(row);
     } catch (err) {
       if (sqlState(err) === EXCLUSION_VIOLATION) {
         throw new SlotTakenError(iso(a.startsAt), iso(a.endsAt));
@@ -124,6 +119,16 @@ export class AppointmentRepo {
       }
       throw err;
     }
+  }
+
+  /** The appointment booked on a call with the agent's `key`, if any. */
+  async findByKey(callId: string, key: string): Promise<Appointment | undefined> {
+    const [row] = await this.db.query<AppointmentRow>(
+      `SELECT ${COLUMNS} FROM appointments
+       WHERE tenant_id = $1 AND call_id = $2 AND idempotency_key = $3`,
+      [this.tenantId, callId, key],
+    );
+    return row && toAppointment(row);
   }
 
   /** Frees the slot; cancelling twice keeps the first cancellation. */
@@ -145,7 +150,7 @@ export class AppointmentRepo {
     return row && toAppointment(row);
   }
 
-  /** Appointments overlapping [from, to), soonest first. */
+  /** Appointments overlapping [from, to), soonest first, at most 1000. */
   async list(query: AppointmentListQuery = {}): Promise<Appointment[]> {
     const q = parseBody(AppointmentListQuerySchema, query);
     const rows = await this.db.query<AppointmentRow>(
@@ -153,9 +158,10 @@ export class AppointmentRepo {
        WHERE tenant_id = $1
          AND ($2::timestamptz IS NULL OR ends_at > $2::timestamptz)
          AND ($3::timestamptz IS NULL OR starts_at < $3::timestamptz)
-         AND ($4::boolean OR status = 'booked')
+         AND ($4::text IS NULL OR status = $4)
+         AND ($5::text IS NULL OR call_id = $5)
        ORDER BY starts_at, id LIMIT 1000`,
-      [this.tenantId, q.from ?? null, q.to ?? null, q.includeCancelled],
+      [this.tenantId, q.from ?? null, q.to ?? null, q.status ?? null, q.callId ?? null],
     );
     return rows.map(toAppointment);
   }

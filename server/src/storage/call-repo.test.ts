@@ -211,4 +211,85 @@ forEachBackend((backend) => {
     assert.deepEqual(again, first);
     assert.deepEqual(await consents.listForCall(call.id), [first]);
   });
+
+  test('when LiveKit closed the call first, then late turns land and the agent close replaces it', async () => {
+    const { calls } = await tenantWithPersona();
+    const call = await calls.create({ personaId: 'shop', channel: 'web', roomName: 'room-lk' });
+    await calls.recordInsights(call.id, { summary: 'Draft summary.' });
+    const provisional = await calls.close(call.id, { outcome: 'failed' }, 'livekit');
+    const secondLivekit = await calls.close(call.id, { outcome: 'abandoned' }, 'livekit');
+    const late = await calls.appendTurn(call.id, 'spooled', { userText: 'still here' });
+    const final = await calls.close(call.id, { outcome: 'completed', costUsd: 0.5 });
+    const replay = await calls.close(call.id, { outcome: 'transferred' });
+
+    assert.deepEqual([provisional.closed, provisional.call.closedBy], [true, 'livekit']);
+    assert.equal(secondLivekit.closed, false, 'a second LiveKit close changes nothing');
+    assert.equal(late.created, true);
+    assert.deepEqual(
+      [final.closed, final.call.closedBy, final.call.outcome, final.call.costUsd],
+      [true, 'agent', 'completed', 0.5],
+    );
+    assert.equal(final.call.summary, 'Draft summary.', 'what the agent leaves out is kept');
+    assert.deepEqual([replay.closed, replay.call.outcome], [false, 'completed']);
+    await assert.rejects(
+      calls.appendTurn(call.id, 'after-final', { userText: 'hi' }),
+      isApiError('conflict'),
+    );
+  });
+
+  test('when leads of different temperatures come in, then the call keeps the hottest', async () => {
+    const { calls } = await tenantWithPersona();
+    const call = await calls.create({ personaId: 'shop', channel: 'web', roomName: 'room-t' });
+    const seen: (string | undefined)[] = [];
+    for (const temperature of ['cold', 'hot', 'warm'] as const) {
+      await calls.raiseLeadTemperature(call.id, temperature);
+      seen.push((await calls.require(call.id)).leadTemperature);
+    }
+    assert.deepEqual(seen, ['cold', 'hot', 'hot']);
+  });
+
+  test('when participant events arrive before and after the call exists, then the call lists them', async () => {
+    const { calls, callEvents } = await tenantWithPersona();
+    const other = await tenantWithPersona('other');
+    const at = (s: number) => new Date(Date.UTC(2030, 0, 1, 9, 0, s)).toISOString();
+    const event = { roomName: 'room-e', kind: 'standard' } as const;
+    await callEvents.record({
+      ...event,
+      eventId: 'EV_1',
+      type: 'participant_joined',
+      identity: 'v',
+      at: at(0),
+    });
+    const call = await calls.create({ personaId: 'shop', channel: 'web', roomName: 'room-e' });
+    await callEvents.record({
+      ...event,
+      eventId: 'EV_2',
+      type: 'participant_left',
+      identity: 'v',
+      at: at(9),
+    });
+    await callEvents.record({
+      ...event,
+      eventId: 'EV_2',
+      type: 'participant_left',
+      identity: 'v',
+      at: at(9),
+    });
+    await other.callEvents.record({
+      ...event,
+      eventId: 'EV_3',
+      type: 'participant_joined',
+      identity: 'x',
+      at: at(1),
+    });
+
+    assert.deepEqual(
+      (await callEvents.listForCall(call.id)).map((e) => [e.type, e.identity, e.at]),
+      [
+        ['participant_joined', 'v', at(0)],
+        ['participant_left', 'v', at(9)],
+      ],
+    );
+    assert.deepEqual(await other.callEvents.listForCall(call.id), []);
+  });
 });

@@ -32,11 +32,14 @@ import {
   CallInsightsSchema,
   CallListQuerySchema,
   IdempotencyKeySchema,
+  LeadTemperatureSchema,
   TurnInputSchema,
   type CallClose,
+  type CallClosedBy,
   type CallInput,
   type CallInsights,
   type CallListQuery,
+  type LeadTemperature,
   type TurnInput,
 } from './schemas.js';
 
@@ -48,7 +51,7 @@ export interface AppendedTurn {
 
 export interface ClosedCall {
   call: Call;
-  /** False when the call had already ended; the first close wins. */
+  /** False when this close changed nothing (the agent had already closed the call). */
   closed: boolean;
 }
 
@@ -126,14 +129,15 @@ export class CallRepo {
     const turn = parseBody(TurnInputSchema, input);
     return this.db.transaction(async (tx) => {
       // Locking the call orders concurrent appends, so sequence numbers and keys never race.
-      const [call] = await tx.query<{ status: string }>(
-        'SELECT status FROM calls WHERE tenant_id = $1 AND id = $2 FOR UPDATE',
+      const [call] = await tx.query<{ closed_by: CallClosedBy | null }>(
+        'SELECT closed_by FROM calls WHERE tenant_id = $1 AND id = $2 FOR UPDATE',
         [this.tenantId, callId],
       );
       if (!call) throw new ApiError('not_found', `no call '${callId}'`);
       const existing = await this.turns(tx, callId, idempotencyKey);
       if (existing[0]) return { turn: existing[0], created: false };
-      if (call.status === 'ended') throw new ApiError('conflict', `call '${callId}' has ended`);
+      // After LiveKit's provisional close, turns the agent spooled during an outage still land.
+      if (call.closed_by === 'agent') throw new ApiError('conflict', `call '${callId}' has ended`);
       const [row] = await tx.query<TurnRow>(
         `INSERT INTO turns (tenant_id, call_id, seq, idempotency_key, user_text, agent_text,
            interrupted, timings)
@@ -168,19 +172,25 @@ export class CallRepo {
     });
   }
 
-  /** Ends the call once: later closes (agent and LiveKit webhook both report) change nothing. */
-  async close(callId: string, input: CallClose): Promise<ClosedCall> {
+  /**
+   * Ends the call. The agent's close is final: a later close changes nothing. LiveKit's close
+   * (`by: 'livekit'`, when the room finished first) is provisional: the agent's close after it
+   * replaces its outcome, summary, cost and lead temperature, and keeps its end time unless the
+   * agent names its own.
+   */
+  async close(callId: string, input: CallClose, by: CallClosedBy = 'agent'): Promise<ClosedCall> {
     const end = parseBody(CallCloseSchema, input);
+    const endedAt = 'greatest(c.started_at, coalesce($3::timestamptz, c.ended_at, now()))';
     const [row] = await this.db.query<CallRow>(
-      `UPDATE calls AS c SET status = 'ended',
-         ended_at = greatest(c.started_at, coalesce($3::timestamptz, now())),
-         duration_ms = greatest(0,
-           round(extract(epoch FROM coalesce($3::timestamptz, now()) - c.started_at) * 1000))::int,
+      `UPDATE calls AS c SET status = 'ended', closed_by = $8::text,
+         ended_at = ${endedAt},
+         duration_ms = round(extract(epoch FROM ${endedAt} - c.started_at) * 1000)::int,
          outcome = $4,
          summary = coalesce($5, c.summary),
          lead_temperature = coalesce($6, c.lead_temperature),
          cost_usd = coalesce($7, c.cost_usd)
-       WHERE c.tenant_id = $1 AND c.id = $2 AND c.status = 'active'
+       WHERE c.tenant_id = $1 AND c.id = $2
+         AND (c.status = 'active' OR ($8::text = 'agent' AND c.closed_by = 'livekit'))
        RETURNING ${CALL_COLUMNS}`,
       [
         this.tenantId,
@@ -190,10 +200,22 @@ export class CallRepo {
         end.summary ?? null,
         end.leadTemperature ?? null,
         end.costUsd ?? null,
+        by,
       ],
     );
     if (row) return { call: toCall(row), closed: true };
     return { call: await this.require(callId), closed: false };
+  }
+
+  /** Raises the call's lead temperature (cold < warm < hot); a cooler one leaves it as it is. */
+  async raiseLeadTemperature(callId: string, temperature: LeadTemperature): Promise<void> {
+    await this.db.query(
+      `UPDATE calls SET lead_temperature = $3
+       WHERE tenant_id = $1 AND id = $2 AND (lead_temperature IS NULL
+         OR array_position(ARRAY['cold', 'warm', 'hot'], lead_temperature)
+            < array_position(ARRAY['cold', 'warm', 'hot'], $3::text))`,
+      [this.tenantId, callId, parseBody(LeadTemperatureSchema, temperature)],
+    );
   }
 
   /** Post-call analysis (summary, lead temperature, cost), before or after the call ends. */
@@ -240,6 +262,15 @@ export class CallRepo {
       [this.tenantId, roomName],
     );
     return row && toCall(row);
+  }
+
+  /** Calls started and not yet ended (the `parley_active_calls` gauge). */
+  async countActive(): Promise<number> {
+    const [row] = await this.db.query<{ n: string | number }>(
+      `SELECT count(*) AS n FROM calls WHERE tenant_id = $1 AND status = 'active'`,
+      [this.tenantId],
+    );
+    return Number(row?.n ?? 0);
   }
 
   /** How often a visitor (by the id their browser keeps) called before, and how the last call went. */

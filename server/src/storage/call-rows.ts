@@ -1,7 +1,7 @@
 /** What the call repository answers, and how database rows become it. */
 import type { Channel } from '../contracts/index.js';
 import { compact, iso, isoOrUndefined, orUndefined } from './row-helpers.js';
-import type { CallOutcome, LeadTemperature } from './schemas.js';
+import type { CallClosedBy, CallOutcome, LeadTemperature } from './schemas.js';
 
 export interface Caller {
   id?: string;
@@ -17,6 +17,8 @@ export interface Call {
   personaVersion: number;
   channel: Channel;
   status: 'active' | 'ended';
+  /** Set once ended: `livekit` is provisional until the agent's own close. */
+  closedBy?: CallClosedBy;
   roomName: string;
   participantIdentity?: string;
   caller: Caller;
@@ -62,6 +64,7 @@ export interface CallRow {
   persona_version: number;
   channel: Channel;
   status: 'active' | 'ended';
+  closed_by: CallClosedBy | null;
   room_name: string;
   participant_identity: string | null;
   caller: Caller;
@@ -77,7 +80,7 @@ export interface CallRow {
 }
 
 export const CALL_COLUMNS = `c.id, c.tenant_id, c.persona_id, c.persona_version, c.channel, c.status,
-  c.room_name, c.participant_identity, c.caller, c.dialed_number, c.variables, c.started_at,
+  c.closed_by, c.room_name, c.participant_identity, c.caller, c.dialed_number, c.variables, c.started_at,
   c.ended_at, c.duration_ms, c.outcome, c.summary, c.lead_temperature, c.cost_usd`;
 
 export function toCall(row: CallRow): Call {
@@ -88,6 +91,7 @@ export function toCall(row: CallRow): Call {
     personaVersion: row.persona_version,
     channel: row.channel,
     status: row.status,
+    closedBy: orUndefined(row.closed_by),
     roomName: row.room_name,
     participantIdentity: orUndefined(row.participant_identity),
     caller: row.caller,

@@ -1,4 +1,4 @@
-export { Storage, type StorageOptions, type TenantStorage } from './storage.js';
+export { Storage, type StorageOptions, type TenantRecords, type TenantStorage } from './storage.js';
 export {
   openDatabase,
   type Database,
@@ -18,12 +18,15 @@ export {
   type VerifiedApiKey,
 } from './api-key-repo.js';
 export { PersonaRepo, type PersonaVersion } from './persona-repo.js';
-export { PhoneNumberRepo, resolvePhoneNumber, type PhoneNumber } from './phone-number-repo.js';
+export { PhoneNumberRepo, resolvePhoneNumber } from './phone-number-repo.js';
 export type { Call, CallDetail, Caller, ToolCall, Turn } from './call-rows.js';
 export { CallRepo, type AppendedTurn, type ClosedCall } from './call-repo.js';
-export { ConsentRepo, type ConsentReceipt } from './consent-repo.js';
-export { LeadRepo, type Lead } from './lead-repo.js';
-export { AppointmentRepo, SlotTakenError, type Appointment } from './appointment-repo.js';
+export { CallEventRepo } from './call-event-repo.js';
+export { ConsentRepo } from './consent-repo.js';
+export { LeadRepo } from './lead-repo.js';
+export { AppointmentRepo, SlotTakenError } from './appointment-repo.js';
+export { SecretRepo } from './secret-repo.js';
+export type { Appointment, Lead, PhoneNumber } from '../contracts/index.js';
 export {
   WebhookRepo,
   type DeliveryStatus,

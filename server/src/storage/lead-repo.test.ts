@@ -43,6 +43,42 @@ forEachBackend((backend) => {
     await assert.rejects(leads.create({ name: 'Ada', callId: 'call_nope' }), code('not_found'));
   });
 
+  test('when a lead is captured twice with one key, then it is stored once', async () => {
+    const tenant = storage.forTenant(await newTenant(storage));
+    await tenant.personas.create({ id: 'p', name: 'P', greeting: 'Hi', instructions: '' });
+    const call = await tenant.calls.create({ personaId: 'p', channel: 'web', roomName: 'r' });
+    const lead = { name: 'Ada', temperature: 'warm', data: { score: 50 } } as const;
+
+    const first = await tenant.leads.capture(call.id, 'lead-1', lead);
+    const retry = await tenant.leads.capture(call.id, 'lead-1', { ...lead, name: 'Changed' });
+    const racing = await Promise.all(
+      [1, 2, 3].map(() => tenant.leads.capture(call.id, 'lead-2', { name: 'Bob' })),
+    );
+    const other = await tenant.leads.capture(call.id, 'lead-3', { name: 'Cy' });
+
+    assert.equal(first.created, true);
+    assert.deepEqual(retry, { lead: first.lead, created: false });
+    assert.equal(racing.filter((r) => r.created).length, 1);
+    assert.equal(new Set(racing.map((r) => r.lead.id)).size, 1);
+    assert.equal(other.created, true);
+    assert.equal((await tenant.leads.list({ callId: call.id })).items.length, 3);
+  });
+
+  test('when leads are listed by temperature and time, then only the matching ones come back', async () => {
+    const { leads } = storage.forTenant(await newTenant(storage));
+    const hot = await leads.create({ name: 'Ada', temperature: 'hot' });
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    const cold = await leads.create({ name: 'Bob', temperature: 'cold' });
+    const names = async (query: Parameters<typeof leads.list>[0]) =>
+      (await leads.list(query)).items.map((l) => l.name);
+
+    assert.deepEqual(await names({ temperature: 'hot' }), ['Ada']);
+    assert.deepEqual(await names({ temperature: 'warm' }), []);
+    assert.deepEqual(await names({ from: cold.createdAt }), ['Bob']);
+    assert.deepEqual(await names({ to: cold.createdAt }), ['Ada']);
+    assert.deepEqual(await names({ from: hot.createdAt, to: cold.createdAt }), ['Ada']);
+  });
+
   test('when a phone number is assigned, then it routes to its tenant and persona only', async () => {
     const a = storage.forTenant(await newTenant(storage, 'a'));
     const b = storage.forTenant(await newTenant(storage, 'b'));

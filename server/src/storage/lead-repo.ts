@@ -1,4 +1,5 @@
 import { ApiError } from '../api-error.js';
+import type { Lead } from '../contracts/index.js';
 import { parseBody } from '../validate.js';
 import type { Queryable } from './database.js';
 import {
@@ -13,26 +14,13 @@ import {
   type Page,
 } from './row-helpers.js';
 import {
+  IdempotencyKeySchema,
   LeadInputSchema,
   LeadListQuerySchema,
   type LeadInput,
   type LeadListQuery,
   type LeadTemperature,
 } from './schemas.js';
-
-export interface Lead {
-  id: string;
-  tenantId: string;
-  callId?: string;
-  name?: string;
-  email?: string;
-  phone?: string;
-  company?: string;
-  notes?: string;
-  temperature?: LeadTemperature;
-  data: Record<string, unknown>;
-  createdAt: string;
-}
 
 interface LeadRow {
   id: string;
@@ -74,12 +62,41 @@ export class LeadRepo {
   ) {}
 
   async create(input: LeadInput): Promise<Lead> {
+    const lead = await this.insert(input, null);
+    if (!lead) throw new Error('INSERT … RETURNING answered no row');
+    return lead;
+  }
+
+  /**
+   * Stores a lead the agent captured on a call. The agent's key makes this idempotent: a
+   * capture with a key already used on the call stores nothing and answers the first lead.
+   */
+  async capture(
+    callId: string,
+    key: string,
+    input: LeadInput,
+  ): Promise<{ lead: Lead; created: boolean }> {
+    const idempotencyKey = parseBody(IdempotencyKeySchema, key);
+    const lead = await this.insert({ ...input, callId }, idempotencyKey);
+    if (lead) return { lead, created: true };
+    const [row] = await this.db.query<LeadRow>(
+      `SELECT ${COLUMNS} FROM leads WHERE tenant_id = $1 AND call_id = $2 AND idempotency_key = $3`,
+      [this.tenantId, callId, idempotencyKey],
+    );
+    if (!row) throw new Error(`lead '${idempotencyKey}' of call '${callId}' vanished`);
+    return { lead: toLead(row), created: false };
+  }
+
+  /** Nothing when a lead with this key is already stored for the call. */
+  private async insert(input: LeadInput, key: string | null): Promise<Lead | undefined> {
     const lead = parseBody(LeadInputSchema, input);
     try {
       const [row] = await this.db.query<LeadRow>(
         `INSERT INTO leads (id, tenant_id, call_id, name, email, phone, company, notes,
-           temperature, data)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::jsonb) RETURNING ${COLUMNS}`,
+           temperature, data, idempotency_key)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::jsonb, $11)
+         ON CONFLICT (tenant_id, call_id, idempotency_key) DO NOTHING
+         RETURNING ${COLUMNS}`,
         [
           newId('lead'),
           this.tenantId,
@@ -91,10 +108,10 @@ export class LeadRepo {
           lead.notes ?? null,
           lead.temperature ?? null,
           JSON.stringify(lead.data),
+          key,
         ],
       );
-      if (!row) throw new Error('INSERT … RETURNING answered no row');
-      return toLead(row);
+      return row && toLead(row);
     } catch (err) {
       if (sqlState(err) === FOREIGN_KEY_VIOLATION) {
         throw new ApiError('not_found', `no call '${lead.callId}'`);
@@ -111,7 +128,7 @@ export class LeadRepo {
     return row && toLead(row);
   }
 
-  /** Newest first, one page at a time. */
+  /** Newest first, filtered, one page at a time (pass `nextCursor` back as `cursor`). */
   async list(query: LeadListQuery = {}): Promise<Page<Lead>> {
     const q = parseBody(LeadListQuerySchema, query);
     const cursor = q.cursor === undefined ? undefined : decodeCursor(q.cursor);
@@ -119,9 +136,21 @@ export class LeadRepo {
       `SELECT ${COLUMNS} FROM leads
        WHERE tenant_id = $1
          AND ($2::text IS NULL OR call_id = $2)
-         AND ($3::timestamptz IS NULL OR (created_at, id) < ($3::timestamptz, $4::text))
-       ORDER BY created_at DESC, id DESC LIMIT $5`,
-      [this.tenantId, q.callId ?? null, cursor?.at ?? null, cursor?.id ?? null, q.limit + 1],
+         AND ($3::text IS NULL OR temperature = $3)
+         AND ($4::timestamptz IS NULL OR created_at >= $4)
+         AND ($5::timestamptz IS NULL OR created_at < $5)
+         AND ($6::timestamptz IS NULL OR (created_at, id) < ($6::timestamptz, $7::text))
+       ORDER BY created_at DESC, id DESC LIMIT $8`,
+      [
+        this.tenantId,
+        q.callId ?? null,
+        q.temperature ?? null,
+        q.from ?? null,
+        q.to ?? null,
+        cursor?.at ?? null,
+        cursor?.id ?? null,
+        q.limit + 1,
+      ],
     );
     return toPage(rows.map(toLead), q.limit, (l) => ({ at: l.createdAt, id: l.id }));
   }

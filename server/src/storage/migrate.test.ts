@@ -19,6 +19,9 @@ const TABLES = [
   'appointments',
   'webhook_endpoints',
   'webhook_deliveries',
+  'secrets',
+  'session_consents',
+  'call_events',
 ];
 
 test('migration files are numbered in order and none is numbered twice', async () => {

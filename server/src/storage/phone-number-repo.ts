@@ -1,16 +1,9 @@
 import { ApiError } from '../api-error.js';
+import type { PhoneNumber } from '../contracts/index.js';
 import { parseBody } from '../validate.js';
 import type { Queryable } from './database.js';
 import { FOREIGN_KEY_VIOLATION, UNIQUE_VIOLATION, iso, sqlState } from './row-helpers.js';
 import { PhoneNumberInputSchema, type PhoneNumberInput } from './schemas.js';
-
-export interface PhoneNumber {
-  e164: string;
-  tenantId: string;
-  personaId: string;
-  label?: string;
-  createdAt: string;
-}
 
 interface PhoneNumberRow {
   e164: string;

@@ -4,7 +4,11 @@
  */
 import { z } from 'zod';
 import {
+  AppointmentStatusSchema,
+  AssignPhoneNumberRequestSchema,
+  CallEventSchema,
   ChannelSchema,
+  ConsentAcceptanceSchema,
   DateTimeSchema,
   E164Schema,
   JsonObjectSchema,
@@ -32,11 +36,7 @@ export const ApiKeyInputSchema = z.object({
 });
 export type ApiKeyInput = z.input<typeof ApiKeyInputSchema>;
 
-export const PhoneNumberInputSchema = z.object({
-  e164: E164Schema,
-  personaId: PersonaIdSchema,
-  label: z.string().max(100).optional(),
-});
+export const PhoneNumberInputSchema = AssignPhoneNumberRequestSchema.extend({ e164: E164Schema });
 export type PhoneNumberInput = z.input<typeof PhoneNumberInputSchema>;
 
 const LimitSchema = z.coerce.number().int().min(1).max(100).default(20);
@@ -59,7 +59,10 @@ export type CallListQuery = z.input<typeof CallListQuerySchema>;
 export const ConsentInputSchema = z.object({
   /** Which wording of the recording/AI disclosure the caller accepted. */
   textVersion: z.string().min(1).max(64),
+  text: z.string().min(1).max(2000).optional(),
   acceptedAt: DateTimeSchema.optional(),
+  visitorId: z.string().min(1).max(128).optional(),
+  origin: z.string().min(1).max(2000).optional(),
 });
 export type ConsentInput = z.input<typeof ConsentInputSchema>;
 
@@ -77,10 +80,34 @@ export const LeadInputSchema = z
   .refine((l) => l.name ?? l.email ?? l.phone, 'a lead needs a name, an email or a phone');
 export type LeadInput = z.input<typeof LeadInputSchema>;
 
+/** Consent accepted in the widget for the session of `roomName`, before its call exists. */
+export const SessionConsentInputSchema = ConsentAcceptanceSchema.extend({
+  roomName: z.string().min(1).max(200),
+  personaId: PersonaIdSchema,
+  visitorId: z.string().min(1).max(128).optional(),
+  origin: z.string().min(1).max(2000).optional(),
+});
+export type SessionConsentInput = z.input<typeof SessionConsentInputSchema>;
+
+/** A LiveKit participant event for a room; `eventId` is LiveKit's, unique per event. */
+export const CallEventInputSchema = CallEventSchema.extend({
+  eventId: z.string().min(1).max(200),
+  roomName: z.string().min(1).max(200),
+  identity: z.string().min(1).max(200),
+  kind: z.string().min(1).max(32),
+  at: DateTimeSchema,
+});
+export type CallEventInput = z.input<typeof CallEventInputSchema>;
+
 export const LeadListQuerySchema = z.object({
   limit: LimitSchema,
   cursor: z.string().max(500).optional(),
   callId: z.string().min(1).max(64).optional(),
+  temperature: LeadTemperatureSchema.optional(),
+  /** Leads captured at or after this time. */
+  from: DateTimeSchema.optional(),
+  /** Leads captured before this time. */
+  to: DateTimeSchema.optional(),
 });
 export type LeadListQuery = z.input<typeof LeadListQuerySchema>;
 
@@ -106,7 +133,9 @@ export const AppointmentListQuerySchema = z.object({
   from: DateTimeSchema.optional(),
   /** Appointments starting before this time. */
   to: DateTimeSchema.optional(),
-  includeCancelled: z.boolean().default(false),
+  /** Only booked or only cancelled ones; both when omitted. */
+  status: AppointmentStatusSchema.optional(),
+  callId: z.string().min(1).max(64).optional(),
 });
 export type AppointmentListQuery = z.input<typeof AppointmentListQuerySchema>;
 

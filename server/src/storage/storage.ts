@@ -1,11 +1,14 @@
 import { ApiKeyRepo, verifyApiKey, type VerifiedApiKey } from './api-key-repo.js';
 import { AppointmentRepo } from './appointment-repo.js';
+import { CallEventRepo } from './call-event-repo.js';
 import { CallRepo } from './call-repo.js';
 import { ConsentRepo } from './consent-repo.js';
 import { openDatabase, type Database, type OpenDatabaseOptions } from './database.js';
 import { LeadRepo } from './lead-repo.js';
 import { PersonaRepo } from './persona-repo.js';
-import { PhoneNumberRepo, resolvePhoneNumber, type PhoneNumber } from './phone-number-repo.js';
+import type { PhoneNumber } from '../contracts/index.js';
+import { PhoneNumberRepo, resolvePhoneNumber } from './phone-number-repo.js';
+import { SecretRepo } from './secret-repo.js';
 import { TenantRepo, type Tenant } from './tenant-repo.js';
 import { WebhookQueue, type WebhookQueueOptions } from './webhook-queue.js';
 import { WebhookRepo } from './webhook-repo.js';
@@ -17,11 +20,19 @@ export interface TenantStorage {
   personas: PersonaRepo;
   phoneNumbers: PhoneNumberRepo;
   calls: CallRepo;
+  callEvents: CallEventRepo;
   consents: ConsentRepo;
   leads: LeadRepo;
   appointments: AppointmentRepo;
   webhooks: WebhookRepo;
+  secrets: SecretRepo;
 }
+
+/** The tenant repositories the HTTP routes use besides personas, calls and webhooks. */
+export type TenantRecords = Pick<
+  TenantStorage,
+  'leads' | 'appointments' | 'consents' | 'secrets' | 'phoneNumbers' | 'callEvents'
+>;
 
 export interface StorageOptions extends OpenDatabaseOptions {
   webhookRetry?: Partial<WebhookQueueOptions>;
@@ -56,10 +67,12 @@ export class Storage {
       personas: new PersonaRepo(db, tenantId),
       phoneNumbers: new PhoneNumberRepo(db, tenantId),
       calls: new CallRepo(db, tenantId),
+      callEvents: new CallEventRepo(db, tenantId),
       consents: new ConsentRepo(db, tenantId),
       leads: new LeadRepo(db, tenantId),
       appointments: new AppointmentRepo(db, tenantId),
       webhooks: new WebhookRepo(db, tenantId),
+      secrets: new SecretRepo(db, tenantId),
     };
   }
 

@@ -1,0 +1,81 @@
+/**
+ * Test support: the shared test app (`../test-app.ts`) wired for observation as main.ts wires it
+ * (metered calls, LiveKit events with their call log context, one metrics registry), with every
+ * log line it writes kept in memory.
+ */
+import { createHash } from 'node:crypto';
+import { AccessToken, type WebhookEvent } from 'livekit-server-sdk';
+import { livekitEventHandler } from '../livekit-events.js';
+import { LIVEKIT_API_KEY, LIVEKIT_API_SECRET, startTestApp, type TestApp } from '../test-app.js';
+import { withCallLogContext } from './livekit-log-context.js';
+import { createLogger, type Logger } from './logger.js';
+import { meteredCalls } from './metered-calls.js';
+import { ServerMetrics } from './metrics.js';
+
+export type LogLine = Record<string, unknown> & { level: string; msg: string };
+
+export interface ObservedApp extends TestApp {
+  metrics: ServerMetrics;
+  logger: Logger;
+  /** Every line logged so far, parsed. */
+  readonly logs: LogLine[];
+  /** Every line logged so far, as written. */
+  rawLogs: string[];
+}
+
+export interface ObservedAppOptions {
+  /** Runs after the server's own handling of each LiveKit event. */
+  afterLivekitEvent?: (event: WebhookEvent) => void | Promise<void>;
+  /** Served under /widget. */
+  widgetDist?: string;
+}
+
+export async function startObservedApp(options: ObservedAppOptions = {}): Promise<ObservedApp> {
+  const rawLogs: string[] = [];
+  const logger = createLogger({
+    level: 'debug',
+    destination: { write: (line: string) => void rawLogs.push(line) },
+  });
+  let metrics: ServerMetrics | undefined;
+  const app = await startTestApp((tenant) => {
+    metrics = new ServerMetrics({ activeCalls: () => tenant.calls.countActive(), logger });
+    const calls = meteredCalls(tenant.calls, metrics, logger);
+    const handle = livekitEventHandler({ calls, callEvents: tenant.callEvents }, (line) =>
+      logger.info(line),
+    );
+    const onLivekitEvent = async (event: WebhookEvent) => {
+      await handle(event);
+      await options.afterLivekitEvent?.(event);
+    };
+    return {
+      calls,
+      onLivekitEvent: withCallLogContext(onLivekitEvent, calls),
+      widgetDist: options.widgetDist,
+      metrics,
+      logger,
+    };
+  });
+  if (!metrics) throw new Error('startTestApp did not build the app');
+  return {
+    ...app,
+    metrics,
+    logger,
+    rawLogs,
+    get logs() {
+      return rawLogs.map((line) => JSON.parse(line) as LogLine);
+    },
+  };
+}
+
+/** A LiveKit webhook delivery as livekit-server signs it, for the test app's key pair. */
+export async function livekitWebhook(
+  event: Record<string, unknown>,
+): Promise<{ body: string; headers: Record<string, string> }> {
+  const body = JSON.stringify({ createdAt: Math.floor(Date.now() / 1000), ...event });
+  const token = new AccessToken(LIVEKIT_API_KEY, LIVEKIT_API_SECRET);
+  token.sha256 = createHash('sha256').update(body).digest('base64');
+  return {
+    body,
+    headers: { 'content-type': 'application/webhook+json', authorization: await token.toJwt() },
+  };
+}

@@ -1,0 +1,29 @@
+import { Router } from 'express';
+import { PutSecretRequestSchema, SecretNameSchema } from './contracts/index.js';
+import type { SecretRepo } from './storage/index.js';
+import { parseBody } from './validate.js';
+
+/**
+ * Admin: secrets for webhook tools. Values go in and are never answered: the list has names
+ * and times only. Mounted behind the admin key.
+ */
+export function secretRoutes(secrets: SecretRepo): Router {
+  const router = Router();
+
+  router.get('/v1/secrets', async (_req, res) => {
+    res.json({ data: await secrets.list() });
+  });
+
+  router.put('/v1/secrets/:name', async (req, res) => {
+    const name = parseBody(SecretNameSchema, req.params.name);
+    await secrets.put(name, parseBody(PutSecretRequestSchema, req.body).value);
+    res.status(204).end();
+  });
+
+  router.delete('/v1/secrets/:name', async (req, res) => {
+    await secrets.remove(parseBody(SecretNameSchema, req.params.name));
+    res.status(204).end();
+  });
+
+  return router;
+}

@@ -1,0 +1,96 @@
+/**
+ * Test support: the real app, in this process, on a fresh embedded database and a free port,
+ * bound to the default tenant like `main.ts` binds it. Tests override whichever deps they need.
+ */
+import type { AddressInfo } from 'node:net';
+import { createApp, type AppDeps } from './app.js';
+import { SessionIssuer } from './session-issuer.js';
+import { Storage, type TenantStorage } from './storage/index.js';
+import { pglite } from './storage/test-backends.js';
+import { WorkerRegistry } from './worker-registry.js';
+
+export const ADMIN_KEY = 'admin-key-0123456789';
+export const AGENT_KEY = 'agent-key-0123456789';
+export const LIVEKIT_API_KEY = 'APItestkey';
+export const LIVEKIT_API_SECRET = 'test-secret-test-secret-test-secret-0123';
+
+export const asAdmin = { authorization: `Bearer ${ADMIN_KEY}` };
+export const asAgent = { authorization: `Bearer ${AGENT_KEY}` };
+
+export interface TestApp {
+  url: string;
+  storage: Storage;
+  tenant: TenantStorage;
+  stop(): Promise<void>;
+}
+
+/** The app's deps for `tenant`, with generous rate limits and no LiveKit behind it. */
+export function testDeps(tenant: TenantStorage, overrides: Partial<AppDeps> = {}): AppDeps {
+  return {
+    personas: tenant.personas,
+    calls: tenant.calls,
+    webhooks: tenant.webhooks,
+    records: tenant,
+    issuer: new SessionIssuer({
+      apiKey: LIVEKIT_API_KEY,
+      apiSecret: LIVEKIT_API_SECRET,
+      serverUrl: 'ws://127.0.0.1:7880',
+      ttlSeconds: 600,
+    }),
+    workers: new WorkerRegistry(),
+    livekitReady: async () => true,
+    livekitApiKey: LIVEKIT_API_KEY,
+    livekitApiSecret: LIVEKIT_API_SECRET,
+    onLivekitEvent: () => undefined,
+    adminKey: ADMIN_KEY,
+    agentKey: AGENT_KEY,
+    sessionRatePerMinute: 1_000_000,
+    personaSessionRatePerMinute: 1_000_000,
+    development: false,
+    ...overrides,
+  };
+}
+
+/** Serves the app for `tenant` on a free loopback port. */
+export async function serveApp(deps: AppDeps): Promise<{ url: string; stop(): Promise<void> }> {
+  const server = createApp(deps).listen(0, '127.0.0.1');
+  await new Promise((resolve) => server.once('listening', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    stop: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
+
+/** A fresh database with the default tenant and persona, and the app serving it. */
+export async function startTestApp(
+  overrides: (tenant: TenantStorage) => Partial<AppDeps> = () => ({}),
+): Promise<TestApp> {
+  const storage = await Storage.open(await pglite.fresh());
+  const tenant = storage.forTenant((await storage.ensureDefaultTenant()).id);
+  const served = await serveApp(testDeps(tenant, overrides(tenant)));
+  return {
+    url: served.url,
+    storage,
+    tenant,
+    stop: async () => {
+      await served.stop();
+      await storage.close();
+    },
+  };
+}
+
+/** A JSON request to the app; answers the status and the parsed body (if any). */
+export async function request<T = unknown>(
+  url: string,
+  method: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; body: T }> {
+  const res = await fetch(url, {
+    method,
+    headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  return { status: res.status, body: (text ? JSON.parse(text) : undefined) as T };
+}

@@ -1,0 +1,35 @@
+import { Router } from 'express';
+import { WidgetConfigQuerySchema, type WidgetConfig } from './contracts/index.js';
+import { ApiError } from './api-error.js';
+import { assertOriginAllowed } from './origin-policy.js';
+import type { PersonaStore } from './persona-store.js';
+import { parseBody } from './validate.js';
+
+export interface WidgetConfigDeps {
+  personas: PersonaStore;
+  /** Development: any localhost page may ask. */
+  development: boolean;
+}
+
+/**
+ * Public `GET /v1/widget-config?persona=ID`: what the widget shows before it asks for a session
+ * (the consent step among it). Same origin policy as `POST /v1/sessions`.
+ */
+export function widgetConfigRoutes({ personas, development }: WidgetConfigDeps): Router {
+  const router = Router();
+
+  router.get('/v1/widget-config', async (req, res) => {
+    const query = parseBody(WidgetConfigQuerySchema, req.query);
+    const persona = await personas.get(query.persona);
+    if (!persona) throw new ApiError('persona_not_found', `no persona '${query.persona}'`);
+    assertOriginAllowed(req, persona, development);
+    const { requireConsent, consentText, consentVersion } = persona.disclosure;
+    const config: WidgetConfig = {
+      persona: { id: persona.id, name: persona.name, language: persona.language },
+      ...(requireConsent && { consent: { text: consentText, version: consentVersion } }),
+    };
+    res.json(config);
+  });
+
+  return router;
+}
