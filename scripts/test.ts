@@ -131,6 +131,7 @@ async function main(): Promise<void> {
           url: stack.url,
           livekitUrl: stack.livekitUrl,
           secrets: stack.secrets,
+          spoolDir: stack.spoolDir,
         }),
       },
     },

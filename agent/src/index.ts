@@ -11,9 +11,9 @@ export { PersonaClient, PersonaLoadError, parseDispatchMetadata } from './person
 export {
   buildPipeline,
   createAgentSession,
-  createPersonaAgent,
   type Pipeline,
 } from './pipeline.js';
+export { PersonaAgent } from './conversation/persona-agent.js';
 export { personaInstructions } from './persona-instructions.js';
 export { CLOUD_KEY_VARS, MissingProviderKeyError } from './providers/cloud-engines.js';
 export { type FallbackEvent, FALLBACK_TUNING } from './providers/fallback-chains.js';

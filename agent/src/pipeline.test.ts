@@ -4,13 +4,8 @@ import { PersonaSchema } from '@parley/server/contracts';
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 import { loadConfig } from './config.js';
-import {
-  buildPipeline,
-  chooseChain,
-  createAgentSession,
-  createPersonaAgent,
-  fliteVoiceFor,
-} from './pipeline.js';
+import { buildPipeline, chooseChain, createAgentSession, fliteVoiceFor } from './pipeline.js';
+import { PersonaAgent } from './conversation/persona-agent.js';
 import { personaInstructions } from './persona-instructions.js';
 import { MissingProviderKeyError } from './providers/cloud-engines.js';
 import { HandledErrorsTTSFallback } from './providers/fallback-chains.js';
@@ -47,9 +42,30 @@ describe('pipeline', () => {
     assert.ok(pipeline.tts instanceof FliteTTS);
   });
 
-  test('the offline STT is biased towards the persona questions', () => {
-    const stt = buildPipeline(persona, config).stt as PocketSphinxSTT;
-    assert.deepEqual(stt.options.biasPhrases, ['Do you offer free shipping?']);
+  test('the offline STT is biased towards what callers of the persona say', () => {
+    const withPhrases = {
+      ...persona,
+      escalation: { ...persona.escalation, phrases: ['a real person'] },
+      handoffs: [
+        { personaId: 'sales', when: 'buying', phrases: ['buy in bulk'], keepVoice: false },
+      ],
+      clientTools: [
+        {
+          name: 'cart',
+          description: 'cart',
+          parameters: { type: 'object' as const },
+          timeoutMs: 1000,
+          phrases: ['my cart'],
+        },
+      ],
+    };
+    const stt = buildPipeline(withPhrases, config).stt as PocketSphinxSTT;
+    assert.deepEqual(stt.options.biasPhrases, [
+      'Do you offer free shipping?',
+      'a real person',
+      'buy in bulk',
+      'my cart',
+    ]);
     assert.equal(stt.options.binPath, config.pocketsphinx.binPath);
   });
 
@@ -106,7 +122,7 @@ describe('pipeline', () => {
 
   test('a language model gets the persona knowledge and fallback line in its instructions', () => {
     const instructions = personaInstructions(persona);
-    assert.equal(createPersonaAgent(persona).instructions, instructions);
+    assert.equal(new PersonaAgent({ persona, values: {}, tools: {} }).instructions, instructions);
     assert.match(instructions, /Q: Do you offer free shipping\?\nA: Yes\./);
     assert.ok(instructions.includes(`say: "${persona.fallback}"`));
   });
@@ -120,7 +136,7 @@ describe('pipeline', () => {
   test('the session runs the local v1-mini turn detector and VAD interruptions', async () => {
     const pipeline = buildPipeline(persona, config);
     const vad = await silero.VAD.load();
-    const session = createAgentSession(pipeline, vad);
+    const session = createAgentSession(pipeline, vad, persona.turnTaking);
     assert.equal(session.vad, vad);
     assert.equal(session.stt, pipeline.stt);
     assert.equal(session.llm, pipeline.llm);
@@ -128,5 +144,37 @@ describe('pipeline', () => {
     assert.ok(session.turnDetection instanceof inference.TurnDetector);
     assert.equal(session.turnDetection.model, 'turn-detector-v1-mini');
     assert.equal(session.sessionOptions.turnHandling.interruption.mode, 'vad');
+  });
+
+  test("the persona's turn-taking settings reach the session", async () => {
+    const turnTaking = {
+      ...persona.turnTaking,
+      minEndpointingDelayMs: 250,
+      maxEndpointingDelayMs: 1_800,
+      interruptions: false,
+      minInterruptionDurationMs: 700,
+    };
+    const vad = await silero.VAD.load();
+    const session = createAgentSession(buildPipeline(persona, config), vad, turnTaking);
+    const { endpointing, interruption } = session.sessionOptions.turnHandling;
+    assert.equal(endpointing.minDelay, 250);
+    assert.equal(endpointing.maxDelay, 1_800);
+    assert.equal(interruption.enabled, false);
+    assert.equal(interruption.minDuration, 700);
+  });
+
+  test('instructions and greeting are filled from variables; unknown placeholders go empty', () => {
+    const templated = {
+      ...persona,
+      instructions: 'You help {{customer}} on {{channel}}. {{nothing}}',
+      greeting: 'Hi {{customer}}!',
+    };
+    const agent = new PersonaAgent({
+      persona: templated,
+      values: { customer: 'Ada', channel: 'web' },
+      tools: {},
+    });
+    assert.match(agent.instructions as string, /^You help Ada on web\. /);
+    assert.equal(agent.greeting, 'Hi Ada!');
   });
 });

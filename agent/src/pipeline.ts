@@ -16,7 +16,6 @@ import {
   sttChain,
   ttsChain,
 } from './providers/fallback-chains.js';
-import { personaInstructions } from './persona-instructions.js';
 import { FliteTTS, type FliteVoice, isFliteVoice } from './providers/flite-tts.js';
 import { PocketSphinxSTT } from './providers/pocketsphinx-stt.js';
 import { ScriptedResponder } from './scripted/scripted-llm.js';
@@ -46,8 +45,8 @@ export const STT_ENGINES: Record<SttEngine, Factory<stt.STT>> = {
     return new PocketSphinxSTT({
       ...config.pocketsphinx,
       language: persona.language,
-      // Callers mostly ask what the persona knows: bias recognition towards those questions.
-      biasPhrases: persona.knowledge.map((k) => k.question),
+      // Callers mostly ask what the persona knows or can do: bias recognition towards that.
+      biasPhrases: recognitionPhrases(persona),
     });
   },
   deepgram: ({ persona, config }) => createDeepgramSTT(config.cloud.deepgram, persona),
@@ -63,6 +62,19 @@ export const TTS_ENGINES: Record<TtsEngine, Factory<tts.TTS>> = {
     new FliteTTS({ binPath: config.fliteBin, voice: fliteVoiceFor(persona.voice) }),
   cartesia: ({ persona, config }) => createCartesiaTTS(config.cloud.cartesia, persona),
 };
+
+/**
+ * What callers of this persona are likely to say: its knowledge questions and the phrases that
+ * trigger its escalation, handoffs and tools.
+ */
+export function recognitionPhrases(persona: Persona): string[] {
+  return [
+    ...persona.knowledge.map((k) => k.question),
+    ...persona.escalation.phrases,
+    ...persona.handoffs.flatMap((h) => h.phrases),
+    ...[...persona.webhookTools, ...persona.clientTools].flatMap((t) => t.phrases),
+  ];
+}
 
 /** Cloud engines in the order `auto` tries them; the offline engine always comes last. */
 export const AUTO_PREFERENCE = {
@@ -166,26 +178,35 @@ export function buildPipeline(persona: Persona, config: AgentConfig): Pipeline {
 
 /**
  * The voice session for a call. Turn-taking runs entirely on this machine: the local
- * `v1-mini` end-of-turn model and VAD-based interruptions. Left unpinned, the framework would
- * pick LiveKit Cloud's models in dev mode.
+ * `v1-mini` end-of-turn model and VAD-based interruptions, tuned by the persona's `turnTaking`.
+ * Left unpinned, the framework would pick LiveKit Cloud's models in dev mode. Silence is
+ * handled by the call supervisor (conversation/call-supervisor.ts), not the framework's
+ * away timer.
  */
-export function createAgentSession(pipeline: Pipeline, vad: VAD): voice.AgentSession {
+export function createAgentSession(
+  pipeline: Pipeline,
+  vad: VAD,
+  turnTaking: Persona['turnTaking'],
+): voice.AgentSession {
   return new voice.AgentSession({
     stt: pipeline.stt,
     llm: pipeline.llm,
     tts: pipeline.tts,
     vad,
+    userAwayTimeout: null,
     turnHandling: {
       turnDetection: new inference.TurnDetector({ version: 'v1-mini' }),
-      interruption: { mode: 'vad' },
+      endpointing: {
+        minDelay: turnTaking.minEndpointingDelayMs,
+        maxDelay: turnTaking.maxEndpointingDelayMs,
+      },
+      interruption: {
+        mode: 'vad',
+        enabled: turnTaking.interruptions,
+        minDuration: turnTaking.minInterruptionDurationMs,
+        falseInterruptionTimeout: turnTaking.falseInterruptionTimeoutMs,
+        resumeFalseInterruption: true,
+      },
     },
   });
-}
-
-/**
- * The agent a session runs: the persona's instructions with its knowledge (a language model
- * needs it in the prompt; the scripted responder reads the persona directly), no tools yet.
- */
-export function createPersonaAgent(persona: Persona): voice.Agent {
-  return new voice.Agent({ instructions: personaInstructions(persona) });
 }

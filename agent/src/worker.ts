@@ -9,26 +9,40 @@ import {
   defineAgent,
   type JobContext,
   type JobProcess,
+  llm,
   log,
   ServerOptions,
   type VAD,
   voice,
 } from '@livekit/agents';
 import * as silero from '@livekit/agents-plugin-silero';
-import { AGENT_NAME, type Persona } from '@parley/server/contracts';
+import {
+  AGENT_NAME,
+  type CallInput,
+  type DispatchMetadata,
+  type HandoffTarget,
+  type Persona,
+} from '@parley/server/contracts';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { attachRecorder, CallRecorder, recordingConfig, startSpoolFlusher } from './calls/index.js';
 import { type AgentConfig, ConfigError, loadConfig } from './config.js';
+import { createCallControls, type CallControls } from './conversation/call-controls.js';
+import {
+  callInputFor,
+  participantRpc,
+  sipTransfer,
+  templateValues,
+} from './conversation/call-session.js';
+import { superviseCall } from './conversation/call-supervisor.js';
+import { handoffTool } from './conversation/handoff.js';
+import { PersonaAgent } from './conversation/persona-agent.js';
 import { WorkerHeartbeat } from './heartbeat.js';
 import { jobCountLoad, LIVEKIT_TARGET_LOAD } from './worker-load.js';
 import { parseDispatchMetadata, PersonaClient, PersonaLoadError } from './persona-client.js';
-import {
-  buildPipeline,
-  createAgentSession,
-  createPersonaAgent,
-  type Pipeline,
-} from './pipeline.js';
+import { buildPipeline, createAgentSession, type Pipeline } from './pipeline.js';
 import { MissingProviderKeyError } from './providers/cloud-engines.js';
+import { createPersonaTools } from './tools/index.js';
 
 interface ProcessData {
   vad?: VAD;
@@ -38,48 +52,151 @@ async function prewarm(proc: JobProcess<ProcessData>): Promise<void> {
   proc.userData.vad = await silero.VAD.load();
 }
 
+type Logger = ReturnType<typeof log>;
+
+/** Builds a persona's pipeline, or logs why it cannot be built (a missing cloud key). */
+function pipelineFor(persona: Persona, config: AgentConfig, logger: Logger): Pipeline | undefined {
+  try {
+    const pipeline = buildPipeline(persona, config);
+    logger.info({ personaId: persona.id, engines: pipeline.engines }, 'pipeline ready');
+    pipeline.onFallback(({ stage, engine, available }) => {
+      if (available) logger.info({ stage, engine }, 'engine recovered; it is preferred again');
+      else logger.warn({ stage, engine }, 'engine failed; the next engine in the chain takes over');
+    });
+    return pipeline;
+  } catch (error) {
+    if (!(error instanceof MissingProviderKeyError)) throw error;
+    logger.error({ code: error.code, key: error.key }, error.message);
+    return undefined;
+  }
+}
+
+/** Everything a persona's agent needs on this call, shared by the first persona and handoffs. */
+interface CallScope {
+  ctx: JobContext<ProcessData>;
+  config: AgentConfig;
+  logger: Logger;
+  personas: PersonaClient;
+  call: CallInput;
+  controls: CallControls;
+  recorder: CallRecorder;
+}
+
+/** The agent for `persona` on this call: its tools (and handoff targets), rendered prompt. */
+function personaAgent(
+  scope: CallScope,
+  persona: Persona,
+  extra: Partial<ConstructorParameters<typeof PersonaAgent>[0]> = {},
+): PersonaAgent {
+  const { ctx, config, call, controls, recorder } = scope;
+  const identity = call.participantIdentity ?? '';
+  const tools = createPersonaTools({
+    persona,
+    channel: call.channel,
+    server: { serverUrl: config.serverUrl, agentKey: config.agentKey },
+    callId: () => recorder.whenCreated(),
+    controls,
+    rpc: participantRpc(ctx.room, identity),
+    sipTransfer:
+      call.channel === 'phone' ? sipTransfer(config, call.roomName, identity) : undefined,
+  });
+  const handoff = handoffTool({
+    persona,
+    takeOver: (target, chatCtx) => takeOver(scope, persona, target, chatCtx),
+  });
+  return new PersonaAgent({
+    persona,
+    values: templateValues(persona, call),
+    tools: new llm.ToolContext([...tools.tools, ...handoff]),
+    ...extra,
+  });
+}
+
+/** A handoff: the target persona's agent, with its own engines (and voice, unless kept). */
+async function takeOver(
+  scope: CallScope,
+  from: Persona,
+  target: HandoffTarget,
+  chatCtx: llm.ChatContext,
+): Promise<PersonaAgent> {
+  const persona = await scope.personas.get(target.personaId).catch((error: unknown) => {
+    throw new llm.ToolError(
+      `the ${target.personaId} assistant is not available (${error instanceof Error ? error.message : String(error)})`,
+    );
+  });
+  const pipeline = pipelineFor(persona, scope.config, scope.logger);
+  if (!pipeline) throw new llm.ToolError(`the ${persona.name} assistant is not available`);
+  scope.ctx.addShutdownCallback(() => pipeline.close());
+  scope.logger.info({ from: from.id, to: persona.id, keepVoice: target.keepVoice }, 'handoff');
+  return personaAgent(scope, persona, {
+    chatCtx,
+    llm: pipeline.llm,
+    tts: target.keepVoice ? undefined : pipeline.tts,
+    greetOnEnter: true,
+  });
+}
+
 /** One call: load the persona named in the dispatch, build its pipeline, greet, converse. */
 async function entry(ctx: JobContext<ProcessData>): Promise<void> {
   const logger = log().child({ room: ctx.job.room?.name, jobId: ctx.job.id });
   const config = loadConfig();
+  const personas = new PersonaClient(config);
+  let metadata: DispatchMetadata;
   let persona: Persona;
   try {
-    const metadata = parseDispatchMetadata(ctx.job.metadata);
-    persona = await new PersonaClient(config).get(metadata.personaId);
+    metadata = parseDispatchMetadata(ctx.job.metadata);
+    persona = await personas.get(metadata.personaId);
   } catch (error) {
     if (!(error instanceof PersonaLoadError)) throw error;
     logger.error({ code: error.code, err: error.message }, 'cannot load the persona; leaving');
     ctx.shutdown(`persona unavailable: ${error.code}`);
     return;
   }
-
-  let pipeline: Pipeline;
-  try {
-    pipeline = buildPipeline(persona, config);
-  } catch (error) {
-    if (!(error instanceof MissingProviderKeyError)) throw error;
-    logger.error({ code: error.code, key: error.key }, error.message);
-    ctx.shutdown(`provider unavailable: ${error.code}`);
+  const pipeline = pipelineFor(persona, config, logger);
+  if (!pipeline) {
+    ctx.shutdown('provider unavailable');
     return;
   }
-  logger.info({ personaId: persona.id, engines: pipeline.engines }, 'pipeline ready');
-  pipeline.onFallback(({ stage, engine, available }) => {
-    if (available) logger.info({ stage, engine }, 'engine recovered; it is preferred again');
-    else logger.warn({ stage, engine }, 'engine failed; the next engine in the chain takes over');
-  });
   ctx.addShutdownCallback(() => pipeline.close());
 
   const vad = ctx.proc.userData.vad ?? (await silero.VAD.load());
-  const session = createAgentSession(pipeline, vad);
-  // The call is over when the session closes (the caller hung up, or an unrecoverable error).
+  await ctx.connect();
+  const participant = await ctx.waitForParticipant();
+  const call = callInputFor(metadata, ctx.room.name ?? ctx.job.room?.name ?? '', participant);
+  // Starts the record without waiting for the server: the journal keeps it if the server is down.
+  const recorder = await CallRecorder.start({
+    serverUrl: config.serverUrl,
+    agentKey: config.agentKey,
+    call,
+    logger,
+  });
+  const session = createAgentSession(pipeline, vad, persona.turnTaking);
+  const { controls, state } = createCallControls(session, (outcome) =>
+    recording.setOutcome(outcome),
+  );
+  const recording = attachRecorder(session, recorder, {
+    logger,
+    insights: () => ({ leadTemperature: state.leadTemperature }),
+  });
+  const stopSupervising = superviseCall(session, persona, controls, state);
+  // The call is over when the session closes (the caller hung up, an end was asked for, or an
+  // unrecoverable error); an ended call takes the room down so the visitor's page ends too.
   session.on(voice.AgentSessionEventTypes.Close, (ev) => {
+    stopSupervising();
     if (ev.error) logger.error({ error: ev.error, reason: ev.reason }, 'session failed');
     ctx.shutdown(`session closed: ${ev.reason}`);
   });
-  await ctx.connect();
-  await session.start({ agent: createPersonaAgent(persona), room: ctx.room });
-  await ctx.waitForParticipant();
-  session.say(persona.greeting);
+  ctx.addShutdownCallback(async () => {
+    stopSupervising();
+    const report = await recording.end();
+    logger.info({ ...report, outcome: state.ending?.outcome }, 'call record closed');
+    if (state.ending) await ctx.deleteRoom().catch(() => undefined);
+  });
+
+  const agent = personaAgent({ ctx, config, logger, personas, call, controls, recorder }, persona);
+  await session.start({ agent, room: ctx.room });
+  session.say(agent.greeting);
+  if (persona.disclosure.atStart) session.say(persona.disclosure.line);
 }
 
 export default defineAgent<ProcessData>({ prewarm, entry });
@@ -114,5 +231,11 @@ if (isMain) {
   // The framework calls loadFunc every 2.5 s while it is registered with LiveKit: the heartbeat
   // rides on it (see heartbeat.ts). Load counts calls, not CPU (see worker-load.ts).
   options.loadFunc = heartbeat.wrapLoadFunc<AgentServer>(jobCountLoad(config.maxJobs));
+  // Replays call records left in the spool by a killed job or an unreachable server.
+  startSpoolFlusher({
+    serverUrl: config.serverUrl,
+    agentKey: config.agentKey,
+    intervalMs: recordingConfig().flushIntervalMs,
+  });
   cli.runApp(options);
 }

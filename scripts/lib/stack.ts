@@ -31,6 +31,8 @@ export interface Stack {
   livekitUrl: string;
   secrets: StackSecrets;
   ports: StackPorts;
+  /** The agent's call-record journals (`PARLEY_SPOOL_DIR`); a journal's `.lock` names its job's pid. */
+  spoolDir: string;
   processes: ManagedProcess[];
   /** Resolves with the name of the first component that exits on its own. */
   firstExit: Promise<string>;
@@ -71,6 +73,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   await assertPortsFree(ports);
   const secrets = await loadOrCreateSecrets(stateDir);
   await mkdir(path.join(stateDir, 'redis'), { recursive: true });
+  const spoolDir = path.join(stateDir, 'spool');
   const livekitConfig = path.join(stateDir, 'livekit.yaml');
   await writeFile(livekitConfig, livekitYaml(ports, secrets), { mode: 0o600 });
 
@@ -142,6 +145,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       ...shared,
       PARLEY_SERVER_URL: url,
       PARLEY_AGENT_HTTP_PORT: String(ports.agentHttp),
+      PARLEY_SPOOL_DIR: spoolDir,
       ...options.agentEnv,
     });
     await waitFor(
@@ -156,7 +160,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   }
 
   const firstExit = Promise.race(processes.map((p) => p.exited.then(() => p.name)));
-  return { url, livekitUrl, secrets, ports, processes, firstExit, stop };
+  return { url, livekitUrl, secrets, ports, spoolDir, processes, firstExit, stop };
 }
 
 export { DEFAULT_PORTS, REPO_ROOT };

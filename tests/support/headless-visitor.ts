@@ -34,6 +34,10 @@ export class HeadlessVisitor {
   readonly room = new Room();
   readonly segments = new Map<string, TranscriptSegment>();
   agentState: string | undefined;
+  /** Whether an agent participant is in the room; false again once it leaves (or dies). */
+  agentPresent = false;
+  /** Set when the room itself ended for this visitor (the agent ended the call, or it was deleted). */
+  roomEnded = false;
   /** Milliseconds of agent audio louder than silence, so far. */
   agentSoundMs = 0;
   private source: AudioSource | undefined;
@@ -53,6 +57,17 @@ export class HeadlessVisitor {
         this.notify();
       }
     });
+    const onAgent = (participant: RemoteParticipant, present: boolean) => {
+      if (participant.kind !== ParticipantKind.AGENT) return;
+      this.agentPresent = present;
+      this.notify();
+    };
+    this.room.on(RoomEvent.ParticipantConnected, (p) => onAgent(p, true));
+    this.room.on(RoomEvent.ParticipantDisconnected, (p) => onAgent(p, false));
+    this.room.on(RoomEvent.Disconnected, () => {
+      this.roomEnded = true;
+      this.notify();
+    });
     this.room.registerTextStreamHandler('lk.transcription', (reader, { identity }) => {
       this.track(this.readTranscript(reader, identity));
     });
@@ -60,6 +75,7 @@ export class HeadlessVisitor {
       autoSubscribe: true,
       dynacast: false,
     });
+    for (const participant of this.room.remoteParticipants.values()) onAgent(participant, true);
   }
 
   /** Publishes the microphone track now, so speech later is one continuous track. */

@@ -9,6 +9,8 @@ export interface TestStack {
   url: string;
   livekitUrl: string;
   secrets: StackSecrets;
+  /** Where the agent journals call records; `<journal>.lock` holds the pid of the call's job. */
+  spoolDir: string;
   /** Stops the stack if this suite started it; a no-op for the test command's shared stack. */
   release(): Promise<void>;
 }

@@ -16,6 +16,8 @@ export class CallApiError extends Error {
     readonly status?: number,
     /** The server's own error code (`not_found`, `conflict`, …), when it answered one. */
     readonly serverCode?: string,
+    /** The server's own error message, when it answered one. */
+    readonly serverMessage?: string,
   ) {
     super(message);
     this.retryable = code === 'server_unreachable' || code === 'server_error';
@@ -36,6 +38,17 @@ export interface CallApiOptions {
   fetch: typeof fetch;
 }
 
+/** One request to the server's `/internal` routes. */
+export interface InternalRequest {
+  method: 'GET' | 'POST';
+  /** Path and query, e.g. `/internal/calls/42/availability?days=7`. */
+  route: string;
+  /** Sent as JSON (POST only). */
+  body?: unknown;
+  /** Abandons the request (it then counts as unreachable). */
+  signal?: AbortSignal;
+}
+
 const CreatedCallSchema = z.object({ id: z.string().min(1) });
 const ErrorBodySchema = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
 
@@ -48,7 +61,6 @@ export class CallApi {
 
   constructor(opts: Pick<CallApiOptions, 'serverUrl' | 'agentKey'> & Partial<CallApiOptions>) {
     this.#opts = { timeoutMs: 5_000, fetch: globalThis.fetch, ...opts };
-    this.#opts.serverUrl = this.#opts.serverUrl.replace(/\/+$/, '');
   }
 
   /**
@@ -75,43 +87,57 @@ export class CallApi {
     return callId;
   }
 
-  async #post(route: string, payload: unknown, signal?: AbortSignal): Promise<unknown> {
-    const timeout = AbortSignal.timeout(this.#opts.timeoutMs);
-    const what = `POST ${route}`;
-    let res: Response;
-    let text: string;
-    try {
-      res = await this.#opts.fetch(`${this.#opts.serverUrl}${route}`, {
-        method: 'POST',
-        headers: {
-          authorization: `Bearer ${this.#opts.agentKey}`,
-          'content-type': 'application/json',
-          accept: 'application/json',
-        },
-        body: JSON.stringify(payload),
-        signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
-      });
-      // Reading the body belongs to the attempt: a connection cut mid-answer is unreachable too.
-      text = await res.text();
-    } catch (error) {
-      const reason = error instanceof Error ? error.message : String(error);
-      throw new CallApiError('server_unreachable', `${what}: ${reason}`);
-    }
-    const body = parseJson(text);
-    if (res.ok) return body;
-    const serverError = ErrorBodySchema.safeParse(body);
-    const detail = serverError.success
-      ? `${serverError.data.error.code}: ${serverError.data.error.message}`
-      : text.slice(0, 200);
-    const code =
-      res.status >= 500 || RETRYABLE_4XX.has(res.status) ? 'server_error' : ('rejected' as const);
-    throw new CallApiError(
-      code,
-      `${what} answered ${res.status} (${detail})`,
-      res.status,
-      serverError.success ? serverError.data.error.code : undefined,
-    );
+  #post(route: string, payload: unknown, signal?: AbortSignal): Promise<unknown> {
+    return requestInternal(this.#opts, { method: 'POST', route, body: payload, signal });
   }
+}
+
+/**
+ * Sends one request with the agent's service credential and answers the parsed JSON body.
+ * Throws {@link CallApiError}: unreachable (network, timeout), server error (5xx, 408, 429) or
+ * rejected (any other 4xx), with the server's own error code and message when it gave them.
+ */
+export async function requestInternal(
+  opts: CallApiOptions,
+  req: InternalRequest,
+): Promise<unknown> {
+  const timeout = AbortSignal.timeout(opts.timeoutMs);
+  const what = `${req.method} ${req.route}`;
+  const serverUrl = opts.serverUrl.replace(/\/+$/, '');
+  let res: Response;
+  let text: string;
+  try {
+    res = await opts.fetch(`${serverUrl}${req.route}`, {
+      method: req.method,
+      headers: {
+        authorization: `Bearer ${opts.agentKey}`,
+        accept: 'application/json',
+        ...(req.method === 'POST' ? { 'content-type': 'application/json' } : {}),
+      },
+      body: req.method === 'POST' ? JSON.stringify(req.body) : undefined,
+      signal: req.signal ? AbortSignal.any([req.signal, timeout]) : timeout,
+    });
+    // Reading the body belongs to the attempt: a connection cut mid-answer is unreachable too.
+    text = await res.text();
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new CallApiError('server_unreachable', `${what}: ${reason}`);
+  }
+  const body = parseJson(text);
+  if (res.ok) return body;
+  const serverError = ErrorBodySchema.safeParse(body);
+  const detail = serverError.success
+    ? `${serverError.data.error.code}: ${serverError.data.error.message}`
+    : text.slice(0, 200);
+  const code =
+    res.status >= 500 || RETRYABLE_4XX.has(res.status) ? 'server_error' : ('rejected' as const);
+  throw new CallApiError(
+    code,
+    `${what} answered ${res.status} (${detail})`,
+    res.status,
+    serverError.data?.error.code,
+    serverError.data?.error.message,
+  );
 }
 
 function parseJson(text: string): unknown {

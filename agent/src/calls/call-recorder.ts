@@ -75,6 +75,8 @@ export class CallRecorder {
   readonly #instance = randomUUID().slice(0, 8);
   #nextN = 0;
   #callId?: string;
+  #resolveCreated: (callId: string) => void = () => undefined;
+  readonly #created = new Promise<string>((resolve) => (this.#resolveCreated = resolve));
   #journaling: Promise<void> = Promise.resolve();
   #pump?: Promise<void>;
   #closing?: Promise<CloseReport>;
@@ -131,6 +133,21 @@ export class CallRecorder {
   /** The server's id for the call, once it has answered the create. */
   get callId(): string | undefined {
     return this.#callId;
+  }
+
+  /**
+   * Resolves with the call's id once the server has created the record (tools that store
+   * leads or bookings against the call wait for it); rejects if `signal` aborts first.
+   */
+  whenCreated(signal?: AbortSignal): Promise<string> {
+    if (!signal) return this.#created;
+    return Promise.race([
+      this.#created,
+      new Promise<never>((_, reject) => {
+        if (signal.aborted) reject(signal.reason);
+        signal.addEventListener('abort', () => reject(signal.reason), { once: true });
+      }),
+    ]);
   }
 
   /** Where this call's journal is (undefined when the spool could not be written). */
@@ -244,6 +261,7 @@ export class CallRecorder {
         const callId = await this.#api.send(entry.op, this.#callId, signal);
         if (entry.op.type !== 'create') return {};
         this.#callId = callId;
+        this.#resolveCreated(callId);
         return { callId };
       } catch (error) {
         const retryable = error instanceof CallApiError && error.retryable;

@@ -280,3 +280,37 @@ export const PersonaSchema = z.object({
 export type Persona = z.infer<typeof PersonaSchema>;
 /** A persona as written by an admin: defaults may be omitted. */
 export type PersonaInput = z.input<typeof PersonaSchema>;
+
+/**
+ * A persona as admins may save it: the schema plus the rules that span fields — every tool the
+ * model sees (built-in, webhook, client, `handoff`) has its own name, and a persona does not
+ * hand off to itself.
+ */
+export const SavablePersonaSchema = PersonaSchema.superRefine((persona, ctx) => {
+  const seen = new Set<string>(persona.tools);
+  if (persona.handoffs.length > 0) seen.add('handoff');
+  for (const [field, tools] of [
+    ['webhookTools', persona.webhookTools],
+    ['clientTools', persona.clientTools],
+  ] as const) {
+    tools.forEach((tool, index) => {
+      if (seen.has(tool.name)) {
+        ctx.addIssue({
+          code: z.ZodIssueCode.custom,
+          path: [field, index, 'name'],
+          message: `another tool is already named '${tool.name}'`,
+        });
+      }
+      seen.add(tool.name);
+    });
+  }
+  persona.handoffs.forEach((handoff, index) => {
+    if (handoff.personaId === persona.id) {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ['handoffs', index, 'personaId'],
+        message: 'a persona cannot hand off to itself',
+      });
+    }
+  });
+});

@@ -105,6 +105,25 @@ forEachBackend((backend) => {
     assert.equal((await personas.versions('shop')).length, 1, 'failed writes left no version');
   });
 
+  test('when two tools share a name or a persona hands off to itself, then the save is refused', async () => {
+    const { personas } = storage.forTenant(await newTenant(storage));
+    const tool = { name: 'capture_lead', description: 'x', url: 'https://crm.example/hook' };
+    await assert.rejects(
+      personas.create({ ...SHOP, tools: ['capture_lead'], webhookTools: [tool] }),
+      (err) =>
+        isApiError('invalid_request')(err) && /already named 'capture_lead'/.test(String(err)),
+    );
+    await assert.rejects(
+      personas.create({ ...SHOP, handoffs: [{ personaId: 'shop', when: 'always' }] }),
+      (err) => isApiError('invalid_request')(err) && /hand off to itself/.test(String(err)),
+    );
+    await personas.create({
+      ...SHOP,
+      tools: ['capture_lead'],
+      webhookTools: [{ ...tool, name: 'crm' }],
+    });
+  });
+
   test('when two tenants use the same persona id, then each sees only its own', async () => {
     const a = storage.forTenant(await newTenant(storage, 'a'));
     const b = storage.forTenant(await newTenant(storage, 'b'));

@@ -1,5 +1,10 @@
 import { ApiError } from '../api-error.js';
-import { PersonaSchema, type Persona, type PersonaInput } from '../contracts/index.js';
+import {
+  PersonaSchema,
+  SavablePersonaSchema,
+  type Persona,
+  type PersonaInput,
+} from '../contracts/index.js';
 import { DEFAULT_PERSONA } from '../default-persona.js';
 import type { PersonaStore } from '../persona-store.js';
 import { parseBody } from '../validate.js';
@@ -67,7 +72,7 @@ export class PersonaRepo implements PersonaStore {
   }
 
   async create(input: PersonaInput): Promise<Persona> {
-    const persona = parseBody(PersonaSchema, input);
+    const persona = parseBody(SavablePersonaSchema, input);
     await conflictOn([UNIQUE_VIOLATION], `persona '${persona.id}' already exists`, () =>
       this.db.transaction(async (tx) => {
         await tx.query('INSERT INTO personas (tenant_id, id, current_version) VALUES ($1, $2, 1)', [
@@ -81,7 +86,7 @@ export class PersonaRepo implements PersonaStore {
   }
 
   async replace(id: string, input: PersonaInput): Promise<Persona> {
-    const persona = parseBody(PersonaSchema, { ...input, id });
+    const persona = parseBody(SavablePersonaSchema, { ...input, id });
     await this.db.transaction(async (tx) => {
       // The row lock taken here orders concurrent edits: each gets its own version number.
       const [row] = await tx.query<{ current_version: number }>(

@@ -1,0 +1,166 @@
+import { voice } from '@livekit/agents';
+import { PersonaSchema } from '@parley/server/contracts';
+import assert from 'node:assert/strict';
+import { EventEmitter } from 'node:events';
+import { afterEach, beforeEach, describe, mock, test } from 'node:test';
+import { createCallControls, END_GRACE_MS, type ControlledSession } from './call-controls.js';
+import { superviseCall } from './call-supervisor.js';
+
+const persona = PersonaSchema.parse({
+  id: 'quiet',
+  name: 'Quiet',
+  greeting: 'Hi',
+  instructions: '',
+  silence: {
+    repromptAfterSeconds: 5,
+    repromptLine: 'Still there?',
+    hangUpAfterSeconds: 12,
+    hangUpLine: 'Bye for now.',
+  },
+  maxCallDurationSeconds: 60,
+  closingLine: 'Time is up.',
+});
+
+/** A session double: records what was said and whether it was shut down. */
+class FakeSession extends EventEmitter {
+  agentState: voice.AgentState = 'listening';
+  said: string[] = [];
+  shutdowns = 0;
+  say(text: string) {
+    this.said.push(text);
+    return { waitForPlayout: async () => undefined };
+  }
+  shutdown() {
+    this.shutdowns += 1;
+  }
+  agent(state: voice.AgentState) {
+    const oldState = this.agentState;
+    this.agentState = state;
+    this.emit(voice.AgentSessionEventTypes.AgentStateChanged, { oldState, newState: state });
+  }
+  user(state: voice.UserState) {
+    this.emit(voice.AgentSessionEventTypes.UserStateChanged, { newState: state });
+  }
+}
+
+function supervised() {
+  const session = new FakeSession();
+  const outcomes: string[] = [];
+  const { controls, state } = createCallControls(
+    session as unknown as ControlledSession,
+    (outcome) => outcomes.push(outcome),
+  );
+  const stop = superviseCall(session as unknown as ControlledSession, persona, controls, state);
+  return { session, outcomes, state, stop };
+}
+
+describe('call supervisor', () => {
+  beforeEach(() => mock.timers.enable({ apis: ['setTimeout'] }));
+  afterEach(() => mock.timers.reset());
+
+  test('silence: one reprompt, then a polite hang-up as abandoned', async () => {
+    const { session, outcomes } = supervised();
+    session.agent('speaking');
+    session.agent('listening'); // the greeting is over
+    mock.timers.tick(4_999);
+    assert.deepEqual(session.said, []);
+    mock.timers.tick(1);
+    assert.deepEqual(session.said, ['Still there?']);
+    session.agent('speaking');
+    session.agent('listening'); // the reprompt is over: 7 more seconds to the hang-up
+    mock.timers.tick(6_999);
+    assert.equal(session.said.length, 1);
+    mock.timers.tick(1);
+    await Promise.resolve();
+    await Promise.resolve();
+    assert.deepEqual(session.said, ['Still there?', 'Bye for now.']);
+    assert.deepEqual(outcomes, ['abandoned']);
+    assert.equal(session.shutdowns, 1);
+  });
+
+  test('speech from the caller resets the silence clock and the reprompt', () => {
+    const { session } = supervised();
+    session.agent('listening');
+    mock.timers.tick(5_000);
+    assert.deepEqual(session.said, ['Still there?']);
+    session.user('speaking');
+    session.user('listening');
+    session.agent('thinking');
+    session.agent('speaking');
+    session.agent('listening');
+    mock.timers.tick(4_000);
+    assert.equal(session.said.length, 1, 'no second prompt before 5 s of new silence');
+    mock.timers.tick(1_000);
+    assert.deepEqual(session.said, ['Still there?', 'Still there?']);
+  });
+
+  test('no silence prompt while the agent is speaking or thinking', () => {
+    const { session } = supervised();
+    session.agent('thinking');
+    mock.timers.tick(30_000);
+    assert.deepEqual(session.said, []);
+  });
+
+  test('the time limit says the closing line and ends the call as completed', async () => {
+    const { session, outcomes, state } = supervised();
+    session.agent('speaking'); // talking the whole time: no silence prompts
+    mock.timers.tick(60_000);
+    await Promise.resolve();
+    await Promise.resolve();
+    assert.deepEqual(session.said, ['Time is up.']);
+    assert.deepEqual(outcomes, ['completed']);
+    assert.equal(state.ending?.reason, 'the call reached its time limit');
+    // The agent is still speaking: the hang-up waits for it to finish.
+    assert.equal(session.shutdowns, 0);
+    session.agent('listening');
+    assert.equal(session.shutdowns, 1);
+  });
+
+  test('stopping the supervisor cancels its timers', () => {
+    const { session, stop } = supervised();
+    session.agent('listening');
+    stop();
+    mock.timers.tick(120_000);
+    assert.deepEqual(session.said, []);
+  });
+});
+
+describe('call controls', () => {
+  beforeEach(() => mock.timers.enable({ apis: ['setTimeout'] }));
+  afterEach(() => mock.timers.reset());
+
+  test('an end asked by a tool waits for the reply to be spoken, then hangs up once', async () => {
+    const session = new FakeSession();
+    session.agentState = 'thinking';
+    const { controls } = createCallControls(session as unknown as ControlledSession, () => {});
+    await controls.end('transferred', 'asked for a person');
+    await controls.end('completed', 'again');
+    assert.equal(session.shutdowns, 0);
+    session.agent('speaking');
+    assert.equal(session.shutdowns, 0);
+    session.agent('listening');
+    assert.equal(session.shutdowns, 1);
+    session.agent('listening');
+    assert.equal(session.shutdowns, 1);
+  });
+
+  test('an end hangs up after the grace period even if the agent never settles', async () => {
+    const session = new FakeSession();
+    session.agentState = 'thinking';
+    const { controls } = createCallControls(session as unknown as ControlledSession, () => {});
+    await controls.end('completed', 'bye');
+    mock.timers.tick(END_GRACE_MS);
+    assert.equal(session.shutdowns, 1);
+  });
+
+  test('the hottest lead temperature is kept', () => {
+    const { controls, state } = createCallControls(
+      new FakeSession() as unknown as ControlledSession,
+      () => {},
+    );
+    controls.noteLead('warm');
+    controls.noteLead('hot');
+    controls.noteLead('cold');
+    assert.equal(state.leadTemperature, 'hot');
+  });
+});

@@ -1,0 +1,42 @@
+import { type llm, type tts, voice } from '@livekit/agents';
+import { type Persona, renderTemplate, type TemplateValues } from '@parley/server/contracts';
+import { personaInstructions } from '../persona-instructions.js';
+
+export interface PersonaAgentOptions {
+  persona: Persona;
+  /** Fills `{{placeholders}}` in the instructions and greeting (variables and built-ins). */
+  values: TemplateValues;
+  tools: llm.ToolContextLike;
+  /** The conversation so far, when this agent takes over a call (a handoff). */
+  chatCtx?: llm.ChatContext;
+  /** Engines of its own, when they differ from the session's (a handoff to another persona). */
+  llm?: llm.LLM;
+  tts?: tts.TTS;
+  /** Say the persona's greeting when it takes over (handoffs; the first greeting is the worker's). */
+  greetOnEnter?: boolean;
+}
+
+/** A persona as a LiveKit agent: its rendered instructions, its tools, its engines. */
+export class PersonaAgent extends voice.Agent {
+  readonly persona: Persona;
+  readonly greeting: string;
+  readonly #greetOnEnter: boolean;
+
+  constructor(options: PersonaAgentOptions) {
+    super({
+      instructions: renderTemplate(personaInstructions(options.persona), options.values).text,
+      tools: options.tools,
+      chatCtx: options.chatCtx,
+      llm: options.llm,
+      tts: options.tts,
+      allowInterruptions: options.persona.turnTaking.interruptions,
+    });
+    this.persona = options.persona;
+    this.greeting = renderTemplate(options.persona.greeting, options.values).text;
+    this.#greetOnEnter = options.greetOnEnter ?? false;
+  }
+
+  override async onEnter(): Promise<void> {
+    if (this.#greetOnEnter) this.session.say(this.greeting);
+  }
+}

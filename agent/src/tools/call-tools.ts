@@ -1,0 +1,104 @@
+import { llm } from '@livekit/agents';
+import {
+  type CallOutcome,
+  EndCallArgsSchema,
+  type Persona,
+  TransferArgsSchema,
+} from '@parley/server/contracts';
+import { KnowledgeMatcher } from '../scripted/knowledge-matcher.js';
+import { recorderLogger } from '../calls/recorder-logger.js';
+import type { CallControls, ToolDeps } from './tool-deps.js';
+import { modelArguments } from './model-arguments.js';
+
+/** Asked of the persona's knowledge to find how callers reach a person when none can take the call. */
+const CONTACT_QUESTION = 'how can I contact or reach a human, a real person on your team';
+
+/**
+ * Ends the call once the speech that called the tool (including the model's reply to it) has
+ * played out, so the caller hears the goodbye in full.
+ */
+function endAfterSpeech(
+  opts: llm.ToolOptions,
+  controls: CallControls,
+  outcome: CallOutcome,
+  reason: string,
+): void {
+  const logger = recorderLogger(undefined, 'tools');
+  opts.ctx.speechHandle.addDoneCallback(() => {
+    controls.end(outcome, reason).catch((error: unknown) => {
+      const detail = error instanceof Error ? error.message : String(error);
+      logger.error({ outcome, reason, error: detail }, 'the call could not be ended');
+    });
+  });
+}
+
+/** What end_call answers the model: its reply is the goodbye. */
+export const END_CALL_REPLY = 'The call ends after your reply: say a short goodbye, nothing else.';
+
+export function endCallTool({ controls }: Pick<ToolDeps, 'controls'>) {
+  const endArgs = modelArguments('end_call', EndCallArgsSchema);
+  return llm.tool({
+    name: 'end_call',
+    description:
+      'Ends the call. Use it when the caller is done and has said goodbye, or clearly wants to ' +
+      'hang up. Your reply to its result is the last thing the caller hears.',
+    parameters: endArgs.parameters,
+    execute: async (sent, opts) => {
+      const { reason } = endArgs.parse(sent);
+      endAfterSpeech(opts, controls, 'completed', reason ?? 'the caller was done');
+      return END_CALL_REPLY;
+    },
+  });
+}
+
+/** The line of the persona's knowledge that tells callers how to reach a person, if it has one. */
+export function contactLine(knowledge: Persona['knowledge']): string | undefined {
+  return new KnowledgeMatcher(knowledge).match(CONTACT_QUESTION)?.entry.answer;
+}
+
+/**
+ * Hands the caller to a person: the target is the persona's `escalation.transferTarget`, never
+ * an argument, so neither the model nor a prompt injection can pick the number. A phone call
+ * is transferred over SIP; otherwise the caller is told how to reach the team and the call ends.
+ * The tool speaks for itself, so the model does not reply to it.
+ */
+export function transferToHumanTool(
+  deps: Pick<ToolDeps, 'persona' | 'channel' | 'controls' | 'sipTransfer'>,
+) {
+  const { persona, channel, controls, sipTransfer } = deps;
+  const { transferTarget: target, message } = persona.escalation;
+  const transferArgs = modelArguments('transfer_to_human', TransferArgsSchema);
+  return llm.tool({
+    name: 'transfer_to_human',
+    description:
+      'Connects the caller with a person on the team. Use it when the caller asks for a human, ' +
+      'or needs something you cannot do. The tool tells the caller what happens next.',
+    parameters: transferArgs.parameters,
+    execute: async (sent, opts): Promise<undefined> => {
+      const { reason } = transferArgs.parse(sent);
+      const why = reason ?? 'the caller asked for a person';
+      if (channel === 'phone' && target && sipTransfer) {
+        await controls.say(message);
+        try {
+          await sipTransfer(target);
+        } catch (error) {
+          const detail = error instanceof Error ? error.message : String(error);
+          throw new llm.ToolError(
+            `The transfer to a person failed (${detail}). Apologise and offer to help another way.`,
+          );
+        }
+        endAfterSpeech(opts, controls, 'transferred', why);
+        return undefined;
+      }
+      const contact = contactLine(persona.knowledge);
+      await controls.say(contact ? `${message} ${contact}` : message);
+      endAfterSpeech(
+        opts,
+        controls,
+        channel === 'web' && target ? 'transferred' : 'completed',
+        why,
+      );
+      return undefined;
+    },
+  });
+}

@@ -1,0 +1,38 @@
+import type { llm } from '@livekit/agents';
+import type { CallOutcome, LeadTemperature, Persona } from '@parley/server/contracts';
+
+/** What the tools may do to the call; the worker implements it over its `AgentSession`. */
+export interface CallControls {
+  /** Speaks a line (not added to the chat history); resolves once it has been played out. */
+  say(text: string): Promise<void>;
+  /** Ends the call after the current speech, recording `outcome`. */
+  end(outcome: CallOutcome, reason: string): Promise<void>;
+  /** Notes a captured lead's temperature; the hottest one is recorded when the call closes. */
+  noteLead(temperature: LeadTemperature): void;
+}
+
+/** LiveKit RPC to the visitor's page (the widget's `registerTool` handlers). */
+export interface ClientRpc {
+  /**
+   * Calls `method` on the page with `payload`; answers the page's response. Throws the
+   * `RpcError` LiveKit gives (unsupported method, timeout, application error, …).
+   */
+  call(method: string, payload: string, timeoutMs: number): Promise<string>;
+}
+
+/** Everything the tools of one call need. */
+export interface ToolDeps {
+  persona: Persona;
+  channel: 'web' | 'phone';
+  /** The server's internal API, with the agent's service credential (Bearer). */
+  server: { serverUrl: string; agentKey: string };
+  /** Resolves once the call record exists on the server. */
+  callId(): Promise<string>;
+  controls: CallControls;
+  rpc: ClientRpc;
+  /** Transfers the phone caller (SIP REFER); undefined on web calls. */
+  sipTransfer?: (target: string) => Promise<void>;
+}
+
+/** A function tool, whatever its argument and result types. */
+export type PersonaTool = Extract<llm.ToolContextEntry, { type: 'function' }>;

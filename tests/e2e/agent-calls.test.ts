@@ -1,0 +1,153 @@
+/**
+ * Calls on the real stack, by voice: a barge-in, and an agent killed mid-call (its completed
+ * turns are stored, the visitor sees it go, LiveKit's webhook closes the record, and the next
+ * call is served).
+ */
+import assert from 'node:assert/strict';
+import { mkdtemp } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { dispose } from '@livekit/rtc-node';
+import type { Persona } from '@parley/server/contracts';
+import { callOfRoom, eventually, jobPidOfRoom, openSession, putPersona } from '../support/calls.js';
+import { HeadlessVisitor } from '../support/headless-visitor.js';
+import { personaOf, testStack, type TestStack } from '../support/stack-env.js';
+import { padWithSilence, synthesize, type Pcm } from '../support/wav.js';
+
+const SHIPPING = 'Do you offer free shipping?';
+const HISTORY = 'Tell me the story of your company.';
+const LONG_ANSWER =
+  'Our company started in a small garage twenty years ago. ' +
+  'We sold handmade lamps to our neighbours and friends. ' +
+  'Over the years we added furniture, rugs and kitchen goods. ' +
+  'Today we ship to customers in every state of the country. ' +
+  'We still make many of our lamps by hand in the same town. ' +
+  'And we are proud to employ more than forty people there.';
+
+let stack: TestStack;
+let dir: string;
+const visitors: HeadlessVisitor[] = [];
+const speech = new Map<string, Pcm>();
+
+async function spoken(text: string): Promise<Pcm> {
+  let pcm = speech.get(text);
+  if (!pcm) {
+    pcm = await synthesize(text, path.join(dir, `${speech.size}.wav`));
+    speech.set(text, pcm);
+  }
+  return pcm;
+}
+
+/** A visitor in a fresh call with `persona`, once the greeting has been spoken. */
+async function callIn(persona: Persona): Promise<{ visitor: HeadlessVisitor; roomName: string }> {
+  const session = await openSession(stack, persona.id);
+  const visitor = new HeadlessVisitor();
+  visitors.push(visitor);
+  await visitor.join(session);
+  await visitor.publishMicrophone((await spoken(SHIPPING)).sampleRate);
+  await visitor.waitUntil(
+    'the greeting',
+    () => visitor.transcript('agent').includes(persona.greeting),
+    60_000,
+  );
+  await visitor.waitUntil('the agent to listen', () => visitor.agentState === 'listening', 30_000);
+  return { visitor, roomName: session.roomName };
+}
+
+before(async () => {
+  stack = await testStack();
+  dir = await mkdtemp(path.join(os.tmpdir(), 'parley-calls-'));
+});
+
+after(async () => {
+  for (const visitor of visitors) await visitor.leave();
+  await dispose();
+  await stack.release();
+});
+
+describe('barge-in', () => {
+  test('speaking over a long answer stops it; the new question is answered', async () => {
+    const base = await personaOf(stack);
+    const persona: Persona = {
+      ...base,
+      id: 'e2e-barge-in',
+      knowledge: [...base.knowledge, { question: HISTORY, answer: LONG_ANSWER }],
+    };
+    await putPersona(stack, persona);
+    const { visitor, roomName } = await callIn(persona);
+
+    await visitor.speak(padWithSilence(await spoken(HISTORY), 0.3, 1.5));
+    await visitor.waitUntil(
+      'the long answer to start',
+      () => visitor.transcript('agent').includes('garage'),
+      60_000,
+    );
+    await visitor.waitUntil('the agent to speak', () => visitor.agentState === 'speaking', 30_000);
+    await new Promise((r) => setTimeout(r, 1_500));
+    await visitor.speak(padWithSilence(await spoken(SHIPPING), 0.1, 1.5));
+
+    const shipping = base.knowledge.find((k) => k.question === SHIPPING);
+    assert.ok(shipping);
+    await visitor.waitUntil(
+      'the shipping answer after the interruption',
+      () => visitor.transcript('agent').includes(shipping.answer),
+      60_000,
+    );
+    const call = await eventually(
+      'both turns stored',
+      () => callOfRoom(stack, roomName),
+      (c) => c.turns.some((t) => t.agentText?.includes(shipping.answer)),
+      20_000,
+    );
+    const story = call.turns.find((t) => t.agentText?.includes('garage'));
+    assert.ok(story, 'the interrupted answer is stored');
+    assert.equal(story.interrupted, true);
+    assert.ok(
+      !story.agentText?.includes('forty people'),
+      `the stored answer stops where it was cut: "${story.agentText}"`,
+    );
+  });
+});
+
+describe('an agent killed mid-call', () => {
+  test('keeps the completed turns, tells the visitor, is closed by the webhook, and the next call is served', async () => {
+    const persona = await personaOf(stack);
+    const { visitor, roomName } = await callIn(persona);
+    await visitor.speak(padWithSilence(await spoken(SHIPPING), 0.3, 1.5));
+    const shipping = persona.knowledge.find((k) => k.question === SHIPPING);
+    assert.ok(shipping);
+    await visitor.waitUntil(
+      'the answer',
+      () => visitor.transcript('agent').includes(shipping.answer),
+      60_000,
+    );
+    // Stored as the turn completed, before anything went wrong.
+    const before = await eventually(
+      'the answered turn stored',
+      () => callOfRoom(stack, roomName),
+      (c) => c.turns.some((t) => t.agentText?.includes(shipping.answer)),
+      20_000,
+    );
+
+    process.kill(await jobPidOfRoom(stack, roomName), 'SIGKILL');
+    await visitor.waitUntil('the agent to leave the room', () => !visitor.agentPresent, 30_000);
+    await visitor.leave();
+
+    const closed = await eventually(
+      'the record closed by the LiveKit webhook',
+      () => callOfRoom(stack, roomName),
+      (c) => c.status === 'ended',
+      60_000,
+    );
+    assert.equal(closed.outcome, 'failed');
+    assert.deepEqual(
+      closed.turns.map((t) => [t.seq, t.userText, t.agentText]),
+      before.turns.map((t) => [t.seq, t.userText, t.agentText]),
+      'every turn stored before the kill is intact',
+    );
+
+    // The worker replaces the job process: the next visitor is greeted.
+    await callIn(persona);
+  });
+});
