@@ -1,28 +1,35 @@
 import { type APIConnectOptions, DEFAULT_API_CONNECT_OPTIONS, llm } from '@livekit/agents';
-import type { Persona } from '@parley/server/contracts';
 import { randomUUID } from 'node:crypto';
-import { KnowledgeMatcher, type KnowledgeMatch } from './knowledge-matcher.js';
+import type { ScriptedDecision, ScriptedPersona, Turn } from './dialogue-context.js';
+import { conversationEvents, respond } from './dialogue.js';
+import { KnowledgeMatcher } from './knowledge-matcher.js';
 
-/** The part of a persona the scripted responder reads. */
-export type ScriptedPersona = Pick<Persona, 'greeting' | 'fallback' | 'knowledge'>;
+export type { ScriptedDecision, ScriptedPersona } from './dialogue-context.js';
 
-/** How the responder chose a reply; recorded on each stream for logs and tests. */
-export type ScriptedDecision =
-  { kind: 'greeting' } | { kind: 'knowledge'; index: number; score: number } | { kind: 'fallback' };
+export interface ScriptedResponderOptions {
+  /** The conversation's clock (epoch ms): "tomorrow at ten" is read relative to it. */
+  now: () => number;
+}
+
+const defaults: ScriptedResponderOptions = { now: Date.now };
 
 /**
- * A deterministic responder behind the LLM interface, for running without any model: it answers
- * with the persona's knowledge entry that best matches the caller's last message, or with the
- * persona's fallback line. It is not a language model, and says so in its label.
+ * A deterministic responder behind the LLM interface, for running without any model. From the
+ * conversation so far it answers the persona's knowledge, fills lead and booking forms, calls
+ * the persona's tools (escalation, handoffs, webhook and client tools, ending the call) and
+ * speaks their results, or says the persona's fallback line. It is not a language model, and
+ * says so in its label.
  */
 export class ScriptedResponder extends llm.LLM {
   readonly persona: ScriptedPersona;
   readonly matcher: KnowledgeMatcher;
+  readonly options: ScriptedResponderOptions;
 
-  constructor(persona: ScriptedPersona) {
+  constructor(persona: ScriptedPersona, opts: Partial<ScriptedResponderOptions> = {}) {
     super();
     this.persona = persona;
     this.matcher = new KnowledgeMatcher(persona.knowledge);
+    this.options = { ...defaults, ...opts };
   }
 
   label(): string {
@@ -37,18 +44,18 @@ export class ScriptedResponder extends llm.LLM {
     return 'parley-scripted';
   }
 
-  /** The reply to a chat context, without streaming. */
-  decide(chatCtx: llm.ChatContext): { reply: string; decision: ScriptedDecision } {
-    const lastUser = [...chatCtx.items]
-      .reverse()
-      .find((item): item is llm.ChatMessage => item.type === 'message' && item.role === 'user');
-    if (!lastUser) return { reply: this.persona.greeting, decision: { kind: 'greeting' } };
-    const match: KnowledgeMatch | undefined = this.matcher.match(lastUser.textContent ?? '');
-    if (!match) return { reply: this.persona.fallback, decision: { kind: 'fallback' } };
-    return {
-      reply: match.entry.answer,
-      decision: { kind: 'knowledge', index: match.index, score: match.score },
-    };
+  /** The reply to a chat context with the given tools on offer, without streaming. */
+  decide(chatCtx: llm.ChatContext, toolCtx?: llm.ToolContextLike): Turn {
+    const offered = llm.toToolContext(toolCtx)?.functionTools ?? {};
+    return respond(
+      {
+        persona: this.persona,
+        tools: new Set(Object.keys(offered)),
+        now: new Date(this.options.now()),
+        matcher: this.matcher,
+      },
+      conversationEvents(chatCtx.items),
+    );
   }
 
   chat({
@@ -85,14 +92,23 @@ export class ScriptedLLMStream extends llm.LLMStream {
   }
 
   protected async run(): Promise<void> {
-    const { reply, decision } = this.#responder.decide(this.chatCtx);
+    const { say, call, decision } = this.#responder.decide(this.chatCtx, this.toolCtx);
     this.decision = decision;
-    this.logger.debug({ decision }, 'scripted reply chosen');
+    this.logger.debug({ decision, tool: call?.name }, 'scripted reply chosen');
     const id = `scripted-${randomUUID()}`;
     // Word by word, like a model would, so sentence-streaming TTS starts on the first sentence.
-    for (const piece of reply.match(/\S+\s*/g) ?? []) {
+    for (const piece of say.match(/\S+\s*/g) ?? []) {
       if (this.abortController.signal.aborted || this.queue.closed) return;
       this.queue.put({ id, delta: { role: 'assistant', content: piece } });
     }
+    if (!call || this.abortController.signal.aborted || this.queue.closed) return;
+    // One call per turn; numbered by the calls before it, so the same history gives the same id.
+    const earlier = this.chatCtx.items.filter((item) => item.type === 'function_call').length;
+    const toolCall = llm.FunctionCall.create({
+      callId: `scripted_call_${earlier + 1}`,
+      name: call.name,
+      args: JSON.stringify(call.args),
+    });
+    this.queue.put({ id, delta: { role: 'assistant', toolCalls: [toolCall] } });
   }
 }

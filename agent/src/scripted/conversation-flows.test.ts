@@ -1,0 +1,275 @@
+/**
+ * The scripted responder driving a real LiveKit AgentSession (text only, no room) with the
+ * default persona: each caller turn goes through `session.run`, tools run through the session's
+ * own tool execution, and the run's events are checked in order.
+ */
+import { initializeLogger, llm, voice } from '@livekit/agents';
+import {
+  BookAppointmentArgsSchema,
+  CaptureLeadArgsSchema,
+  type Persona,
+  PersonaSchema,
+} from '@parley/server/contracts';
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+// The persona a fresh install ships with; the server does not export it.
+import { DEFAULT_PERSONA } from '../../../server/src/default-persona.js';
+import {
+  type RecordedCall,
+  recordingTools,
+  type RecordingToolsOptions,
+} from './recording-tools.js';
+import { ScriptedResponder } from './scripted-llm.js';
+
+/** Friday, March 7 2025, 10:00 in New York, where the default persona's business hours are. */
+const NOW = Date.parse('2025-03-07T15:00:00Z');
+const RUN_TIMEOUT_MS = 10_000;
+
+const persona: Persona = PersonaSchema.parse(DEFAULT_PERSONA);
+
+type Run = voice.testing.RunResult;
+
+interface Call {
+  session: voice.AgentSession;
+  calls: RecordedCall[];
+  /** One caller turn: the run's events once every reply and tool call has finished. */
+  say(userInput: string): Promise<Run>;
+}
+
+const open: Call[] = [];
+
+async function startCall(opts: Partial<RecordingToolsOptions> = {}): Promise<Call> {
+  const { tools, calls } = recordingTools(opts);
+  const responder = new ScriptedResponder(persona, { now: () => NOW });
+  const session = new voice.AgentSession({ llm: responder });
+  await session.start({ agent: new voice.Agent({ instructions: persona.instructions, tools }) });
+  const call: Call = {
+    session,
+    calls,
+    async say(userInput) {
+      const run = session.run({ userInput });
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`no reply to "${userInput}"`)), RUN_TIMEOUT_MS);
+      });
+      try {
+        await Promise.race([run.wait(), timeout]);
+      } finally {
+        clearTimeout(timer);
+      }
+      return run;
+    },
+  };
+  open.push(call);
+  return call;
+}
+
+/** The next event is an assistant message; its text. */
+function nextReply(run: Run): string {
+  return run.expect.nextEvent().isMessage({ role: 'assistant' }).event().item.textContent ?? '';
+}
+
+/** A caller turn answered by one message and nothing else; its text. */
+async function onlyReply(call: Call, userInput: string): Promise<string> {
+  const run = await call.say(userInput);
+  const text = nextReply(run);
+  run.expect.noMoreEvents();
+  return text;
+}
+
+/** The next event is a call of `name`; its parsed arguments. */
+function nextCallArgs(run: Run, name: string): unknown {
+  const event = run.expect.nextEvent().isFunctionCall({ name }).event();
+  return JSON.parse(event.item.args);
+}
+
+describe('scripted responder in an AgentSession (default persona)', () => {
+  before(() => initializeLogger({ pretty: false, level: 'warn' }));
+  after(async () => {
+    await Promise.all(open.map((c) => c.session.close()));
+  });
+
+  test('when the caller asks a known question, then the knowledge answer is said', async () => {
+    const call = await startCall();
+    assert.equal(
+      await onlyReply(call, 'Do you offer free shipping?'),
+      'Yes, shipping is free on every order over fifty dollars.',
+    );
+    assert.deepEqual(call.calls, []);
+  });
+
+  test('when nothing matches, then the honest fallback is said', async () => {
+    const call = await startCall();
+    assert.equal(await onlyReply(call, 'Tell me a joke about penguins'), persona.fallback);
+  });
+
+  test('when the caller asks if it is a machine, then the disclosure line is said', async () => {
+    const call = await startCall();
+    assert.equal(await onlyReply(call, 'Am I talking to a robot?'), persona.disclosure.line);
+  });
+
+  test('when the caller is interested, then every lead slot is asked and capture_lead gets them all', async () => {
+    const call = await startCall();
+    assert.match(await onlyReply(call, "I'm interested in getting a quote"), /your name/);
+    assert.match(await onlyReply(call, 'my name is john smith'), /^Thanks, John Smith\..*email/);
+    assert.match(await onlyReply(call, 'john at example dot com'), /what do you need/i);
+    assert.match(await onlyReply(call, 'a new website for my bakery'), /budget/);
+    assert.match(await onlyReply(call, 'about five thousand dollars'), /get started/);
+    assert.match(await onlyReply(call, 'next month'), /make.* the decision/);
+
+    const run = await call.say("yes, I'm the owner");
+    assert.match(nextReply(run), /note that down/);
+    const args = nextCallArgs(run, 'capture_lead');
+    assert.deepEqual(args, {
+      name: 'John Smith',
+      email: 'john@example.com',
+      need: 'a new website for my bakery',
+      budget: 5000,
+      timelineDays: 30,
+      isDecisionMaker: true,
+    });
+    CaptureLeadArgsSchema.parse(args);
+    run.expect.nextEvent().isFunctionCallOutput({ isError: false });
+    assert.equal(
+      nextReply(run),
+      'Thank you, John Smith! Someone from our team will be in touch soon.',
+    );
+    run.expect.noMoreEvents();
+    assert.deepEqual(call.calls, [{ name: 'capture_lead', args }]);
+  });
+
+  test('when a lead answer does not parse, then it is asked once more, then skipped', async () => {
+    const call = await startCall();
+    await call.say('can someone contact me about pricing for my business');
+    await call.say('Ana');
+    await call.say('five five five one two three four');
+    await call.say('a booking system');
+    assert.match(await onlyReply(call, 'hard to say'), /^Sorry, I didn't catch an amount/);
+    assert.match(await onlyReply(call, 'I really do not know'), /^No problem, let me move on\./);
+    await call.say('in two weeks');
+    const run = await call.say('no, my partner decides');
+    nextReply(run);
+    assert.deepEqual(nextCallArgs(run, 'capture_lead'), {
+      name: 'Ana',
+      phone: '5551234',
+      need: 'a booking system',
+      timelineDays: 14,
+      isDecisionMaker: false,
+    });
+  });
+
+  test('when the caller says never mind mid-form, then the form is dropped and nothing is saved', async () => {
+    const call = await startCall();
+    await call.say("I'm interested");
+    assert.match(await onlyReply(call, 'actually never mind'), /cancelled/);
+    assert.equal(
+      await onlyReply(call, 'where are you located'),
+      'Our shop is on Main Street, right next to the central library.',
+    );
+    assert.deepEqual(call.calls, []);
+  });
+
+  test('when the caller asks a question mid-form, then it is answered and the form question repeated', async () => {
+    const call = await startCall();
+    await call.say('I would like a quote');
+    const reply = await onlyReply(call, 'what are your opening hours?');
+    assert.match(reply, /^We are open Monday to Friday.*May I have your name, please\?$/);
+  });
+
+  test('when the caller books a time inside business hours, then book_appointment gets it and the booking is read back', async () => {
+    const call = await startCall();
+    assert.match(await onlyReply(call, "I'd like to book an appointment"), /What day and time/);
+    assert.equal(
+      await onlyReply(call, 'monday at ten thirty'),
+      'Monday, March 10 at 10:30 AM is free. What name should I put the appointment under?',
+    );
+    const run = await call.say('Jane Doe');
+    assert.equal(nextReply(run), 'Let me book Monday, March 10 at 10:30 AM for you, Jane Doe.');
+    const args = nextCallArgs(run, 'book_appointment');
+    // March 10 is after the switch to daylight saving time: UTC-4.
+    assert.deepEqual(args, { startsAt: '2025-03-10T10:30:00-04:00', name: 'Jane Doe' });
+    BookAppointmentArgsSchema.parse(args);
+    run.expect.nextEvent().isFunctionCallOutput({ isError: false });
+    assert.equal(
+      nextReply(run),
+      "You're all set, Jane Doe. Your appointment is on Monday, March 10 at 10:30 AM.",
+    );
+    run.expect.noMoreEvents();
+  });
+
+  test('when the asked time is outside business hours, then the next open slots are proposed and one can be picked', async () => {
+    const call = await startCall();
+    assert.equal(
+      await onlyReply(call, 'can I book an appointment for saturday at 10 am'),
+      "Sorry, we're not open then. The next open times are Monday, March 10 at 9 AM, 9:30 AM " +
+        'or 10 AM. Which would suit you?',
+    );
+    assert.equal(call.calls.length, 0);
+    await call.say('the second one');
+    const run = await call.say('my name is Sam');
+    nextReply(run);
+    assert.deepEqual(nextCallArgs(run, 'book_appointment'), {
+      startsAt: '2025-03-10T09:30:00-04:00',
+      name: 'Sam',
+    });
+  });
+
+  test('when the server refuses a taken slot, then its alternatives are offered and the taken one is never asked again', async () => {
+    const taken = '2025-03-10T10:00:00-04:00';
+    const call = await startCall({
+      book: ({ startsAt }) => {
+        if (startsAt === taken) {
+          throw new llm.ToolError(
+            `${taken} is already taken; next free slots: Monday 2025-03-10 11:00 ` +
+              '(2025-03-10T11:00:00-04:00); Monday 2025-03-10 11:30 (2025-03-10T11:30:00-04:00)',
+          );
+        }
+        return 'Booked.';
+      },
+    });
+    await call.say('my name is Lee');
+    await call.say('schedule a visit');
+    const refused = await call.say('monday at 10 am');
+    nextReply(refused);
+    assert.deepEqual(nextCallArgs(refused, 'book_appointment'), { startsAt: taken, name: 'Lee' });
+    refused.expect.nextEvent().isFunctionCallOutput({ isError: true });
+    assert.equal(
+      nextReply(refused),
+      'Sorry, that time has just been taken. I can offer Monday, March 10 at 11 AM or 11:30 AM. ' +
+        'Which would suit you?',
+    );
+    assert.match(await onlyReply(call, 'monday at 10 am'), /^That time is already taken\./);
+
+    const booked = await call.say('eleven thirty');
+    nextReply(booked);
+    assert.deepEqual(nextCallArgs(booked, 'book_appointment'), {
+      startsAt: '2025-03-10T11:30:00-04:00',
+      name: 'Lee',
+    });
+    assert.deepEqual(
+      call.calls.map((c) => (c.args as { startsAt: string }).startsAt),
+      [taken, '2025-03-10T11:30:00-04:00'],
+    );
+  });
+
+  test('when the caller asks for a person, then transfer_to_human is called with the reason', async () => {
+    const call = await startCall();
+    const run = await call.say('I want to speak to a human');
+    assert.deepEqual(nextCallArgs(run, 'transfer_to_human'), {
+      reason: 'The caller asked for a person: "I want to speak to a human"',
+    });
+    run.expect.nextEvent().isFunctionCallOutput({ isError: false });
+    // The transfer tool speaks for itself: no reply follows it.
+    run.expect.noMoreEvents();
+  });
+
+  test('when the caller says goodbye, then end_call is called and the goodbye is the reply', async () => {
+    const call = await startCall();
+    await call.say('hi, my name is Ana');
+    const run = await call.say("that's all, bye");
+    assert.deepEqual(nextCallArgs(run, 'end_call'), { reason: 'The caller said goodbye.' });
+    run.expect.nextEvent().isFunctionCallOutput({ isError: false });
+    assert.equal(nextReply(run), 'Thank you for calling, Ana. Goodbye!');
+    run.expect.noMoreEvents();
+  });
+});
