@@ -11,6 +11,7 @@ import { MissingProviderKeyError } from './providers/cloud-engines.js';
 import { HandledErrorsTTSFallback } from './providers/fallback-chains.js';
 import { FliteTTS } from './providers/flite-tts.js';
 import { PocketSphinxSTT } from './providers/pocketsphinx-stt.js';
+import { CALLER_PHRASES } from './scripted/caller-phrases.js';
 import { ScriptedResponder } from './scripted/scripted-llm.js';
 
 const BASE_ENV = {
@@ -62,6 +63,7 @@ describe('pipeline', () => {
     const stt = buildPipeline(withPhrases, config).stt as PocketSphinxSTT;
     assert.deepEqual(stt.options.biasPhrases, [
       'Do you offer free shipping?',
+      ...CALLER_PHRASES,
       'a real person',
       'buy in bulk',
       'my cart',

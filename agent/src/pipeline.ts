@@ -18,6 +18,7 @@ import {
 } from './providers/fallback-chains.js';
 import { FliteTTS, type FliteVoice, isFliteVoice } from './providers/flite-tts.js';
 import { PocketSphinxSTT } from './providers/pocketsphinx-stt.js';
+import { CALLER_PHRASES } from './scripted/caller-phrases.js';
 import { ScriptedResponder } from './scripted/scripted-llm.js';
 
 type SttChoice = Persona['providers']['stt'];
@@ -64,12 +65,13 @@ export const TTS_ENGINES: Record<TtsEngine, Factory<tts.TTS>> = {
 };
 
 /**
- * What callers of this persona are likely to say: its knowledge questions and the phrases that
- * trigger its escalation, handoffs and tools.
+ * What callers of this persona are likely to say: its knowledge questions, the answers the
+ * scripted flows ask for, and the phrases that trigger its escalation, handoffs and tools.
  */
 export function recognitionPhrases(persona: Persona): string[] {
   return [
     ...persona.knowledge.map((k) => k.question),
+    ...CALLER_PHRASES,
     ...persona.escalation.phrases,
     ...persona.handoffs.flatMap((h) => h.phrases),
     ...[...persona.webhookTools, ...persona.clientTools].flatMap((t) => t.phrases),

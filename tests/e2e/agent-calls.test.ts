@@ -1,7 +1,7 @@
 /**
- * Calls on the real stack, by voice: a barge-in, and an agent killed mid-call (its completed
- * turns are stored, the visitor sees it go, LiveKit's webhook closes the record, and the next
- * call is served).
+ * Calls on the real stack, by voice: a lead captured over a whole conversation, a barge-in, and
+ * an agent killed mid-call (its completed turns are stored, the visitor sees it go, LiveKit's
+ * webhook closes the record, and the next call is served).
  */
 import assert from 'node:assert/strict';
 import { mkdtemp } from 'node:fs/promises';
@@ -10,7 +10,14 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { dispose } from '@livekit/rtc-node';
 import type { Persona } from '@parley/server/contracts';
-import { callOfRoom, eventually, jobPidOfRoom, openSession, putPersona } from '../support/calls.js';
+import {
+  admin,
+  callOfRoom,
+  eventually,
+  jobPidOfRoom,
+  openSession,
+  putPersona,
+} from '../support/calls.js';
 import { HeadlessVisitor } from '../support/headless-visitor.js';
 import { personaOf, testStack, type TestStack } from '../support/stack-env.js';
 import { padWithSilence, synthesize, type Pcm } from '../support/wav.js';
@@ -64,6 +71,55 @@ after(async () => {
   for (const visitor of visitors) await visitor.leave();
   await dispose();
   await stack.release();
+});
+
+/** Says `text` and waits for the agent's answer to contain `expected`. */
+async function exchange(visitor: HeadlessVisitor, text: string, expected: string): Promise<void> {
+  const before = visitor.transcript('agent').length;
+  await visitor.speak(padWithSilence(await spoken(text), 0.3, 1.5));
+  await visitor.waitUntil(
+    `"${expected}" after "${text}" (user transcript so far: ${visitor.transcript('user')})`,
+    () => visitor.transcript('agent').slice(before).includes(expected),
+    60_000,
+  );
+  await visitor.waitUntil('the agent to listen', () => visitor.agentState === 'listening', 30_000);
+}
+
+describe('lead capture by voice', () => {
+  test('the scripted flow asks for each detail, stores a hot lead and thanks the caller', async () => {
+    const persona = await personaOf(stack);
+    const { visitor, roomName } = await callIn(persona);
+    await exchange(visitor, "I'm interested.", 'May I have your name');
+    await exchange(visitor, 'My name is John Smith.', 'email address or phone number');
+    await exchange(
+      visitor,
+      'You can reach me at five five five, one two three, four five six seven.',
+      'What do you need help with',
+    );
+    await exchange(visitor, 'I need a new website for my business.', 'budget');
+    await exchange(visitor, 'About five thousand dollars.', 'When would you like to get started');
+    await exchange(visitor, 'Next month.', 'makes the decision');
+    await exchange(visitor, 'Yes I am.', 'will be in touch');
+
+    const call = await eventually(
+      'the capture_lead call stored with its turn',
+      () => callOfRoom(stack, roomName),
+      (c) => c.turns.some((t) => t.toolCalls.some((tc) => tc.name === 'capture_lead')),
+      20_000,
+    );
+    const capture = call.turns.flatMap((t) => t.toolCalls).find((t) => t.name === 'capture_lead');
+    assert.ok(capture);
+    assert.match(String(capture.args.name), /john smith/i);
+    assert.equal(capture.args.phone, '5551234567');
+    assert.equal(capture.args.budget, 5000);
+    assert.equal(capture.args.isDecisionMaker, true);
+    const leads = await admin<{
+      items: Array<{ callId?: string; name?: string; temperature?: string }>;
+    }>(stack, '/v1/leads?limit=100');
+    const lead = leads.items.find((l) => l.callId === call.id);
+    assert.ok(lead, 'the lead is stored against the call');
+    assert.equal(lead.temperature, 'hot');
+  });
 });
 
 describe('barge-in', () => {
