@@ -70,7 +70,7 @@ test('a handoff phrase moves the caller to the named persona, with the conversat
   located.expect.nextEvent().isMessage({ role: 'assistant' });
 
   const handoff = await turn('I want to buy in bulk.');
-  handoff.expect.nextEvent().isFunctionCall({ name: 'handoff', arguments: { personaId: 'sales' } });
+  handoff.expect.nextEvent().isFunctionCall({ name: 'handoff', args: { personaId: 'sales' } });
   handoff.expect.nextEvent().isFunctionCallOutput();
   handoff.expect.nextEvent().isAgentHandoff({ newAgentType: PersonaAgent });
   assert.equal((session.currentAgent as PersonaAgent).persona.id, 'sales');
