@@ -25,7 +25,13 @@ import {
 } from '@parley/server/contracts';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { attachRecorder, CallRecorder, recordingConfig, startSpoolFlusher } from './calls/index.js';
+import {
+  attachRecorder,
+  CallRecorder,
+  recordingConfig,
+  startSpoolFlusher,
+  summarizeCall,
+} from './calls/index.js';
 import { type AgentConfig, ConfigError, loadConfig } from './config.js';
 import { createCallControls, type CallControls } from './conversation/call-controls.js';
 import {
@@ -176,7 +182,10 @@ async function entry(ctx: JobContext<ProcessData>): Promise<void> {
   );
   const recording = attachRecorder(session, recorder, {
     logger,
-    insights: () => ({ leadTemperature: state.leadTemperature }),
+    insights: (turns) => ({
+      leadTemperature: state.leadTemperature,
+      summary: summarizeCall(turns),
+    }),
   });
   const stopSupervising = superviseCall(session, persona, controls, state);
   // The call is over when the session closes (the caller hung up, an end was asked for, or an

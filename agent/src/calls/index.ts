@@ -22,4 +22,5 @@ export {
   type FlushReport,
   type SpoolFlusher,
 } from './spool-flusher.js';
+export { summarizeCall } from './call-summary.js';
 export { TurnBuilder } from './turn-builder.js';
