@@ -9,8 +9,14 @@ import type { z } from 'zod';
  * with the server and the scripted responder) say optional, and would refuse the whole call.
  * So a null counts as left out, and only then are the arguments checked.
  */
-export function modelArguments<T extends z.ZodTypeAny>(tool: string, schema: T) {
-  const parameters = { ...llm.toJsonSchema(schema, true) };
+export interface ModelArguments<T extends z.ZodTypeAny> {
+  /** JSON Schema of the arguments, as the model is shown it. */
+  parameters: Record<string, unknown>;
+  parse(args: unknown): z.output<T>;
+}
+
+export function modelArguments<T extends z.ZodTypeAny>(tool: string, schema: T): ModelArguments<T> {
+  const parameters: Record<string, unknown> = { ...llm.toJsonSchema(schema, true) };
   delete parameters.$schema; // a draft marker, not part of a tool's parameters
   return {
     parameters,
