@@ -1,73 +1,130 @@
-// the element itself comes from /widget/parley-voice.js (see index.html); only its types are used here
-import type { ParleyTranscriptDetail } from '@parley/widget';
+import type { Persona } from '@parley/server/contracts';
+import { AdminApi, ApiRequestError } from './admin-api.js';
+import {
+  adoptKeyFromAddressBar,
+  forgetKey,
+  keyFromFragment,
+  storeKey,
+  storedKey,
+} from './admin-key.js';
+import { callsView } from './calls/calls-view.js';
+import { focusElement, required } from './dom.js';
+import { embedView } from './embed/embed-view.js';
+import { personaView } from './persona/persona-view.js';
+import { appointmentsView, leadsView } from './records/records-views.js';
+import { parseRoute, routeHref, type Route, type ViewName } from './route.js';
+import { signInPanel } from './sign-in.js';
+import type { StudioContext, View } from './studio-context.js';
+import { talkView } from './talk-view.js';
 
-function required<T extends Element>(selector: string): T {
-  const element = document.querySelector<T>(selector);
-  if (!element) throw new Error(`demo page is missing ${selector}`);
-  return element;
-}
+adoptKeyFromAddressBar();
 
-const voice = required<HTMLElementTagNameMap['parley-voice']>('parley-voice');
-const log = required<HTMLOListElement>('#log');
-const empty = required<HTMLParagraphElement>('#log-empty');
-const stateLabel = required<HTMLSpanElement>('#state');
-const roomLabel = required<HTMLSpanElement>('#room');
-const errorLine = required<HTMLParagraphElement>('#error');
-const options = required<HTMLFormElement>('#options');
+let api: AdminApi | undefined;
+let personaList: Promise<Persona[]> | undefined;
 
-/** One line per segment, updated in place until final. */
-const lines = new Map<string, HTMLLIElement>();
+const context: StudioContext = {
+  get api() {
+    return api;
+  },
+  personas(refresh = false) {
+    if (!api) return Promise.resolve([]);
+    if (refresh || !personaList) {
+      const loading = api.listPersonas();
+      // a failed load is not remembered: the next view asks again
+      loading.catch(() => {
+        if (personaList === loading) personaList = undefined;
+      });
+      personaList = loading;
+    }
+    return personaList;
+  },
+  navigate(route) {
+    location.hash = routeHref(route);
+  },
+  talkTo(personaId) {
+    talk.choose(personaId);
+    context.navigate({ view: 'talk' });
+  },
+};
 
-function showSegment({ role, text, final, segmentId }: ParleyTranscriptDetail): void {
-  let line = lines.get(segmentId);
-  if (!line) {
-    line = document.createElement('li');
-    lines.set(segmentId, line);
-    log.append(line);
-    empty.hidden = true;
+const talk = talkView(context);
+const views: Record<ViewName, View> = {
+  talk,
+  personas: personaView(context),
+  calls: callsView(context),
+  leads: leadsView(context),
+  appointments: appointmentsView(context),
+  embed: embedView(context),
+};
+
+const main = required<HTMLElement>('#main');
+main.append(...Object.values(views).map((view) => view.element));
+const navLinks = [...document.querySelectorAll<HTMLAnchorElement>('nav.tabs a')];
+
+/** Shows the view the address names; `moveFocus` after the visitor navigated (not on load). */
+function showRoute(route: Route, moveFocus: boolean): void {
+  for (const [name, view] of Object.entries(views)) view.element.hidden = name !== route.view;
+  for (const link of navLinks) {
+    const current = parseRoute(link.hash).view === route.view;
+    if (current) link.setAttribute('aria-current', 'page');
+    else link.removeAttribute('aria-current');
   }
-  line.dataset['final'] = String(final);
-  line.textContent = `${role === 'user' ? 'You' : 'Assistant'}: ${text}`;
+  const view = views[route.view];
+  view.show(route);
+  if (moveFocus) focusElement(required<HTMLElement>('h2', view.element));
 }
 
-voice.addEventListener('parley-transcript', (event) => showSegment(event.detail));
+const signIn = signInPanel({
+  async signIn(key) {
+    const candidate = new AdminApi(key);
+    await candidate.listPersonas();
+    storeKey(key);
+    useKey(candidate);
+  },
+  signOut() {
+    forgetKey();
+    useKey(undefined);
+  },
+});
+required<HTMLElement>('#auth').append(signIn.element);
 
-voice.addEventListener('parley-request-start', () => {
-  errorLine.hidden = true;
-  roomLabel.textContent = '';
-  log.replaceChildren();
-  lines.clear();
-  empty.hidden = false;
+function useKey(next: AdminApi | undefined, message?: string): void {
+  api = next;
+  personaList = undefined;
+  signIn.render(next !== undefined, message);
+  showRoute(parseRoute(location.hash), false);
+}
+
+window.addEventListener('hashchange', () => {
+  // the dev command's link opened in a tab that already shows the studio
+  if (keyFromFragment(location.hash) !== undefined) {
+    adoptKeyFromAddressBar();
+    void start();
+    return;
+  }
+  showRoute(parseRoute(location.hash), true);
 });
 
-voice.addEventListener('parley-state', (event) => {
-  stateLabel.textContent = event.detail.state;
-});
+/** A key kept from earlier in this tab is checked once: the server may have a new one since. */
+async function start(): Promise<void> {
+  const key = storedKey();
+  if (key === undefined) {
+    useKey(undefined);
+    return;
+  }
+  const candidate = new AdminApi(key);
+  try {
+    await candidate.listPersonas();
+    useKey(candidate);
+  } catch (error) {
+    if (error instanceof ApiRequestError && error.status === 401) {
+      forgetKey();
+      useKey(undefined, 'The saved admin key is no longer accepted: sign in again.');
+    } else {
+      // the server is down or failing: keep the key, the views show what went wrong
+      useKey(candidate);
+    }
+  }
+}
 
-voice.addEventListener('parley-connected', (event) => {
-  roomLabel.textContent = `(room ${event.detail.roomName})`;
-});
-
-voice.addEventListener('parley-error', (event) => {
-  errorLine.textContent = `${event.detail.code}: ${event.detail.message}`;
-  errorLine.hidden = false;
-});
-
-// the options apply to the element's attributes, so the next call uses them
-options.addEventListener('change', () => {
-  const data = new FormData(options);
-  voice.textOnly = data.get('text-only') === 'on';
-  const theme = data.get('theme');
-  voice.theme = theme === 'dark' || theme === 'auto' ? theme : 'light';
-  voice.setAttribute('lang', String(data.get('lang') ?? 'en'));
-});
-
-// a client tool the agent can call (a LiveKit RPC method) once the agent learns client tools;
-// the element is defined by /widget/parley-voice.js, which may still be on its way
-void customElements.whenDefined('parley-voice').then(() => {
-  voice.registerTool(
-    'getPageTitle',
-    { description: 'The title of the page the visitor is on', parameters: { type: 'object' } },
-    () => ({ title: document.title }),
-  );
-});
+void start();

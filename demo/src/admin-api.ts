@@ -1,0 +1,185 @@
+import type { Call, CallDetail, Page, PersonaVersion } from '@parley/server';
+import type {
+  Appointment,
+  CallEvent,
+  CallOutcome,
+  Channel,
+  ConsentReceipt,
+  Lead,
+  LeadTemperature,
+  Persona,
+  PersonaInput,
+} from '@parley/server/contracts';
+
+/** A failed admin API request: the server's `{ error: { code, message } }`, or why none came. */
+export class ApiRequestError extends Error {
+  override readonly name = 'ApiRequestError';
+
+  constructor(
+    /** HTTP status; 0 when the server could not be reached. */
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+
+  /** `code: message`, as the studio shows it. */
+  get display(): string {
+    return `${this.code}: ${this.message}`;
+  }
+}
+
+/** The message of a failed request as the studio shows it: the server's code and message. */
+export function describeError(error: unknown): string {
+  if (error instanceof ApiRequestError) return error.display;
+  return error instanceof Error ? error.message : String(error);
+}
+
+export interface CallQuery {
+  personaId?: string;
+  channel?: Channel;
+  outcome?: CallOutcome;
+  from?: string;
+  to?: string;
+  cursor?: string;
+  limit?: number;
+}
+
+export interface LeadQuery {
+  temperature?: LeadTemperature;
+  from?: string;
+  to?: string;
+  cursor?: string;
+}
+
+export interface AppointmentQuery {
+  from?: string;
+  to?: string;
+  status?: Appointment['status'];
+}
+
+/**
+ * A call as `GET /v1/calls/:id` answers it: the record with its turns, and what happened around
+ * it (room events, leads, bookings, the consent receipt) — absent from servers older than those.
+ */
+export type CallView = CallDetail & {
+  events?: CallEvent[];
+  leads?: Lead[];
+  appointments?: Appointment[];
+  consent?: ConsentReceipt;
+};
+
+function queryString(query: object): string {
+  const params = new URLSearchParams();
+  for (const [name, value] of Object.entries(query)) {
+    if (value !== undefined && value !== '') params.set(name, String(value));
+  }
+  const text = params.toString();
+  return text === '' ? '' : `?${text}`;
+}
+
+function isErrorBody(body: unknown): body is { error: { code: string; message: string } } {
+  if (typeof body !== 'object' || body === null || !('error' in body)) return false;
+  const error = body.error;
+  return (
+    typeof error === 'object' &&
+    error !== null &&
+    'code' in error &&
+    typeof error.code === 'string' &&
+    'message' in error &&
+    typeof error.message === 'string'
+  );
+}
+
+/** The admin API of the Parley server this page came from, with the admin key as Bearer. */
+export class AdminApi {
+  constructor(
+    private readonly adminKey: string,
+    private readonly base = '',
+  ) {}
+
+  async listPersonas(): Promise<Persona[]> {
+    return (await this.request<{ data: Persona[] }>('GET', '/v1/personas')).data;
+  }
+
+  getPersona(id: string): Promise<Persona> {
+    return this.request('GET', `/v1/personas/${encodeURIComponent(id)}`);
+  }
+
+  createPersona(input: PersonaInput): Promise<Persona> {
+    return this.request('POST', '/v1/personas', input);
+  }
+
+  /** Saves `input` as the persona's next version. */
+  replacePersona(id: string, input: PersonaInput): Promise<Persona> {
+    return this.request('PUT', `/v1/personas/${encodeURIComponent(id)}`, input);
+  }
+
+  /** Every saved version, oldest first. */
+  async personaVersions(id: string): Promise<PersonaVersion[]> {
+    const path = `/v1/personas/${encodeURIComponent(id)}/versions`;
+    return (await this.request<{ data: PersonaVersion[] }>('GET', path)).data;
+  }
+
+  listCalls(query: CallQuery = {}): Promise<Page<Call>> {
+    return this.request('GET', `/v1/calls${queryString(query)}`);
+  }
+
+  getCall(id: string): Promise<CallView> {
+    return this.request('GET', `/v1/calls/${encodeURIComponent(id)}`);
+  }
+
+  /** The call held in `roomName` (the widget reports rooms, not call ids), if recorded yet. */
+  async findCallByRoom(personaId: string, roomName: string): Promise<Call | undefined> {
+    const page = await this.listCalls({ personaId, limit: 50 });
+    return page.items.find((call) => call.roomName === roomName);
+  }
+
+  listLeads(query: LeadQuery = {}): Promise<Page<Lead>> {
+    return this.request('GET', `/v1/leads${queryString(query)}`);
+  }
+
+  /** Appointments (not paginated: a calendar's worth), soonest first. */
+  async listAppointments(query: AppointmentQuery = {}): Promise<Appointment[]> {
+    const path = `/v1/appointments${queryString(query)}`;
+    return (await this.request<{ data: Appointment[] }>('GET', path)).data;
+  }
+
+  private async request<T>(method: string, path: string, body?: unknown): Promise<T> {
+    let response: Response;
+    try {
+      response = await fetch(`${this.base}${path}`, {
+        method,
+        headers: {
+          authorization: `Bearer ${this.adminKey}`,
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      throw new ApiRequestError(
+        0,
+        'server_unreachable',
+        `the Parley server did not answer (${reason})`,
+      );
+    }
+    const text = await response.text();
+    let parsed: unknown;
+    try {
+      parsed = text === '' ? undefined : JSON.parse(text);
+    } catch {
+      parsed = undefined;
+    }
+    if (response.ok) return parsed as T;
+    if (isErrorBody(parsed)) {
+      throw new ApiRequestError(response.status, parsed.error.code, parsed.error.message);
+    }
+    throw new ApiRequestError(
+      response.status,
+      `http_${response.status}`,
+      `${method} ${path} answered ${response.status} ${response.statusText}`,
+    );
+  }
+}

@@ -1,0 +1,150 @@
+import type { ToolCall, Turn } from '@parley/server';
+import type { CallEvent } from '@parley/server/contracts';
+import type { AdminApi, CallView } from '../admin-api.js';
+import { h, type Child } from '../dom.js';
+import { formatCost, formatDateTime, formatDuration } from '../format.js';
+import { latencyWaterfall } from '../latency/latency-waterfall.js';
+import { dataTable, type Column } from '../paged-table.js';
+import { appointmentColumns, leadColumns } from '../records/record-columns.js';
+import { routeHref } from '../route.js';
+
+const EVENT_COLUMNS: readonly Column<CallEvent>[] = [
+  { label: 'Time', cell: (event) => formatDateTime(event.at) },
+  { label: 'Event', cell: (event) => (event.type === 'participant_joined' ? 'joined' : 'left') },
+  { label: 'Participant', cell: (event) => h('code', {}, event.identity) },
+  { label: 'Kind', cell: (event) => event.kind },
+];
+
+function facts(call: CallView): HTMLDListElement {
+  const caller = [call.caller.name, call.caller.id, call.caller.phoneNumber]
+    .filter(Boolean)
+    .join(' · ');
+  const rows: [string, Child][] = [
+    [
+      'Persona',
+      h('a', { href: routeHref({ view: 'personas', personaId: call.personaId }) }, call.personaId),
+    ],
+    ['Persona version', String(call.personaVersion)],
+    ['Channel', call.channel],
+    ['Status', call.status],
+    ['Outcome', call.outcome ?? '—'],
+    ['Lead temperature', call.leadTemperature ?? '—'],
+    ['Cost', formatCost(call.costUsd)],
+    ['Started', formatDateTime(call.startedAt)],
+    ['Ended', formatDateTime(call.endedAt)],
+    ['Duration', formatDuration(call.durationMs)],
+    ['Caller', caller || '—'],
+    ['Dialed number', call.dialedNumber ?? '—'],
+    ['Room', h('code', {}, call.roomName)],
+  ];
+  if (Object.keys(call.variables).length > 0) {
+    rows.push(['Variables', h('code', {}, JSON.stringify(call.variables))]);
+  }
+  return h(
+    'dl',
+    { class: 'facts' },
+    ...rows.flatMap(([term, value]) => [h('dt', {}, term), h('dd', {}, value)]),
+  );
+}
+
+function toolCall(call: ToolCall): HTMLElement {
+  const outcome =
+    call.error === undefined
+      ? h('pre', { class: 'code' }, `→ ${JSON.stringify(call.result ?? null, null, 2)}`)
+      : h('p', { class: 'error-line' }, `failed: ${call.error}`);
+  return h(
+    'li',
+    { class: 'tool-call' },
+    h('span', { class: 'tool-name' }, `Tool ${call.name}`),
+    h('pre', { class: 'code' }, JSON.stringify(call.args, null, 2)),
+    outcome,
+  );
+}
+
+function turnItem(turn: Turn): HTMLLIElement {
+  return h(
+    'li',
+    { class: 'turn' },
+    h('p', { class: 'turn-title' }, `Turn ${turn.seq}`),
+    turn.userText === undefined
+      ? null
+      : h(
+          'p',
+          { class: 'line line-user' },
+          h('span', { class: 'speaker' }, 'Caller'),
+          ` ${turn.userText}`,
+        ),
+    turn.toolCalls.length > 0
+      ? h('ul', { class: 'tool-calls' }, ...turn.toolCalls.map(toolCall))
+      : null,
+    turn.agentText === undefined
+      ? null
+      : h(
+          'p',
+          { class: 'line line-agent' },
+          h('span', { class: 'speaker' }, 'Agent'),
+          ` ${turn.agentText}`,
+          turn.interrupted ? h('em', {}, ' (interrupted)') : null,
+        ),
+  );
+}
+
+function part(title: string, ...content: Child[]): HTMLElement {
+  const id = `call-${title.toLowerCase().replaceAll(' ', '-')}`;
+  return h(
+    'section',
+    { class: 'call-part', 'aria-labelledby': id },
+    h('h4', { id }, title),
+    ...content,
+  );
+}
+
+/** One call: facts and cost, the transcript with tool calls, latency per turn, leads, bookings. */
+export async function callDetail(api: AdminApi, callId: string): Promise<HTMLElement> {
+  const call = await api.getCall(callId);
+  return h(
+    'article',
+    { class: 'call-detail' },
+    h('p', {}, h('a', { href: routeHref({ view: 'calls' }) }, '← All calls')),
+    h('h3', {}, `Call of ${formatDateTime(call.startedAt)}`),
+    call.summary ? h('p', { class: 'summary' }, call.summary) : null,
+    facts(call),
+    part(
+      'Transcript',
+      call.turns.length > 0
+        ? h('ol', { class: 'turns' }, ...call.turns.map(turnItem))
+        : h('p', { class: 'muted' }, 'No turns recorded.'),
+    ),
+    part('Latency per turn', latencyWaterfall(call.turns)),
+    call.leads && call.leads.length > 0
+      ? part('Leads', dataTable('Leads captured in this call', leadColumns(false), call.leads))
+      : null,
+    call.appointments && call.appointments.length > 0
+      ? part(
+          'Appointments',
+          dataTable(
+            'Appointments booked in this call',
+            appointmentColumns(false),
+            call.appointments,
+          ),
+        )
+      : null,
+    call.consent
+      ? part(
+          'Consent',
+          h(
+            'p',
+            {},
+            `Accepted version ${call.consent.textVersion} on ${formatDateTime(call.consent.acceptedAt)}`,
+            call.consent.text ? `: “${call.consent.text}”` : '.',
+          ),
+        )
+      : null,
+    call.events && call.events.length > 0
+      ? part(
+          'Room events',
+          dataTable('Participants joining and leaving', EVENT_COLUMNS, call.events),
+        )
+      : null,
+  );
+}
