@@ -37,6 +37,9 @@ describe('PersonaClient', () => {
       };
       if (req.headers.authorization !== `Bearer ${KEY}`) return json(401, { error: {} });
       if (req.url === '/internal/personas/shop') return json(200, SHOP);
+      if (req.url === '/internal/personas/shop?tenant=ten_acme') {
+        return json(200, { ...SHOP, name: 'Acme shop' });
+      }
       if (req.url === '/internal/personas/broken') return json(200, { id: 'broken' });
       if (req.url === '/internal/personas/flaky') return json(503, { error: {} });
       json(404, { error: { code: 'persona_not_found', message: 'no' } });
@@ -55,6 +58,13 @@ describe('PersonaClient', () => {
     assert.equal(requests.length, 1);
     assert.equal(requests[0]?.method, 'GET');
     assert.equal(requests[0]?.headers.authorization, `Bearer ${KEY}`);
+  });
+
+  test('when the dispatch named a tenant, then the persona is fetched from that tenant', async () => {
+    const client = new PersonaClient({ serverUrl, agentKey: KEY, tenantId: 'ten_acme' });
+    assert.equal((await client.get('shop')).name, 'Acme shop');
+    const withoutTenant = new PersonaClient({ serverUrl, agentKey: KEY, tenantId: undefined });
+    assert.equal((await withoutTenant.get('shop')).name, 'Shop');
   });
 
   test('when the persona does not exist, then it fails with persona_not_found at once', async () => {

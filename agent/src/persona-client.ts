@@ -55,6 +55,11 @@ export interface PersonaClientOptions {
   attempts: number;
   retryDelayMs: number;
   fetch: typeof fetch;
+  /**
+   * The tenant the dispatch named (`DispatchMetadata.tenantId`): personas, handoff targets
+   * included, are looked up in it. The default tenant when absent.
+   */
+  tenantId?: string;
 }
 
 const defaults = { timeoutMs: 5_000, attempts: 3, retryDelayMs: 300 };
@@ -83,7 +88,9 @@ export class PersonaClient {
   }
 
   async #getOnce(personaId: string): Promise<Persona> {
-    const url = `${this.#opts.serverUrl}/internal/personas/${encodeURIComponent(personaId)}`;
+    const { tenantId } = this.#opts;
+    const query = tenantId ? `?tenant=${encodeURIComponent(tenantId)}` : '';
+    const url = `${this.#opts.serverUrl}/internal/personas/${encodeURIComponent(personaId)}${query}`;
     let res: Response;
     try {
       res = await this.#opts.fetch(url, {

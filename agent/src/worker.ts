@@ -146,11 +146,13 @@ async function takeOver(
 async function entry(ctx: JobContext<ProcessData>): Promise<void> {
   const logger = log().child({ room: ctx.job.room?.name, jobId: ctx.job.id });
   const config = loadConfig();
-  const personas = new PersonaClient(config);
   let metadata: DispatchMetadata;
+  let personas: PersonaClient;
   let persona: Persona;
   try {
     metadata = parseDispatchMetadata(ctx.job.metadata);
+    // The tenant's personas only: the call's persona and its handoff targets.
+    personas = new PersonaClient({ ...config, tenantId: metadata.tenantId });
     persona = await personas.get(metadata.personaId);
   } catch (error) {
     if (!(error instanceof PersonaLoadError)) throw error;

@@ -28,7 +28,7 @@ function startServer(
   personaSessionRatePerMinute = 1000,
 ): Promise<{ url: string; stop: () => Promise<void> }> {
   return serveApp(
-    testDeps(storage.forTenant(tenantId), {
+    testDeps(storage, tenantId, {
       workers,
       livekitReady: async () => livekitUp,
       onLivekitEvent: (event) => {

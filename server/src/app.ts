@@ -1,7 +1,8 @@
 import express, { type Express } from 'express';
 import { existsSync } from 'node:fs';
 import { ApiError, errorHandler } from './api-error.js';
-import { requireBearer } from './bearer-auth.js';
+import { apiKeyRoutes } from './api-key-routes.js';
+import { requireAdmin, requireBearer, requireOperator } from './bearer-auth.js';
 import { healthRoutes, type Check } from './health-routes.js';
 import { internalRoutes } from './internal-routes.js';
 import { livekitWebhookRoutes, type LivekitEventHandler } from './livekit-webhook-routes.js';
@@ -12,10 +13,10 @@ import { phoneNumberRoutes } from './phone-number-routes.js';
 import { secretRoutes } from './secret-routes.js';
 import { widgetConfigRoutes } from './widget-config-routes.js';
 import { personaRoutes } from './persona-routes.js';
-import type { PersonaStore } from './persona-store.js';
 import { RateLimiter } from './rate-limiter.js';
 import type { SessionIssuer } from './session-issuer.js';
-import type { CallRepo, TenantRecords, WebhookRepo } from './storage/index.js';
+import type { Tenancy } from './tenancy.js';
+import { tenantRoutes } from './tenant-routes.js';
 import { webhookEndpointRoutes } from './webhook-endpoint-routes.js';
 import { sessionRoutes } from './session-routes.js';
 import type { WorkerRegistry } from './worker-registry.js';
@@ -26,11 +27,8 @@ import { requestLog } from './observability/request-log.js';
 import { openApiRoutes } from './openapi/index.js';
 
 export interface AppDeps {
-  personas: PersonaStore;
-  calls: CallRepo;
-  webhooks: WebhookRepo;
-  /** Leads, appointments, consent, secrets, phone numbers and participant events. */
-  records: TenantRecords;
+  /** Every tenant's repositories; each request acts for one tenant (see `tenancy.ts`). */
+  tenancy: Tenancy;
   issuer: SessionIssuer;
   workers: WorkerRegistry;
   livekitReady: Check;
@@ -38,6 +36,7 @@ export interface AppDeps {
   livekitApiKey: string;
   livekitApiSecret: string;
   onLivekitEvent: LivekitEventHandler;
+  /** The operator key: the admin API on the default tenant, and tenant management. */
   adminKey: string;
   agentKey: string;
   sessionRatePerMinute: number;
@@ -56,8 +55,9 @@ export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
+  const { tenancy } = deps;
   const metrics =
-    deps.metrics ?? new ServerMetrics({ activeCalls: () => deps.calls.countActive() });
+    deps.metrics ?? new ServerMetrics({ activeCalls: () => tenancy.countActiveCalls() });
   // First, so every request is logged and counted, whatever answers it.
   app.use(requestLog({ logger: deps.logger ?? createLogger({ level: 'warn' }), metrics }));
 
@@ -91,16 +91,15 @@ export function createApp(deps: AppDeps): Express {
   app.use(openApiRoutes());
   app.use(
     sessionRoutes({
-      personas: deps.personas,
-      calls: deps.calls,
-      consents: deps.records.consents,
+      tenancy,
       issuer: deps.issuer,
       limiter: new RateLimiter(deps.sessionRatePerMinute, 60_000),
       personaLimiter: new RateLimiter(deps.personaSessionRatePerMinute, 60_000),
       development: deps.development,
     }),
   );
-  app.use(widgetConfigRoutes({ personas: deps.personas, development: deps.development }));
+  app.use(widgetConfigRoutes({ tenancy, development: deps.development }));
+  // Each admin request acts for the tenant its key belongs to (the operator key: the default one).
   app.use(
     [
       '/v1/personas',
@@ -111,26 +110,23 @@ export function createApp(deps: AppDeps): Express {
       '/v1/appointments',
       '/v1/phone-numbers',
       '/v1/secrets',
+      '/v1/api-keys',
+      '/v1/tenants',
     ],
-    requireBearer(deps.adminKey),
+    requireAdmin({ operatorKey: deps.adminKey, tenancy }),
   );
-  app.use(personaRoutes(deps.personas));
-  app.use(callRoutes(deps.calls, deps.records));
-  app.use(webhookEndpointRoutes(deps.webhooks));
-  app.use(leadRoutes(deps.records.leads));
-  app.use(appointmentRoutes(deps.records.appointments));
-  app.use(phoneNumberRoutes(deps.records.phoneNumbers));
-  app.use(secretRoutes(deps.records.secrets));
+  app.use('/v1/tenants', requireOperator);
+  app.use(tenantRoutes(tenancy));
+  app.use(apiKeyRoutes());
+  app.use(personaRoutes());
+  app.use(callRoutes());
+  app.use(webhookEndpointRoutes());
+  app.use(leadRoutes());
+  app.use(appointmentRoutes());
+  app.use(phoneNumberRoutes());
+  app.use(secretRoutes());
   app.use('/internal', requireBearer(deps.agentKey));
-  app.use(
-    internalRoutes({
-      personas: deps.personas,
-      calls: deps.calls,
-      webhooks: deps.webhooks,
-      records: deps.records,
-      workers: deps.workers,
-    }),
-  );
+  app.use(internalRoutes({ tenancy, workers: deps.workers }));
 
   if (deps.widgetDist && existsSync(deps.widgetDist)) {
     // Public bundles: any site may load them (module scripts are fetched with CORS).

@@ -1,12 +1,8 @@
 import { Router } from 'express';
 import { ApiError } from './api-error.js';
 import type { Appointment, CallEvent, ConsentReceipt, Lead } from './contracts/index.js';
-import {
-  CallListQuerySchema,
-  type CallDetail,
-  type CallRepo,
-  type TenantRecords,
-} from './storage/index.js';
+import { tenantOf } from './request-tenant.js';
+import { CallListQuerySchema, type CallDetail } from './storage/index.js';
 import { parseBody } from './validate.js';
 
 /** `GET /v1/calls/:id`: the call record with everything that happened around it. */
@@ -19,22 +15,18 @@ export interface CallRecord extends CallDetail {
   consent?: ConsentReceipt;
 }
 
-export type CallRouteRecords = Pick<
-  TenantRecords,
-  'callEvents' | 'leads' | 'appointments' | 'consents'
->;
-
-/** Admin: the call history, web and phone alike. The caller mounts it behind the admin key. */
-export function callRoutes(calls: CallRepo, records: CallRouteRecords): Router {
+/** Admin: the tenant's call history, web and phone alike. Mounted behind `requireAdmin`. */
+export function callRoutes(): Router {
   const router = Router();
 
   router.get('/v1/calls', async (req, res) => {
-    const page = await calls.list(parseBody(CallListQuerySchema, req.query));
+    const page = await tenantOf(res).calls.list(parseBody(CallListQuerySchema, req.query));
     res.json(page);
   });
 
   router.get('/v1/calls/:id', async (req, res) => {
-    const call = await calls.get(req.params.id);
+    const records = tenantOf(res);
+    const call = await records.calls.get(req.params.id);
     if (!call) throw new ApiError('not_found', `no call '${req.params.id}'`);
     const [events, leads, appointments, consents] = await Promise.all([
       records.callEvents.listForCall(call.id),

@@ -8,37 +8,21 @@ import {
   CaptureLeadRequestSchema,
   RunWebhookToolRequestSchema,
 } from './contracts/index.js';
-import type { PersonaStore } from './persona-store.js';
-import type {
-  AppointmentRepo,
-  CallRepo,
-  LeadRepo,
-  SecretRepo,
-  WebhookRepo,
-} from './storage/index.js';
+import { tenantOf } from './request-tenant.js';
 import { parseBody } from './validate.js';
 import { WebhookToolRunner } from './webhook-tool-runner.js';
 
-export interface CallToolDeps {
-  personas: PersonaStore;
-  calls: CallRepo;
-  leads: LeadRepo;
-  appointments: AppointmentRepo;
-  secrets: SecretRepo;
-  /** `lead.captured` and `appointment.booked` are queued here. */
-  webhooks: WebhookRepo;
-}
-
 /**
  * What the agent's tools do on the server, for one call: capture a lead, look up free slots,
- * book an appointment, run a webhook tool. Mounted behind the agent's service credential.
+ * book an appointment, run a webhook tool. Mounted behind the agent's service credential, after
+ * the middleware that binds each request to its call's tenant; `lead.captured` and
+ * `appointment.booked` go to that tenant's webhook endpoints.
  */
-export function callToolRoutes(deps: CallToolDeps): Router {
-  const { personas, calls, leads, appointments, webhooks } = deps;
-  const runner = new WebhookToolRunner(deps.secrets);
+export function callToolRoutes(): Router {
   const router = Router();
 
   router.post('/internal/calls/:id/leads', async (req, res) => {
+    const { calls, leads, webhooks } = tenantOf(res);
     const { key, lead } = parseBody(CaptureLeadRequestSchema, req.body);
     const { budget, isDecisionMaker, timelineDays, score, signals } = lead;
     const captured = await leads.capture(req.params.id, key, {
@@ -62,12 +46,14 @@ export function callToolRoutes(deps: CallToolDeps): Router {
   });
 
   router.get('/internal/calls/:id/availability', async (req, res) => {
+    const { calls, personas, appointments } = tenantOf(res);
     const query = parseBody(AvailabilityQuerySchema, req.query);
     const { persona } = await callWithPersona(calls, personas, req.params.id);
     res.json(await availability(appointments, persona, query));
   });
 
   router.post('/internal/calls/:id/appointments', async (req, res) => {
+    const { calls, personas, appointments, webhooks } = tenantOf(res);
     const { key, appointment: args } = parseBody(BookAppointmentRequestSchema, req.body);
     const { call, persona } = await callWithPersona(calls, personas, req.params.id);
     const { appointment, created } = await bookForCall(appointments, persona, {
@@ -84,6 +70,7 @@ export function callToolRoutes(deps: CallToolDeps): Router {
   });
 
   router.post('/internal/calls/:id/tools/:name', async (req, res) => {
+    const { calls, personas, secrets } = tenantOf(res);
     const { args } = parseBody(RunWebhookToolRequestSchema, req.body);
     const { call, persona } = await callWithPersona(calls, personas, req.params.id);
     const tool = persona.webhookTools.find((t) => t.name === req.params.name);
@@ -93,7 +80,8 @@ export function callToolRoutes(deps: CallToolDeps): Router {
         `persona '${persona.id}' has no webhook tool '${req.params.name}'`,
       );
     }
-    const result = await runner.run(tool, args, {
+    // Webhook tools sign with and fill headers from the call's tenant's secrets.
+    const result = await new WebhookToolRunner(secrets).run(tool, args, {
       id: call.id,
       personaId: call.personaId,
       channel: call.channel,

@@ -6,6 +6,8 @@ import { after, before, test } from 'node:test';
 import fc from 'fast-check';
 import {
   AssignPhoneNumberRequestSchema,
+  CreateApiKeyRequestSchema,
+  CreateTenantRequestSchema,
   E164Schema,
   PersonaSchema,
   PutSecretRequestSchema,
@@ -22,6 +24,7 @@ const ROUTES = [
   '/v1/widget-config',
   '/v1/personas',
   '/v1/personas/:id',
+  '/v1/personas/:id/versions',
   '/v1/calls',
   '/v1/calls/:id',
   '/v1/leads',
@@ -33,6 +36,9 @@ const ROUTES = [
   '/v1/phone-numbers/:id',
   '/v1/secrets',
   '/v1/secrets/:id',
+  '/v1/tenants',
+  '/v1/api-keys',
+  '/v1/api-keys/:id',
   '/internal/calls',
   '/internal/calls/:id/turns',
   '/internal/calls/:id/close',
@@ -60,6 +66,9 @@ let base = '';
 /** A call whose persona has business hours and a webhook tool, so tool routes get past 404. */
 let callId = '';
 let toolEndpoint: Server;
+/** Another tenant's API key: whatever it sends, the default tenant's data stays as it was. */
+const OTHER_TENANT = 'other-tenant-key';
+let otherTenantKey = '';
 
 before(async () => {
   app = await startTestApp(() => ({
@@ -90,6 +99,11 @@ before(async () => {
   // Present before the run, so running the tool stores nothing new.
   await tenant.secrets.put('TOOL_SIGNING_KEY', 'fuzz-signing-key');
   callId = (await tenant.calls.create({ personaId: 'tools', channel: 'web', roomName: 'fuzz' })).id;
+  const other = await app.storage.createTenant(
+    { slug: 'other', name: 'Other' },
+    { name: 'fuzz', scopes: ['admin'] },
+  );
+  otherTenantKey = other.key.plaintext;
 });
 
 after(async () => {
@@ -172,6 +186,7 @@ const request = fc.record({
     undefined,
     `Bearer ${ADMIN}`,
     `Bearer ${AGENT}`,
+    OTHER_TENANT,
     'Bearer nope',
     'Basic x',
     '',
@@ -200,6 +215,8 @@ async function storedData(): Promise<unknown[]> {
     await tenant.phoneNumbers.list(),
     await tenant.secrets.list(),
     await tenant.webhooks.listEndpoints(),
+    await tenant.apiKeys.list(),
+    await app.storage.tenants.list(),
   ];
 }
 
@@ -241,6 +258,8 @@ function couldWrite(r: {
   if (r.route === '/v1/phone-numbers/:id') {
     return parsesAs(E164Schema, param) && parsesAs(AssignPhoneNumberRequestSchema, body);
   }
+  if (r.route === '/v1/tenants') return parsesAs(CreateTenantRequestSchema, body);
+  if (r.route === '/v1/api-keys') return parsesAs(CreateApiKeyRequestSchema, body);
   return false;
 }
 
@@ -252,7 +271,9 @@ test(`${RUNS} random and mutated requests to every route: no 5xx, typed errors, 
       async (r) => {
         const url = `${base}${r.route.replaceAll(':id', r.param)}${r.query}`;
         const headers: Record<string, string> = {};
-        if (r.auth !== undefined) headers.authorization = r.auth;
+        if (r.auth !== undefined) {
+          headers.authorization = r.auth === OTHER_TENANT ? `Bearer ${otherTenantKey}` : r.auth;
+        }
         if (r.contentType !== undefined) headers['content-type'] = r.contentType;
         if (r.origin !== undefined) headers.origin = r.origin;
         const withBody = r.method !== 'GET' && r.method !== 'OPTIONS';

@@ -3,4 +3,5 @@ export { loadConfig, type ServerConfig } from './config.js';
 export { type PersonaStore } from './persona-store.js';
 export * from './storage/index.js';
 export { SessionIssuer } from './session-issuer.js';
+export { Tenancy, type TenancyOptions } from './tenancy.js';
 export { WorkerRegistry } from './worker-registry.js';

@@ -8,8 +8,8 @@ import {
   IdempotencyKeySchema,
   TurnInputSchema,
 } from './contracts/index.js';
-import type { PersonaStore } from './persona-store.js';
-import type { CallRepo, TenantRecords, WebhookRepo } from './storage/index.js';
+import { actFor, tenantOf } from './request-tenant.js';
+import type { Tenancy } from './tenancy.js';
 import { parseBody } from './validate.js';
 import type { WorkerRegistry } from './worker-registry.js';
 
@@ -25,24 +25,31 @@ export const TurnAppendSchema = z.object({
   turn: TurnInputSchema,
 });
 
+export const PersonaQuerySchema = z.object({
+  /** The dispatch's `tenantId`; the default tenant when absent. */
+  tenant: z.string().min(1).max(64).optional(),
+});
+
 export interface InternalDeps {
-  personas: PersonaStore;
-  calls: CallRepo;
-  /** Outgoing webhooks: call.started and call.ended are queued here as calls begin and end. */
-  webhooks: WebhookRepo;
-  /** Leads, appointments, secrets (for webhook tools) and consent the agent's calls touch. */
-  records: TenantRecords;
+  /**
+   * The agent's service key serves every tenant: a persona is looked up in the tenant the
+   * dispatch named, a new call is created in the tenant its input names, and everything about a
+   * call afterwards acts in the call's tenant.
+   */
+  tenancy: Tenancy;
   workers: WorkerRegistry;
 }
 
 /** Routes for the agent worker; the caller mounts them behind the agent's service credential. */
-export function internalRoutes(deps: InternalDeps): Router {
-  const { personas, calls, webhooks, records, workers } = deps;
+export function internalRoutes({ tenancy, workers }: InternalDeps): Router {
   const router = Router();
 
   router.get('/internal/personas/:id', async (req, res) => {
-    const persona = await personas.get(req.params.id);
-    if (!persona) throw new ApiError('persona_not_found', `no persona '${req.params.id}'`);
+    const notFound = new ApiError('persona_not_found', `no persona '${req.params.id}'`);
+    const { tenant: tenantId } = parseBody(PersonaQuerySchema, req.query);
+    const tenant = await tenancy.byHint(tenantId, notFound);
+    const persona = await tenant.personas.get(req.params.id);
+    if (!persona) throw notFound;
     res.json(persona);
   });
 
@@ -53,27 +60,41 @@ export function internalRoutes(deps: InternalDeps): Router {
   });
 
   router.post('/internal/calls', async (req, res) => {
-    const { call, created } = await calls.ensure(parseBody(CallInputSchema, req.body));
+    const input = parseBody(CallInputSchema, req.body);
+    const notFound = new ApiError('persona_not_found', `no persona '${input.personaId}'`);
+    const tenant = await tenancy.byHint(input.tenantId, notFound);
+    const { call, created } = await tenant.calls.ensure(input);
     // Consent the visitor gave in the widget, before the call existed, becomes its receipt.
-    await records.consents.attachSessionConsent(call.id, call.roomName);
+    await tenant.consents.attachSessionConsent(call.id, call.roomName);
     // Stable event ids: a retried create or close never queues a second delivery.
-    await webhooks.enqueue({ id: `${call.id}.started`, type: 'call.started', payload: { call } });
+    await tenant.webhooks.enqueue({
+      id: `${call.id}.started`,
+      type: 'call.started',
+      payload: { call },
+    });
     res.status(created ? 201 : 200).json(call);
+  });
+
+  // Everything about one call acts in the call's tenant; an unknown call is then a 404.
+  router.use('/internal/calls/:id', async (req, res, next) => {
+    actFor(res, await tenancy.ofCall(req.params.id), { kind: 'agent' });
+    next();
   });
 
   router.post('/internal/calls/:id/turns', async (req, res) => {
     const { key, turn } = parseBody(TurnAppendSchema, req.body);
-    const appended = await calls.appendTurn(req.params.id, key, turn);
+    const appended = await tenantOf(res).calls.appendTurn(req.params.id, key, turn);
     res.status(appended.created ? 201 : 200).json(appended.turn);
   });
 
   router.post('/internal/calls/:id/close', async (req, res) => {
+    const { calls, webhooks } = tenantOf(res);
     const { call } = await calls.close(req.params.id, parseBody(CallCloseSchema, req.body));
     await webhooks.enqueue({ id: `${call.id}.ended`, type: 'call.ended', payload: { call } });
     res.json(call);
   });
 
-  router.use(callToolRoutes({ personas, calls, webhooks, ...records }));
+  router.use(callToolRoutes());
 
   return router;
 }

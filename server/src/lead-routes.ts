@@ -1,18 +1,19 @@
 import { Router } from 'express';
 import { ApiError } from './api-error.js';
-import { LeadListQuerySchema, type LeadRepo } from './storage/index.js';
+import { tenantOf } from './request-tenant.js';
+import { LeadListQuerySchema } from './storage/index.js';
 import { parseBody } from './validate.js';
 
-/** Admin: the leads the agent captured, newest first. Mounted behind the admin key. */
-export function leadRoutes(leads: LeadRepo): Router {
+/** Admin: the leads the agent captured for the tenant, newest first. Behind `requireAdmin`. */
+export function leadRoutes(): Router {
   const router = Router();
 
   router.get('/v1/leads', async (req, res) => {
-    res.json(await leads.list(parseBody(LeadListQuerySchema, req.query)));
+    res.json(await tenantOf(res).leads.list(parseBody(LeadListQuerySchema, req.query)));
   });
 
   router.get('/v1/leads/:id', async (req, res) => {
-    const lead = await leads.get(req.params.id);
+    const lead = await tenantOf(res).leads.get(req.params.id);
     if (!lead) throw new ApiError('not_found', `no lead '${req.params.id}'`);
     res.json(lead);
   });

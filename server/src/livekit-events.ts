@@ -1,5 +1,7 @@
 import type { WebhookEvent } from 'livekit-server-sdk';
-import type { CallEventRepo, CallRepo } from './storage/index.js';
+import type { LivekitEventHandler } from './livekit-webhook-routes.js';
+import type { CallEventRepo, CallRepo, TenantStorage } from './storage/index.js';
+import type { Tenancy } from './tenancy.js';
 
 /** `livekit.ParticipantInfo.Kind` by number (the server SDK does not export the enum). */
 const PARTICIPANT_KINDS: Readonly<Record<number, string>> = {
@@ -50,4 +52,15 @@ export function livekitEventHandler(
     const { closed } = await calls.close(call.id, { outcome: 'failed' }, 'livekit');
     if (closed) log(`closed call ${call.id}: its room finished before the agent closed it`);
   };
+}
+
+/**
+ * Hands each LiveKit event to the handler built for the tenant its room belongs to: events name
+ * only the room, whose web session or call says whose it is.
+ */
+export function byRoomTenant(
+  tenancy: Tenancy,
+  handlerFor: (tenant: TenantStorage) => LivekitEventHandler,
+): LivekitEventHandler {
+  return async (event) => handlerFor(await tenancy.ofRoom(event.room?.name))(event);
 }

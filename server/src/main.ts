@@ -2,14 +2,15 @@ import path from 'node:path';
 import { createApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
 import { livekitCheck } from './livekit-check.js';
-import { livekitEventHandler } from './livekit-events.js';
+import { byRoomTenant, livekitEventHandler } from './livekit-events.js';
 import { withCallLogContext } from './observability/livekit-log-context.js';
 import { createLogger, type Logger } from './observability/logger.js';
-import { meteredCalls } from './observability/metered-calls.js';
+import { meteredTenant } from './observability/metered-calls.js';
 import { meteredWebhookQueue } from './observability/metered-webhook-queue.js';
 import { ServerMetrics } from './observability/metrics.js';
 import { SessionIssuer } from './session-issuer.js';
 import { Storage } from './storage/index.js';
+import { Tenancy } from './tenancy.js';
 import { WebhookSender } from './webhook-sender.js';
 import { WorkerRegistry } from './worker-registry.js';
 
@@ -21,17 +22,15 @@ async function main(logger: Logger): Promise<void> {
       ? { url: config.DATABASE_URL }
       : { dataDir: path.join(config.PARLEY_DATA_DIR, 'db') },
   );
-  const tenant = storage.forTenant((await storage.ensureDefaultTenant()).id);
-  const metrics = new ServerMetrics({ activeCalls: () => tenant.calls.countActive(), logger });
-  const calls = meteredCalls(tenant.calls, metrics, logger);
-  const onLivekitEvent = livekitEventHandler({ calls, callEvents: tenant.callEvents }, (line) =>
-    logger.info(line),
-  );
+  const metrics = new ServerMetrics({ activeCalls: () => storage.countActiveCalls(), logger });
+  const tenancy = new Tenancy({
+    storage,
+    defaultTenantId: (await storage.ensureDefaultTenant()).id,
+    decorate: meteredTenant(metrics, logger),
+  });
+  const log = (line: string) => logger.info(line);
   const app = createApp({
-    personas: tenant.personas,
-    calls,
-    webhooks: tenant.webhooks,
-    records: tenant,
+    tenancy,
     issuer: new SessionIssuer({
       apiKey: config.LIVEKIT_API_KEY,
       apiSecret: config.LIVEKIT_API_SECRET,
@@ -46,7 +45,9 @@ async function main(logger: Logger): Promise<void> {
     ),
     livekitApiKey: config.LIVEKIT_API_KEY,
     livekitApiSecret: config.LIVEKIT_API_SECRET,
-    onLivekitEvent: withCallLogContext(onLivekitEvent, calls),
+    onLivekitEvent: byRoomTenant(tenancy, (tenant) =>
+      withCallLogContext(livekitEventHandler(tenant, log), tenant.calls),
+    ),
     adminKey: config.PARLEY_ADMIN_KEY,
     agentKey: config.PARLEY_AGENT_KEY,
     sessionRatePerMinute: config.PARLEY_SESSION_RATE,

@@ -9,4 +9,6 @@ export interface PersonaStore {
   replace(id: string, input: PersonaInput): Promise<Persona>;
   /** One saved version, as a call that ran it saw it. */
   getVersion(id: string, version: number): Promise<PersonaVersion | undefined>;
+  /** Every saved version, oldest first; `persona_not_found` when there is none. */
+  versions(id: string): Promise<PersonaVersion[]>;
 }

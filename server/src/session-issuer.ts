@@ -32,12 +32,13 @@ export class SessionIssuer {
   async issue(
     persona: Persona,
     request: CreateSessionRequest,
-    history?: CallerHistory,
+    { history, tenantId }: { history?: CallerHistory; tenantId?: string } = {},
   ): Promise<SessionResponse> {
     const roomName = randomId('web');
     const identity = randomId('visitor');
     const metadata: DispatchMetadata = {
       personaId: persona.id,
+      ...(tenantId && { tenantId }),
       channel: 'web',
       visitor: request.visitor ?? {},
       variables: request.variables ?? {},

@@ -1,4 +1,3 @@
-import { timingSafeEqual } from 'node:crypto';
 import { Router } from 'express';
 import {
   CreateSessionRequestSchema,
@@ -6,18 +5,19 @@ import {
   type Persona,
 } from './contracts/index.js';
 import { ApiError } from './api-error.js';
+import { sameSecret } from './bearer-auth.js';
 import { assertOriginAllowed } from './origin-policy.js';
-import type { PersonaStore } from './persona-store.js';
 import type { RateLimiter } from './rate-limiter.js';
 import type { SessionIssuer } from './session-issuer.js';
-import type { CallRepo, ConsentRepo } from './storage/index.js';
+import type { Tenancy } from './tenancy.js';
 import { parseBody } from './validate.js';
 
 export interface SessionRouteDeps {
-  personas: PersonaStore;
-  calls: CallRepo;
-  /** Consent accepted in the widget waits here for the call of the session's room. */
-  consents: ConsentRepo;
+  /**
+   * Finds the persona a request names (`sales`, or `acme/sales` for tenant acme's); the session
+   * then belongs to that persona's tenant.
+   */
+  tenancy: Tenancy;
   issuer: SessionIssuer;
   /** Per client address. */
   limiter: RateLimiter;
@@ -26,9 +26,6 @@ export interface SessionRouteDeps {
   /** Development: any localhost page may open sessions. */
   development: boolean;
 }
-
-const sameSecret = (a: string, b: string): boolean =>
-  a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
 
 /**
  * The consent a persona requires, checked against what the visitor accepted; answers the
@@ -58,7 +55,7 @@ function requiredConsent(
 }
 
 export function sessionRoutes(deps: SessionRouteDeps): Router {
-  const { personas, calls, consents, issuer, limiter, personaLimiter, development } = deps;
+  const { tenancy, issuer, limiter, personaLimiter, development } = deps;
   const router = Router();
 
   router.post('/v1/sessions', async (req, res) => {
@@ -66,22 +63,26 @@ export function sessionRoutes(deps: SessionRouteDeps): Router {
       throw new ApiError('rate_limited', 'too many session requests; try again in a minute');
     }
     const body = parseBody(CreateSessionRequestSchema, req.body);
-    const persona = await personas.get(body.persona);
-    if (!persona) throw new ApiError('persona_not_found', `no persona '${body.persona}'`);
+    const { tenant, persona } = await tenancy.persona(body.persona);
     assertOriginAllowed(req, persona, development);
     if (persona.embedKey && !sameSecret(body.embedKey ?? '', persona.embedKey)) {
       throw new ApiError('forbidden', `persona '${persona.id}' needs its embed key`);
     }
     const consent = requiredConsent(persona, body.consent);
-    if (!personaLimiter.hit(persona.id)) {
+    if (!personaLimiter.hit(`${tenant.tenantId}/${persona.id}`)) {
       throw new ApiError('rate_limited', `persona '${persona.id}' is busy; try again in a minute`);
     }
     // A returning visitor (the widget keeps their id) is greeted back with what came before.
     const visitorId = body.visitor?.id;
-    const history = visitorId ? await calls.historyOfVisitor(visitorId) : undefined;
-    const session = await issuer.issue(persona, body, history);
+    const history = visitorId ? await tenant.calls.historyOfVisitor(visitorId) : undefined;
+    // Only another tenant's sessions name their tenant: the default tenant's dispatch is as it
+    // was before there were tenants, and an agent that predates them still serves it.
+    const tenantId = tenant.tenantId === tenancy.defaultTenantId ? undefined : tenant.tenantId;
+    const session = await issuer.issue(persona, body, { history, tenantId });
+    // LiveKit's events for the room name only the room: they find the tenant through it.
+    await tenant.rooms.remember(session.roomName);
     if (consent) {
-      await consents.rememberForSession({
+      await tenant.consents.rememberForSession({
         ...consent,
         roomName: session.roomName,
         personaId: persona.id,

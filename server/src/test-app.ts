@@ -1,12 +1,14 @@
 /**
- * Test support: the real app, in this process, on a fresh embedded database and a free port,
- * bound to the default tenant like `main.ts` binds it. Tests override whichever deps they need.
+ * Test support: the real app, in this process, on a fresh embedded database (with its default
+ * tenant, as `main.ts` starts it) and a free port. Tests override whichever deps they need.
  */
 import type { AddressInfo } from 'node:net';
 import { createApp, type AppDeps } from './app.js';
+import type { CreatedTenant, Tenant } from './contracts/index.js';
 import { SessionIssuer } from './session-issuer.js';
 import { Storage, type TenantStorage } from './storage/index.js';
 import { pglite } from './storage/test-backends.js';
+import { Tenancy } from './tenancy.js';
 import { WorkerRegistry } from './worker-registry.js';
 
 export const ADMIN_KEY = 'admin-key-0123456789';
@@ -20,17 +22,19 @@ export const asAgent = { authorization: `Bearer ${AGENT_KEY}` };
 export interface TestApp {
   url: string;
   storage: Storage;
+  /** The default tenant's repositories: what the operator key (`asAdmin`) acts on. */
   tenant: TenantStorage;
   stop(): Promise<void>;
 }
 
-/** The app's deps for `tenant`, with generous rate limits and no LiveKit behind it. */
-export function testDeps(tenant: TenantStorage, overrides: Partial<AppDeps> = {}): AppDeps {
+/** The app's deps for `storage`, with generous rate limits and no LiveKit behind it. */
+export function testDeps(
+  storage: Storage,
+  defaultTenantId: string,
+  overrides: Partial<AppDeps> = {},
+): AppDeps {
   return {
-    personas: tenant.personas,
-    calls: tenant.calls,
-    webhooks: tenant.webhooks,
-    records: tenant,
+    tenancy: new Tenancy({ storage, defaultTenantId }),
     issuer: new SessionIssuer({
       apiKey: LIVEKIT_API_KEY,
       apiSecret: LIVEKIT_API_SECRET,
@@ -51,7 +55,7 @@ export function testDeps(tenant: TenantStorage, overrides: Partial<AppDeps> = {}
   };
 }
 
-/** Serves the app for `tenant` on a free loopback port. */
+/** Serves the app on a free loopback port. */
 export async function serveApp(deps: AppDeps): Promise<{ url: string; stop(): Promise<void> }> {
   const server = createApp(deps).listen(0, '127.0.0.1');
   await new Promise((resolve) => server.once('listening', resolve));
@@ -63,11 +67,11 @@ export async function serveApp(deps: AppDeps): Promise<{ url: string; stop(): Pr
 
 /** A fresh database with the default tenant and persona, and the app serving it. */
 export async function startTestApp(
-  overrides: (tenant: TenantStorage) => Partial<AppDeps> = () => ({}),
+  overrides: (tenant: TenantStorage, storage: Storage) => Partial<AppDeps> = () => ({}),
 ): Promise<TestApp> {
   const storage = await Storage.open(await pglite.fresh());
   const tenant = storage.forTenant((await storage.ensureDefaultTenant()).id);
-  const served = await serveApp(testDeps(tenant, overrides(tenant)));
+  const served = await serveApp(testDeps(storage, tenant.tenantId, overrides(tenant, storage)));
   return {
     url: served.url,
     storage,
@@ -93,4 +97,23 @@ export async function request<T = unknown>(
   });
   const text = await res.text();
   return { status: res.status, body: (text ? JSON.parse(text) : undefined) as T };
+}
+
+/** A tenant made through the operator API, with the headers its first API key sends. */
+export interface TestTenant {
+  tenant: Tenant;
+  key: string;
+  headers: { authorization: string };
+}
+
+export async function createTenant(url: string, slug: string): Promise<TestTenant> {
+  const res = await request<CreatedTenant>(
+    `${url}/v1/tenants`,
+    'POST',
+    { slug, name: slug.toUpperCase() },
+    asAdmin,
+  );
+  if (res.status !== 201) throw new Error(`POST /v1/tenants answered ${res.status}`);
+  const { tenant, apiKey } = res.body;
+  return { tenant, key: apiKey.key, headers: { authorization: `Bearer ${apiKey.key}` } };
 }

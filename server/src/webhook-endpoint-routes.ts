@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import { WebhookEndpointInputSchema, type WebhookRepo } from './storage/index.js';
+import { tenantOf } from './request-tenant.js';
+import { WebhookEndpointInputSchema } from './storage/index.js';
 import { parseBody } from './validate.js';
 
 export const DeliveryFilterSchema = z.object({
@@ -9,26 +10,27 @@ export const DeliveryFilterSchema = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(50),
 });
 
-/** Admin: where the tenant's events go, and what was delivered. Mounted behind the admin key. */
-export function webhookEndpointRoutes(webhooks: WebhookRepo): Router {
+/** Admin: where the tenant's events go, and what was delivered. Mounted behind `requireAdmin`. */
+export function webhookEndpointRoutes(): Router {
   const router = Router();
 
   router.get('/v1/webhook-endpoints', async (_req, res) => {
-    res.json({ data: await webhooks.listEndpoints() });
+    res.json({ data: await tenantOf(res).webhooks.listEndpoints() });
   });
 
   router.post('/v1/webhook-endpoints', async (req, res) => {
     const input = parseBody(WebhookEndpointInputSchema, req.body);
-    res.status(201).json(await webhooks.createEndpoint(input));
+    res.status(201).json(await tenantOf(res).webhooks.createEndpoint(input));
   });
 
   router.delete('/v1/webhook-endpoints/:id', async (req, res) => {
-    await webhooks.deleteEndpoint(req.params.id);
+    await tenantOf(res).webhooks.deleteEndpoint(req.params.id);
     res.status(204).end();
   });
 
   router.get('/v1/webhook-deliveries', async (req, res) => {
-    res.json({ data: await webhooks.listDeliveries(parseBody(DeliveryFilterSchema, req.query)) });
+    const filter = parseBody(DeliveryFilterSchema, req.query);
+    res.json({ data: await tenantOf(res).webhooks.listDeliveries(filter) });
   });
 
   return router;

@@ -1,27 +1,26 @@
 import { Router } from 'express';
 import { WidgetConfigQuerySchema, type WidgetConfig } from './contracts/index.js';
-import { ApiError } from './api-error.js';
 import { assertOriginAllowed } from './origin-policy.js';
-import type { PersonaStore } from './persona-store.js';
+import type { Tenancy } from './tenancy.js';
 import { parseBody } from './validate.js';
 
 export interface WidgetConfigDeps {
-  personas: PersonaStore;
+  /** Finds the persona the query names, in whichever tenant it names. */
+  tenancy: Tenancy;
   /** Development: any localhost page may ask. */
   development: boolean;
 }
 
 /**
- * Public `GET /v1/widget-config?persona=ID`: what the widget shows before it asks for a session
- * (the consent step among it). Same origin policy as `POST /v1/sessions`.
+ * Public `GET /v1/widget-config?persona=ID` (or `tenant-slug/ID`): what the widget shows before it
+ * asks for a session (the consent step among it). Same origin policy as `POST /v1/sessions`.
  */
-export function widgetConfigRoutes({ personas, development }: WidgetConfigDeps): Router {
+export function widgetConfigRoutes({ tenancy, development }: WidgetConfigDeps): Router {
   const router = Router();
 
   router.get('/v1/widget-config', async (req, res) => {
     const query = parseBody(WidgetConfigQuerySchema, req.query);
-    const persona = await personas.get(query.persona);
-    if (!persona) throw new ApiError('persona_not_found', `no persona '${query.persona}'`);
+    const { persona } = await tenancy.persona(query.persona);
     assertOriginAllowed(req, persona, development);
     const { requireConsent, consentText, consentVersion } = persona.disclosure;
     const config: WidgetConfig = {

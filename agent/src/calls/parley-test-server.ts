@@ -3,7 +3,14 @@
  * process, which a test can stop and start again on the same port, and a proxy in front of it
  * that can cut the connection after the server has answered.
  */
-import { createApp, SessionIssuer, Storage, WorkerRegistry, type CallDetail } from '@parley/server';
+import {
+  createApp,
+  SessionIssuer,
+  Storage,
+  Tenancy,
+  WorkerRegistry,
+  type CallDetail,
+} from '@parley/server';
 import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -39,12 +46,8 @@ export class ParleyTestServer {
 
   /** Starts listening again, on the port it had before (a free one the first time). */
   async resume(): Promise<void> {
-    const tenant = this.storage.forTenant(this.tenantId);
     const app = createApp({
-      personas: tenant.personas,
-      calls: tenant.calls,
-      webhooks: tenant.webhooks,
-      records: tenant,
+      tenancy: new Tenancy({ storage: this.storage, defaultTenantId: this.tenantId }),
       issuer: new SessionIssuer({
         apiKey: 'APIcalltests',
         apiSecret: 'call-tests-secret-call-tests-secret-0123',

@@ -18,6 +18,7 @@ export function callInputFor(
   const phoneNumber = participant.attributes[SIP_PHONE_ATTRIBUTE];
   const dialed = participant.attributes[SIP_TRUNK_NUMBER_ATTRIBUTE];
   return {
+    ...(metadata.tenantId ? { tenantId: metadata.tenantId } : {}),
     personaId: metadata.personaId,
     channel: metadata.channel,
     roomName,

@@ -19,6 +19,8 @@ export const CallerSchema = VisitorSchema.extend({ phoneNumber: z.string().max(6
 
 export const CallInputSchema = z.object({
   personaId: PersonaIdSchema,
+  /** The tenant the dispatch named (`DispatchMetadata.tenantId`); the default tenant when absent. */
+  tenantId: z.string().min(1).max(64).optional(),
   /** The persona version the call runs; the current one when omitted. */
   personaVersion: z.number().int().min(1).optional(),
   channel: ChannelSchema,

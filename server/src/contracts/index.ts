@@ -10,3 +10,4 @@ export * from './appointment.js';
 export * from './secret.js';
 export * from './phone-number.js';
 export * from './webhook-tool-call.js';
+export * from './tenant.js';

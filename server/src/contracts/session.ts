@@ -24,9 +24,15 @@ export const ConsentAcceptanceSchema = z.object({
 });
 export type ConsentAcceptance = z.infer<typeof ConsentAcceptanceSchema>;
 
+/**
+ * How the public routes name a persona: its id for the default tenant's personas, or
+ * `<tenant-slug>/<persona-id>` for another tenant's (`acme/sales`).
+ */
+export const PersonaRefSchema = z.string().min(1).max(127);
+
 /** Body of `POST /v1/sessions`. */
 export const CreateSessionRequestSchema = z.object({
-  persona: z.string().min(1).max(63),
+  persona: PersonaRefSchema,
   embedKey: z.string().max(200).optional(),
   visitor: VisitorSchema.optional(),
   variables: VariablesSchema.optional(),
@@ -46,7 +52,7 @@ export interface SessionResponse {
 }
 
 /** Query of the public `GET /v1/widget-config`. */
-export const WidgetConfigQuerySchema = z.object({ persona: z.string().min(1).max(63) });
+export const WidgetConfigQuerySchema = z.object({ persona: PersonaRefSchema });
 
 /** `200` answer of `GET /v1/widget-config`: what the widget shows before it asks for a session. */
 export const WidgetConfigSchema = z.object({
@@ -67,6 +73,8 @@ export type CallerHistory = z.infer<typeof CallerHistorySchema>;
 /** JSON carried in the agent dispatch's metadata (`ctx.job.metadata`). */
 export const DispatchMetadataSchema = z.object({
   personaId: z.string().min(1),
+  /** The persona's tenant; absent for the default tenant. The agent passes it back on every call. */
+  tenantId: z.string().min(1).max(64).optional(),
   channel: ChannelSchema,
   visitor: VisitorSchema.default({}),
   variables: VariablesSchema.default({}),

@@ -1,4 +1,4 @@
-import type { CallRepo } from '../storage/index.js';
+import type { CallRepo, TenantStorage } from '../storage/index.js';
 import { annotateLogContext } from './log-context.js';
 import type { Logger } from './logger.js';
 import type { ServerMetrics } from './metrics.js';
@@ -66,4 +66,12 @@ export function meteredCalls(calls: CallRepo, metrics: ServerMetrics, logger: Lo
   };
 
   return metered;
+}
+
+/** Meters each tenant's call repository (see `meteredCalls`), as the routes should see it. */
+export function meteredTenant(
+  metrics: ServerMetrics,
+  logger: Logger,
+): (tenant: TenantStorage) => TenantStorage {
+  return (tenant) => ({ ...tenant, calls: meteredCalls(tenant.calls, metrics, logger) });
 }

@@ -5,11 +5,12 @@
  */
 import { createHash } from 'node:crypto';
 import { AccessToken, type WebhookEvent } from 'livekit-server-sdk';
-import { livekitEventHandler } from '../livekit-events.js';
+import { byRoomTenant, livekitEventHandler } from '../livekit-events.js';
+import { Tenancy } from '../tenancy.js';
 import { LIVEKIT_API_KEY, LIVEKIT_API_SECRET, startTestApp, type TestApp } from '../test-app.js';
 import { withCallLogContext } from './livekit-log-context.js';
 import { createLogger, type Logger } from './logger.js';
-import { meteredCalls } from './metered-calls.js';
+import { meteredTenant } from './metered-calls.js';
 import { ServerMetrics } from './metrics.js';
 
 export type LogLine = Record<string, unknown> & { level: string; msg: string };
@@ -37,19 +38,24 @@ export async function startObservedApp(options: ObservedAppOptions = {}): Promis
     destination: { write: (line: string) => void rawLogs.push(line) },
   });
   let metrics: ServerMetrics | undefined;
-  const app = await startTestApp((tenant) => {
-    metrics = new ServerMetrics({ activeCalls: () => tenant.calls.countActive(), logger });
-    const calls = meteredCalls(tenant.calls, metrics, logger);
-    const handle = livekitEventHandler({ calls, callEvents: tenant.callEvents }, (line) =>
-      logger.info(line),
+  const app = await startTestApp((tenant, storage) => {
+    metrics = new ServerMetrics({ activeCalls: () => storage.countActiveCalls(), logger });
+    const tenancy = new Tenancy({
+      storage,
+      defaultTenantId: tenant.tenantId,
+      decorate: meteredTenant(metrics, logger),
+    });
+    const log = (line: string) => logger.info(line);
+    const handle = byRoomTenant(tenancy, (scoped) =>
+      withCallLogContext(livekitEventHandler(scoped, log), scoped.calls),
     );
     const onLivekitEvent = async (event: WebhookEvent) => {
       await handle(event);
       await options.afterLivekitEvent?.(event);
     };
     return {
-      calls,
-      onLivekitEvent: withCallLogContext(onLivekitEvent, calls),
+      tenancy,
+      onLivekitEvent,
       widgetDist: options.widgetDist,
       metrics,
       logger,

@@ -20,6 +20,7 @@ import { DeliveryFilterSchema } from '../webhook-endpoint-routes.js';
 import {
   CallRecordSchema,
   CallSchema,
+  PersonaVersionSchema,
   WebhookDeliverySchema,
   WebhookEndpointSchema,
   listOf,
@@ -48,6 +49,16 @@ export const ADMIN_API: RouteDoc[] = [
     tag: 'Personas',
     auth,
     responses: { 200: { description: 'the persona', schema: PersonaSchema } },
+    errors: ['persona_not_found'],
+  },
+  {
+    method: 'get',
+    path: '/v1/personas/:id/versions',
+    summary: "A persona's saved versions, oldest first",
+    description: 'Each edit is a new version; every call records the version it ran.',
+    tag: 'Personas',
+    auth,
+    responses: { 200: { description: 'every version', schema: listOf(PersonaVersionSchema) } },
     errors: ['persona_not_found'],
   },
   {

@@ -11,7 +11,7 @@ import {
   RunWebhookToolRequestSchema,
   WebhookToolResultSchema,
 } from '../contracts/index.js';
-import { HeartbeatSchema, TurnAppendSchema } from '../internal-routes.js';
+import { HeartbeatSchema, PersonaQuerySchema, TurnAppendSchema } from '../internal-routes.js';
 import { CallSchema, TurnSchema } from './response-schemas.js';
 import type { RouteDoc } from './route-doc.js';
 
@@ -24,8 +24,10 @@ export const AGENT_API: RouteDoc[] = [
     method: 'get',
     path: '/internal/personas/:id',
     summary: 'The persona a job runs',
+    description: "In the tenant the dispatch named (`tenant`), the default tenant's without it.",
     tag,
     auth,
+    query: PersonaQuerySchema,
     responses: { 200: { description: 'the persona', schema: PersonaSchema } },
     errors: ['persona_not_found'],
   },

@@ -112,7 +112,9 @@ export function buildOpenApiDocument(
   registry.registerComponent('securitySchemes', 'adminKey', {
     type: 'http',
     scheme: 'bearer',
-    description: 'The admin key (`PARLEY_ADMIN_KEY`).',
+    description:
+      "A tenant's API key (`parley_…`, acting on that tenant), or the operator key " +
+      '(`PARLEY_ADMIN_KEY`, acting on the default tenant; it alone manages tenants).',
   });
   registry.registerComponent('securitySchemes', 'agentKey', {
     type: 'http',

@@ -146,6 +146,8 @@ describe('answers match the document', () => {
     assert.equal((await call('GET', '/v1/personas', { auth: admin })).status, 200);
     assert.equal((await call('GET', '/v1/personas/booking', { auth: admin })).status, 200);
     assert.equal((await call('GET', '/v1/personas/nobody', { auth: admin })).status, 404);
+    assert.equal((await call('GET', '/v1/personas/booking/versions', { auth: admin })).status, 200);
+    assert.equal((await call('GET', '/v1/personas/nobody/versions', { auth: admin })).status, 404);
     assert.equal((await call('GET', '/v1/personas')).status, 401);
     assert.equal(
       (
@@ -342,6 +344,24 @@ describe('answers match the document', () => {
       (await call('DELETE', `/v1/webhook-endpoints/${id}`, { auth: admin })).status,
       404,
     );
+  });
+
+  test('tenants and API keys', async () => {
+    const tenant = { slug: 'docs-co', name: 'Docs Co' };
+    const created = await call('POST', '/v1/tenants', { auth: admin, body: tenant });
+    assert.equal(created.status, 201);
+    assert.equal((await call('POST', '/v1/tenants', { auth: admin, body: tenant })).status, 409);
+    assert.equal((await call('GET', '/v1/tenants', { auth: admin })).status, 200);
+    const tenantKey = String((created.body.apiKey as { key: string }).key);
+    assert.equal((await call('GET', '/v1/tenants', { auth: tenantKey })).status, 403);
+
+    const key = await call('POST', '/v1/api-keys', { auth: tenantKey, body: { name: 'ci' } });
+    assert.equal(key.status, 201);
+    assert.equal((await call('GET', '/v1/api-keys', { auth: tenantKey })).status, 200);
+    const keyPath = `/v1/api-keys/${String(key.body.id)}`;
+    assert.equal((await call('DELETE', keyPath, { auth: tenantKey })).status, 204);
+    assert.equal((await call('GET', '/v1/api-keys', { auth: String(key.body.key) })).status, 401);
+    assert.equal((await call('DELETE', '/v1/api-keys/key_none', { auth: admin })).status, 404);
   });
 
   test('every documented route was answered with a documented success at least once', () => {

@@ -17,7 +17,7 @@ const key = (route: { method: string; path: string }) =>
 
 describe('route registry', () => {
   test('every route Express mounts is documented, and every documented route is mounted', () => {
-    const mounted = mountedRoutes(createApp(testDeps(app.tenant)))
+    const mounted = mountedRoutes(createApp(testDeps(app.storage, app.tenant.tenantId)))
       .map(key)
       .sort();
     const documented = ROUTE_DOCS.map(key).sort();

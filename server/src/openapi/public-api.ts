@@ -16,7 +16,8 @@ export const PUBLIC_API: RouteDoc[] = [
     description:
       "The browser's `Origin` must be the server's own or listed in the persona's " +
       '`allowedOrigins`; rate limited per client address and per persona. The token admits one ' +
-      'identity to one fresh room and dispatches the agent.',
+      'identity to one fresh room and dispatches the agent. `persona` is an id of the default ' +
+      "tenant's, or `<tenant-slug>/<persona-id>`.",
     tag: 'Web sessions',
     auth: 'public',
     body: CreateSessionRequestSchema,

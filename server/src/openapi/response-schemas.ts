@@ -16,12 +16,14 @@ import {
   ERROR_STATUS,
   LeadSchema,
   LeadTemperatureSchema,
+  PersonaSchema,
   type ApiErrorBody,
   type ErrorCode,
   type SessionResponse,
 } from '../contracts/index.js';
 import {
   WebhookEventTypeSchema,
+  type PersonaVersion,
   type Call,
   type ToolCall,
   type Turn,
@@ -158,3 +160,12 @@ export const listOf = <S extends ZodTypeAny>(item: S) => z.object({ data: z.arra
 /** One page of a paged list; pass `nextCursor` back as `cursor` for the next. */
 export const pageOf = <S extends ZodTypeAny>(item: S) =>
   z.object({ items: z.array(item), nextCursor: z.string().optional() });
+
+export const PersonaVersionSchema = describing<PersonaVersion>()(
+  z.object({
+    personaId: z.string(),
+    version: z.number().int(),
+    persona: PersonaSchema,
+    createdAt: z.string(),
+  }),
+);

@@ -2,12 +2,14 @@ import { ADMIN_API } from './admin-api.js';
 import { AGENT_API } from './agent-api.js';
 import { OPERATIONS_API } from './operations-api.js';
 import { PUBLIC_API } from './public-api.js';
+import { TENANT_API } from './tenant-api.js';
 import type { RouteDoc } from './route-doc.js';
 
 /** Every route the server mounts, documented; a test holds this list to what Express serves. */
 export const ROUTE_DOCS: readonly RouteDoc[] = [
   ...PUBLIC_API,
   ...ADMIN_API,
+  ...TENANT_API,
   ...AGENT_API,
   ...OPERATIONS_API,
 ];

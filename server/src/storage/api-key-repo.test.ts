@@ -17,16 +17,16 @@ forEachBackend((backend) => {
     const { apiKeys } = storage.forTenant(tenantId);
     const { apiKey, plaintext } = await apiKeys.create({ name: 'ci', scopes: ['admin'] });
 
-    assert.match(plaintext, /^pk_[A-Za-z0-9_-]{43}$/);
+    assert.match(plaintext, /^parley_[A-Za-z0-9_-]{43}$/);
     assert.ok(plaintext.startsWith(apiKey.prefix), 'the display prefix is the start of the key');
-    assert.ok(apiKey.prefix.length < 12);
+    assert.ok(apiKey.prefix.length < 16);
     assert.deepEqual(await storage.verifyApiKey(plaintext), {
       keyId: apiKey.id,
       tenantId,
       scopes: ['admin'],
     });
     assert.equal(await storage.verifyApiKey(`${plaintext}x`), undefined);
-    assert.equal(await storage.verifyApiKey('pk_' + 'A'.repeat(43)), undefined);
+    assert.equal(await storage.verifyApiKey('parley_' + 'A'.repeat(43)), undefined);
     assert.equal(await storage.verifyApiKey(''), undefined);
   });
 

@@ -5,9 +5,10 @@ import type { Queryable } from './database.js';
 import { iso, isoOrUndefined, newId } from './row-helpers.js';
 import { ApiKeyInputSchema, type ApiKeyInput, type ApiKeyScope } from './schemas.js';
 
-const KEY_PREFIX = 'pk_';
-/** Characters of the key kept in clear for display ("pk_Xb3f9…"): too few to guess the rest. */
-const DISPLAY_CHARS = KEY_PREFIX.length + 6;
+/** Recognisable at a glance and by secret scanners: `parley_` then 43 base64url characters. */
+export const API_KEY_PREFIX = 'parley_';
+/** Characters of the key kept in clear for display ("parley_Xb3f9a…"): too few to guess the rest. */
+const DISPLAY_CHARS = API_KEY_PREFIX.length + 6;
 
 export interface ApiKey {
   id: string;
@@ -21,7 +22,7 @@ export interface ApiKey {
 }
 
 /** Answer of `create`: the only time the plaintext key exists outside its owner's hands. */
-export interface CreatedApiKey {
+export interface IssuedApiKey {
   apiKey: ApiKey;
   plaintext: string;
 }
@@ -65,13 +66,16 @@ export function hashApiKey(plaintext: string): string {
 
 /**
  * Looks a presented key up by its hash. Answers nothing for unknown or revoked keys, without saying
- * which, so callers answer both with the same 401.
+ * which, so callers answer both with the same 401. The database compares SHA-256 digests, never
+ * keys: however its comparison's timing varies, it tells at most how a digest of the attacker's
+ * own choosing relates to a stored digest, and a digest does not lead back to a key. Revocation
+ * is read on every request, so a revoked key is refused at once.
  */
 export async function verifyApiKey(
   db: Queryable,
   plaintext: string,
 ): Promise<VerifiedApiKey | undefined> {
-  if (!plaintext.startsWith(KEY_PREFIX) || plaintext.length > 200) return undefined;
+  if (!plaintext.startsWith(API_KEY_PREFIX) || plaintext.length > 200) return undefined;
   const [row] = await db.query<{ id: string; tenant_id: string; scopes: ApiKeyScope[] }>(
     'SELECT id, tenant_id, scopes FROM api_keys WHERE key_hash = $1 AND revoked_at IS NULL',
     [hashApiKey(plaintext)],
@@ -86,9 +90,9 @@ export class ApiKeyRepo {
     private readonly tenantId: string,
   ) {}
 
-  async create(input: ApiKeyInput): Promise<CreatedApiKey> {
+  async create(input: ApiKeyInput): Promise<IssuedApiKey> {
     const { name, scopes } = parseBody(ApiKeyInputSchema, input);
-    const plaintext = KEY_PREFIX + randomBytes(32).toString('base64url');
+    const plaintext = API_KEY_PREFIX + randomBytes(32).toString('base64url');
     const [row] = await this.db.query<ApiKeyRow>(
       `INSERT INTO api_keys (id, tenant_id, name, prefix, key_hash, scopes)
        VALUES ($1, $2, $3, $4, $5, $6) RETURNING ${COLUMNS}`,

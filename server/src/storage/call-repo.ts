@@ -264,15 +264,6 @@ export class CallRepo {
     return row && toCall(row);
   }
 
-  /** Calls started and not yet ended (the `parley_active_calls` gauge). */
-  async countActive(): Promise<number> {
-    const [row] = await this.db.query<{ n: string | number }>(
-      `SELECT count(*) AS n FROM calls WHERE tenant_id = $1 AND status = 'active'`,
-      [this.tenantId],
-    );
-    return Number(row?.n ?? 0);
-  }
-
   /** How often a visitor (by the id their browser keeps) called before, and how the last call went. */
   async historyOfVisitor(visitorId: string): Promise<CallerHistory> {
     const [row] = await this.db.query<{

@@ -1,4 +1,4 @@
-export { Storage, type StorageOptions, type TenantRecords, type TenantStorage } from './storage.js';
+export { Storage, type StorageOptions, type TenantStorage } from './storage.js';
 export {
   openDatabase,
   type Database,
@@ -10,11 +10,12 @@ export type { Page } from './row-helpers.js';
 export * from './schemas.js';
 export { TenantRepo, type Tenant } from './tenant-repo.js';
 export {
+  API_KEY_PREFIX,
   ApiKeyRepo,
   hashApiKey,
   verifyApiKey,
   type ApiKey,
-  type CreatedApiKey,
+  type IssuedApiKey,
   type VerifiedApiKey,
 } from './api-key-repo.js';
 export { PersonaRepo, type PersonaVersion } from './persona-repo.js';
@@ -22,6 +23,7 @@ export { PhoneNumberRepo, resolvePhoneNumber } from './phone-number-repo.js';
 export type { Call, CallDetail, Caller, ToolCall, Turn } from './call-rows.js';
 export { CallRepo, type AppendedTurn, type ClosedCall } from './call-repo.js';
 export { CallEventRepo } from './call-event-repo.js';
+export { RoomRepo } from './room-repo.js';
 export { ConsentRepo } from './consent-repo.js';
 export { LeadRepo } from './lead-repo.js';
 export { AppointmentRepo, SlotTakenError } from './appointment-repo.js';

@@ -9,6 +9,8 @@ import {
   CallEventSchema,
   ChannelSchema,
   ConsentAcceptanceSchema,
+  CreateApiKeyRequestSchema,
+  CreateTenantRequestSchema,
   DateTimeSchema,
   E164Schema,
   JsonObjectSchema,
@@ -19,19 +21,12 @@ import {
 
 export * from '../contracts/call.js';
 
-export const SlugSchema = z
-  .string()
-  .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'lowercase letters, digits and dashes, at most 63');
-export const TenantInputSchema = z.object({
-  slug: SlugSchema,
-  name: z.string().min(1).max(200),
-});
+export const TenantInputSchema = CreateTenantRequestSchema;
 export type TenantInput = z.input<typeof TenantInputSchema>;
 
 export const ApiKeyScopeSchema = z.enum(['admin', 'agent']);
 export type ApiKeyScope = z.infer<typeof ApiKeyScopeSchema>;
-export const ApiKeyInputSchema = z.object({
-  name: z.string().min(1).max(100),
+export const ApiKeyInputSchema = CreateApiKeyRequestSchema.extend({
   scopes: z.array(ApiKeyScopeSchema).min(1).max(10),
 });
 export type ApiKeyInput = z.input<typeof ApiKeyInputSchema>;

@@ -1,4 +1,10 @@
-import { ApiKeyRepo, verifyApiKey, type VerifiedApiKey } from './api-key-repo.js';
+import { countActiveCalls, tenantOfCall } from './all-tenant-calls.js';
+import {
+  ApiKeyRepo,
+  verifyApiKey,
+  type IssuedApiKey,
+  type VerifiedApiKey,
+} from './api-key-repo.js';
 import { AppointmentRepo } from './appointment-repo.js';
 import { CallEventRepo } from './call-event-repo.js';
 import { CallRepo } from './call-repo.js';
@@ -8,6 +14,8 @@ import { LeadRepo } from './lead-repo.js';
 import { PersonaRepo } from './persona-repo.js';
 import type { PhoneNumber } from '../contracts/index.js';
 import { PhoneNumberRepo, resolvePhoneNumber } from './phone-number-repo.js';
+import { RoomRepo, tenantOfRoom } from './room-repo.js';
+import type { ApiKeyInput, TenantInput } from './schemas.js';
 import { SecretRepo } from './secret-repo.js';
 import { TenantRepo, type Tenant } from './tenant-repo.js';
 import { WebhookQueue, type WebhookQueueOptions } from './webhook-queue.js';
@@ -26,13 +34,8 @@ export interface TenantStorage {
   appointments: AppointmentRepo;
   webhooks: WebhookRepo;
   secrets: SecretRepo;
+  rooms: RoomRepo;
 }
-
-/** The tenant repositories the HTTP routes use besides personas, calls and webhooks. */
-export type TenantRecords = Pick<
-  TenantStorage,
-  'leads' | 'appointments' | 'consents' | 'secrets' | 'phoneNumbers' | 'callEvents'
->;
 
 export interface StorageOptions extends OpenDatabaseOptions {
   webhookRetry?: Partial<WebhookQueueOptions>;
@@ -40,8 +43,8 @@ export interface StorageOptions extends OpenDatabaseOptions {
 
 /**
  * Parley's storage: the embedded database (PGlite in `dataDir`) or PostgreSQL (`url`), migrated on
- * open. Cross-tenant entry points (tenants, key verification, phone routing, the webhook sender's
- * queue) live here; everything else is reached through `forTenant`.
+ * open. Cross-tenant entry points (tenants, key verification, the tenant of a call or a room,
+ * phone routing, the webhook sender's queue) live here; everything else is reached through `forTenant`.
  */
 export class Storage {
   readonly tenants: TenantRepo;
@@ -73,12 +76,39 @@ export class Storage {
       appointments: new AppointmentRepo(db, tenantId),
       webhooks: new WebhookRepo(db, tenantId),
       secrets: new SecretRepo(db, tenantId),
+      rooms: new RoomRepo(db, tenantId),
     };
+  }
+
+  /** A new tenant with its first API key, both or neither. */
+  createTenant(
+    input: TenantInput,
+    firstKey: ApiKeyInput,
+  ): Promise<{ tenant: Tenant; key: IssuedApiKey }> {
+    return this.db.transaction(async (tx) => {
+      const tenant = await new TenantRepo(tx).create(input);
+      return { tenant, key: await new ApiKeyRepo(tx, tenant.id).create(firstKey) };
+    });
   }
 
   /** The tenant a presented API key belongs to, or nothing for unknown and revoked keys. */
   verifyApiKey(plaintext: string): Promise<VerifiedApiKey | undefined> {
     return verifyApiKey(this.db, plaintext);
+  }
+
+  /** The tenant a call belongs to, whoever asks: the agent names calls by id alone. */
+  tenantOfCall(callId: string): Promise<string | undefined> {
+    return tenantOfCall(this.db, callId);
+  }
+
+  /** The tenant a LiveKit room belongs to, by its web session or its call. */
+  tenantOfRoom(roomName: string): Promise<string | undefined> {
+    return tenantOfRoom(this.db, roomName);
+  }
+
+  /** Calls started and not yet ended, across tenants. */
+  countActiveCalls(): Promise<number> {
+    return countActiveCalls(this.db);
   }
 
   /** Which tenant and persona answer a dialed number. */

@@ -1,15 +1,11 @@
 import { ApiError } from '../api-error.js';
+import type { Tenant } from '../contracts/index.js';
 import { parseBody } from '../validate.js';
 import type { Queryable } from './database.js';
 import { UNIQUE_VIOLATION, conflictOn, iso, newId } from './row-helpers.js';
 import { TenantInputSchema, type TenantInput } from './schemas.js';
 
-export interface Tenant {
-  id: string;
-  slug: string;
-  name: string;
-  createdAt: string;
-}
+export type { Tenant };
 
 interface TenantRow {
   id: string;

@@ -1,0 +1,66 @@
+import { DispatchMetadataSchema, PersonaSchema } from '@parley/server/contracts';
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { callInputFor, templateValues } from './call-session.js';
+
+test('a phone caller becomes a call record with their number, the dialed number and the tenant', () => {
+  const metadata = DispatchMetadataSchema.parse({
+    personaId: 'sales',
+    channel: 'phone',
+    tenantId: 'tenant-acme',
+    variables: { campaign: 'spring' },
+  });
+  const call = callInputFor(metadata, 'room-1', {
+    identity: 'sip_+15550001111',
+    attributes: { 'sip.phoneNumber': '+15550001111', 'sip.trunkPhoneNumber': '+15559990000' },
+  });
+  assert.deepEqual(call, {
+    tenantId: 'tenant-acme',
+    personaId: 'sales',
+    channel: 'phone',
+    roomName: 'room-1',
+    participantIdentity: 'sip_+15550001111',
+    caller: { phoneNumber: '+15550001111' },
+    dialedNumber: '+15559990000',
+    variables: { campaign: 'spring' },
+  });
+});
+
+test('a web visitor has no tenant hint for the default tenant, and no numbers', () => {
+  const metadata = DispatchMetadataSchema.parse({
+    personaId: 'default',
+    channel: 'web',
+    visitor: { id: 'v1', name: 'Ada' },
+  });
+  const call = callInputFor(metadata, 'room-2', { identity: 'visitor-1', attributes: {} });
+  assert.equal(call.tenantId, undefined);
+  assert.deepEqual(call.caller, { id: 'v1', name: 'Ada' });
+  assert.equal(call.dialedNumber, undefined);
+});
+
+test('template values: persona defaults, then session variables, then built-ins', () => {
+  const persona = PersonaSchema.parse({
+    id: 'p',
+    name: 'Shop',
+    greeting: 'Hi',
+    instructions: '',
+    variables: { campaign: 'default', city: 'Paris' },
+    businessHours: { timeZone: 'Europe/Paris', weekly: [] },
+  });
+  const values = templateValues(
+    persona,
+    {
+      personaId: 'p',
+      channel: 'web',
+      roomName: 'r',
+      variables: { campaign: 'spring', channel: 'x' },
+    },
+    new Date('2026-11-23T08:30:00Z'),
+  );
+  assert.equal(values.campaign, 'spring');
+  assert.equal(values.city, 'Paris');
+  assert.equal(values.channel, 'web', 'built-ins win over session variables');
+  assert.equal(values.current_weekday, 'Monday');
+  assert.equal(values.current_time, '9:30 AM');
+  assert.equal(values.persona_name, 'Shop');
+});
