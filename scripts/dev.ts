@@ -90,6 +90,7 @@ async function main(): Promise<void> {
     '  Parley is running (offline default: PocketSphinx STT, scripted responder, Flite TTS).',
     '',
     `  Open:       ${stack.url}/`,
+    `  Studio:     ${stack.url}/#key=${stack.secrets.adminKey}   (signed in as admin)`,
     `  Admin key:  ${stack.secrets.adminKey}`,
     `  LiveKit:    ${stack.livekitUrl}`,
     '',
