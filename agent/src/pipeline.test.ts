@@ -178,5 +178,12 @@ describe('pipeline', () => {
     });
     assert.match(agent.instructions as string, /^You help Ada on web\. /);
     assert.equal(agent.greeting, 'Hi Ada!');
+    assert.deepEqual(agent.openingLines(), ['Hi Ada!']);
+    const disclosing = new PersonaAgent({
+      persona: { ...templated, disclosure: { ...templated.disclosure, atStart: true } },
+      values: { customer: 'Ada' },
+      tools: {},
+    });
+    assert.deepEqual(disclosing.openingLines(), ['Hi Ada!', templated.disclosure.line]);
   });
 });

@@ -206,8 +206,7 @@ async function entry(ctx: JobContext<ProcessData>): Promise<void> {
 
   const agent = personaAgent({ ctx, config, logger, personas, call, controls, recorder }, persona);
   await session.start({ agent, room: ctx.room });
-  session.say(agent.greeting);
-  if (persona.disclosure.atStart) session.say(persona.disclosure.line);
+  for (const line of agent.openingLines()) session.say(line);
 }
 
 export default defineAgent<ProcessData>({ prewarm, entry });

@@ -36,6 +36,12 @@ export class PersonaAgent extends voice.Agent {
     this.#greetOnEnter = options.greetOnEnter ?? false;
   }
 
+  /** What the agent says when the call starts: the greeting, then the AI disclosure if required. */
+  openingLines(): string[] {
+    const { disclosure } = this.persona;
+    return disclosure.atStart ? [this.greeting, disclosure.line] : [this.greeting];
+  }
+
   override async onEnter(): Promise<void> {
     if (this.#greetOnEnter) this.session.say(this.greeting);
   }
