@@ -8,11 +8,7 @@ export {
 } from './config.js';
 export { WorkerHeartbeat } from './heartbeat.js';
 export { PersonaClient, PersonaLoadError, parseDispatchMetadata } from './persona-client.js';
-export {
-  buildPipeline,
-  createAgentSession,
-  type Pipeline,
-} from './pipeline.js';
+export { buildPipeline, createAgentSession, type Pipeline } from './pipeline.js';
 export { PersonaAgent } from './conversation/persona-agent.js';
 export { personaInstructions } from './persona-instructions.js';
 export { CLOUD_KEY_VARS, MissingProviderKeyError } from './providers/cloud-engines.js';
