@@ -75,9 +75,9 @@ else
   sed 's/^/  /' "$TOOLS/livekit-sip-build.log" | head -5
 fi
 
-step "PocketSphinx streaming shim"
+step "native helpers (PocketSphinx streaming shim, Opus decoder)"
 make -s -C agent/native OUT="$BIN"
-echo "$BIN/parley-ps-stream"
+echo "$BIN/parley-ps-stream $BIN/parley-opus-decode"
 
 echo
 echo "bootstrap done in $(( $(date +%s) - started )) s"

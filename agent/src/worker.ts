@@ -44,6 +44,7 @@ import { superviseCall } from './conversation/call-supervisor.js';
 import { handoffTool } from './conversation/handoff.js';
 import { PersonaAgent } from './conversation/persona-agent.js';
 import { WorkerHeartbeat } from './heartbeat.js';
+import { receivePreConnectAudio } from './preconnect/index.js';
 import { jobCountLoad, LIVEKIT_TARGET_LOAD } from './worker-load.js';
 import { parseDispatchMetadata, PersonaClient, PersonaLoadError } from './persona-client.js';
 import { buildPipeline, createAgentSession, type Pipeline } from './pipeline.js';
@@ -168,6 +169,9 @@ async function entry(ctx: JobContext<ProcessData>): Promise<void> {
   ctx.addShutdownCallback(() => pipeline.close());
 
   const vad = ctx.proc.userData.vad ?? (await silero.VAD.load());
+  // Registered before connecting: the widget sends what the visitor said while the agent joined.
+  const preConnect = receivePreConnectAudio(ctx.room);
+  ctx.addShutdownCallback(async () => preConnect.close());
   await ctx.connect();
   const participant = await ctx.waitForParticipant();
   const call = callInputFor(metadata, ctx.room.name ?? ctx.job.room?.name ?? '', participant);
@@ -205,7 +209,9 @@ async function entry(ctx: JobContext<ProcessData>): Promise<void> {
   });
 
   const agent = personaAgent({ ctx, config, logger, personas, call, controls, recorder }, persona);
-  await session.start({ agent, room: ctx.room });
+  // The caller's microphone, with their pre-connect audio first (see src/preconnect).
+  preConnect.attach(session, participant.identity);
+  await session.start({ agent, room: ctx.room, inputOptions: { audioEnabled: false } });
   for (const line of agent.openingLines()) session.say(line);
 }
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
-import type { Locator, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 
 /** Every DOM event `<parley-voice>` fires. */
 export const PARLEY_EVENTS = [
@@ -40,6 +40,11 @@ export interface ParleyVoiceApi extends HTMLElement {
   end(): Promise<void>;
   setMuted(muted: boolean): Promise<void>;
   sendText(text: string): Promise<void>;
+  registerTool(
+    name: string,
+    schema: { description?: string; parameters?: Record<string, unknown> },
+    handler: (args: Record<string, unknown>, context: { callerIdentity: string }) => unknown,
+  ): () => void;
   readonly muted: boolean;
   readonly state: string;
   variables: Record<string, string | number | boolean>;
@@ -184,4 +189,31 @@ export async function axeViolations(page: Page, selector: string): Promise<strin
         .map((n) => `${JSON.stringify(n.target)} ${n.failureSummary ?? ''}`)
         .join('; ')}`,
   );
+}
+
+/**
+ * A new page of `browser` (or of one of its contexts) at `${serverUrl}/__widget-test/${name}.html` (the server's own origin, so
+ * every persona allows it) that loads the widget and holds `body`; `parley-*` events are recorded.
+ * Resolves once the launcher shows.
+ */
+export async function openWidgetPage(
+  browser: Browser | BrowserContext,
+  serverUrl: string,
+  name: string,
+  body: string,
+  lang = 'en',
+): Promise<Page> {
+  const page = await browser.newPage();
+  await recordParleyEvents(page);
+  const url = `${serverUrl}/__widget-test/${name}.html`;
+  await servePage(
+    page,
+    url,
+    `<!doctype html><html lang="${lang}"><head><meta charset="utf-8"><title>${name}</title>
+    <script type="module" src="/widget/parley-voice.js"></script></head>
+    <body><main><h1>Widget test</h1>${body}</main></body></html>`,
+  );
+  await page.goto(url);
+  await part(page, 'launcher').waitFor({ state: 'visible', timeout: 15_000 });
+  return page;
 }

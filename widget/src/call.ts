@@ -7,7 +7,7 @@ import {
   type RemoteTrack,
   type TextStreamReader,
 } from 'livekit-client';
-import type { CreateSessionRequest } from '@parley/server/contracts';
+import type { ConsentAcceptance, CreateSessionRequest } from '@parley/server/contracts';
 import type { EndReason } from './events/parley-ended-event.js';
 import { openMicrophone } from './microphone.js';
 import { listenToRoom } from './room-listeners.js';
@@ -43,6 +43,8 @@ export interface CallOptions {
   agentTimeoutMs: number;
   /** How long to wait for `POST /v1/sessions`. */
   sessionRequestTimeoutMs: number;
+  /** The visitor's acceptance, when the persona asks for consent. */
+  consent?: ConsentAcceptance | undefined;
 }
 
 /** What a call reports to the session controller. */
@@ -168,10 +170,14 @@ export class Call {
       }
       this.#microphone = microphone;
       if (this.muted.value) await microphone.mute();
+      // records what the visitor says until the agent listens; LiveKit sends it to the agent on
+      // topic `lk.agent.pre-connect-audio-buffer` (the public `setMicrophoneEnabled` route to the
+      // same would open the microphone only once the room is joined)
+      else microphone.startPreConnectBuffer();
       this.events.dispatch({ type: 'microphone-ready' });
     }
 
-    const request: CreateSessionRequest = { persona: options.persona };
+    const request: CreateSessionRequest = { persona: options.persona, consent: options.consent };
     if (Object.keys(options.variables).length > 0) request.variables = options.variables;
     const session = await requestSession(request, {
       server: options.server,

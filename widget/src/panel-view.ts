@@ -22,6 +22,8 @@ export interface PanelView {
   readonly levels: AudioLevels;
   /** Milliseconds since the room was joined, while joined. */
   readonly elapsedMs: number | undefined;
+  /** The consent text to accept, in the `consent` state. */
+  readonly consent: string | undefined;
 }
 
 export interface PanelHandlers {
@@ -31,6 +33,8 @@ export interface PanelHandlers {
   resumeAudio(): void;
   useText(): void;
   submitText(event: SubmitEvent): void;
+  acceptConsent(): void;
+  declineConsent(): void;
 }
 
 /** Failures after which typing is the way forward. */
@@ -51,7 +55,8 @@ export function launcherIcon(): TemplateResult {
 /** The call panel: status, timer, end button, meters, error with next steps, transcript, input. */
 export function renderPanel(view: PanelView, on: PanelHandlers): TemplateResult {
   const { messages: t, state } = view;
-  const inCall = isActive(state);
+  // while consent is asked, "Decline" is the way out
+  const inCall = isActive(state) && state !== 'consent';
   const status = view.textOnly && state === 'listening' ? t.textReady : t.status[state];
   return html`<section part="panel" class="panel" aria-label=${t.panel} lang=${t.lang}>
     <div class="header">
@@ -72,6 +77,7 @@ export function renderPanel(view: PanelView, on: PanelHandlers): TemplateResult 
           : nothing
       }
     </div>
+    ${view.consent === undefined ? nothing : renderConsent(view.consent, t, on)}
     ${isInConversation(state) && !view.textOnly ? renderMeters(view) : nothing}
     ${renderError(view, on)}
     ${
@@ -113,6 +119,25 @@ function renderMeters({ messages: t, levels, muted }: PanelView): TemplateResult
       ><span ${cssProperty('--level', String(levels.agent))}></span
     ></span>
   </div>`;
+}
+
+/** The persona's consent text, read out with the Accept button that focus moves to. */
+function renderConsent(text: string, t: Messages, on: PanelHandlers): TemplateResult {
+  return html`<p part="consent-text" id="consent-text" class="consent">${text}</p>
+    <div class="actions">
+      <button
+        part="accept-button"
+        class="accept"
+        type="button"
+        aria-describedby="consent-text"
+        @click=${on.acceptConsent}
+      >
+        ${t.accept}
+      </button>
+      <button part="decline-button" class="secondary" type="button" @click=${on.declineConsent}>
+        ${t.decline}
+      </button>
+    </div>`;
 }
 
 function renderError(view: PanelView, on: PanelHandlers): TemplateResult | typeof nothing {

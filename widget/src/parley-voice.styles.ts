@@ -214,7 +214,13 @@ export const styles = [
       opacity: 1;
     }
 
-    .send {
+    .consent {
+      margin: 0;
+      white-space: pre-line;
+    }
+
+    .send,
+    .accept {
       background: var(--parley-accent);
       color: var(--parley-on-accent);
       font-weight: 600;

@@ -45,6 +45,9 @@ export const TAG_NAME = 'parley-voice';
  * @csspart talk-button - With `push-to-talk`: hold it (or Space on it) to talk.
  * @csspart composer - The message form.
  * @csspart send-button - Sends the typed message.
+ * @csspart consent-text - The persona's consent text, asked before the microphone opens.
+ * @csspart accept-button - Accepts the consent text; the call goes on.
+ * @csspart decline-button - Declines the consent text; no call.
  *
  * @cssproperty --parley-accent - Launcher and highlight colour (also the `accent` attribute).
  * @cssproperty --parley-on-accent - Text colour on the accent.
@@ -105,9 +108,10 @@ export class ParleyVoice extends ParleyVoiceAttributes {
   }
 
   /**
-   * Starts a call (microphone permission unless `text-only`, session, room, agent), after a
-   * cancelable `parley-request-start`. Resolves when the call is waiting for the agent, has failed
-   * (reported by `parley-error`, never by rejecting) or was vetoed. Call it from a user gesture so
+   * Starts a call (consent if the persona asks for it, microphone permission unless `text-only`,
+   * session, room, agent), after a cancelable `parley-request-start`. Resolves when the call is
+   * waiting for consent or for the agent, has failed (reported by `parley-error`, never by
+   * rejecting) or was vetoed. Call it from a user gesture so
    * the agent's voice may play.
    */
   start(): Promise<void> {
@@ -179,6 +183,7 @@ export class ParleyVoice extends ParleyVoiceAttributes {
                 audioBlocked: this.#session.audioBlocked,
                 levels: this.#session.levels,
                 elapsedMs: joinedAt === undefined ? undefined : Date.now() - joinedAt,
+                consent: this.#session.consentText,
               },
               this.#panelHandlers,
             )
@@ -209,9 +214,10 @@ export class ParleyVoice extends ParleyVoiceAttributes {
     if (this.getAttribute('state') !== this.#session.state) {
       this.setAttribute('state', this.#session.state);
     }
-    // the launcher and the end button replace each other: keep keyboard focus on whichever is shown
+    // the launcher, the consent step and the end button replace each other: keep keyboard focus
+    // on whichever is shown
     if (this.#hadFocus && this.shadowRoot?.activeElement == null) {
-      this.renderRoot.querySelector<HTMLButtonElement>('.end, .launcher')?.focus();
+      this.renderRoot.querySelector<HTMLButtonElement>('.accept, .end, .launcher')?.focus();
     }
     this.#tickWhileJoined();
   }
@@ -250,6 +256,8 @@ export class ParleyVoice extends ParleyVoiceAttributes {
     toggleMute: () => void this.setMuted(!this.#session.muted),
     talk: (talking) => void this.setMuted(!talking),
     resumeAudio: () => void this.#session.resumeAudio(),
+    acceptConsent: () => void this.#session.acceptConsent(),
+    declineConsent: () => this.#session.declineConsent(),
     useText: () => {
       this.textOnly = true;
       void this.start();

@@ -1,4 +1,5 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import type { ConsentAcceptance } from '@parley/server/contracts';
 import { Call, SILENT, type AudioLevels, type CallOptions } from './call.js';
 import { ClientTools, type ToolCallRecord } from './client-tools.js';
 import type { ParleyConnectedDetail } from './events/parley-connected-event.js';
@@ -12,6 +13,7 @@ import {
   type SessionState,
 } from './session-state.js';
 import type { TranscriptSegment } from './transcript-assembler.js';
+import { requestWidgetConfig, type ConsentRequest } from './widget-config.js';
 
 export type { AudioLevels, CallOptions };
 
@@ -50,6 +52,12 @@ export class SessionController implements ReactiveController {
   /** Shared with the call, which reads it when it opens the microphone and reports levels. */
   readonly #muted = { value: false };
   #call: Call | undefined;
+  /** The persona's consent wording, per server and persona (`null`: none asked). */
+  #consent: { key: string; asked: ConsentRequest | null } | undefined;
+  /** What the visitor accepted; sent with every session request of this element. */
+  #accepted: ConsentAcceptance | undefined;
+  /** The call waiting for the visitor's consent, or being prepared (config fetch). */
+  #pending: CallOptions | undefined;
   readonly #host: ReactiveControllerHost;
   readonly #options: SessionControllerOptions;
 
@@ -96,6 +104,11 @@ export class SessionController implements ReactiveController {
     return this.#live?.levels ?? SILENT;
   }
 
+  /** The consent wording the visitor is asked to accept, in the `consent` state. */
+  get consentText(): string | undefined {
+    return this.#state === 'consent' ? this.#consent?.asked?.text : undefined;
+  }
+
   /** The options of the current (or last) call. */
   get callOptions(): CallOptions | undefined {
     return this.#call?.options;
@@ -120,12 +133,45 @@ export class SessionController implements ReactiveController {
   }
 
   /**
-   * Asks for the microphone (unless text-only), then for a session, joins the room and waits for
-   * the agent. Resolves once the call is waiting for the agent, or has failed (`state` is then
-   * `error`); never rejects. Call it from a user gesture so audio may play.
+   * Asks for the visitor's consent when the persona wants it, then for the microphone (unless
+   * text-only), a session, joins the room and waits for the agent. Resolves once the call waits
+   * for consent or for the agent, or has failed (`state` is then `error`); never rejects. Call it
+   * from a user gesture so audio may play.
    */
   async start(options: CallOptions): Promise<void> {
-    if (isActive(this.#state)) return;
+    if (isActive(this.#state) || this.#pending) return;
+    this.#pending = options;
+    const asked = await this.#consentAsked(options);
+    // ended (or the element removed) while the configuration was on its way
+    if (this.#pending !== options) return;
+    const accepted = this.#accepted;
+    if (asked && (accepted?.version !== asked.version || accepted?.text !== asked.text)) {
+      this.#error = undefined;
+      this.#transcript = [];
+      this.#dispatch({ type: 'ask-consent' });
+      return;
+    }
+    this.#pending = undefined;
+    await this.#open({ ...options, consent: asked && accepted });
+  }
+
+  /** The visitor accepted the consent text shown in the `consent` state: the call goes on. */
+  acceptConsent(): Promise<void> {
+    const options = this.#pending;
+    const asked = this.#consent?.asked;
+    if (this.#state !== 'consent' || !options || !asked) return Promise.resolve();
+    this.#pending = undefined;
+    this.#accepted = { ...asked, acceptedAt: new Date().toISOString() };
+    return this.#open({ ...options, consent: this.#accepted });
+  }
+
+  /** The visitor refused the consent (or the call ended before it): back to idle, no microphone. */
+  declineConsent(): void {
+    this.#pending = undefined;
+    this.#dispatch({ type: 'decline' });
+  }
+
+  async #open(options: CallOptions): Promise<void> {
     this.#muted.value = options.startMuted || options.pushToTalk;
     const call: Call = new Call(options, this.#muted, {
       dispatch: (event) => {
@@ -157,8 +203,9 @@ export class SessionController implements ReactiveController {
     }
   }
 
-  /** Hangs up. Resolves once the room is left. */
+  /** Hangs up (or, while consent is asked, declines it). Resolves once the room is left. */
   async end(): Promise<void> {
+    this.declineConsent();
     const call = this.#live;
     if (!call) return;
     this.#finish(call, 'visitor');
@@ -201,8 +248,32 @@ export class SessionController implements ReactiveController {
     this.#options.onTranscript(segment);
   }
 
+  /**
+   * The consent the persona asks for; fetched once per server and persona, and again after the
+   * server refused the visitor's consent as missing or outdated.
+   */
+  async #consentAsked(options: CallOptions): Promise<ConsentRequest | undefined> {
+    const key = `${options.server} ${options.persona}`;
+    if (this.#consent?.key !== key) {
+      try {
+        const config = await requestWidgetConfig(options.persona, { server: options.server });
+        this.#consent = { key, asked: config.consent ?? null };
+      } catch (error) {
+        // the session request goes on without: the server refuses it with the reason if consent
+        // was required after all
+        console.warn('[parley] fetching the widget configuration failed', error);
+        return undefined;
+      }
+    }
+    return this.#consent?.asked ?? undefined;
+  }
+
   #fail(call: Call, error: SessionError): void {
     if (call.closed || call !== this.#call) return;
+    if (error.code === 'consent_required' || error.code === 'consent_outdated') {
+      this.#consent = undefined;
+      this.#accepted = undefined;
+    }
     this.#error = error.toDetail();
     this.#close(call);
     this.#dispatch({ type: 'fail' });

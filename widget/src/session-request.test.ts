@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { SessionError } from './session-error.js';
-import { requestSession, sessionsUrl } from './session-request.js';
+import { serverUrl } from './server-request.js';
+import { requestSession } from './session-request.js';
+import { requestWidgetConfig } from './widget-config.js';
 
 const session = {
   serverUrl: 'ws://127.0.0.1:7880',
@@ -56,7 +58,7 @@ describe('requestSession', () => {
   });
 
   it('when the server is empty, then the URL is relative to the page', () => {
-    assert.equal(sessionsUrl(''), '/v1/sessions');
+    assert.equal(serverUrl('', '/v1/sessions'), '/v1/sessions');
   });
 
   it('when the server answers with an error body, then its code and message are kept', async () => {
@@ -137,5 +139,51 @@ describe('requestSession', () => {
     );
     assert.equal(error.code, 'invalid_response');
     assert.match(error.message, /502/);
+  });
+});
+
+describe('requestWidgetConfig', () => {
+  const config = {
+    persona: { id: 'shop', name: 'Shop', language: 'en' },
+    consent: { text: 'This call is recorded. Do you agree?', version: '2' },
+  };
+
+  it('gets /v1/widget-config for the persona, without a body, and returns the consent', async () => {
+    const calls: Recorded[] = [];
+    const result = await requestWidgetConfig('shop & co', {
+      server: 'https://parley.example',
+      fetch: fakeFetch(() => json(200, config), calls),
+    });
+    assert.deepEqual(result, config);
+    assert.equal(calls[0]?.url, 'https://parley.example/v1/widget-config?persona=shop%20%26%20co');
+    assert.equal(calls[0]?.init?.method, 'GET');
+    assert.equal(calls[0]?.init?.body, undefined);
+  });
+
+  it('when the persona asks for no consent, then the answer has none', async () => {
+    const result = await requestWidgetConfig('default', {
+      fetch: fakeFetch(() => json(200, { persona: config.persona })),
+    });
+    assert.equal(result.consent, undefined);
+  });
+
+  it('when the consent in the answer has no version, then the error is invalid_response', async () => {
+    const error = await rejection(
+      requestWidgetConfig('shop', {
+        fetch: fakeFetch(() => json(200, { ...config, consent: { text: 'Agree?' } })),
+      }),
+    );
+    assert.equal(error.code, 'invalid_response');
+  });
+
+  it('when the server refuses the origin, then its code and message are kept', async () => {
+    const error = await rejection(
+      requestWidgetConfig('shop', {
+        fetch: fakeFetch(() =>
+          json(403, { error: { code: 'origin_not_allowed', message: 'Not from here.' } }),
+        ),
+      }),
+    );
+    assert.equal(error.code, 'origin_not_allowed');
   });
 });

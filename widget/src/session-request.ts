@@ -1,112 +1,16 @@
-import type { ApiErrorBody, CreateSessionRequest, SessionResponse } from '@parley/server/contracts';
-import { SessionError } from './session-error.js';
-
-export interface SessionRequestOptions {
-  /** Base URL of the Parley server; empty means the page's own origin. */
-  server: string;
-  /** Gives up waiting for the server after this long. */
-  timeoutMs: number;
-  /** Cancels the request (the call was ended meanwhile). */
-  signal?: AbortSignal;
-  fetch: typeof fetch;
-}
-
-const defaultOptions: Omit<SessionRequestOptions, 'fetch'> = { server: '', timeoutMs: 15_000 };
-
-/** `${server}/v1/sessions`, tolerant of a trailing slash on `server`. */
-export function sessionsUrl(server: string): string {
-  return `${server.trim().replace(/\/+$/, '')}/v1/sessions`;
-}
+import type { CreateSessionRequest, SessionResponse } from '@parley/server/contracts';
+import { isRecord, requestJson, type ServerRequestOptions } from './server-request.js';
 
 /**
- * `POST /v1/sessions`. Resolves with the session, or rejects with a {@link SessionError} whose code
- * is the server's (`persona_not_found`, `origin_not_allowed`, …) or the widget's own
- * (`server_unreachable`, `invalid_response`).
+ * `POST /v1/sessions`. Resolves with the session, or rejects with a `SessionError` whose code
+ * is the server's (`persona_not_found`, `origin_not_allowed`, `consent_required`, …) or the
+ * widget's own (`server_unreachable`, `invalid_response`).
  */
-export async function requestSession(
+export function requestSession(
   body: CreateSessionRequest,
-  options: Partial<SessionRequestOptions> = {},
+  options: Partial<ServerRequestOptions> = {},
 ): Promise<SessionResponse> {
-  const {
-    server,
-    timeoutMs,
-    signal,
-    fetch: fetchImpl,
-  } = {
-    ...defaultOptions,
-    fetch: globalThis.fetch.bind(globalThis),
-    ...options,
-  };
-  const url = sessionsUrl(server);
-  // one controller for both the caller's signal and the timeout (AbortSignal.any is too new)
-  const controller = new AbortController();
-  let timedOut = false;
-  const timer = setTimeout(() => {
-    timedOut = true;
-    controller.abort();
-  }, timeoutMs);
-  const forwardAbort = (): void => controller.abort();
-  signal?.addEventListener('abort', forwardAbort, { once: true });
-  if (signal?.aborted) controller.abort();
-
-  let response: Response;
-  try {
-    response = await fetchImpl(url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'application/json' },
-      body: JSON.stringify(body),
-      credentials: 'omit',
-      signal: controller.signal,
-    });
-  } catch (cause) {
-    if (signal?.aborted) throw cause;
-    throw new SessionError(
-      'server_unreachable',
-      timedOut
-        ? `The voice assistant server at ${displayUrl(url)} did not answer within ` +
-            `${Math.round(timeoutMs / 1000)} s. Please try again later.`
-        : `Could not reach the voice assistant server at ${displayUrl(url)}. Please try again later.`,
-      { cause },
-    );
-  } finally {
-    clearTimeout(timer);
-    signal?.removeEventListener('abort', forwardAbort);
-  }
-
-  const payload: unknown = await response.json().catch(() => undefined);
-  if (response.ok) {
-    if (isSessionResponse(payload)) return payload;
-    throw new SessionError(
-      'invalid_response',
-      'The voice assistant server sent an answer this widget does not understand.',
-    );
-  }
-  if (isApiErrorBody(payload)) {
-    throw new SessionError(payload.error.code, payload.error.message);
-  }
-  throw new SessionError(
-    'invalid_response',
-    `The voice assistant server answered with HTTP ${response.status}. Please try again later.`,
-  );
-}
-
-/** The server's origin, so the message names a real place even when `server` was empty. */
-function displayUrl(url: string): string {
-  const base = typeof location === 'undefined' ? undefined : location.href;
-  try {
-    return new URL(url, base).origin;
-  } catch {
-    // not a URL at all (a mistyped `server` attribute): show it as written
-    return url;
-  }
-}
-
-interface ErrorBodyFromNewerServer {
-  error: { code: string; message: string };
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null;
+  return requestJson('/v1/sessions', body, isSessionResponse, options);
 }
 
 function isSessionResponse(value: unknown): value is SessionResponse {
@@ -117,13 +21,5 @@ function isSessionResponse(value: unknown): value is SessionResponse {
     typeof value['roomName'] === 'string' &&
     typeof value['identity'] === 'string' &&
     typeof value['expiresAt'] === 'string'
-  );
-}
-
-/** Checked loosely: a newer server may send codes this build does not know. */
-function isApiErrorBody(value: unknown): value is ApiErrorBody | ErrorBodyFromNewerServer {
-  const error = isRecord(value) ? value['error'] : undefined;
-  return (
-    isRecord(error) && typeof error['code'] === 'string' && typeof error['message'] === 'string'
   );
 }

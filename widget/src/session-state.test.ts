@@ -48,6 +48,38 @@ describe('session state', () => {
     );
   });
 
+  it('when the persona asks for consent and the visitor accepts, then the call goes on from consent', () => {
+    assert.deepEqual(
+      run([
+        { type: 'ask-consent' },
+        { type: 'start', microphone: true },
+        { type: 'microphone-ready' },
+        { type: 'connected' },
+      ]),
+      ['idle', 'consent', 'requesting-microphone', 'connecting', 'waiting-for-agent'],
+    );
+  });
+
+  it('when the visitor declines the consent, then the widget is idle again', () => {
+    assert.deepEqual(run([{ type: 'ask-consent' }, { type: 'decline' }]), [
+      'idle',
+      'consent',
+      'idle',
+    ]);
+  });
+
+  it('when consent is asked for again after a call, then it is asked from ended or error', () => {
+    assert.equal(transition('ended', { type: 'ask-consent' }), 'consent');
+    assert.equal(transition('error', { type: 'ask-consent' }), 'consent');
+  });
+
+  it('when consent or a decline arrive during a call, then nothing changes', () => {
+    for (const state of ['requesting-microphone', 'connecting', 'listening'] as const) {
+      assert.equal(transition(state, { type: 'ask-consent' }), state);
+      assert.equal(transition(state, { type: 'decline' }), state);
+    }
+  });
+
   it('when the server cannot be reached, then the call goes from connecting to error', () => {
     assert.deepEqual(
       run([{ type: 'start', microphone: true }, { type: 'microphone-ready' }, { type: 'fail' }]),
@@ -196,6 +228,7 @@ describe('session state', () => {
     const active = (
       [
         'idle',
+        'consent',
         'requesting-microphone',
         'connecting',
         'waiting-for-agent',
@@ -208,6 +241,7 @@ describe('session state', () => {
       ] as const
     ).filter(isActive);
     assert.deepEqual(active, [
+      'consent',
       'requesting-microphone',
       'connecting',
       'waiting-for-agent',

@@ -1,12 +1,15 @@
 /**
  * The states a `<parley-voice>` call goes through. A normal call runs
  * `idle → requesting-microphone → connecting → waiting-for-agent → listening ⇄ thinking ⇄ speaking
- * → ended`; a text-only call skips `requesting-microphone`. Once the room is joined, a dropped
- * network gives `reconnecting`, which returns to the conversation or falls into `error`. Any step
- * before `ended` can fall into `error`. From `ended` or `error` a new call starts.
+ * → ended`; a text-only call skips `requesting-microphone`. When the persona asks for consent, the
+ * call first waits in `consent` until the visitor accepts (on to `requesting-microphone`) or
+ * declines (back to `idle`). Once the room is joined, a dropped network gives `reconnecting`, which
+ * returns to the conversation or falls into `error`. Any step before `ended` can fall into `error`.
+ * From `ended` or `error` a new call starts.
  */
 export type SessionState =
   | 'idle'
+  | 'consent'
   | 'requesting-microphone'
   | 'connecting'
   | 'waiting-for-agent'
@@ -21,7 +24,11 @@ export type SessionState =
 export type AgentState = 'initializing' | 'idle' | 'listening' | 'thinking' | 'speaking';
 
 export type SessionEvent =
-  /** The visitor asked for a call; `microphone: false` for a text-only call. */
+  /** The persona asks for consent before the call; the visitor has not given it yet. */
+  | { type: 'ask-consent' }
+  /** The visitor refused the consent: no call. */
+  | { type: 'decline' }
+  /** The call starts (consent given if asked); `microphone: false` for a text-only call. */
   | { type: 'start'; microphone: boolean }
   /** The microphone track exists (permission granted). */
   | { type: 'microphone-ready' }
@@ -53,7 +60,7 @@ export function parseAgentState(value: string | undefined): AgentState | undefin
   return value !== undefined && isAgentState(value) ? value : undefined;
 }
 
-/** States in which a call holds resources (microphone, room) that `end()` must release. */
+/** States of a call under way: the launcher is hidden, `end()` has something to stop. */
 export function isActive(state: SessionState): boolean {
   return state !== 'idle' && state !== 'ended' && state !== 'error';
 }
@@ -89,8 +96,12 @@ function fromAgentState(agentState: AgentState): SessionState {
  */
 export function transition(state: SessionState, event: SessionEvent): SessionState {
   switch (event.type) {
+    case 'ask-consent':
+      return isActive(state) ? state : 'consent';
+    case 'decline':
+      return state === 'consent' ? 'idle' : state;
     case 'start':
-      if (isActive(state)) return state;
+      if (isActive(state) && state !== 'consent') return state;
       return event.microphone ? 'requesting-microphone' : 'connecting';
     case 'microphone-ready':
       return state === 'requesting-microphone' ? 'connecting' : state;

@@ -7,6 +7,7 @@ export const en: Messages = {
   panel: 'Voice call',
   status: {
     idle: '',
+    consent: 'Before we start',
     'requesting-microphone': 'Waiting for microphone access…',
     connecting: 'Connecting…',
     'waiting-for-agent': 'Waiting for the assistant…',
@@ -30,6 +31,8 @@ export const en: Messages = {
   send: 'Send',
   turnOnSound: 'Turn on sound',
   useText: 'Type instead',
+  accept: 'Accept',
+  decline: 'Decline',
   visitorLevel: 'Your voice',
   agentLevel: 'Assistant voice',
   errors: {

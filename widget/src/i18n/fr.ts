@@ -7,6 +7,7 @@ export const fr: Messages = {
   panel: 'Appel vocal',
   status: {
     idle: '',
+    consent: 'Avant de commencer',
     'requesting-microphone': 'En attente de l’accès au micro…',
     connecting: 'Connexion…',
     'waiting-for-agent': 'En attente de l’assistant…',
@@ -30,6 +31,8 @@ export const fr: Messages = {
   send: 'Envoyer',
   turnOnSound: 'Activer le son',
   useText: 'Écrire plutôt',
+  accept: 'Accepter',
+  decline: 'Refuser',
   visitorLevel: 'Votre voix',
   agentLevel: 'Voix de l’assistant',
   errors: {

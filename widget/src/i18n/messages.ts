@@ -26,6 +26,9 @@ export interface Messages {
   readonly send: string;
   readonly turnOnSound: string;
   readonly useText: string;
+  /** Accepts the persona's consent text (the text itself comes from the server). */
+  readonly accept: string;
+  readonly decline: string;
   readonly visitorLevel: string;
   readonly agentLevel: string;
   /** What the widget says when it fails by itself; server refusals show the server's message. */

@@ -1,0 +1,120 @@
+import { voice } from '@livekit/agents';
+import {
+  type AudioFrame,
+  AudioStream,
+  type RemoteTrack,
+  type RemoteTrackPublication,
+  type RemoteParticipant,
+  type Room,
+  RoomEvent,
+  TrackSource,
+} from '@livekit/rtc-node';
+import { TransformStream } from 'node:stream/web';
+import { type EarlyAudio, prependEarlyAudio } from './early-audio.js';
+
+export interface MicrophoneInputOptions {
+  /** Rate of the frames the session gets (LiveKit's RoomIO default). */
+  sampleRate: number;
+  numChannels: number;
+}
+
+const defaultOptions: MicrophoneInputOptions = { sampleRate: 24_000, numChannels: 1 };
+
+/**
+ * The session's audio input: one participant's microphone, as LiveKit's RoomIO would read it,
+ * with the audio recorded before the agent joined (`early`) in front of the first track.
+ *
+ * Why not wrap RoomIO's own input: LiveKit Agents 1.8 attaches a running session's audio input
+ * once (its input-changed callback is passed unbound and its recognition stream takes a single
+ * source), so the input has to be in place before `session.start()`; RoomIO then keeps it.
+ */
+export class ParticipantMicrophoneInput extends voice.AudioInput {
+  readonly #room: Room;
+  readonly #identity: string;
+  readonly #options: MicrophoneInputOptions;
+  #early: EarlyAudio | undefined;
+  #current: { sid: string; inputId: string; stop: AbortController } | undefined;
+  #attached = true;
+
+  constructor(
+    room: Room,
+    identity: string,
+    early: EarlyAudio,
+    options: Partial<MicrophoneInputOptions> = {},
+  ) {
+    super();
+    this.#room = room;
+    this.#identity = identity;
+    this.#early = early;
+    this.#options = { ...defaultOptions, ...options };
+    room.on(RoomEvent.TrackSubscribed, this.#onSubscribed);
+    room.on(RoomEvent.TrackUnsubscribed, this.#onUnsubscribed);
+    // the track may have been subscribed before this input existed
+    const participant = room.remoteParticipants.get(identity);
+    for (const publication of participant?.trackPublications.values() ?? []) {
+      if (publication.track && publication.source === TrackSource.SOURCE_MICROPHONE) {
+        this.#open(publication.track, publication);
+        break;
+      }
+    }
+  }
+
+  override setAttached(attached: boolean): void {
+    this.#attached = attached;
+  }
+
+  override async close(): Promise<void> {
+    this.#room.off(RoomEvent.TrackSubscribed, this.#onSubscribed);
+    this.#room.off(RoomEvent.TrackUnsubscribed, this.#onUnsubscribed);
+    this.#closeTrack();
+    await super.close();
+  }
+
+  readonly #onSubscribed = (
+    track: RemoteTrack,
+    publication: RemoteTrackPublication,
+    participant: RemoteParticipant,
+  ): void => {
+    if (
+      participant.identity === this.#identity &&
+      publication.source === TrackSource.SOURCE_MICROPHONE &&
+      publication.sid !== this.#current?.sid
+    ) {
+      this.#open(track, publication);
+    }
+  };
+
+  readonly #onUnsubscribed = (_track: RemoteTrack, publication: RemoteTrackPublication): void => {
+    if (publication.sid !== undefined && publication.sid === this.#current?.sid) this.#closeTrack();
+  };
+
+  #open(track: RemoteTrack, publication: RemoteTrackPublication): void {
+    this.#closeTrack();
+    const stop = new AbortController();
+    let frames = new AudioStream(track, {
+      sampleRate: this.#options.sampleRate,
+      numChannels: this.#options.numChannels,
+    }).pipeThrough(
+      // a muted (detached) session input drops what the visitor says, as RoomIO's does
+      new TransformStream<AudioFrame, AudioFrame>({
+        transform: (frame, controller) => {
+          if (this.#attached) controller.enqueue(frame);
+        },
+      }),
+      { signal: stop.signal },
+    );
+    // only the first track: the early audio was recorded before it
+    if (this.#early) frames = frames.pipeThrough(prependEarlyAudio(this.#early));
+    this.#early = undefined;
+    const inputId = this.multiStream.addInputStream(frames);
+    this.#current = { sid: publication.sid ?? '', inputId, stop };
+  }
+
+  #closeTrack(): void {
+    const current = this.#current;
+    this.#current = undefined;
+    if (!current) return;
+    current.stop.abort();
+    void this.multiStream.removeInputStream(current.inputId);
+  }
+}
