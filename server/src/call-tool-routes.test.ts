@@ -7,6 +7,7 @@ import type { Appointment, Availability, Lead, PersonaInput } from './contracts/
 import type { Call } from './storage/index.js';
 import { asAgent, request, startTestApp, type TestApp } from './test-app.js';
 import { verifyWebhookSignature } from './webhook-signature.js';
+import { EVERY_DAY_NINE_TO_FIVE_UTC, utcDayAt } from './booking-fixtures.js';
 
 let app: TestApp;
 
@@ -16,24 +17,11 @@ const BOOKING_PERSONA: PersonaInput = {
   name: 'Booker',
   greeting: 'Hi',
   instructions: '',
-  businessHours: {
-    timeZone: 'UTC',
-    weekly: (['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const).map((day) => ({
-      day,
-      open: '09:00',
-      close: '17:00',
-    })),
-    appointmentMinutes: 30,
-  },
+  businessHours: EVERY_DAY_NINE_TO_FIVE_UTC,
 };
 
 /** `offsetDays` from today (UTC) at hh:mm UTC, as ISO. */
-function at(offsetDays: number, hh: number, mm = 0): string {
-  const now = new Date();
-  return new Date(
-    Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + offsetDays, hh, mm),
-  ).toISOString();
-}
+const at = (offsetDays: number, hh: number, mm = 0) => utcDayAt(offsetDays, hh, mm).toISOString();
 
 async function newCall(personaId: string): Promise<Call> {
   const roomName = `room-${Math.random().toString(36).slice(2)}`;

@@ -10,6 +10,7 @@ import { CallApi } from '../calls/call-api.js';
 import { AGENT_KEY, DroppingProxy, ParleyTestServer } from '../calls/parley-test-server.js';
 import { fakeToolCall, FakeControls } from './fake-call.js';
 import { createPersonaTools, spokenDateTime, ToolApi } from './index.js';
+import { EVERY_DAY_NINE_TO_FIVE_UTC, utcDayAt } from '../../../server/src/booking-fixtures.js';
 
 /**
  * The tools against the real server app (on PGlite) in this process: leads, appointments,
@@ -25,24 +26,10 @@ const PERSONA: PersonaInput = {
   greeting: 'Hello!',
   instructions: 'Help callers.',
   tools: ['capture_lead', 'book_appointment'],
-  businessHours: {
-    timeZone: 'UTC',
-    weekly: (['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const).map((day) => ({
-      day,
-      open: '09:00',
-      close: '17:00',
-    })),
-    appointmentMinutes: 30,
-  },
+  businessHours: EVERY_DAY_NINE_TO_FIVE_UTC,
 };
 
-/** `offsetDays` from today (UTC) at hh:mm UTC. */
-function at(offsetDays: number, hh: number, mm = 0): Date {
-  const now = new Date();
-  return new Date(
-    Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + offsetDays, hh, mm),
-  );
-}
+const at = utcDayAt;
 
 const endpointUrl = (path: string) =>
   `http://127.0.0.1:${(endpoint.address() as AddressInfo).port}${path}`;
