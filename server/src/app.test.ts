@@ -418,6 +418,45 @@ describe('outgoing webhooks', () => {
     assert.deepEqual(data.map((d) => d.eventId).sort(), [`${call.id}.ended`, `${call.id}.started`]);
     assert.ok(data.every((d) => d.status === 'pending'));
   });
+
+  test("call.insights carries the agent's summary, lead temperature and cost, once", async () => {
+    const endpoint = await post(
+      '/v1/webhook-endpoints',
+      { url: 'https://hooks.example/insights', events: ['call.insights'] },
+      admin,
+    );
+    const { id: endpointId } = (await endpoint.json()) as { id: string };
+    const open = async (roomName: string) =>
+      (await (
+        await post('/internal/calls', { personaId: 'default', channel: 'web', roomName }, agent)
+      ).json()) as { id: string };
+    const told = await open('web_insights');
+    const insights = {
+      outcome: 'completed',
+      summary: 'Asked for a quote.',
+      leadTemperature: 'hot',
+    };
+    await post(`/internal/calls/${told.id}/close`, insights, agent);
+    await post(`/internal/calls/${told.id}/close`, insights, agent);
+    const silent = await open('web_no_insights');
+    await post(`/internal/calls/${silent.id}/close`, { outcome: 'abandoned' }, agent);
+
+    const res = await fetch(`${base}/v1/webhook-deliveries?endpointId=${endpointId}`, {
+      headers: admin,
+    });
+    const { data } = (await res.json()) as {
+      data: { eventId: string; payload: Record<string, unknown> }[];
+    };
+    assert.deepEqual(
+      data.map((d) => [d.eventId, d.payload]),
+      [
+        [
+          `${told.id}.insights`,
+          { callId: told.id, summary: 'Asked for a quote.', leadTemperature: 'hot' },
+        ],
+      ],
+    );
+  });
 });
 
 describe('session policy', () => {

@@ -89,8 +89,18 @@ export function internalRoutes({ tenancy, workers }: InternalDeps): Router {
 
   router.post('/internal/calls/:id/close', async (req, res) => {
     const { calls, webhooks } = tenantOf(res);
-    const { call } = await calls.close(req.params.id, parseBody(CallCloseSchema, req.body));
+    const close = parseBody(CallCloseSchema, req.body);
+    const { call } = await calls.close(req.params.id, close);
     await webhooks.enqueue({ id: `${call.id}.ended`, type: 'call.ended', payload: { call } });
+    // What the agent learnt about the call, once: its summary, lead temperature and cost.
+    const { summary, leadTemperature, costUsd } = close;
+    if (summary !== undefined || leadTemperature !== undefined || costUsd !== undefined) {
+      await webhooks.enqueue({
+        id: `${call.id}.insights`,
+        type: 'call.insights',
+        payload: { callId: call.id, summary, leadTemperature, costUsd },
+      });
+    }
     res.json(call);
   });
 

@@ -12,6 +12,10 @@ let tenant: TenantStorage;
 before(async () => {
   storage = await Storage.open(await pglite.fresh());
   tenant = storage.forTenant((await storage.ensureDefaultTenant()).id);
+  await tenant.webhooks.createEndpoint({
+    url: 'https://hooks.example/ended',
+    events: ['call.ended'],
+  });
 });
 after(() => storage.close());
 
@@ -46,6 +50,10 @@ test('when a room finishes with its call still open, the call is closed as faile
   assert.equal(after?.closedBy, 'livekit');
   assert.equal(after?.turns.length, 1);
   assert.ok(lines.some((l) => l.includes(`closed call ${call.id}`)));
+  const ended = (await tenant.webhooks.listDeliveries()).filter(
+    (d) => d.eventId === `${call.id}.ended`,
+  );
+  assert.equal(ended.length, 1, 'the customer hears that the call ended');
 });
 
 test('a call the agent already closed keeps its own outcome', async () => {

@@ -1,6 +1,6 @@
 import type { WebhookEvent } from 'livekit-server-sdk';
 import type { LivekitEventHandler } from './livekit-webhook-routes.js';
-import type { CallEventRepo, CallRepo, TenantStorage } from './storage/index.js';
+import type { CallEventRepo, CallRepo, TenantStorage, WebhookRepo } from './storage/index.js';
 import type { Tenancy } from './tenancy.js';
 
 /** `livekit.ParticipantInfo.Kind` by number (the server SDK does not export the enum). */
@@ -17,6 +17,8 @@ const PARTICIPANT_KINDS: Readonly<Record<number, string>> = {
 export interface LivekitEventRepos {
   calls: CallRepo;
   callEvents: CallEventRepo;
+  /** `call.ended` goes out for a call this closes (same event id as the agent's close). */
+  webhooks: WebhookRepo;
 }
 
 /**
@@ -26,7 +28,7 @@ export interface LivekitEventRepos {
  * as failed, provisionally, so turns the agent spooled and its own close can still arrive.
  */
 export function livekitEventHandler(
-  { calls, callEvents }: LivekitEventRepos,
+  { calls, callEvents, webhooks }: LivekitEventRepos,
   log: (line: string) => void = console.log,
 ) {
   return async (event: WebhookEvent): Promise<void> => {
@@ -49,8 +51,15 @@ export function livekitEventHandler(
     if (event.event !== 'room_finished') return;
     const call = await calls.getByRoom(room);
     if (!call || call.status !== 'active') return;
-    const { closed } = await calls.close(call.id, { outcome: 'failed' }, 'livekit');
-    if (closed) log(`closed call ${call.id}: its room finished before the agent closed it`);
+    const { closed, call: ended } = await calls.close(call.id, { outcome: 'failed' }, 'livekit');
+    if (!closed) return;
+    log(`closed call ${call.id}: its room finished before the agent closed it`);
+    // The same stable id as the agent's close: the customer hears of each call's end once.
+    await webhooks.enqueue({
+      id: `${call.id}.ended`,
+      type: 'call.ended',
+      payload: { call: ended },
+    });
   };
 }
 
