@@ -8,12 +8,11 @@ import { launchChromium } from '../support/browser.js';
 import { personaOf, testStack, type TestStack } from '../support/stack-env.js';
 import {
   axeViolations,
+  openWidgetPageAt,
   detailsOf,
   type ParleyVoiceApi,
   parleyLog,
   part,
-  recordParleyEvents,
-  servePage,
   waitForState,
   waitForTranscript,
   waitUntil,
@@ -43,19 +42,8 @@ after(async () => {
   await stack?.release();
 });
 
-async function openPage(context: BrowserContext, url: string, element: string): Promise<Page> {
-  const page = await context.newPage();
-  await recordParleyEvents(page);
-  await servePage(
-    page,
-    url,
-    `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>failures</title>
-    <script type="module" src="/widget/parley-voice.js"></script></head>
-    <body><main><h1>Widget test</h1>${element}</main></body></html>`,
-  );
-  await page.goto(url);
-  await part(page, 'launcher').waitFor({ state: 'visible', timeout: 15_000 });
-  return page;
+function openPage(context: BrowserContext, url: string, element: string): Promise<Page> {
+  return openWidgetPageAt(context, url, 'failures', element);
 }
 
 describe('<parley-voice> failures and next steps', () => {

@@ -10,12 +10,11 @@ import { personaOf, testStack, type TestStack } from '../support/stack-env.js';
 import { writeWav } from '../support/wav.js';
 import {
   axeViolations,
+  openWidgetPageAt,
   detailsOf,
   type ParleyVoiceApi,
   parleyLog,
   part,
-  recordParleyEvents,
-  servePage,
   transcriptOf,
   waitForState,
   waitForTranscript,
@@ -48,21 +47,12 @@ after(async () => {
 });
 
 /** A page on the stack's origin (so its sessions are allowed) holding `body`. */
-async function openPage(name: string, body: string, lang = 'en'): Promise<Page> {
-  const page = await browser.newPage();
-  await recordParleyEvents(page);
-  const url = `${stack.url}/__widget-test/${name}.html`;
-  await servePage(
-    page,
-    url,
-    `<!doctype html><html lang="${lang}"><head><meta charset="utf-8"><title>${name}</title>
-    <style>@media (prefers-color-scheme: dark) { body { background: #030712; color: #f9fafb } }</style>
-    <script type="module" src="/widget/parley-voice.js"></script></head>
-    <body><main><h1>Widget test</h1>${body}</main></body></html>`,
-  );
-  await page.goto(url);
-  await part(page, 'launcher').waitFor({ state: 'visible', timeout: 15_000 });
-  return page;
+/** A test page whose own background follows the colour scheme, so dark screenshots read true. */
+function openPage(name: string, body: string, lang = 'en'): Promise<Page> {
+  return openWidgetPageAt(browser, `${stack.url}/__widget-test/${name}.html`, name, body, {
+    lang,
+    head: '<style>@media (prefers-color-scheme: dark) { body { background: #030712; color: #f9fafb } }</style>',
+  });
 }
 
 async function assertNoAxeViolations(page: Page, what: string): Promise<void> {

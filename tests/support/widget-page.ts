@@ -191,29 +191,49 @@ export async function axeViolations(page: Page, selector: string): Promise<strin
   );
 }
 
+export interface WidgetPageOptions {
+  /** The page's `lang`. */
+  lang?: string;
+  /** Extra markup for the page's `<head>` (e.g. a page style). */
+  head?: string;
+}
+
 /**
- * A new page of `browser` (or of one of its contexts) at `${serverUrl}/__widget-test/${name}.html` (the server's own origin, so
- * every persona allows it) that loads the widget and holds `body`; `parley-*` events are recorded.
+ * A new page of `browser` (or of one of its contexts) at `url` (any origin: the test serves it)
+ * that loads the widget from the page's origin and holds `body`; `parley-*` events are recorded.
  * Resolves once the launcher shows.
  */
-export async function openWidgetPage(
+export async function openWidgetPageAt(
   browser: Browser | BrowserContext,
-  serverUrl: string,
-  name: string,
+  url: string,
+  title: string,
   body: string,
-  lang = 'en',
+  { lang = 'en', head = '' }: WidgetPageOptions = {},
 ): Promise<Page> {
   const page = await browser.newPage();
   await recordParleyEvents(page);
-  const url = `${serverUrl}/__widget-test/${name}.html`;
   await servePage(
     page,
     url,
-    `<!doctype html><html lang="${lang}"><head><meta charset="utf-8"><title>${name}</title>
+    `<!doctype html><html lang="${lang}"><head><meta charset="utf-8"><title>${title}</title>${head}
     <script type="module" src="/widget/parley-voice.js"></script></head>
     <body><main><h1>Widget test</h1>${body}</main></body></html>`,
   );
   await page.goto(url);
   await part(page, 'launcher').waitFor({ state: 'visible', timeout: 15_000 });
   return page;
+}
+
+/**
+ * {@link openWidgetPageAt} `${serverUrl}/__widget-test/${name}.html`: the server's own origin, so
+ * every persona allows it.
+ */
+export function openWidgetPage(
+  browser: Browser | BrowserContext,
+  serverUrl: string,
+  name: string,
+  body: string,
+  lang = 'en',
+): Promise<Page> {
+  return openWidgetPageAt(browser, `${serverUrl}/__widget-test/${name}.html`, name, body, { lang });
 }
