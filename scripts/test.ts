@@ -38,11 +38,14 @@ function run(label: string, command: string, args: string[], env?: NodeJS.Proces
   }
 }
 
+/** Benchmarks, load and chaos runs have commands of their own (`npm run bench`, …). */
+const SKIPPED_DIRS = new Set(['node_modules', 'dist', 'bench', 'load', 'chaos']);
+
 function findTests(dir: string): string[] {
   const found: string[] = [];
   const walk = (d: string) => {
     for (const name of readdirSync(d)) {
-      if (name === 'node_modules' || name === 'dist' || name.startsWith('.')) continue;
+      if (SKIPPED_DIRS.has(name) || name.startsWith('.')) continue;
       const full = path.join(d, name);
       if (statSync(full).isDirectory()) walk(full);
       else if (name.endsWith('.test.ts')) found.push(path.relative(REPO_ROOT, full));

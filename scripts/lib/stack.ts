@@ -21,6 +21,8 @@ export interface StackOptions {
   onLine?: (name: string, line: string) => void;
   /** Extra environment for the agent worker (e.g. tuning, provider fakes). */
   agentEnv?: NodeJS.ProcessEnv;
+  /** Extra environment for the Parley server (e.g. `DATABASE_URL` for PostgreSQL). */
+  serverEnv?: NodeJS.ProcessEnv;
   readyTimeoutMs?: number;
   /** `development` lets any localhost page open sessions (PARLEY_ENV of the server). */
   environment?: 'development' | 'production';
@@ -36,6 +38,12 @@ export interface Stack {
   processes: ManagedProcess[];
   /** Resolves with the name of the first component that exits on its own. */
   firstExit: Promise<string>;
+  /**
+   * Stops one component (`redis`, `livekit`, `server` or `agent`) and starts it again with the
+   * same command, for fault injection; `downMs` is how long it stays down. `processes` then
+   * holds the new process (and `firstExit` no longer watches that component).
+   */
+  restart(name: string, downMs?: number): Promise<ManagedProcess>;
   stop(): Promise<void>;
 }
 
@@ -80,6 +88,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const livekitUrl = `ws://127.0.0.1:${ports.livekit}`;
   const url = `http://127.0.0.1:${ports.server}`;
   const processes: ManagedProcess[] = [];
+  const commands = new Map<string, { command: string; args: string[]; env?: NodeJS.ProcessEnv }>();
   const spawnOptions = (name: string, env?: NodeJS.ProcessEnv): SpawnOptions => ({
     cwd: REPO_ROOT,
     env: { ...process.env, ...env },
@@ -88,6 +97,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const start = (name: string, command: string, args: string[], env?: NodeJS.ProcessEnv) => {
     const proc = startProcess(name, command, args, spawnOptions(name, env));
     processes.push(proc);
+    commands.set(name, { command, args, env });
     return proc;
   };
   const stop = async () => {
@@ -133,6 +143,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       PARLEY_ADMIN_KEY: secrets.adminKey,
       PARLEY_ENV: options.environment ?? 'production',
       PARLEY_DATA_DIR: path.join(stateDir, 'data'),
+      ...options.serverEnv,
     });
     await waitFor(
       'Parley server',
@@ -160,7 +171,17 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   }
 
   const firstExit = Promise.race(processes.map((p) => p.exited.then(() => p.name)));
-  return { url, livekitUrl, secrets, ports, spoolDir, processes, firstExit, stop };
+  const restart = async (name: string, downMs = 0): Promise<ManagedProcess> => {
+    const index = processes.findIndex((p) => p.name === name);
+    const spec = commands.get(name);
+    if (index < 0 || !spec) throw new Error(`no stack component named ${name}`);
+    await stopProcess(processes[index] as ManagedProcess);
+    if (downMs > 0) await new Promise((resolve) => setTimeout(resolve, downMs));
+    const proc = startProcess(name, spec.command, spec.args, spawnOptions(name, spec.env));
+    processes[index] = proc;
+    return proc;
+  };
+  return { url, livekitUrl, secrets, ports, spoolDir, processes, firstExit, restart, stop };
 }
 
 export { DEFAULT_PORTS, REPO_ROOT };
