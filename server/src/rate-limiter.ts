@@ -21,6 +21,13 @@ export class RateLimiter {
     return window.count <= this.limit;
   }
 
+  /** Whole seconds until a key over its limit may be hit again; 0 when it is not over it. */
+  retryAfterSeconds(key: string): number {
+    const window = this.windows.get(key);
+    if (!window || window.count <= this.limit) return 0;
+    return Math.max(1, Math.ceil((window.start + this.windowMs - this.now()) / 1000));
+  }
+
   private sweep(now: number): void {
     if (this.windows.size < 10_000) return;
     for (const [key, window] of this.windows) {

@@ -1,4 +1,4 @@
-import { Router } from 'express';
+import { type Response, Router } from 'express';
 import {
   CreateSessionRequestSchema,
   type ConsentAcceptance,
@@ -54,14 +54,24 @@ function requiredConsent(
   return { ...consent, acceptedAt: acceptedAt.toISOString() };
 }
 
+/** Counts a request against `limiter`; over the limit, 429 with the seconds to wait (Retry-After). */
+function enforceLimit(res: Response, limiter: RateLimiter, key: string, message: string): void {
+  if (limiter.hit(key)) return;
+  res.set('Retry-After', String(limiter.retryAfterSeconds(key)));
+  throw new ApiError('rate_limited', message);
+}
+
 export function sessionRoutes(deps: SessionRouteDeps): Router {
   const { tenancy, issuer, limiter, personaLimiter, development } = deps;
   const router = Router();
 
   router.post('/v1/sessions', async (req, res) => {
-    if (!limiter.hit(req.ip ?? 'unknown')) {
-      throw new ApiError('rate_limited', 'too many session requests; try again in a minute');
-    }
+    enforceLimit(
+      res,
+      limiter,
+      req.ip ?? 'unknown',
+      'too many session requests; try again in a minute',
+    );
     const body = parseBody(CreateSessionRequestSchema, req.body);
     const { tenant, persona } = await tenancy.persona(body.persona);
     assertOriginAllowed(req, persona, development);
@@ -69,9 +79,12 @@ export function sessionRoutes(deps: SessionRouteDeps): Router {
       throw new ApiError('forbidden', `persona '${persona.id}' needs its embed key`);
     }
     const consent = requiredConsent(persona, body.consent);
-    if (!personaLimiter.hit(`${tenant.tenantId}/${persona.id}`)) {
-      throw new ApiError('rate_limited', `persona '${persona.id}' is busy; try again in a minute`);
-    }
+    enforceLimit(
+      res,
+      personaLimiter,
+      `${tenant.tenantId}/${persona.id}`,
+      `persona '${persona.id}' is busy; try again in a minute`,
+    );
     // A returning visitor (the widget keeps their id) is greeted back with what came before.
     const visitorId = body.visitor?.id;
     const history = visitorId ? await tenant.calls.historyOfVisitor(visitorId) : undefined;
