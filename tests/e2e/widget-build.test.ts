@@ -2,32 +2,15 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { gzipSync } from 'node:zlib';
 import { EMBED_ATTRIBUTES } from '../../widget/src/attributes.js';
+import { BUNDLE_BUDGETS, WIDGET_DIST, bundleSize } from '../support/bundle-size.js';
 
-const DIST = path.resolve(import.meta.dirname, '../../widget/dist');
-
-/** Gzip size budgets of the built widget files, in bytes (1 kB = 1000 bytes, as Vite reports). */
-const BUDGETS = {
-  /** The script-tag loader: it runs on every page view, call or not. */
-  'parley.js': 5_000,
-  /** The element with lit and livekit-client, loaded on intent. */
-  'parley-voice.js': 170_000,
-} as const;
-
-function gzippedSize(file: string): number {
-  const full = path.join(DIST, file);
-  assert.ok(
-    existsSync(full),
-    `${full} is missing: build the widget first (pnpm --filter @parley/widget build)`,
-  );
-  return gzipSync(readFileSync(full)).length;
-}
+const DIST = WIDGET_DIST;
 
 describe('widget bundle size budgets', () => {
-  for (const [file, budget] of Object.entries(BUDGETS)) {
+  for (const [file, budget] of Object.entries(BUNDLE_BUDGETS)) {
     it(`${file} stays within ${budget / 1000} kB gzip`, () => {
-      const size = gzippedSize(file);
+      const size = bundleSize(file as keyof typeof BUNDLE_BUDGETS).gzipBytes;
       assert.ok(
         size <= budget,
         `${file} is ${(size / 1000).toFixed(2)} kB gzip, over its ${budget / 1000} kB budget`,

@@ -83,7 +83,7 @@ async function openConsentPage(name: string, lang: string): Promise<Page> {
     stack.url,
     name,
     `<parley-voice persona="${PERSONA_ID}"></parley-voice>`,
-    lang,
+    { lang },
   );
 }
 

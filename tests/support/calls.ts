@@ -56,7 +56,10 @@ export async function putPersona(stack: TestStack, persona: PersonaInput): Promi
   });
 }
 
-export async function openSession(stack: TestStack, persona: string): Promise<SessionResponse> {
+export async function openSession(
+  stack: Pick<TestStack, 'url'>,
+  persona: string,
+): Promise<SessionResponse> {
   const res = await fetch(`${stack.url}/v1/sessions`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },

@@ -24,7 +24,7 @@ export interface TranscriptSegment {
 
 const FRAME_MS = 10;
 /** Above this RMS a 10 ms frame counts as sound rather than silence or comfort noise. */
-const SOUND_RMS = 300;
+export const SOUND_RMS = 300;
 
 /**
  * A visitor without a browser: joins a session's room with @livekit/rtc-node, publishes a
@@ -40,6 +40,9 @@ export class HeadlessVisitor {
   roomEnded = false;
   /** Milliseconds of agent audio louder than silence, so far. */
   agentSoundMs = 0;
+  /** `performance.now()` when the first and the latest agent frame louder than silence arrived. */
+  firstAgentSoundAt: number | undefined;
+  lastAgentSoundAt: number | undefined;
   private source: AudioSource | undefined;
   private readonly changed = new Set<() => void>();
   private leaving = false;
@@ -152,6 +155,8 @@ export class HeadlessVisitor {
       if (done) return;
       if (rms(frame.data) > SOUND_RMS) {
         this.agentSoundMs += (frame.samplesPerChannel / frame.sampleRate) * 1000;
+        this.lastAgentSoundAt = performance.now();
+        this.firstAgentSoundAt ??= this.lastAgentSoundAt;
         this.notify();
       }
     }

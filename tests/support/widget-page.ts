@@ -196,6 +196,8 @@ export interface WidgetPageOptions {
   lang?: string;
   /** Extra markup for the page's `<head>` (e.g. a page style). */
   head?: string;
+  /** Runs on the new page before it loads (e.g. to add init scripts). */
+  beforeLoad?: (page: Page) => Promise<void>;
 }
 
 /**
@@ -208,10 +210,11 @@ export async function openWidgetPageAt(
   url: string,
   title: string,
   body: string,
-  { lang = 'en', head = '' }: WidgetPageOptions = {},
+  { lang = 'en', head = '', beforeLoad }: WidgetPageOptions = {},
 ): Promise<Page> {
   const page = await browser.newPage();
   await recordParleyEvents(page);
+  await beforeLoad?.(page);
   await servePage(
     page,
     url,
@@ -233,7 +236,7 @@ export function openWidgetPage(
   serverUrl: string,
   name: string,
   body: string,
-  lang = 'en',
+  options: WidgetPageOptions = {},
 ): Promise<Page> {
-  return openWidgetPageAt(browser, `${serverUrl}/__widget-test/${name}.html`, name, body, { lang });
+  return openWidgetPageAt(browser, `${serverUrl}/__widget-test/${name}.html`, name, body, options);
 }

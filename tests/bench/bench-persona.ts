@@ -1,0 +1,35 @@
+import type { PersonaInput } from '@parley/server/contracts';
+
+/** What the benchmark's caller asks, in turn; each has a short knowledge answer. */
+export const BENCH_QUESTIONS = [
+  'What are your opening hours?',
+  'Do you offer free shipping?',
+  'Where are you located?',
+] as const;
+
+/**
+ * The benchmark persona: offline engines (PocketSphinx, the scripted responder, Flite), short
+ * answers so a turn fits its slot in the microphone WAV, and the given turn-taking.
+ */
+export function benchPersona(
+  id: string,
+  providers: PersonaInput['providers'],
+  turnTaking: PersonaInput['turnTaking'] = {},
+): PersonaInput {
+  return {
+    id,
+    name: 'Bench',
+    greeting: 'Hi! How can I help?',
+    instructions: 'Answer briefly, only from the knowledge you were given.',
+    knowledge: [
+      { question: BENCH_QUESTIONS[0], answer: 'We are open nine to five, Monday to Friday.' },
+      { question: BENCH_QUESTIONS[1], answer: 'Yes, on orders over fifty dollars.' },
+      { question: BENCH_QUESTIONS[2], answer: 'On Main Street, next to the library.' },
+    ],
+    language: 'en-US',
+    voice: 'default',
+    providers,
+    turnTaking,
+    allowedOrigins: [],
+  };
+}

@@ -1,0 +1,237 @@
+/**
+ * `npm run bench`: latency, concurrency and size figures of Parley on the real stack, printed as
+ * a table and written to tests/artifacts/bench/ (results.json, chart.svg). Not part of `npm test`:
+ * the figures depend on the machine and on what else runs on it.
+ *
+ *   tsx tests/bench/run.ts [--turns 30] [--greetings 20] [--levels 1,2,4,…] [--session-turns 4]
+ *                          [--skip-cloud] [--skip-concurrency] [--turn-taking '{"minEndpointingDelayMs":400}']
+ *
+ * The agent's end-of-speech settings come from the environment as for `npm run dev`
+ * (PARLEY_VAD_SILENCE_MS, PARLEY_STT_SILENCE_MS); `--turn-taking` overrides the bench persona's.
+ */
+import { spawnSync } from 'node:child_process';
+import { createWriteStream } from 'node:fs';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { pocketSphinxPaths } from '../../agent/src/config.js';
+import { startFakeCloud } from '../../agent/src/testing/index.js';
+import { startStack, type Stack } from '../../scripts/lib/stack.js';
+import { REPO_ROOT, TEST_PORTS } from '../../scripts/lib/stack-config.js';
+import { bundleSize, type BundleSize } from '../support/bundle-size.js';
+import { putPersona } from '../support/calls.js';
+import type { TestStack } from '../support/stack-env.js';
+import { padWithSilence, writeWav } from '../support/wav.js';
+import { benchPersona } from './bench-persona.js';
+import { measureConcurrency, type ConcurrencyRun } from './concurrency.js';
+import { chart, median, table, verdicts, type BenchResults } from './report.js';
+import { summarize } from './stats.js';
+import { measureClickToGreeting, measureWebVoiceToVoice, type WebTurn } from './web-latency.js';
+
+const { values: args } = parseArgs({
+  options: {
+    turns: { type: 'string', default: '30' },
+    greetings: { type: 'string', default: '20' },
+    levels: { type: 'string', default: '1,2,4,6,8,12,16,20,25,30' },
+    'session-turns': { type: 'string', default: '4' },
+    'skip-cloud': { type: 'boolean', default: false },
+    'skip-concurrency': { type: 'boolean', default: false },
+    'turn-taking': { type: 'string', default: '{}' },
+  },
+});
+const count = (name: string, value: string | undefined) => {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} must be a positive integer`);
+  return n;
+};
+const TURNS = count('turns', args.turns);
+const GREETINGS = count('greetings', args.greetings);
+const SESSION_TURNS = count('session-turns', args['session-turns']);
+const LEVELS = (args.levels ?? '').split(',').map((v) => count('levels', v));
+const TURN_TAKING = JSON.parse(args['turn-taking'] ?? '{}') as Record<string, unknown>;
+
+const OUT = path.join(REPO_ROOT, 'tests', 'artifacts', 'bench');
+const PNPM = path.join(REPO_ROOT, '.tools/pnpm/node_modules/.bin/pnpm');
+/** Enough job processes for the largest concurrency level. */
+const AGENT_ENV = { PARLEY_AGENT_MAX_JOBS: String(Math.max(...LEVELS) + 5) };
+
+const step = (line: string) => process.stdout.write(`\n==> ${line}\n`);
+const say = (line: string) => process.stdout.write(`    ${line}\n`);
+
+async function withStack<T>(
+  name: string,
+  agentEnv: NodeJS.ProcessEnv,
+  work: (stack: TestStack & Stack) => Promise<T>,
+): Promise<T> {
+  const stateDir = await mkdtemp(path.join(os.tmpdir(), `parley-bench-${name}-`));
+  const log = createWriteStream(path.join(OUT, `stack-${name}.log`));
+  const stack = await startStack({
+    ports: TEST_PORTS,
+    stateDir,
+    agentEnv: { ...AGENT_ENV, ...agentEnv },
+    onLine: (component, line) => log.write(`[${component}] ${line}\n`),
+  });
+  say(`stack up at ${stack.url} (logs: tests/artifacts/bench/stack-${name}.log)`);
+  try {
+    return await work({ ...stack, release: () => stack.stop() });
+  } finally {
+    await stack.stop();
+    log.end();
+    await rm(stateDir, { recursive: true, force: true });
+  }
+}
+
+/** The stack's own processes (the agent with its job processes, server, livekit-server, Redis). */
+const pidsOf = (stack: Stack) => stack.processes.flatMap((p) => (p.child.pid ? [p.child.pid] : []));
+
+function stages(turns: WebTurn[]) {
+  const timed = turns.filter((t) => t.timings.e2eMs !== undefined);
+  if (timed.length === 0) return { stages: undefined, remainder: undefined };
+  const remainders = timed.map((t) => t.voiceToVoiceMs - (t.timings.e2eMs as number));
+  return {
+    stages: {
+      turns: timed.length,
+      endOfTurnMs: median(timed.map((t) => t.timings.endOfTurnMs)),
+      transcriptionMs: median(timed.map((t) => t.timings.transcriptionMs)),
+      llmFirstTokenMs: median(timed.map((t) => t.timings.llmFirstTokenMs)),
+      ttsFirstByteMs: median(timed.map((t) => t.timings.ttsFirstByteMs)),
+      agentMs: median(timed.map((t) => t.timings.e2eMs)),
+      transportAndFrameworkMs: median(remainders),
+    },
+    remainder: summarize(remainders),
+  };
+}
+
+async function main(): Promise<void> {
+  await mkdir(OUT, { recursive: true });
+  const work = await mkdtemp(path.join(os.tmpdir(), 'parley-bench-work-'));
+  step('building the widget');
+  const build = spawnSync(PNPM, ['--filter', '@parley/widget', 'build'], {
+    cwd: REPO_ROOT,
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  if (build.status !== 0) throw new Error('the widget build failed');
+  const bundles: BundleSize[] = [bundleSize('parley.js'), bundleSize('parley-voice.js')];
+
+  step('offline stack: Redis, livekit-server, server, agent (PocketSphinx, scripted, Flite)');
+  const offline = await withStack('offline', {}, async (stack) => {
+    await putPersona(
+      stack,
+      benchPersona('bench', { stt: 'offline', llm: 'scripted', tts: 'offline' }, TURN_TAKING),
+    );
+    const silent = path.join(work, 'silent.wav');
+    await writeWav(
+      silent,
+      padWithSilence({ sampleRate: 16_000, samples: new Int16Array(0) }, 0, 30),
+    );
+
+    step(`click-to-greeting in Chromium: ${GREETINGS} calls`);
+    const greetings = await measureClickToGreeting(stack, 'bench', GREETINGS, silent);
+    say(`greeting ms: ${greetings.map((g) => Math.round(g.greetingMs)).join(', ')}`);
+
+    step(
+      `web voice-to-voice in Chromium: one call, ${TURNS} questions (~${Math.ceil((TURNS * 9.5) / 60)} min)`,
+    );
+    const web = await measureWebVoiceToVoice(stack, 'bench', TURNS, work);
+    say(`v2v ms: ${web.turns.map((t) => Math.round(t.voiceToVoiceMs)).join(', ')}`);
+
+    let concurrency: ConcurrencyRun = { levels: [], maxHeld: 0 };
+    if (!args['skip-concurrency']) {
+      step(`concurrency, offline engines: levels ${LEVELS.join(', ')}`);
+      concurrency = await measureConcurrency(stack.url, 'bench', {
+        levels: LEVELS,
+        turnsPerSession: SESSION_TURNS,
+        workDir: work,
+        stackPids: pidsOf(stack),
+        log: say,
+      });
+    }
+    return { greetings, web, concurrency };
+  });
+
+  let cloudFakes: ConcurrencyRun | { blocked: string } | undefined;
+  if (!args['skip-cloud'] && !args['skip-concurrency']) {
+    step(
+      'cloud-fakes stack: Deepgram, OpenAI and Cartesia plugins against the local protocol fakes',
+    );
+    const cloud = await startFakeCloud(pocketSphinxPaths());
+    try {
+      cloudFakes = await withStack('cloud', cloud.env, async (stack) => {
+        await putPersona(
+          stack,
+          benchPersona(
+            'bench-cloud',
+            { stt: 'deepgram', llm: 'openai', tts: 'cartesia' },
+            TURN_TAKING,
+          ),
+        );
+        step(`concurrency, cloud plugins: levels ${LEVELS.join(', ')}`);
+        return measureConcurrency(stack.url, 'bench-cloud', {
+          levels: LEVELS,
+          turnsPerSession: SESSION_TURNS,
+          workDir: work,
+          stackPids: pidsOf(stack),
+          log: say,
+        });
+      });
+    } finally {
+      await cloud.stop();
+    }
+  }
+
+  const { stages: breakdown, remainder } = stages(offline.web.turns);
+  const partial: Omit<BenchResults, 'verdicts'> = {
+    measuredAt: new Date().toISOString(),
+    machine: {
+      cpus: os.cpus().length,
+      memoryGb: Math.round(os.totalmem() / 1024 ** 3),
+      node: process.version,
+    },
+    settings: {
+      turns: TURNS,
+      greetings: GREETINGS,
+      levels: LEVELS,
+      sessionTurns: SESSION_TURNS,
+      turnTaking: TURN_TAKING,
+      endOfSpeech: {
+        vadSilenceMs: process.env.PARLEY_VAD_SILENCE_MS ?? 'default',
+        sttSilenceMs: process.env.PARLEY_STT_SILENCE_MS ?? 'default',
+      },
+    },
+    web: {
+      voiceToVoice: summarize(offline.web.turns.map((t) => t.voiceToVoiceMs)),
+      asked: offline.web.asked,
+      unmeasured: offline.web.unmeasured,
+      storedTurns: offline.web.storedTurns,
+      stages: breakdown,
+      transportAndFramework: remainder,
+    },
+    phone: {
+      blocked:
+        'blocked: livekit-sip cannot be built here (the Go module proxy answers 403 for ' +
+        'github.com/livekit/sip), so there is no SIP path to measure',
+    },
+    clickToGreeting: {
+      ...summarize(offline.greetings.map((g) => g.greetingMs)),
+      steps: {
+        connectingMs: median(offline.greetings.map((g) => g.connectingMs)),
+        roomJoinedMs: median(offline.greetings.map((g) => g.roomJoinedMs)),
+        agentJoinedMs: median(offline.greetings.map((g) => g.agentJoinedMs)),
+      },
+    },
+    concurrency: { offline: offline.concurrency, cloudFakes },
+    bundles,
+  };
+  const results: BenchResults = { ...partial, verdicts: verdicts(partial) };
+  await writeFile(path.join(OUT, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
+  await writeFile(path.join(OUT, 'chart.svg'), chart(results));
+  step('results (tests/artifacts/bench/results.json, chart.svg)');
+  process.stdout.write(`${table(results)}\n`);
+  await rm(work, { recursive: true, force: true });
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`\nbench failed: ${error instanceof Error ? error.stack : String(error)}\n`);
+  process.exit(1);
+});
