@@ -27,6 +27,12 @@ export interface AgentConfig {
   pocketsphinx: PocketSphinxPaths;
   /** The `flite` executable. */
   fliteBin: string;
+  /**
+   * Local turn-taking signals: the silence after which silero's VAD says the caller stopped
+   * talking, and after which PocketSphinx makes its transcript final (both milliseconds).
+   * The persona's endpointing delays and end-of-turn model decide on top of them.
+   */
+  endOfSpeech: { vadSilenceMs: number; sttSilenceMs: number };
   heartbeatIntervalMs: number;
   /** Calls one worker takes at once; LiveKit sends further calls to other workers. */
   maxJobs: number;
@@ -94,6 +100,7 @@ const wsUrl = z
 const secret = z.string().min(1, 'must not be empty');
 const path = z.string().min(1, 'must not be empty');
 const port = z.coerce.number().int().min(0).max(65_535);
+const millis = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 
 function read<T>(env: Env, key: string, schema: z.ZodType<T>, fallback?: string): T {
   const raw = env[key]?.trim() || fallback;
@@ -171,6 +178,10 @@ export function loadConfig(env: Env = process.env, { checkFiles = false } = {}):
     },
     pocketsphinx: pocketSphinxPaths(env),
     fliteBin: read(env, 'PARLEY_FLITE_BIN', path, 'flite'),
+    endOfSpeech: {
+      vadSilenceMs: read(env, 'PARLEY_VAD_SILENCE_MS', millis(50, 2000), '250'),
+      sttSilenceMs: read(env, 'PARLEY_STT_SILENCE_MS', millis(50, 2000), '200'),
+    },
     heartbeatIntervalMs: read(
       env,
       'PARLEY_HEARTBEAT_INTERVAL_MS',

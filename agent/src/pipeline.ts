@@ -48,6 +48,7 @@ export const STT_ENGINES: Record<SttEngine, Factory<stt.STT>> = {
       language: persona.language,
       // Callers mostly ask what the persona knows or can do: bias recognition towards that.
       biasPhrases: recognitionPhrases(persona),
+      vadPostspeechFrames: Math.round(config.endOfSpeech.sttSilenceMs / 10),
     });
   },
   deepgram: ({ persona, config }) => createDeepgramSTT(config.cloud.deepgram, persona),
@@ -197,7 +198,12 @@ export function createAgentSession(
     vad,
     userAwayTimeout: null,
     turnHandling: {
-      turnDetection: new inference.TurnDetector({ version: 'v1-mini' }),
+      turnDetection: new inference.TurnDetector({
+        version: 'v1-mini',
+        unlikelyThreshold: turnTaking.endOfTurnThreshold,
+      }),
+      // The reply is written and spoken while the end of the turn is still being confirmed.
+      preemptiveGeneration: { enabled: true, preemptiveTts: true },
       endpointing: {
         minDelay: turnTaking.minEndpointingDelayMs,
         maxDelay: turnTaking.maxEndpointingDelayMs,

@@ -2,7 +2,7 @@ import { initializeLogger, tts } from '@livekit/agents';
 import type { AudioFrame } from '@livekit/rtc-node';
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
-import { FliteTTS } from './flite-tts.js';
+import { FliteTTS, withoutLeadingSilence } from './flite-tts.js';
 import { parseWav } from './wav.js';
 
 function rms(frames: AudioFrame[]): number {
@@ -33,6 +33,25 @@ describe('FliteTTS', () => {
     const seconds = frames.reduce((s, f) => s + f.samplesPerChannel, 0) / 16_000;
     assert.ok(seconds > 1 && seconds < 4, `${seconds} s of audio`);
     assert.ok(rms(frames) > 500, `rms ${rms(frames)} is near silence`);
+  });
+
+  test("the first frame is already speech: Flite's leading silence is cut, 20 ms before the onset kept", async () => {
+    const engine = new FliteTTS({ voice: 'slt', frameMs: 10 });
+    const frames: AudioFrame[] = [];
+    for await (const audio of engine.synthesize('We are open nine to five.'))
+      frames.push(audio.frame);
+    const firstLoud = frames.findIndex((f) => rms([f]) >= 328);
+    assert.ok(firstLoud >= 0 && firstLoud <= 3, `first loud 10 ms frame is #${firstLoud}`);
+  });
+
+  test('withoutLeadingSilence keeps audio that starts loud, and silence that never ends', () => {
+    const loud = new Int16Array(1600).fill(3000);
+    const silentThenLoud = new Int16Array(3200);
+    silentThenLoud.fill(3000, 1600);
+    assert.equal(withoutLeadingSilence(loud, 16_000).length, 1600);
+    // 100 ms of silence: 20 ms (320 samples) of it stay before the sound.
+    assert.equal(withoutLeadingSilence(silentThenLoud, 16_000).length, 1600 + 320);
+    assert.equal(withoutLeadingSilence(new Int16Array(800), 16_000).length, 800);
   });
 
   test('the kal voice speaks at its own 8 kHz', async () => {

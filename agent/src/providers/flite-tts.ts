@@ -97,8 +97,31 @@ export class FliteTTS extends tts.TTS {
     }
     const samplesPerFrame = Math.round((this.sampleRate * this.options.frameMs) / 1000);
     const bytes = new AudioByteStream(this.sampleRate, 1, samplesPerFrame);
-    return [...bytes.write(audio.samples), ...bytes.flush()];
+    const speech = withoutLeadingSilence(audio.samples, this.sampleRate);
+    return [...bytes.write(speech), ...bytes.flush()];
   }
+}
+
+/** Quieter than this (about −40 dBFS) a 10 ms stretch of Flite's output is silence. */
+const SILENCE_RMS = 328;
+/** Kept before the first sound, so the onset of the first word is not clipped. */
+const ONSET_MS = 20;
+
+/**
+ * `pcm` without the silence Flite puts before every utterance (about 200 ms): the caller would
+ * wait through it before hearing the first word.
+ */
+export function withoutLeadingSilence(pcm: Int16Array, sampleRate: number): Int16Array {
+  const window = Math.round(sampleRate / 100);
+  for (let start = 0; start < pcm.length; start += window) {
+    const chunk = pcm.subarray(start, start + window);
+    let sum = 0;
+    for (const sample of chunk) sum += sample * sample;
+    if (Math.sqrt(sum / chunk.length) >= SILENCE_RMS) {
+      return pcm.subarray(Math.max(0, start - Math.round((sampleRate * ONSET_MS) / 1000)));
+    }
+  }
+  return pcm;
 }
 
 export class FliteChunkedStream extends tts.ChunkedStream {

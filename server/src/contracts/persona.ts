@@ -72,9 +72,14 @@ export type ClientTool = z.infer<typeof ClientToolSchema>;
 /** When the agent decides the caller has finished, and when the caller may cut it off. */
 export const TurnTakingSchema = z.object({
   /** Silence after speech before the turn may end (the turn detector can wait longer). */
-  minEndpointingDelayMs: z.number().int().min(0).max(5_000).default(400),
+  minEndpointingDelayMs: z.number().int().min(0).max(5_000).default(250),
   /** Longest wait for the caller to go on when the turn detector thinks they will. */
-  maxEndpointingDelayMs: z.number().int().min(100).max(10_000).default(3_000),
+  maxEndpointingDelayMs: z.number().int().min(100).max(10_000).default(2_000),
+  /**
+   * The end-of-turn model thinks the caller will go on when its probability is below this;
+   * unset, the model's own threshold for the language (0.36 for English).
+   */
+  endOfTurnThreshold: z.number().min(0).max(1).optional(),
   /** Whether the caller can interrupt (barge in on) the agent. */
   interruptions: z.boolean().default(true),
   /** Speech shorter than this does not interrupt the agent. */
