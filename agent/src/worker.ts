@@ -35,6 +35,7 @@ import {
 import { type AgentConfig, ConfigError, loadConfig } from './config.js';
 import { createCallControls, type CallControls } from './conversation/call-controls.js';
 import {
+  agentInConversation,
   callInputFor,
   participantRpc,
   sipTransfer,
@@ -55,8 +56,13 @@ interface ProcessData {
   vad?: VAD;
 }
 
+/** Silero's VAD with the configured end-of-speech silence. */
+function loadVad(config: AgentConfig): Promise<VAD> {
+  return silero.VAD.load({ minSilenceDuration: config.endOfSpeech.vadSilenceMs });
+}
+
 async function prewarm(proc: JobProcess<ProcessData>): Promise<void> {
-  proc.userData.vad = await silero.VAD.load();
+  proc.userData.vad = await loadVad(loadConfig());
 }
 
 type Logger = ReturnType<typeof log>;
@@ -146,7 +152,14 @@ async function takeOver(
 /** One call: load the persona named in the dispatch, build its pipeline, greet, converse. */
 async function entry(ctx: JobContext<ProcessData>): Promise<void> {
   const logger = log().child({ room: ctx.job.room?.name, jobId: ctx.job.id });
+  const startedAt = performance.now();
   const config = loadConfig();
+  // Registered before connecting: the widget sends what the visitor said while the agent joined.
+  const preConnect = receivePreConnectAudio(ctx.room);
+  ctx.addShutdownCallback(async () => preConnect.close());
+  // Joining the room runs while the persona loads: the visitor hears the greeting sooner.
+  const joined = ctx.connect().then(() => ctx.waitForParticipant());
+  joined.catch(() => undefined); // awaited below, unless the persona cannot load
   let metadata: DispatchMetadata;
   let personas: PersonaClient;
   let persona: Persona;
@@ -168,12 +181,15 @@ async function entry(ctx: JobContext<ProcessData>): Promise<void> {
   }
   ctx.addShutdownCallback(() => pipeline.close());
 
-  const vad = ctx.proc.userData.vad ?? (await silero.VAD.load());
-  // Registered before connecting: the widget sends what the visitor said while the agent joined.
-  const preConnect = receivePreConnectAudio(ctx.room);
-  ctx.addShutdownCallback(async () => preConnect.close());
-  await ctx.connect();
-  const participant = await ctx.waitForParticipant();
+  const vad = ctx.proc.userData.vad ?? (await loadVad(config));
+  const participant = await joined;
+  const holder = agentInConversation(ctx.room.remoteParticipants.values());
+  if (holder) {
+    logger.warn({ agent: holder.identity }, 'another agent already holds this call; leaving');
+    ctx.shutdown('duplicate dispatch');
+    return;
+  }
+  const joinedMs = Math.round(performance.now() - startedAt);
   const call = callInputFor(metadata, ctx.room.name ?? ctx.job.room?.name ?? '', participant);
   // Starts the record without waiting for the server: the journal keeps it if the server is down.
   const recorder = await CallRecorder.start({
@@ -213,6 +229,8 @@ async function entry(ctx: JobContext<ProcessData>): Promise<void> {
   preConnect.attach(session, participant.identity);
   await session.start({ agent, room: ctx.room, inputOptions: { audioEnabled: false } });
   for (const line of agent.openingLines()) session.say(line);
+  const startedMs = Math.round(performance.now() - startedAt);
+  logger.info({ joinedMs, startedMs }, 'call started');
 }
 
 export default defineAgent<ProcessData>({ prewarm, entry });

@@ -23,6 +23,12 @@ export interface ThrowawayPostgres {
   version: number;
   /** Creates another empty database and answers its URL. */
   createDatabase(name: string): Promise<string>;
+  /**
+   * An outage, for fault injection: `down()` shuts the server down (fast) and keeps the cluster,
+   * `up()` starts it again on the same port and data.
+   */
+  down(): Promise<void>;
+  up(): Promise<void>;
   /** Fast shutdown and removal of the cluster; safe to call twice. */
   stop(): Promise<void>;
 }
@@ -188,12 +194,19 @@ async function launch(): Promise<ThrowawayPostgres> {
         return undefined;
       });
     }
-    const server = running;
+    let server: Running = running;
     const killOnExit = (): void => {
       signalGroup(server.child, 'SIGKILL');
       cleanupOnExit();
     };
     process.once('exit', killOnExit);
+    const shutDown = async (): Promise<void> => {
+      // SIGINT is PostgreSQL's "fast" shutdown: it does not wait for clients to disconnect.
+      signalGroup(server.child, 'SIGINT');
+      const timer = setTimeout(() => signalGroup(server.child, 'SIGKILL'), 10_000);
+      await server.exited;
+      clearTimeout(timer);
+    };
 
     const createDatabase = async (name: string): Promise<string> => {
       if (!/^[a-z_][a-z0-9_]{0,62}$/.test(name)) throw new Error(`bad database name '${name}'`);
@@ -206,11 +219,7 @@ async function launch(): Promise<ThrowawayPostgres> {
       stopping ??= (async () => {
         current = undefined;
         process.removeListener('exit', killOnExit);
-        // SIGINT is PostgreSQL's "fast" shutdown: it does not wait for clients to disconnect.
-        signalGroup(server.child, 'SIGINT');
-        const timer = setTimeout(() => signalGroup(server.child, 'SIGKILL'), 10_000);
-        await server.exited;
-        clearTimeout(timer);
+        await shutDown();
         await rm(dir, { recursive: true, force: true });
       })();
       return stopping;
@@ -219,7 +228,10 @@ async function launch(): Promise<ThrowawayPostgres> {
       await stop();
       throw err;
     });
-    return { url, port, version, createDatabase, stop };
+    const up = async (): Promise<void> => {
+      server = await startServer(bin, dir, port);
+    };
+    return { url, port, version, createDatabase, down: shutDown, up, stop };
   } catch (err) {
     await rm(dir, { recursive: true, force: true });
     throw err;

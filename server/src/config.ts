@@ -30,6 +30,10 @@ const ConfigSchema = z.object({
   PARLEY_PERSONA_SESSION_RATE: z.coerce.number().int().min(1).default(600),
   /** `development` lets any localhost page open sessions; set by `npm run dev`. */
   PARLEY_ENV: z.enum(['development', 'production']).default('production'),
+  /** Delay before the first retry of a failed webhook delivery; it doubles with each failure. */
+  PARLEY_WEBHOOK_RETRY_BASE_MS: z.coerce.number().int().min(100).default(10_000),
+  /** The longest delay between two attempts of one webhook delivery. */
+  PARLEY_WEBHOOK_RETRY_MAX_MS: z.coerce.number().int().min(100).default(3_600_000),
   /** How much the server logs (JSON lines on standard output). */
   PARLEY_LOG_LEVEL: LogLevelSchema.default('info'),
 });
@@ -48,5 +52,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     throw new ConfigError(`invalid server configuration:\n${lines.join('\n')}`);
   }
   const config = parsed.data;
+  if (config.PARLEY_WEBHOOK_RETRY_MAX_MS < config.PARLEY_WEBHOOK_RETRY_BASE_MS) {
+    throw new ConfigError(
+      'invalid server configuration:\n  PARLEY_WEBHOOK_RETRY_MAX_MS: must be at least PARLEY_WEBHOOK_RETRY_BASE_MS',
+    );
+  }
   return { ...config, livekitPublicUrl: config.LIVEKIT_PUBLIC_URL ?? config.LIVEKIT_URL };
 }

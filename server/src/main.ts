@@ -17,11 +17,15 @@ import { WorkerRegistry } from './worker-registry.js';
 async function main(logger: Logger): Promise<void> {
   const config = loadConfig();
   logger.level = config.PARLEY_LOG_LEVEL;
-  const storage = await Storage.open(
-    config.DATABASE_URL
+  const storage = await Storage.open({
+    ...(config.DATABASE_URL
       ? { url: config.DATABASE_URL }
-      : { dataDir: path.join(config.PARLEY_DATA_DIR, 'db') },
-  );
+      : { dataDir: path.join(config.PARLEY_DATA_DIR, 'db') }),
+    webhookRetry: {
+      baseDelayMs: config.PARLEY_WEBHOOK_RETRY_BASE_MS,
+      maxDelayMs: config.PARLEY_WEBHOOK_RETRY_MAX_MS,
+    },
+  });
   const metrics = new ServerMetrics({ activeCalls: () => storage.countActiveCalls(), logger });
   const tenancy = new Tenancy({
     storage,

@@ -1,4 +1,5 @@
 import {
+  ConnectionState,
   DisconnectReason,
   Room,
   Track,
@@ -114,10 +115,17 @@ export class Call {
           events.changed();
         },
         agentChanged: (agent) => this.#onAgent(agent),
-        // the agent leaving is the agent hanging up
-        agentLeft: () => {
-          if (this.joined) events.hangUp('agent');
-        },
+        // the last agent leaving is the agent hanging up, except in a full reconnect (a
+        // restarted LiveKit server): the room drops every participant first, then turns
+        // `reconnecting`, and the agent may rejoin the new session
+        agentLeft: () =>
+          queueMicrotask(() => {
+            if (!this.joined || this.closed) return;
+            const remaining = [...this.room.remoteParticipants.values()].find((p) => p.isAgent);
+            this.#agent = undefined;
+            if (remaining) this.#onAgent(remaining);
+            else if (this.room.state === ConnectionState.Connected) events.hangUp('agent');
+          }),
         disconnected: (reason) => {
           // before joining, a failed join is reported by open() itself
           if (!this.joined || this.closed) return;
@@ -125,7 +133,11 @@ export class Call {
           else events.fail(new SessionError('connection_lost', 'The room connection dropped.'));
         },
         reconnecting: () => events.dispatch({ type: 'reconnecting' }),
-        reconnected: () => events.dispatch({ type: 'reconnected', agentState: this.agentState }),
+        reconnected: () => {
+          events.dispatch({ type: 'reconnected', agentState: this.agentState });
+          // back without the agent: wait for it to rejoin as at the start, for as long
+          if (!this.#agent) this.awaitAgent();
+        },
         audioPlaybackChanged: () => {
           if (options.textOnly) return;
           this.audioBlocked = !this.room.canPlaybackAudio;
@@ -255,6 +267,15 @@ export class Call {
 
   #onAgent(agent: Participant): void {
     if (this.closed) return;
+    // one agent speaks for the call; another one (a second dispatch into a room re-created by a
+    // LiveKit restart) is only followed once the first has left
+    const current = this.#agent;
+    if (
+      current &&
+      current.identity !== agent.identity &&
+      this.room.getParticipantByIdentity(current.identity)
+    )
+      return;
     clearTimeout(this.#agentJoinTimer);
     this.#agent = agent;
     const state = this.agentState;

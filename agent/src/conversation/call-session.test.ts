@@ -1,7 +1,8 @@
 import { DispatchMetadataSchema, PersonaSchema } from '@parley/server/contracts';
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { callInputFor, templateValues } from './call-session.js';
+import { ParticipantKind } from '@livekit/rtc-node';
+import { agentInConversation, callInputFor, templateValues } from './call-session.js';
 
 test('a phone caller becomes a call record with their number, the dialed number and the tenant', () => {
   const metadata = DispatchMetadataSchema.parse({
@@ -63,4 +64,23 @@ test('template values: persona defaults, then session variables, then built-ins'
   assert.equal(values.current_weekday, 'Monday');
   assert.equal(values.current_time, '9:30 AM');
   assert.equal(values.persona_name, 'Shop');
+});
+
+test('a second agent dispatched to a re-created room finds the agent already holding the call', () => {
+  const visitor = { identity: 'visitor-1', kind: ParticipantKind.STANDARD, attributes: {} };
+  const joining = {
+    identity: 'agent-new',
+    kind: ParticipantKind.AGENT,
+    attributes: { 'lk.agent.state': 'initializing' },
+  };
+  const holding = {
+    identity: 'agent-first',
+    kind: ParticipantKind.AGENT,
+    attributes: { 'lk.agent.state': 'listening' },
+  };
+  assert.equal(agentInConversation([visitor, joining]), undefined);
+  assert.equal(agentInConversation([visitor, joining, holding]), holding);
+  // a visitor cannot pass for an agent by setting the attribute
+  const posing = { ...visitor, attributes: { 'lk.agent.state': 'speaking' } };
+  assert.equal(agentInConversation([posing]), undefined);
 });

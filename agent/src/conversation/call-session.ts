@@ -1,4 +1,4 @@
-import type { RemoteParticipant, Room } from '@livekit/rtc-node';
+import { ParticipantKind, type RemoteParticipant, type Room } from '@livekit/rtc-node';
 import type { CallInput, DispatchMetadata, Persona } from '@parley/server/contracts';
 import { builtinValues, type TemplateValues } from '@parley/server/contracts';
 import { SipClient } from 'livekit-server-sdk';
@@ -8,6 +8,26 @@ import type { AgentConfig } from '../config.js';
 const SIP_PHONE_ATTRIBUTE = 'sip.phoneNumber';
 const SIP_TRUNK_NUMBER_ATTRIBUTE = 'sip.trunkPhoneNumber';
 const E164 = /^\+[1-9]\d{6,14}$/;
+
+/** LiveKit Agents publishes each agent's state in this participant attribute. */
+const AGENT_STATE_ATTRIBUTE = 'lk.agent.state';
+
+/**
+ * Another agent of the room that is already holding the conversation, if any. A restarted
+ * livekit-server forgets its rooms: the visitor's reconnect re-creates the room, which dispatches
+ * a second agent, while the call's own agent rejoins it too. The second one must leave.
+ */
+export function agentInConversation(
+  participants: Iterable<Pick<RemoteParticipant, 'identity' | 'kind' | 'attributes'>>,
+): Pick<RemoteParticipant, 'identity'> | undefined {
+  for (const participant of participants) {
+    const state = participant.attributes[AGENT_STATE_ATTRIBUTE];
+    if (participant.kind === ParticipantKind.AGENT && state && state !== 'initializing') {
+      return participant;
+    }
+  }
+  return undefined;
+}
 
 /** The call record to create for a participant who joined a dispatched room. */
 export function callInputFor(

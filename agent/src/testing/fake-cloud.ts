@@ -1,3 +1,4 @@
+import { initializeLogger, loggerOptions } from '@livekit/agents';
 import type { PocketSphinxPaths } from '../config.js';
 import { type CartesiaFake, startCartesiaFake } from './cartesia-fake.js';
 import { type DeepgramFake, startDeepgramFake } from './deepgram-fake.js';
@@ -19,6 +20,9 @@ export interface FakeCloud {
 }
 
 export async function startFakeCloud(pocketsphinx: PocketSphinxPaths): Promise<FakeCloud> {
+  // The fakes speak and listen with the agent's engines, which log through LiveKit's logger; a
+  // suite outside the agent package (tests/chaos) has not set it up.
+  if (!loggerOptions()) initializeLogger({ pretty: false, level: 'warn' });
   const [deepgram, openai, cartesia] = await Promise.all([
     startDeepgramFake({ port: 0, apiKey: FAKE_KEYS.deepgram, pocketsphinx }),
     startOpenAIFake({ port: 0, apiKey: FAKE_KEYS.openai }),
