@@ -23,7 +23,7 @@ import { bundleSize, type BundleSize } from '../support/bundle-size.js';
 import { putPersona } from '../support/calls.js';
 import type { TestStack } from '../support/stack-env.js';
 import { padWithSilence, writeWav } from '../support/wav.js';
-import { benchPersona } from './bench-persona.js';
+import { BENCH_TURN_TAKING, benchPersona } from './bench-persona.js';
 import { measureConcurrency, type ConcurrencyRun } from './concurrency.js';
 import { chart, median, table, verdicts, type BenchResults } from './report.js';
 import { summarize } from './stats.js';
@@ -49,7 +49,10 @@ const TURNS = count('turns', args.turns);
 const GREETINGS = count('greetings', args.greetings);
 const SESSION_TURNS = count('session-turns', args['session-turns']);
 const LEVELS = (args.levels ?? '').split(',').map((v) => count('levels', v));
-const TURN_TAKING = JSON.parse(args['turn-taking'] ?? '{}') as Record<string, unknown>;
+const TURN_TAKING = {
+  ...BENCH_TURN_TAKING,
+  ...(JSON.parse(args['turn-taking'] ?? '{}') as Record<string, unknown>),
+};
 
 const OUT = path.join(REPO_ROOT, 'tests', 'artifacts', 'bench');
 const PNPM = path.join(REPO_ROOT, '.tools/pnpm/node_modules/.bin/pnpm');
@@ -229,6 +232,8 @@ async function main(): Promise<void> {
   step('results (tests/artifacts/bench/results.json, chart.svg)');
   process.stdout.write(`${table(results)}\n`);
   await rm(work, { recursive: true, force: true });
+  // rtc-node keeps native handles (the visitors' rooms) referenced after they disconnect.
+  process.exit(0);
 }
 
 main().catch((error: unknown) => {
