@@ -11,6 +11,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { rms } from './audio-level.js';
 import { SentenceSplitter } from './sentence-splitter.js';
 import { parseWav } from './wav.js';
 
@@ -103,7 +104,7 @@ export class FliteTTS extends tts.TTS {
 }
 
 /** Quieter than this (about −40 dBFS) a 10 ms stretch of Flite's output is silence. */
-const SILENCE_RMS = 328;
+const SILENCE_RMS = 328 / 32_768;
 /** Kept before the first sound, so the onset of the first word is not clipped. */
 const ONSET_MS = 20;
 
@@ -114,10 +115,7 @@ const ONSET_MS = 20;
 export function withoutLeadingSilence(pcm: Int16Array, sampleRate: number): Int16Array {
   const window = Math.round(sampleRate / 100);
   for (let start = 0; start < pcm.length; start += window) {
-    const chunk = pcm.subarray(start, start + window);
-    let sum = 0;
-    for (const sample of chunk) sum += sample * sample;
-    if (Math.sqrt(sum / chunk.length) >= SILENCE_RMS) {
+    if (rms(pcm.subarray(start, start + window)) >= SILENCE_RMS) {
       return pcm.subarray(Math.max(0, start - Math.round((sampleRate * ONSET_MS) / 1000)));
     }
   }

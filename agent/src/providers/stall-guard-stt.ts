@@ -7,6 +7,7 @@ import {
   stt,
 } from '@livekit/agents';
 import type { AudioFrame } from '@livekit/rtc-node';
+import { rms } from './audio-level.js';
 
 export interface StallGuardOptions {
   /**
@@ -155,7 +156,5 @@ export class StallGuardStream extends stt.SpeechStream {
 }
 
 function isVoiced(frame: AudioFrame, threshold: number): boolean {
-  let sum = 0;
-  for (const s of frame.data) sum += (s / 32_768) ** 2;
-  return frame.data.length > 0 && Math.sqrt(sum / frame.data.length) > threshold;
+  return frame.data.length > 0 && rms(frame.data) > threshold;
 }

@@ -1,6 +1,8 @@
 import { AudioFrame, AudioResampler } from '@livekit/rtc-node';
 import { FliteTTS, type FliteVoice } from '../providers/flite-tts.js';
 
+export { rms } from '../providers/audio-level.js';
+
 /** Resamples mono 16-bit PCM; returns the input when the rates match. */
 export function resamplePcm(pcm: Int16Array, from: number, to: number): Int16Array {
   if (from === to || pcm.length === 0) return pcm;
@@ -59,12 +61,4 @@ export async function speakFrames(text: string, rate = 48_000): Promise<AudioFra
 
 export function silenceFrames(ms: number, rate = 48_000): AudioFrame[] {
   return toFrames(new Int16Array(Math.round((rate * ms) / 1000)), rate);
-}
-
-/** Root mean square of the samples, 0..1 of full scale. */
-export function rms(samples: Int16Array): number {
-  if (samples.length === 0) return 0;
-  let sum = 0;
-  for (const s of samples) sum += (s / 32_768) ** 2;
-  return Math.sqrt(sum / samples.length);
 }
