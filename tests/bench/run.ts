@@ -10,18 +10,17 @@
  * (PARLEY_VAD_SILENCE_MS, PARLEY_STT_SILENCE_MS); `--turn-taking` overrides the bench persona's.
  */
 import { spawnSync } from 'node:child_process';
-import { createWriteStream } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { pocketSphinxPaths } from '../../agent/src/config.js';
 import { startFakeCloud } from '../../agent/src/testing/index.js';
-import { startStack, type Stack } from '../../scripts/lib/stack.js';
+import type { Stack } from '../../scripts/lib/stack.js';
 import { REPO_ROOT, TEST_PORTS } from '../../scripts/lib/stack-config.js';
 import { bundleSize, type BundleSize } from '../support/bundle-size.js';
 import { putPersona } from '../support/calls.js';
-import type { TestStack } from '../support/stack-env.js';
+import { startLoggedStack, type LoggedStack } from '../support/stack-env.js';
 import { padWithSilence, writeWav } from '../support/wav.js';
 import { BENCH_TURN_TAKING, benchPersona } from './bench-persona.js';
 import { measureConcurrency, type ConcurrencyRun } from './concurrency.js';
@@ -65,23 +64,17 @@ const say = (line: string) => process.stdout.write(`    ${line}\n`);
 async function withStack<T>(
   name: string,
   agentEnv: NodeJS.ProcessEnv,
-  work: (stack: TestStack & Stack) => Promise<T>,
+  work: (stack: LoggedStack) => Promise<T>,
 ): Promise<T> {
-  const stateDir = await mkdtemp(path.join(os.tmpdir(), `parley-bench-${name}-`));
-  const log = createWriteStream(path.join(OUT, `stack-${name}.log`));
-  const stack = await startStack({
+  const stack = await startLoggedStack(`bench-${name}`, path.join(OUT, `stack-${name}.log`), {
     ports: TEST_PORTS,
-    stateDir,
     agentEnv: { ...AGENT_ENV, ...agentEnv },
-    onLine: (component, line) => log.write(`[${component}] ${line}\n`),
   });
   say(`stack up at ${stack.url} (logs: tests/artifacts/bench/stack-${name}.log)`);
   try {
-    return await work({ ...stack, release: () => stack.stop() });
+    return await work(stack);
   } finally {
-    await stack.stop();
-    log.end();
-    await rm(stateDir, { recursive: true, force: true });
+    await stack.release();
   }
 }
 

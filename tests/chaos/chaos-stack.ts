@@ -1,10 +1,7 @@
-import { createWriteStream } from 'node:fs';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
-import { startStack, type Stack, type StackOptions } from '../../scripts/lib/stack.js';
+import type { Stack, StackOptions } from '../../scripts/lib/stack.js';
 import { TEST_PORTS, type StackPorts } from '../../scripts/lib/stack-config.js';
-import type { TestStack } from '../support/stack-env.js';
+import { startLoggedStack, type TestStack } from '../support/stack-env.js';
 
 export const CHAOS_ARTIFACTS = path.resolve(import.meta.dirname, '../artifacts/chaos');
 
@@ -60,15 +57,11 @@ export async function startChaosStack(
   slot: number,
   options: ChaosStackOptions = {},
 ): Promise<ChaosStack> {
-  await mkdir(CHAOS_ARTIFACTS, { recursive: true });
-  const logFile = path.join(CHAOS_ARTIFACTS, `${name}.log`);
-  const log = createWriteStream(logFile);
   const lines: LoggedLine[] = [];
   const watchers = new Set<Watcher>();
-  const onLine = (component: string, line: string): void => {
+  const observe = (component: string, line: string): void => {
     const logged = { component, line, at: performance.now() };
     lines.push(logged);
-    log.write(`[${component}] ${line}\n`);
     for (const watcher of watchers) {
       if (watcher.component === component && watcher.pattern.test(line)) {
         watchers.delete(watcher);
@@ -76,22 +69,18 @@ export async function startChaosStack(
       }
     }
   };
-  const stateDir = await mkdtemp(path.join(os.tmpdir(), `parley-chaos-${name}-`));
-  let stack: Stack;
-  try {
-    stack = await startStack({ ports: chaosPorts(slot), stateDir, onLine, ...options });
-  } catch (error) {
-    log.end();
-    await rm(stateDir, { recursive: true, force: true });
-    throw error;
-  }
+  const stack = await startLoggedStack(`chaos-${name}`, path.join(CHAOS_ARTIFACTS, `${name}.log`), {
+    ports: chaosPorts(slot),
+    observe,
+    ...options,
+  });
   return {
     stack,
     url: stack.url,
     livekitUrl: stack.livekitUrl,
     secrets: stack.secrets,
     spoolDir: stack.spoolDir,
-    logFile,
+    logFile: stack.logFile,
     nextLine(component, pattern, timeoutMs) {
       return new Promise((resolve, reject) => {
         const timer = setTimeout(() => {
@@ -111,10 +100,6 @@ export async function startChaosStack(
     },
     linesOf: (component, pattern) =>
       lines.filter((l) => l.component === component && pattern.test(l.line)),
-    async release() {
-      await stack.stop();
-      await new Promise((resolve) => log.end(resolve));
-      await rm(stateDir, { recursive: true, force: true });
-    },
+    release: () => stack.release(),
   };
 }

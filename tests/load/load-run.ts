@@ -2,17 +2,16 @@
  * The load and soak run: a real stack on test ports, `sessions` simulated web callers talking to
  * it at once for `minutes`, then the verdict (see verdict.ts) and the report (see report.ts).
  */
-import { createWriteStream } from 'node:fs';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { dispose } from '@livekit/rtc-node';
 import { startPostgres, type ThrowawayPostgres } from '../../scripts/lib/postgres.js';
-import { REPO_ROOT, startStack, type Stack } from '../../scripts/lib/stack.js';
+import { REPO_ROOT, type Stack } from '../../scripts/lib/stack.js';
 import { TEST_PORTS } from '../../scripts/lib/stack-config.js';
 import { admin, eventually, jobPidOfRoom, type StoredCall } from '../support/calls.js';
 import { TreeSampler } from '../support/process-stats.js';
-import type { TestStack } from '../support/stack-env.js';
+import { startLoggedStack, type TestStack } from '../support/stack-env.js';
 import { UtteranceBank } from '../support/voice-session.js';
 import { runCaller, type CallerPlan, type CallLog } from './caller.js';
 import { LOAD_PERSONA_ID, prepareLoadPersona } from './load-persona.js';
@@ -43,18 +42,11 @@ function pidOf(stack: Stack, name: string): number | undefined {
 }
 
 async function startLoadStack(options: LoadOptions, logs: LogWatch) {
-  await mkdir(ARTIFACTS, { recursive: true });
-  const log = createWriteStream(path.join(ARTIFACTS, 'stack.log'));
   const postgres: ThrowawayPostgres | undefined =
     options.database === 'postgres' ? await startPostgres() : undefined;
-  const stateDir = await mkdtemp(path.join(os.tmpdir(), 'parley-load-stack-'));
-  const stack = await startStack({
+  const stack = await startLoggedStack('load-stack', path.join(ARTIFACTS, 'stack.log'), {
     ports: TEST_PORTS,
-    stateDir,
-    onLine: (name, line) => {
-      log.write(`[${name}] ${line}\n`);
-      logs.see(name, line);
-    },
+    observe: (name, line) => logs.see(name, line),
     // Room for calls still shutting down while their slot's next call starts.
     agentEnv: { PARLEY_AGENT_MAX_JOBS: String(options.sessions * 2) },
     serverEnv: {
@@ -67,10 +59,8 @@ async function startLoadStack(options: LoadOptions, logs: LogWatch) {
     throw error;
   });
   const cleanUp = async () => {
-    await stack.stop();
+    await stack.release();
     await postgres?.stop();
-    log.end();
-    await rm(stateDir, { recursive: true, force: true });
   };
   return { stack, cleanUp };
 }

@@ -1,7 +1,8 @@
-import { mkdtemp } from 'node:fs/promises';
+import { createWriteStream } from 'node:fs';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { startStack } from '../../scripts/lib/stack.js';
+import { startStack, type Stack, type StackOptions } from '../../scripts/lib/stack.js';
 import type { Persona } from '@parley/server/contracts';
 import { TEST_PORTS, type StackSecrets } from '../../scripts/lib/stack-config.js';
 
@@ -29,6 +30,59 @@ export async function testStack(): Promise<TestStack> {
     onLine: () => undefined,
   });
   return { ...stack, release: () => stack.stop() };
+}
+
+/** A stack a run starts for itself, with every component's output kept in a log file. */
+export interface LoggedStack extends Stack {
+  logFile: string;
+  /** Stops the stack, closes its log and removes its state. */
+  release(): Promise<void>;
+}
+
+export type LoggedStackOptions = Omit<StackOptions, 'stateDir' | 'onLine'> & {
+  /** Also told every line, after it is logged. */
+  observe?: (component: string, line: string) => void;
+};
+
+/**
+ * Starts a stack of the bench, load or chaos runs' own: its state in a temporary folder (named
+ * after `name`), every line of every component prefixed with the component's name in `logFile`.
+ * A stack that fails to start leaves nothing behind.
+ */
+export async function startLoggedStack(
+  name: string,
+  logFile: string,
+  { observe, ...options }: LoggedStackOptions,
+): Promise<LoggedStack> {
+  await mkdir(path.dirname(logFile), { recursive: true });
+  const log = createWriteStream(logFile);
+  const stateDir = await mkdtemp(path.join(os.tmpdir(), `parley-${name}-`));
+  const cleanUp = async () => {
+    await new Promise((resolve) => log.end(resolve));
+    await rm(stateDir, { recursive: true, force: true });
+  };
+  let stack: Stack;
+  try {
+    stack = await startStack({
+      ...options,
+      stateDir,
+      onLine: (component, line) => {
+        log.write(`[${component}] ${line}\n`);
+        observe?.(component, line);
+      },
+    });
+  } catch (error) {
+    await cleanUp();
+    throw error;
+  }
+  return {
+    ...stack,
+    logFile,
+    async release() {
+      await stack.stop();
+      await cleanUp();
+    },
+  };
 }
 
 /** Words of a text, lower-cased, without punctuation. */
