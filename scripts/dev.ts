@@ -48,11 +48,7 @@ async function main(): Promise<void> {
     livekit: portFromEnv('PARLEY_LIVEKIT_PORT', DEFAULT_PORTS.livekit),
     redis: portFromEnv('PARLEY_REDIS_PORT', DEFAULT_PORTS.redis),
   };
-  print('parley', 'starting Redis, livekit-server, the server and the agent worker…');
-  print(
-    'parley',
-    "livekit-sip is not started: its Go module is not served by this machine's Go proxy (phone calls unavailable)",
-  );
+  print('parley', 'starting Redis, livekit-server, livekit-sip, the server and the agent worker…');
   let stack: Stack;
   try {
     stack = await startStack({
@@ -93,6 +89,7 @@ async function main(): Promise<void> {
     `  Studio:     ${stack.url}/#key=${stack.secrets.adminKey}   (signed in as admin)`,
     `  Admin key:  ${stack.secrets.adminKey}`,
     `  LiveKit:    ${stack.livekitUrl}`,
+    `  SIP:        sip:<number>@${stack.sipAddress}   (assign numbers in the studio; sip/README.md)`,
     '',
     '  Press Ctrl-C to stop.',
     '',

@@ -93,7 +93,7 @@ async function main(): Promise<void> {
   const stateDir = await mkdtemp(path.join(os.tmpdir(), 'parley-test-stack-'));
   const log = createWriteStream(path.join(ARTIFACTS, 'stack.log'));
   process.stdout.write(
-    '\n==> starting the stack (Redis, livekit-server, server, agent) on test ports\n',
+    '\n==> starting the stack (Redis, livekit-server, livekit-sip, server, agent) on test ports\n',
   );
   const stack = await startStack({
     ports: TEST_PORTS,
@@ -135,6 +135,7 @@ async function main(): Promise<void> {
           livekitUrl: stack.livekitUrl,
           secrets: stack.secrets,
           spoolDir: stack.spoolDir,
+          sipAddress: stack.sipAddress,
         }),
       },
     },

@@ -15,7 +15,16 @@ export interface StackPorts {
   redis: number;
   /** The agent framework's own health server. */
   agentHttp: number;
+  /** livekit-sip's SIP port (UDP and TCP). */
+  sip: number;
+  /** livekit-sip's health server. */
+  sipHealth: number;
+  /** First of livekit-sip's RTP ports; it uses `SIP_RTP_PORTS` of them. */
+  sipRtp: number;
 }
+
+/** RTP ports per bridge: two per call, so 25 phone calls at once. */
+export const SIP_RTP_PORTS = 50;
 
 /** DESIGN.md's loopback defaults. Redis sits on a private port so a system Redis is left alone. */
 export const DEFAULT_PORTS: StackPorts = {
@@ -25,11 +34,16 @@ export const DEFAULT_PORTS: StackPorts = {
   livekitUdp: 7882,
   redis: 6390,
   agentHttp: 8081,
+  sip: 5060,
+  sipHealth: 8089,
+  sipRtp: 10000,
 };
 
 const offset = Number(process.env.PARLEY_TEST_PORT_OFFSET ?? 0);
-if (!Number.isInteger(offset) || offset < 0 || offset > 40_000) {
-  throw new Error(`PARLEY_TEST_PORT_OFFSET=${process.env.PARLEY_TEST_PORT_OFFSET} is not 0…40000`);
+if (!Number.isInteger(offset) || offset < 0 || offset > 40_000 || offset % SIP_RTP_PORTS !== 0) {
+  throw new Error(
+    `PARLEY_TEST_PORT_OFFSET=${process.env.PARLEY_TEST_PORT_OFFSET} is not a multiple of ${SIP_RTP_PORTS} in 0…40000`,
+  );
 }
 
 /**
@@ -43,6 +57,9 @@ export const TEST_PORTS: StackPorts = {
   livekitUdp: 17882 + offset,
   redis: 16390 + offset,
   agentHttp: 18081 + offset,
+  sip: 15060 + offset,
+  sipHealth: 18089 + offset,
+  sipRtp: 20000 + offset,
 };
 
 export interface StackSecrets {

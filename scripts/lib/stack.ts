@@ -3,9 +3,11 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { startProcess, stopProcess, type ManagedProcess, type SpawnOptions } from './processes.js';
 import { httpStatus, tcpOpen, waitFor } from './readiness.js';
+import { sipBridgeYaml } from '../../sip/src/sip-config.js';
 import {
   DEFAULT_PORTS,
   REPO_ROOT,
+  SIP_RTP_PORTS,
   TOOLS_BIN,
   livekitYaml,
   loadOrCreateSecrets,
@@ -36,10 +38,12 @@ export interface Stack {
   /** The agent's call-record journals (`PARLEY_SPOOL_DIR`); a journal's `.lock` names its job's pid. */
   spoolDir: string;
   processes: ManagedProcess[];
+  /** livekit-sip's SIP address on loopback (`127.0.0.1:5060`): where phone calls arrive. */
+  sipAddress: string;
   /** Resolves with the name of the first component that exits on its own. */
   firstExit: Promise<string>;
   /**
-   * Stops one component (`redis`, `livekit`, `server` or `agent`) and starts it again with the
+   * Stops one component (`redis`, `livekit`, `sip`, `server` or `agent`) and starts it again with the
    * same command, for fault injection; `downMs` is how long it stays down. `processes` then
    * holds the new process (and `firstExit` no longer watches that component).
    */
@@ -58,11 +62,17 @@ const PORT_OWNERS: Record<keyof StackPorts, string> = {
   livekitUdp: 'livekit-server RTC over UDP',
   redis: 'Redis',
   agentHttp: "the agent worker's health server",
+  sip: 'livekit-sip (SIP)',
+  sipHealth: "livekit-sip's health server",
+  sipRtp: "livekit-sip's first RTP port",
 };
+
+/** Ports only bound over UDP: a TCP probe cannot tell whether they are free. */
+const UDP_ONLY = new Set<keyof StackPorts>(['livekitUdp', 'sipRtp']);
 
 async function assertPortsFree(ports: StackPorts): Promise<void> {
   for (const [key, port] of Object.entries(ports) as [keyof StackPorts, number][]) {
-    if (key === 'livekitUdp') continue;
+    if (UDP_ONLY.has(key)) continue;
     if (await tcpOpen(port)) {
       throw new PortBusyError(
         `port ${port} (${PORT_OWNERS[key]}) is already in use: stop whatever listens there ` +
@@ -74,7 +84,10 @@ async function assertPortsFree(ports: StackPorts): Promise<void> {
 
 const NODE_TS = ['--import', 'tsx'];
 
-/** Starts Redis, livekit-server, the Parley server and the agent worker, in dependency order. */
+/**
+ * Starts Redis, livekit-server, livekit-sip, the Parley server and the agent worker, in
+ * dependency order.
+ */
 export async function startStack(options: StackOptions): Promise<Stack> {
   const { ports, stateDir } = options;
   const timeout = options.readyTimeoutMs ?? 120_000;
@@ -84,6 +97,21 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const spoolDir = path.join(stateDir, 'spool');
   const livekitConfig = path.join(stateDir, 'livekit.yaml');
   await writeFile(livekitConfig, livekitYaml(ports, secrets), { mode: 0o600 });
+  const sipConfig = path.join(stateDir, 'livekit-sip.yaml');
+  await writeFile(
+    sipConfig,
+    sipBridgeYaml({
+      apiKey: secrets.livekitApiKey,
+      apiSecret: secrets.livekitApiSecret,
+      wsUrl: `ws://127.0.0.1:${ports.livekit}`,
+      redisAddress: `127.0.0.1:${ports.redis}`,
+      sipPort: ports.sip,
+      rtpPorts: `${ports.sipRtp}-${ports.sipRtp + SIP_RTP_PORTS - 1}`,
+      healthPort: ports.sipHealth,
+      maxActiveCalls: SIP_RTP_PORTS / 2,
+    }),
+    { mode: 0o600 },
+  );
 
   const livekitUrl = `ws://127.0.0.1:${ports.livekit}`;
   const url = `http://127.0.0.1:${ports.server}`;
@@ -131,6 +159,18 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       livekit.exited,
     );
 
+    const sipBin = path.join(TOOLS_BIN, 'livekit-sip');
+    if (!existsSync(sipBin)) {
+      throw new Error(`${sipBin} is missing: run \`bash scripts/bootstrap.sh\` first`);
+    }
+    const sip = start('sip', sipBin, ['--config', sipConfig]);
+    await waitFor(
+      'livekit-sip',
+      async () => (await httpStatus(`http://127.0.0.1:${ports.sipHealth}/`)) === 200,
+      timeout,
+      sip.exited,
+    );
+
     const shared = {
       LIVEKIT_URL: livekitUrl,
       LIVEKIT_API_KEY: secrets.livekitApiKey,
@@ -143,6 +183,9 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       PARLEY_ADMIN_KEY: secrets.adminKey,
       PARLEY_ENV: options.environment ?? 'production',
       PARLEY_DATA_DIR: path.join(stateDir, 'data'),
+      PARLEY_SIP_HEALTH_URL: `http://127.0.0.1:${ports.sipHealth}/`,
+      // Loopback carriers only: the stack's own SIP user agents call from this host.
+      PARLEY_SIP_ALLOWED_ADDRESSES: '127.0.0.1/32',
       ...options.serverEnv,
     });
     await waitFor(
@@ -181,7 +224,19 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     processes[index] = proc;
     return proc;
   };
-  return { url, livekitUrl, secrets, ports, spoolDir, processes, firstExit, restart, stop };
+  const sipAddress = `127.0.0.1:${ports.sip}`;
+  return {
+    url,
+    livekitUrl,
+    secrets,
+    ports,
+    spoolDir,
+    sipAddress,
+    processes,
+    firstExit,
+    restart,
+    stop,
+  };
 }
 
 export { DEFAULT_PORTS, REPO_ROOT };

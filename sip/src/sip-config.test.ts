@@ -16,7 +16,9 @@ test('the bridge config pins loopback NAT and skips external IP discovery', () =
   assert.match(yaml, /^use_external_ip: false$/m);
   assert.match(yaml, /^nat_1_to_1_ip: 127\.0\.0\.1$/m);
   assert.match(yaml, /^ {2}address: 127\.0\.0\.1:6390$/m);
-  assert.match(yaml, /^rtp_port: 10000-10100$/m);
+  assert.match(yaml, /^rtp_port: 10000-10049$/m);
+  assert.match(yaml, /^max_cpu_utilization: 1\.0$/m);
+  assert.match(yaml, /^listen_ip: 127\.0\.0\.1$/m);
 });
 
 test('an inverted or out-of-range RTP range is refused', () => {

@@ -11,11 +11,13 @@ export interface SipBridgeOptions {
   rtpPorts: `${number}-${number}`;
   healthPort: number;
   maxActiveCalls: number;
+  /** Where SIP and RTP listen; loopback unless a carrier must reach this host. */
+  listenIp?: string;
 }
 
 export const SIP_DEFAULTS = {
   sipPort: 5060,
-  rtpPorts: '10000-10100',
+  rtpPorts: '10000-10049',
   healthPort: 8089,
   maxActiveCalls: 20,
 } as const satisfies Partial<SipBridgeOptions>;
@@ -39,6 +41,9 @@ export function sipBridgeYaml(options: SipBridgeOptions): string {
     `rtp_port: ${options.rtpPorts}`,
     'use_external_ip: false',
     'nat_1_to_1_ip: 127.0.0.1',
+    `listen_ip: ${options.listenIp ?? '127.0.0.1'}`,
+    // The default 0.9 refuses calls ("cpu exhausted") whenever a small host is busy.
+    'max_cpu_utilization: 1.0',
     `health_port: ${options.healthPort}`,
     `max_active_calls: ${options.maxActiveCalls}`,
     'logging:',

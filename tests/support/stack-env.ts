@@ -12,6 +12,8 @@ export interface TestStack {
   secrets: StackSecrets;
   /** Where the agent journals call records; `<journal>.lock` holds the pid of the call's job. */
   spoolDir: string;
+  /** livekit-sip's SIP address (`127.0.0.1:15060`): where test phones dial. */
+  sipAddress: string;
   /** Stops the stack if this suite started it; a no-op for the test command's shared stack. */
   release(): Promise<void>;
 }

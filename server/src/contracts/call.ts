@@ -49,6 +49,11 @@ export const TurnInputSchema = z.object({
   /** Per-stage latencies in milliseconds, e.g. `{ sttMs, llmFirstTokenMs, ttsFirstByteMs }`. */
   timings: z.record(z.string().max(64), z.number().finite().nonnegative()).default({}),
   toolCalls: z.array(ToolCallInputSchema).max(50).default([]),
+  /** Keypad digits the phone caller pressed in this turn, in order (`1`, `42#`). */
+  dtmf: z
+    .string()
+    .regex(/^[0-9*#A-D]{1,64}$/)
+    .optional(),
 });
 export type TurnInput = z.input<typeof TurnInputSchema>;
 

@@ -11,3 +11,4 @@ export * from './secret.js';
 export * from './phone-number.js';
 export * from './webhook-tool-call.js';
 export * from './tenant.js';
+export * from './phone.js';

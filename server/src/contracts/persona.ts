@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DtmfDigitSchema } from './phone.js';
 import { VariablesSchema } from './session.js';
 
 /** Which engine runs a pipeline stage. `auto` picks the cloud provider when its key is set. */
@@ -162,6 +163,22 @@ export const EscalationSchema = z.object({
     .string()
     .regex(/^(\+[1-9]\d{6,14}|sips?:[^\s]{3,200})$/, 'an E.164 number or a sip: URI')
     .optional(),
+  /**
+   * `cold` hands the caller straight to the target (SIP REFER for a phone caller); `warm` dials the
+   * target first, tells them who is calling and why, then connects them and leaves. A web visitor's
+   * transfer is always warm (there is no phone leg to refer).
+   */
+  mode: z.enum(['cold', 'warm']).default('cold'),
+  /** A warm transfer gives up after the target rang this long without answering. */
+  ringTimeoutSeconds: z.number().int().min(5).max(120).default(25),
+  /** Said to the caller when a warm transfer's target does not answer. */
+  noAnswerLine: z
+    .string()
+    .min(1)
+    .max(500)
+    .default(
+      "I'm sorry, nobody from our team could pick up right now. Would you like us to call you back?",
+    ),
   /** Said before the transfer (or before ending when no transfer is possible). */
   message: z
     .string()
@@ -200,6 +217,38 @@ export const DisclosureSchema = z.object({
   consentVersion: z.string().min(1).max(50).default('1'),
 });
 export type Disclosure = z.infer<typeof DisclosureSchema>;
+
+/** A key on the phone's keypad that stands for something the caller could have said. */
+export const DtmfMenuEntrySchema = z.object({
+  digit: DtmfDigitSchema,
+  /** What pressing the key means, handed to the agent as if the caller had said it. */
+  intent: z.string().min(1).max(500),
+});
+export type DtmfMenuEntry = z.infer<typeof DtmfMenuEntrySchema>;
+
+/** How the agent treats phone callers: keypad menus, digit strings, calling hours. */
+export const PhoneSettingsSchema = z.object({
+  /** Single keys mapped to intents (a menu): "press 1 for opening hours". */
+  dtmfMenu: z.array(DtmfMenuEntrySchema).max(16).default([]),
+  /**
+   * Keys not in the menu are collected into a digit string (an order number, say), which ends
+   * with `#` or after this much quiet between keys, and reaches the agent as the caller's words.
+   */
+  digitTimeoutMs: z.number().int().min(500).max(10_000).default(2_500),
+  maxDigits: z.number().int().min(1).max(32).default(16),
+  /**
+   * When outbound calls may be placed, in the persona's business time zone; unset, the persona's
+   * business hours (and with neither, any time).
+   */
+  callingHours: z
+    .array(z.object({ day: WeekdaySchema, open: HHMM, close: HHMM }))
+    .max(50)
+    .refine((spans) => spans.every((s) => s.open < s.close), 'each span opens before it closes')
+    .optional(),
+  /** The widget offers web visitors to continue the conversation on their phone. */
+  continueOnPhone: z.boolean().default(false),
+});
+export type PhoneSettings = z.infer<typeof PhoneSettingsSchema>;
 
 /** A persona this one may hand the caller to mid-call (e.g. reception → sales). */
 export const HandoffTargetSchema = z.object({
@@ -272,6 +321,7 @@ export const PersonaSchema = z.object({
     .max(500)
     .default("We've reached the time limit for this call. Thank you for calling, goodbye!"),
   disclosure: DisclosureSchema.default({}),
+  phone: PhoneSettingsSchema.default({}),
   /** When set, web sessions must present it as `embedKey` (a public key that pairs with origins). */
   embedKey: z.string().min(16).max(200).optional(),
   /** Exact origins (`https://shop.example`) allowed to open web sessions for this persona. */

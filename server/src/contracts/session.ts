@@ -76,6 +76,8 @@ export const DispatchMetadataSchema = z.object({
   /** The persona's tenant; absent for the default tenant. The agent passes it back on every call. */
   tenantId: z.string().min(1).max(64).optional(),
   channel: ChannelSchema,
+  /** Phone calls: who dialled (`outbound`: Parley did, the agent greets once answered). */
+  direction: z.enum(['inbound', 'outbound']).optional(),
   visitor: VisitorSchema.default({}),
   variables: VariablesSchema.default({}),
   history: CallerHistorySchema.optional(),
