@@ -6,6 +6,12 @@ export const ERROR_STATUS = {
   forbidden: 403,
   /** The persona asks web visitors for consent and the session request brought none. */
   consent_required: 403,
+  /** The number is on the tenant's do-not-call list. */
+  do_not_call: 403,
+  /** The tenant's dial policy allows no destination with this number's prefix. */
+  destination_not_allowed: 403,
+  /** The persona does not offer web visitors to continue on their phone. */
+  continue_on_phone_disabled: 403,
   persona_not_found: 404,
   not_found: 404,
   tool_not_found: 404,
@@ -18,14 +24,24 @@ export const ERROR_STATUS = {
   no_business_hours: 409,
   /** A webhook tool's header names a secret the tenant has not stored. */
   secret_missing: 409,
+  /** The tenant has no outbound trunk (or none of the name given) to dial through. */
+  no_outbound_trunk: 409,
   payload_too_large: 413,
   outside_business_hours: 422,
   in_the_past: 422,
+  /** Outbound calls are placed only in the persona's calling hours. */
+  outside_calling_hours: 422,
+  /** A trunk that would accept calls from anyone (no allowed addresses, no credentials). */
+  unrestricted_trunk: 422,
   rate_limited: 429,
+  /** The tenant already has as many phone calls as its dial policy allows. */
+  phone_call_limit: 429,
   internal: 500,
   /** A webhook tool's endpoint could not be reached or answered with a non-2xx status. */
   tool_failed: 502,
   livekit_unavailable: 503,
+  /** livekit-sip (or LiveKit's SIP API) could not be reached or refused the request. */
+  sip_unavailable: 503,
   /** A webhook tool's endpoint did not answer within the tool's `timeoutMs`. */
   tool_timeout: 504,
 } as const;

@@ -172,3 +172,36 @@ export const TransferDialResultSchema = z.object({
 });
 
 export { PersonaIdSchema };
+
+/** How a tenant names an outbound trunk (`PUT /v1/outbound-trunks/:name`). */
+export const OutboundTrunkNameSchema = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'lowercase letters, digits and dashes, at most 63');
+
+/** Body of `PUT /v1/do-not-call/:e164`: why the number must never be dialled. */
+export const DoNotCallInputSchema = z.object({ reason: z.string().max(500).optional() });
+
+/** A number on the tenant's do-not-call list: no outbound call or web→phone dial reaches it. */
+export const DoNotCallEntrySchema = z.object({
+  e164: z.string(),
+  reason: z.string().optional(),
+  createdAt: z.string(),
+});
+export type DoNotCallEntry = z.infer<typeof DoNotCallEntrySchema>;
+
+/** What a tenant's dial policy is until it sets one: nothing may be dialled, 5 calls at once. */
+export const DEFAULT_DIAL_POLICY: DialPolicy = { allowedPrefixes: [], maxConcurrentPhoneCalls: 5 };
+
+/** `202` answer of `POST /v1/sessions/phone`: the visitor's phone is being dialled into the room. */
+export const ContinueOnPhoneResponseSchema = z.object({
+  status: z.literal('dialing'),
+  /** The identity the phone leg will have in the room (`parley.leg` = `continue-on-phone`). */
+  identity: z.string(),
+});
+
+/** Body of the `call.phone_status` webhook: the phone leg of a call changed status. */
+export const PhoneStatusEventSchema = z.object({
+  callId: z.string(),
+  status: PhoneCallStatusSchema,
+  at: z.string(),
+});
