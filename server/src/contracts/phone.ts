@@ -165,11 +165,13 @@ export const TransferDialRequestSchema = z.object({
   roomName: z.string().min(1).max(200),
   participantIdentity: z.string().min(1).max(200),
 });
+export type TransferDialRequest = z.infer<typeof TransferDialRequestSchema>;
 /** Answer of `POST /internal/calls/:id/transfer-dial`, once the target answered or gave up. */
 export const TransferDialResultSchema = z.object({
   status: PhoneCallStatusSchema,
   participantIdentity: z.string(),
 });
+export type TransferDialResult = z.infer<typeof TransferDialResultSchema>;
 
 export { PersonaIdSchema };
 
