@@ -13,7 +13,8 @@ export interface WidgetConfigDeps {
 
 /**
  * Public `GET /v1/widget-config?persona=ID` (or `tenant-slug/ID`): what the widget shows before it
- * asks for a session (the consent step among it). Same origin policy as `POST /v1/sessions`.
+ * asks for a session (the consent step among it, and whether it offers to continue on the
+ * visitor's phone). Same origin policy as `POST /v1/sessions`.
  */
 export function widgetConfigRoutes({ tenancy, development }: WidgetConfigDeps): Router {
   const router = Router();
@@ -26,6 +27,7 @@ export function widgetConfigRoutes({ tenancy, development }: WidgetConfigDeps): 
     const config: WidgetConfig = {
       persona: { id: persona.id, name: persona.name, language: persona.language },
       ...(requireConsent && { consent: { text: consentText, version: consentVersion } }),
+      continueOnPhone: persona.phone.continueOnPhone,
     };
     res.json(config);
   });

@@ -59,6 +59,8 @@ export const WidgetConfigSchema = z.object({
   persona: z.object({ id: z.string(), name: z.string(), language: z.string() }),
   /** Present when the persona requires consent before the microphone opens. */
   consent: z.object({ text: z.string(), version: z.string() }).optional(),
+  /** The persona lets web visitors move the call to their phone (`POST /v1/sessions/phone`). */
+  continueOnPhone: z.boolean(),
 });
 export type WidgetConfig = z.infer<typeof WidgetConfigSchema>;
 
