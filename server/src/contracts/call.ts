@@ -30,6 +30,15 @@ export const CallInputSchema = z.object({
   dialedNumber: E164Schema.optional(),
   variables: VariablesSchema.default({}),
   startedAt: DateTimeSchema.optional(),
+  /** Phone calls: whether the caller dialled in or Parley dialled out. */
+  direction: z.enum(['inbound', 'outbound']).optional(),
+  /**
+   * Phone calls: how the phone leg stands when the record is made (`dialing` for outbound). The
+   * values of `PhoneCallStatusSchema` (phone.ts imports this file, so it cannot be imported here).
+   */
+  phoneStatus: z
+    .enum(['dialing', 'ringing', 'answered', 'no_answer', 'busy', 'failed', 'completed'])
+    .optional(),
 });
 export type CallInput = z.input<typeof CallInputSchema>;
 

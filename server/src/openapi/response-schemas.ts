@@ -9,7 +9,9 @@ import {
   AppointmentSchema,
   CallClosedBySchema,
   CallEventSchema,
+  CallLegSchema,
   CallOutcomeSchema,
+  CallWarningSchema,
   CallerSchema,
   ChannelSchema,
   ConsentReceiptSchema,
@@ -17,6 +19,7 @@ import {
   LeadSchema,
   LeadTemperatureSchema,
   PersonaSchema,
+  PhoneCallStatusSchema,
   type ApiErrorBody,
   type ErrorCode,
   type SessionResponse,
@@ -84,6 +87,13 @@ export const CallSchema = describing<Call>()(
     summary: z.string().optional(),
     leadTemperature: LeadTemperatureSchema.optional(),
     costUsd: z.number().optional(),
+    direction: z
+      .enum(['inbound', 'outbound'])
+      .optional()
+      .describe('phone calls: whether the caller dialled in or Parley dialled out'),
+    phoneStatus: PhoneCallStatusSchema.optional().describe(
+      'phone calls: the latest status of the phone leg',
+    ),
   }),
 );
 
@@ -105,6 +115,7 @@ export const TurnSchema = describing<Turn>()(
     interrupted: z.boolean(),
     timings: z.record(z.number()).describe('per-stage latencies in milliseconds'),
     toolCalls: z.array(ToolCallSchema),
+    dtmf: z.string().optional().describe('keypad digits the phone caller pressed in this turn'),
     createdAt: z.string(),
   }),
 );
@@ -112,6 +123,8 @@ export const TurnSchema = describing<Turn>()(
 export const CallRecordSchema = describing<CallRecord>()(
   CallSchema.extend({
     turns: z.array(TurnSchema),
+    legs: z.array(CallLegSchema).describe('every participant leg: browser, phone, transfer'),
+    warnings: z.array(CallWarningSchema),
     events: z.array(CallEventSchema),
     leads: z.array(LeadSchema),
     appointments: z.array(AppointmentSchema),

@@ -1,15 +1,30 @@
 import { ApiError } from '../api-error.js';
-import type { CallerHistory } from '../contracts/index.js';
+import {
+  CallLegSchema,
+  CallWarningSchema,
+  DateTimeSchema,
+  E164Schema,
+  PhoneCallStatusSchema,
+  type CallLeg,
+  type CallWarning,
+  type CallerHistory,
+  type PhoneCallStatus,
+} from '../contracts/index.js';
 import { parseBody } from '../validate.js';
 import {
   CALL_COLUMNS,
+  LEG_COLUMNS,
   TURN_COLUMNS,
   toCall,
+  toLeg,
   toToolCall,
   toTurn,
+  toWarning,
   type Call,
   type CallDetail,
+  type CallLegRow,
   type CallRow,
+  type CallWarningRow,
   type ToolCallRow,
   type Turn,
   type TurnRow,
@@ -49,6 +64,19 @@ export interface AppendedTurn {
   created: boolean;
 }
 
+/** Times the database stores must be times: the contract leaves their format to the repository. */
+const LegTimesSchema = CallLegSchema.extend({
+  startedAt: DateTimeSchema.optional(),
+  endedAt: DateTimeSchema.optional(),
+});
+const WarningTimeSchema = CallWarningSchema.extend({ at: DateTimeSchema.optional() });
+
+export interface PhoneStatusChange {
+  call: Call;
+  /** False when the call already had this status (no webhook is due). */
+  changed: boolean;
+}
+
 export interface ClosedCall {
   call: Call;
   /** False when this close changed nothing (the agent had already closed the call). */
@@ -69,9 +97,10 @@ export class CallRepo {
     try {
       rows = await this.db.query<CallRow>(
         `INSERT INTO calls AS c (id, tenant_id, persona_id, persona_version, channel, room_name,
-           participant_identity, caller, dialed_number, variables, started_at)
+           participant_identity, caller, dialed_number, variables, started_at, direction,
+           phone_status)
          SELECT $1, p.tenant_id, p.id, coalesce($4::int, p.current_version), $5, $6, $7,
-           $8::jsonb, $9, $10::jsonb, coalesce($11::timestamptz, now())
+           $8::jsonb, $9, $10::jsonb, coalesce($11::timestamptz, now()), $12, $13
          FROM personas p WHERE p.tenant_id = $2 AND p.id = $3
          RETURNING ${CALL_COLUMNS}`,
         [
@@ -86,6 +115,8 @@ export class CallRepo {
           call.dialedNumber ?? null,
           JSON.stringify(call.variables),
           call.startedAt ?? null,
+          call.direction ?? null,
+          call.phoneStatus ?? null,
         ],
       );
     } catch (err) {
@@ -140,9 +171,9 @@ export class CallRepo {
       if (call.closed_by === 'agent') throw new ApiError('conflict', `call '${callId}' has ended`);
       const [row] = await tx.query<TurnRow>(
         `INSERT INTO turns (tenant_id, call_id, seq, idempotency_key, user_text, agent_text,
-           interrupted, timings)
+           interrupted, timings, dtmf)
          SELECT $1, $2, coalesce(max(seq), 0) + 1, $3::text, $4::text, $5::text, $6::boolean,
-           $7::jsonb
+           $7::jsonb, $8::text
          FROM turns WHERE call_id = $2
          RETURNING ${TURN_COLUMNS}`,
         [
@@ -153,6 +184,7 @@ export class CallRepo {
           turn.agentText ?? null,
           turn.interrupted,
           JSON.stringify(turn.timings),
+          turn.dtmf ?? null,
         ],
       );
       if (!row) throw new Error('INSERT … RETURNING answered no row');
@@ -237,13 +269,107 @@ export class CallRepo {
     return toCall(row);
   }
 
-  /** The call with every turn, in order. */
+  /** The call with every turn in order, its legs and its warnings. */
   async get(callId: string): Promise<CallDetail | undefined> {
     const [row] = await this.db.query<CallRow>(
       `SELECT ${CALL_COLUMNS} FROM calls c WHERE c.tenant_id = $1 AND c.id = $2`,
       [this.tenantId, callId],
     );
-    return row && { ...toCall(row), turns: await this.turns(this.db, callId) };
+    if (!row) return undefined;
+    const [turns, legs, warnings] = await Promise.all([
+      this.turns(this.db, callId),
+      this.legs(callId),
+      this.warnings(callId),
+    ]);
+    return { ...toCall(row), turns, legs, warnings };
+  }
+
+  /** Records how the call's phone leg stands now (dialing, ringing, answered, busy…). */
+  async setPhoneStatus(callId: string, status: PhoneCallStatus): Promise<PhoneStatusChange> {
+    const next = parseBody(PhoneCallStatusSchema, status);
+    const [row] = await this.db.query<CallRow & { previous: PhoneCallStatus | null }>(
+      `UPDATE calls AS c SET phone_status = $3
+       FROM calls AS before
+       WHERE c.tenant_id = $1 AND c.id = $2 AND before.tenant_id = c.tenant_id AND before.id = c.id
+       RETURNING ${CALL_COLUMNS}, before.phone_status AS previous`,
+      [this.tenantId, callId, next],
+    );
+    if (!row) throw new ApiError('not_found', `no call '${callId}'`);
+    const { previous, ...callRow } = row;
+    return { call: toCall(callRow), changed: previous !== next };
+  }
+
+  /**
+   * Adds a participant leg, or updates the one with the same identity: a later report of a leg
+   * changes its status and fills in what was missing; its start time stays the first one given.
+   */
+  async upsertLeg(callId: string, input: CallLeg): Promise<CallLeg> {
+    const leg = parseBody(LegTimesSchema, input);
+    const [row] = await this.db.query<CallLegRow>(
+      `INSERT INTO call_legs AS l (tenant_id, call_id, identity, kind, phone_number, direction,
+           status, started_at, ended_at)
+         SELECT c.tenant_id, c.id, $3, $4, $5, $6, $7, $8::timestamptz, $9::timestamptz
+         FROM calls c WHERE c.tenant_id = $1 AND c.id = $2
+         ON CONFLICT (tenant_id, call_id, identity) DO UPDATE SET
+           kind = excluded.kind,
+           phone_number = coalesce(excluded.phone_number, l.phone_number),
+           direction = coalesce(excluded.direction, l.direction),
+           status = coalesce(excluded.status, l.status),
+           started_at = coalesce(l.started_at, excluded.started_at),
+           ended_at = coalesce(excluded.ended_at, l.ended_at)
+         RETURNING ${LEG_COLUMNS}`,
+      [
+        this.tenantId,
+        callId,
+        leg.identity,
+        leg.kind,
+        leg.phoneNumber ?? null,
+        leg.direction ?? null,
+        leg.status ?? null,
+        leg.startedAt ?? null,
+        leg.endedAt ?? null,
+      ],
+    );
+    if (!row) throw new ApiError('not_found', `no call '${callId}'`);
+    return toLeg(row);
+  }
+
+  /** Keeps a warning with the call; the same warning reported again is kept once. */
+  async addWarning(callId: string, input: CallWarning): Promise<CallWarning> {
+    const warning = parseBody(WarningTimeSchema, input);
+    const [row] = await this.db.query<CallWarningRow>(
+      `WITH added AS (
+           INSERT INTO call_warnings (tenant_id, call_id, code, message, at)
+           SELECT c.tenant_id, c.id, $3, $4, coalesce($5::timestamptz, now())
+           FROM calls c WHERE c.tenant_id = $1 AND c.id = $2
+           ON CONFLICT (tenant_id, call_id, code, message) DO NOTHING
+           RETURNING code, message, at)
+         SELECT code, message, at FROM added
+         UNION ALL
+         SELECT code, message, at FROM call_warnings
+         WHERE tenant_id = $1 AND call_id = $2 AND code = $3 AND message = $4`,
+      [this.tenantId, callId, warning.code, warning.message, warning.at ?? null],
+    );
+    if (!row) throw new ApiError('not_found', `no call '${callId}'`);
+    return toWarning(row);
+  }
+
+  private async legs(callId: string): Promise<CallLeg[]> {
+    const rows = await this.db.query<CallLegRow>(
+      `SELECT ${LEG_COLUMNS} FROM call_legs WHERE tenant_id = $1 AND call_id = $2
+       ORDER BY created_at, identity`,
+      [this.tenantId, callId],
+    );
+    return rows.map(toLeg);
+  }
+
+  private async warnings(callId: string): Promise<CallWarning[]> {
+    const rows = await this.db.query<CallWarningRow>(
+      `SELECT code, message, at FROM call_warnings WHERE tenant_id = $1 AND call_id = $2
+       ORDER BY at, code`,
+      [this.tenantId, callId],
+    );
+    return rows.map(toWarning);
   }
 
   async require(callId: string): Promise<Call> {
@@ -276,6 +402,33 @@ export class CallRepo {
           ORDER BY l.started_at DESC LIMIT 1) AS summary
        FROM calls c WHERE c.tenant_id = $1 AND c.caller->>'id' = $2`,
       [this.tenantId, visitorId],
+    );
+    const history: CallerHistory = { previousCalls: Number(row?.n ?? 0) };
+    if (row?.last_at) history.lastCallAt = iso(row.last_at);
+    if (row?.summary) history.lastSummary = row.summary;
+    return history;
+  }
+
+  /**
+   * How often a phone number called (or was called by) this tenant before, and how the last call
+   * went: what `historyOfVisitor` is for the web, keyed by the caller's number. Only ended calls
+   * count: the call asking (an outbound call's record exists before its agent starts) is not
+   * an earlier one.
+   */
+  async historyOfPhoneNumber(phoneNumber: string): Promise<CallerHistory> {
+    const number = parseBody(E164Schema, phoneNumber);
+    const [row] = await this.db.query<{
+      n: string | number;
+      last_at: Date | null;
+      summary: string | null;
+    }>(
+      `SELECT count(*) AS n, max(c.started_at) AS last_at,
+         (SELECT l.summary FROM calls l WHERE l.tenant_id = $1 AND l.caller->>'phoneNumber' = $2
+            AND l.status = 'ended'
+          ORDER BY l.started_at DESC LIMIT 1) AS summary
+       FROM calls c WHERE c.tenant_id = $1 AND c.caller->>'phoneNumber' = $2
+         AND c.status = 'ended'`,
+      [this.tenantId, number],
     );
     const history: CallerHistory = { previousCalls: Number(row?.n ?? 0) };
     if (row?.last_at) history.lastCallAt = iso(row.last_at);

@@ -1,5 +1,5 @@
 /** What the call repository answers, and how database rows become it. */
-import type { Channel } from '../contracts/index.js';
+import type { CallLeg, CallWarning, Channel, PhoneCallStatus } from '../contracts/index.js';
 import { compact, iso, isoOrUndefined, orUndefined } from './row-helpers.js';
 import type { CallClosedBy, CallOutcome, LeadTemperature } from './schemas.js';
 
@@ -31,6 +31,10 @@ export interface Call {
   summary?: string;
   leadTemperature?: LeadTemperature;
   costUsd?: number;
+  /** Phone calls: whether the caller dialled in or Parley dialled out. */
+  direction?: 'inbound' | 'outbound';
+  /** Phone calls: the latest status of the phone leg (ringing, answered, busy…). */
+  phoneStatus?: PhoneCallStatus;
 }
 
 export interface ToolCall {
@@ -50,11 +54,17 @@ export interface Turn {
   /** Per-stage latencies in milliseconds. */
   timings: Record<string, number>;
   toolCalls: ToolCall[];
+  /** Keypad digits the phone caller pressed in this turn, in order. */
+  dtmf?: string;
   createdAt: string;
 }
 
 export interface CallDetail extends Call {
   turns: Turn[];
+  /** Every participant leg: the browser, the phone, a human a transfer brought in. */
+  legs: CallLeg[];
+  /** Conditions worth an operator's attention (narrowband audio, a failed transfer…). */
+  warnings: CallWarning[];
 }
 
 export interface CallRow {
@@ -77,11 +87,14 @@ export interface CallRow {
   summary: string | null;
   lead_temperature: LeadTemperature | null;
   cost_usd: number | null;
+  direction: 'inbound' | 'outbound' | null;
+  phone_status: PhoneCallStatus | null;
 }
 
 export const CALL_COLUMNS = `c.id, c.tenant_id, c.persona_id, c.persona_version, c.channel, c.status,
   c.closed_by, c.room_name, c.participant_identity, c.caller, c.dialed_number, c.variables, c.started_at,
-  c.ended_at, c.duration_ms, c.outcome, c.summary, c.lead_temperature, c.cost_usd`;
+  c.ended_at, c.duration_ms, c.outcome, c.summary, c.lead_temperature, c.cost_usd, c.direction,
+  c.phone_status`;
 
 export function toCall(row: CallRow): Call {
   return compact({
@@ -104,6 +117,8 @@ export function toCall(row: CallRow): Call {
     summary: orUndefined(row.summary),
     leadTemperature: orUndefined(row.lead_temperature),
     costUsd: orUndefined(row.cost_usd),
+    direction: orUndefined(row.direction),
+    phoneStatus: orUndefined(row.phone_status),
   });
 }
 
@@ -114,11 +129,12 @@ export interface TurnRow {
   agent_text: string | null;
   interrupted: boolean;
   timings: Record<string, number>;
+  dtmf: string | null;
   created_at: Date;
 }
 
 export const TURN_COLUMNS =
-  'seq, idempotency_key, user_text, agent_text, interrupted, timings, created_at';
+  'seq, idempotency_key, user_text, agent_text, interrupted, timings, dtmf, created_at';
 
 export interface ToolCallRow {
   turn_seq: number;
@@ -146,6 +162,41 @@ export function toTurn(row: TurnRow, toolCalls: ToolCall[]): Turn {
     interrupted: row.interrupted,
     timings: row.timings,
     toolCalls,
+    dtmf: orUndefined(row.dtmf),
     createdAt: iso(row.created_at),
   });
+}
+
+export interface CallLegRow {
+  identity: string;
+  kind: CallLeg['kind'];
+  phone_number: string | null;
+  direction: 'inbound' | 'outbound' | null;
+  status: PhoneCallStatus | null;
+  started_at: Date | null;
+  ended_at: Date | null;
+}
+
+export const LEG_COLUMNS = 'identity, kind, phone_number, direction, status, started_at, ended_at';
+
+export function toLeg(row: CallLegRow): CallLeg {
+  return compact({
+    kind: row.kind,
+    identity: row.identity,
+    phoneNumber: orUndefined(row.phone_number),
+    direction: orUndefined(row.direction),
+    status: orUndefined(row.status),
+    startedAt: isoOrUndefined(row.started_at),
+    endedAt: isoOrUndefined(row.ended_at),
+  });
+}
+
+export interface CallWarningRow {
+  code: CallWarning['code'];
+  message: string;
+  at: Date;
+}
+
+export function toWarning(row: CallWarningRow): CallWarning {
+  return { code: row.code, message: row.message, at: iso(row.at) };
 }
