@@ -80,6 +80,7 @@ export async function startChaosStack(
     livekitUrl: stack.livekitUrl,
     secrets: stack.secrets,
     spoolDir: stack.spoolDir,
+    sipAddress: stack.sipAddress,
     logFile: stack.logFile,
     nextLine(component, pattern, timeoutMs) {
       return new Promise((resolve, reject) => {
