@@ -28,7 +28,9 @@ export function parseWav(buf: Buffer): Pcm {
         throw new Error(`need mono 16-bit, got ${channels}ch ${bits}bit`);
       sampleRate = buf.readUInt32LE(body + 4);
     } else if (id === 'data') {
-      const end = Math.min(body + size, buf.length);
+      // A file still being written (a phone's live recording) says 0 or ~0 bytes: take the rest.
+      const streaming = size === 0 || size === 0xffffffff;
+      const end = streaming ? body + ((buf.length - body) & ~1) : Math.min(body + size, buf.length);
       const samples = new Int16Array(buf.buffer.slice(buf.byteOffset + body, buf.byteOffset + end));
       return { sampleRate, samples };
     }

@@ -1,0 +1,140 @@
+/**
+ * Inbound phone calls end to end: a real SIP phone (baresip) calls a number assigned to a persona
+ * through livekit-sip and livekit-server, talks to the agent, and hangs up; the suites then read
+ * what the phone heard (transcribed offline) and what Parley stored.
+ */
+import assert from 'node:assert/strict';
+import { mkdtemp } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+import type { Persona } from '@parley/server/contracts';
+import { putPersona } from '../support/calls.js';
+import {
+  assignNumber,
+  callIn,
+  heardUtterances,
+  phoneCallOf,
+  phoneCallsFrom,
+  roomsWithCaller,
+  unassignNumber,
+} from '../support/phone-calls.js';
+import { SipPhone } from '../support/sip-phone.js';
+import { personaOf, testStack, type TestStack } from '../support/stack-env.js';
+import { wordsHeard } from '../support/transcribe.js';
+import { synthesize, type Pcm } from '../support/wav.js';
+
+/** Numbers of this suite: the persona's line, and one caller per test. */
+const LINE = '+15550100001';
+const DESK_LINE = '+15550100002';
+
+let stack: TestStack;
+let persona: Persona;
+let question: Pcm;
+
+before(async () => {
+  stack = await testStack();
+  persona = await personaOf(stack);
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'parley-phone-'));
+  question = await synthesize('What are your opening hours?', path.join(dir, 'question.wav'));
+  await assignNumber(stack, LINE, 'default');
+});
+
+after(async () => {
+  await unassignNumber(stack, LINE);
+  await unassignNumber(stack, DESK_LINE);
+  await stack.release();
+});
+
+const OPENING_HOURS = 'What are your opening hours?';
+
+test('a caller hears the greeting, asks by voice, hears the answer, and the call is stored as a phone call', async () => {
+  const caller = '+15557000001';
+  const { phone, answerMs } = await callIn(stack, caller, LINE);
+  try {
+    console.log(`# INVITE → 200 OK: ${answerMs} ms`);
+    const [greeting] = await heardUtterances(phone, 1);
+    assert.ok(
+      wordsHeard(persona.greeting, greeting?.text ?? '') >= 0.5,
+      `the greeting is heard: "${greeting?.text}"`,
+    );
+    await phone.say(question);
+    const answer = persona.knowledge.find((k) => k.question === OPENING_HOURS)?.answer ?? '';
+    assert.ok(answer, 'the default persona knows its opening hours');
+    const heard = await heardUtterances(phone, 2);
+    const reply = heard
+      .slice(1)
+      .map((u) => u.text)
+      .join(' ');
+    assert.ok(wordsHeard(answer, reply) >= 0.5, `the answer is heard: "${reply}"`);
+  } finally {
+    await phone.stop();
+  }
+  const call = await phoneCallOf(stack, caller, (c) => c.status === 'ended');
+  assert.equal(call.channel, 'phone');
+  assert.equal(call.caller.phoneNumber, caller);
+  assert.equal(call.direction, 'inbound');
+  assert.ok(
+    call.turns.some((t) => t.agentText?.includes('Monday to Friday')),
+    `the answer is stored: ${JSON.stringify(call.turns.map((t) => t.agentText))}`,
+  );
+});
+
+test('a keypad menu key reaches the agent as its intent, and the digits are stored with the turn', async () => {
+  await putPersona(stack, {
+    ...persona,
+    id: 'phone-desk',
+    name: 'Phone desk',
+    phone: { dtmfMenu: [{ digit: '1', intent: OPENING_HOURS }] },
+  });
+  await assignNumber(stack, DESK_LINE, 'phone-desk');
+  const caller = '+15557000002';
+  const { phone } = await callIn(stack, caller, DESK_LINE);
+  try {
+    await heardUtterances(phone, 1);
+    await phone.sendDigits('1');
+    const call = await phoneCallOf(stack, caller, (c) => c.turns.some((t) => t.dtmf === '1'));
+    const turn = call.turns.find((t) => t.dtmf === '1');
+    assert.match(turn?.agentText ?? '', /Monday to Friday/);
+  } finally {
+    await phone.stop();
+  }
+});
+
+test('a PCMU (8 kHz) caller is still served, and the call carries a narrowband warning', async () => {
+  const caller = '+15557000003';
+  const { phone } = await callIn(stack, caller, LINE, { codec: 'PCMU' });
+  try {
+    await heardUtterances(phone, 1);
+    await phone.say(question);
+    const call = await phoneCallOf(stack, caller, (c) =>
+      (c.warnings ?? []).some((w) => w.code === 'narrowband_audio'),
+    );
+    assert.equal(call.channel, 'phone');
+  } finally {
+    await phone.stop();
+  }
+});
+
+/** How long a refused call is given to be answered anyway (the bridge sends no SIP error). */
+const REFUSAL_WAIT_MS = 8_000;
+
+async function assertRefused(from: string, to: string, host?: string): Promise<void> {
+  const phone = await SipPhone.start({ number: from, ...(host ? { host } : {}) });
+  try {
+    await phone.dial(to, stack.sipAddress);
+    await assert.rejects(phone.waitFor('CALL_ESTABLISHED', REFUSAL_WAIT_MS), /no CALL_ESTABLISHED/);
+    assert.deepEqual(await roomsWithCaller(stack, from), [], 'no room holds the caller');
+    assert.deepEqual(await phoneCallsFrom(stack, from), [], 'no call record');
+  } finally {
+    await phone.stop();
+  }
+}
+
+test('a call from an address the trunk does not allow reaches no room and leaves no record', async () => {
+  await assertRefused('+15557000004', LINE, '127.0.0.2');
+});
+
+test('a call to a number assigned to no persona reaches no room and leaves no record', async () => {
+  await assertRefused('+15557000005', '+15550199999');
+});
