@@ -135,6 +135,8 @@ export const OutboundCallRequestSchema = z.object({
   /** The outbound trunk to dial through; the tenant's only (or first) one by default. */
   trunk: z.string().min(1).max(63).optional(),
   variables: VariablesSchema.optional(),
+  /** How long the phone may ring before the call counts as not answered. */
+  ringTimeoutSeconds: z.number().int().min(5).max(120).default(30),
 });
 export type OutboundCallRequest = z.infer<typeof OutboundCallRequestSchema>;
 
