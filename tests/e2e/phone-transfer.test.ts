@@ -1,0 +1,155 @@
+/**
+ * Transfers end to end with real SIP phones: a caller asks for a person and is handed over —
+ * cold (SIP REFER: the caller's phone calls the target itself) or warm (Parley rings the person,
+ * briefs them, then brings them into the call) — and a warm transfer nobody answers comes back to
+ * the caller with a callback offer.
+ */
+import assert from 'node:assert/strict';
+import { mkdtemp } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+import type { Persona, PersonaInput } from '@parley/server/contracts';
+import { admin, eventually, putPersona } from '../support/calls.js';
+import {
+  assignNumber,
+  callIn,
+  heardUtterances,
+  livekitClients,
+  phoneCallOf,
+  unassignNumber,
+} from '../support/phone-calls.js';
+import { SipPhone, type SipPhoneOptions } from '../support/sip-phone.js';
+import { personaOf, testStack, type TestStack } from '../support/stack-env.js';
+import { synthesize, type Pcm } from '../support/wav.js';
+
+/** `ParticipantInfo_Kind.AGENT` (livekit-server-sdk does not re-export the enum). */
+const AGENT_KIND = 4;
+
+const COLD_LINE = '+15550200001';
+const WARM_LINE = '+15550200002';
+const UNANSWERED_LINE = '+15550200003';
+
+let stack: TestStack;
+let base: Persona;
+let askForHuman: Pcm;
+const phones: SipPhone[] = [];
+
+async function phone(number: string, options: Omit<SipPhoneOptions, 'number'> = {}) {
+  const started = await SipPhone.start({ number, ...options });
+  phones.push(started);
+  return started;
+}
+
+async function persona(id: string, escalation: PersonaInput['escalation'], line: string) {
+  await putPersona(stack, {
+    ...base,
+    id,
+    name: id,
+    tools: ['transfer_to_human'],
+    escalation: { ...base.escalation, ...escalation },
+  });
+  await assignNumber(stack, line, id);
+}
+
+before(async () => {
+  stack = await testStack();
+  base = await personaOf(stack);
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'parley-transfer-'));
+  askForHuman = await synthesize('I want to speak to a human.', path.join(dir, 'human.wav'));
+  await admin(stack, '/v1/dial-policy', {
+    method: 'PUT',
+    body: JSON.stringify({ allowedPrefixes: ['+1555'], maxConcurrentPhoneCalls: 5 }),
+  });
+});
+
+after(async () => {
+  for (const started of phones) await started.stop();
+  for (const line of [COLD_LINE, WARM_LINE, UNANSWERED_LINE]) await unassignNumber(stack, line);
+  await stack.release();
+});
+
+test('a cold transfer hands the caller to the persona’s target by SIP REFER', async () => {
+  const human = await phone('+15559000001');
+  await persona(
+    'cold-desk',
+    { mode: 'cold', transferTarget: `sip:+15559000001@${human.address}` },
+    COLD_LINE,
+  );
+  const caller = '+15557100001';
+  const { phone: callerPhone } = await callIn(stack, caller, COLD_LINE);
+  phones.push(callerPhone);
+  await heardUtterances(callerPhone, 1);
+  await callerPhone.say(askForHuman);
+  // The caller's own phone follows the REFER and calls the human directly.
+  const incoming = await human.waitFor('CALL_INCOMING', 60_000);
+  assert.match(String(incoming.peeruri ?? ''), /15557100001/);
+  await human.waitFor('CALL_ESTABLISHED', 30_000);
+  const call = await phoneCallOf(stack, caller, (c) => c.status === 'ended');
+  assert.equal(call.outcome, 'transferred');
+});
+
+test('a warm transfer rings the human, briefs them, then connects them to the caller', async () => {
+  const target = '+15559000002';
+  const human = await phone(target);
+  await admin(stack, '/v1/outbound-trunks/humans-warm', {
+    method: 'PUT',
+    body: JSON.stringify({ address: human.address, numbers: [WARM_LINE] }),
+  });
+  await persona('warm-desk', { mode: 'warm', transferTarget: target }, WARM_LINE);
+  const caller = '+15557100002';
+  const { phone: callerPhone } = await callIn(stack, caller, WARM_LINE);
+  phones.push(callerPhone);
+  await heardUtterances(callerPhone, 1);
+  await callerPhone.say(askForHuman);
+
+  await human.waitFor('CALL_ESTABLISHED', 60_000);
+  // The briefing: who is calling and why, spoken to the human alone.
+  const [briefing] = await heardUtterances(human, 1);
+  assert.ok(briefing && briefing.text.length > 0, 'the human hears a briefing');
+
+  const call = await phoneCallOf(stack, caller, (c) =>
+    (c.legs ?? []).some((l) => l.kind === 'transfer' && l.status === 'answered'),
+  );
+  // Then the human is in the caller's room and the agent has left it.
+  const { rooms } = livekitClients(stack);
+  const together = await eventually(
+    'the human in the caller’s room, without the agent',
+    () => rooms.listParticipants(call.roomName),
+    (participants) =>
+      participants.some((p) => p.attributes['parley.leg'] === 'transfer') &&
+      participants.some((p) => p.attributes['sip.phoneNumber'] === caller) &&
+      !participants.some((p) => p.kind === AGENT_KIND),
+    60_000,
+  );
+  assert.equal(together.length, 2);
+  await callerPhone.hangup();
+  const ended = await phoneCallOf(stack, caller, (c) => c.status === 'ended');
+  assert.equal(ended.outcome, 'transferred');
+});
+
+test('a warm transfer nobody answers comes back to the caller with a callback offer', async () => {
+  const target = '+15559000003';
+  const human = await phone(target, { incoming: 'ring' });
+  await admin(stack, '/v1/outbound-trunks/humans-unanswered', {
+    method: 'PUT',
+    body: JSON.stringify({ address: human.address, numbers: [UNANSWERED_LINE] }),
+  });
+  await persona(
+    'unanswered-desk',
+    { mode: 'warm', transferTarget: target, ringTimeoutSeconds: 5 },
+    UNANSWERED_LINE,
+  );
+  const caller = '+15557100003';
+  const { phone: callerPhone } = await callIn(stack, caller, UNANSWERED_LINE);
+  phones.push(callerPhone);
+  await heardUtterances(callerPhone, 1);
+  await callerPhone.say(askForHuman);
+  await human.waitFor('CALL_INCOMING', 60_000);
+  const call = await phoneCallOf(stack, caller, (c) =>
+    (c.warnings ?? []).some((w) => w.code === 'callback_offered'),
+  );
+  assert.equal(call.status, 'active', 'the agent carries on with the caller');
+  const spoken = call.turns.map((t) => t.agentText ?? '').join(' ');
+  assert.match(spoken, /call you back/i);
+});
