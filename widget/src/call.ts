@@ -11,6 +11,7 @@ import {
 import type { ConsentAcceptance, CreateSessionRequest } from '@parley/server/contracts';
 import type { EndReason } from './events/parley-ended-event.js';
 import { openMicrophone } from './microphone.js';
+import { requestPhoneLeg } from './phone-handoff.js';
 import { listenToRoom } from './room-listeners.js';
 import { SessionError } from './session-error.js';
 import { requestSession } from './session-request.js';
@@ -23,6 +24,13 @@ import {
 } from './transcript-assembler.js';
 
 const AGENT_STATE_ATTRIBUTE = 'lk.agent.state';
+/**
+ * Set by the server on the SIP legs it dials (`LEG_ATTRIBUTE` in the contracts, whose zod schemas
+ * this bundle must not import); `continue-on-phone` is the visitor's own phone.
+ */
+const LEG_ATTRIBUTE = 'parley.leg';
+/** livekit-sip's progress of a SIP participant: `dialing`, `ringing`, `active`, `hangup`. */
+const SIP_STATUS_ATTRIBUTE = 'sip.callStatus';
 /** LiveKit Agents reads typed visitor input from text streams on this topic. */
 export const CHAT_TOPIC = 'lk.chat';
 
@@ -58,6 +66,8 @@ export interface CallEvents {
   hangUp(reason: EndReason): void;
   /** Something the panel shows changed (audio elements, levels, playback). */
   changed(): void;
+  /** The visitor's phone leg answered (`active`), or hung up or left before that (`gone`). */
+  phoneLeg(status: 'active' | 'gone'): void;
 }
 
 /** Remote hang-ups that end a call normally; any other disconnect is a lost connection. */
@@ -98,7 +108,7 @@ export class Call {
   audioBlocked = false;
   levels: AudioLevels = SILENT;
   /** Set once the room is joined; a joined call ends with `parley-ended`. */
-  joined: { roomName: string; identity: string; at: number } | undefined;
+  joined: { roomName: string; identity: string; at: number; token: string } | undefined;
   closed = false;
 
   constructor(
@@ -115,6 +125,12 @@ export class Call {
           events.changed();
         },
         agentChanged: (agent) => this.#onAgent(agent),
+        otherChanged: (participant, left) => {
+          if (participant.attributes[LEG_ATTRIBUTE] !== 'continue-on-phone') return;
+          const status = participant.attributes[SIP_STATUS_ATTRIBUTE];
+          if (!left && status === 'active') events.phoneLeg('active');
+          else if (left || status === 'hangup') events.phoneLeg('gone');
+        },
         // the last agent leaving is the agent hanging up, except in a full reconnect (a
         // restarted LiveKit server): the room drops every participant first, then turns
         // `reconnecting`, and the agent may rejoin the new session
@@ -206,7 +222,12 @@ export class Call {
       throw new SessionError('connection_failed', 'Joining the LiveKit room failed.', { cause });
     }
     if (this.closed) return false;
-    this.joined = { roomName: session.roomName, identity: session.identity, at: Date.now() };
+    this.joined = {
+      roomName: session.roomName,
+      identity: session.identity,
+      at: Date.now(),
+      token: session.token,
+    };
     if (!options.textOnly) void this.unlockAudio();
     return true;
   }
@@ -221,6 +242,16 @@ export class Call {
     this.#agentJoinTimer = setTimeout(() => {
       this.events.fail(new SessionError('agent_unavailable', 'No agent joined the room in time.'));
     }, this.options.agentTimeoutMs);
+  }
+
+  /** Asks the server to dial the visitor's phone into this call's room. */
+  async dialPhone(to: string): Promise<void> {
+    await requestPhoneLeg(to, {
+      server: this.options.server,
+      token: this.joined?.token,
+      signal: this.#abort.signal,
+      timeoutMs: this.options.sessionRequestTimeoutMs,
+    });
   }
 
   async sendText(text: string): Promise<TranscriptSegment | undefined> {

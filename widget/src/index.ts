@@ -23,6 +23,10 @@ export {
   type ParleyRequestStartDetail,
 } from './events/parley-request-start-event.js';
 export { ParleyToolCallEvent, type ParleyToolCallDetail } from './events/parley-tool-call-event.js';
+export {
+  ParleyContinuedOnPhoneEvent,
+  type ParleyContinuedOnPhoneDetail,
+} from './events/parley-continued-on-phone-event.js';
 export type {
   ClientToolContext,
   ClientToolHandler,

@@ -5,6 +5,8 @@ import type { AudioLevels } from './call.js';
 import { cssProperty } from './css-property.js';
 import type { Messages } from './i18n/catalog.js';
 import { MICROPHONE_PATH } from './launcher-look.js';
+import type { HandoffEvent, PhoneHandoff } from './phone-handoff.js';
+import { renderPhoneHandoff } from './phone-handoff-view.js';
 import type { ParleyErrorDetail } from './session-error.js';
 import { isActive, isInConversation, isJoined, type SessionState } from './session-state.js';
 import type { TranscriptSegment } from './transcript-assembler.js';
@@ -24,6 +26,9 @@ export interface PanelView {
   readonly elapsedMs: number | undefined;
   /** The consent text to accept, in the `consent` state. */
   readonly consent: string | undefined;
+  /** "Continue on my phone": where it stands, and whether the persona offers it now. */
+  readonly phone: PhoneHandoff;
+  readonly offersPhone: boolean;
 }
 
 export interface PanelHandlers {
@@ -35,6 +40,7 @@ export interface PanelHandlers {
   submitText(event: SubmitEvent): void;
   acceptConsent(): void;
   declineConsent(): void;
+  phone(event: HandoffEvent): void;
 }
 
 /** Failures after which typing is the way forward. */
@@ -104,6 +110,7 @@ export function renderPanel(view: PanelView, on: PanelHandlers): TemplateResult 
       )}
     </ol>
     ${isJoined(state) ? renderControls(view, on) : nothing}
+    ${isJoined(state) ? renderPhoneHandoff(view.phone, view.offersPhone, t, on.phone) : nothing}
   </section>`;
 }
 

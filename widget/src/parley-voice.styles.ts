@@ -199,7 +199,8 @@ export const styles = [
       min-width: 0;
     }
 
-    .composer input {
+    .composer input,
+    .phone input {
       flex: 1;
       min-width: 0;
       padding: 0.45rem 0.7rem;
@@ -214,13 +215,36 @@ export const styles = [
       opacity: 1;
     }
 
+    .phone,
+    .phone form {
+      display: flex;
+      flex-direction: column;
+      align-items: flex-start;
+      gap: 0.4rem;
+      margin: 0;
+    }
+
+    .phone p {
+      margin: 0;
+    }
+
+    .phone input {
+      align-self: stretch;
+    }
+
+    .hint {
+      font-size: 0.85em;
+      color: var(--parley-muted);
+    }
+
     .consent {
       margin: 0;
       white-space: pre-line;
     }
 
     .send,
-    .accept {
+    .accept,
+    .primary {
       background: var(--parley-accent);
       color: var(--parley-on-accent);
       font-weight: 600;

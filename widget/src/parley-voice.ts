@@ -2,6 +2,7 @@ import { html, nothing, type PropertyValues } from 'lit';
 import { agentTimeoutMs, applyAccent, cleanVariables } from './attributes.js';
 import type { ClientToolHandler, ClientToolSchema } from './client-tools.js';
 import { ParleyConnectedEvent } from './events/parley-connected-event.js';
+import { ParleyContinuedOnPhoneEvent } from './events/parley-continued-on-phone-event.js';
 import { ParleyEndedEvent } from './events/parley-ended-event.js';
 import { ParleyErrorEvent } from './events/parley-error-event.js';
 import { ParleyRequestStartEvent } from './events/parley-request-start-event.js';
@@ -11,6 +12,7 @@ import { ParleyTranscriptEvent } from './events/parley-transcript-event.js';
 import { errorMessage, messagesFor, type Messages } from './i18n/catalog.js';
 import { launcherIcon, renderPanel, type PanelHandlers } from './panel-view.js';
 import { ParleyVoiceAttributes } from './parley-voice-attributes.js';
+import { CLOSED, type PhoneHandoff } from './phone-handoff.js';
 import { styles } from './parley-voice.styles.js';
 import { SessionController } from './session-controller.js';
 import type { ParleyErrorDetail } from './session-error.js';
@@ -30,6 +32,8 @@ export const TAG_NAME = 'parley-voice';
  * @fires parley-ended - Detail `{ reason, roomName }`, after every `parley-connected`.
  * @fires parley-error - Detail `{ code, message }`, when a call cannot start or breaks off.
  * @fires parley-tool-call - Detail `{ name, args, result | error }`, after a client tool ran.
+ * @fires parley-continued-on-phone - Detail `{ roomName, phoneNumber }`, when the visitor's phone
+ * answered and the page left the call.
  *
  * @csspart launcher - The button that starts a call (shown while no call is running).
  * @csspart panel - The call panel.
@@ -48,6 +52,11 @@ export const TAG_NAME = 'parley-voice';
  * @csspart consent-text - The persona's consent text, asked before the microphone opens.
  * @csspart accept-button - Accepts the consent text; the call goes on.
  * @csspart decline-button - Declines the consent text; no call.
+ * @csspart phone-button - "Continue on my phone", when the persona offers it during a call.
+ * @csspart phone-form - The phone number form (`type=tel`, E.164).
+ * @csspart phone-problem - Why the number was refused, with what to do next (`role="alert"`).
+ * @csspart phone-call-button - Confirms the number: Parley calls it now.
+ * @csspart phone-status - "Calling your phone…" while it rings (`role="status"`).
  *
  * @cssproperty --parley-accent - Launcher and highlight colour (also the `accent` attribute).
  * @cssproperty --parley-on-accent - Text colour on the accent.
@@ -75,10 +84,13 @@ export class ParleyVoice extends ParleyVoiceAttributes {
     onConnected: (detail) => this.dispatchEvent(new ParleyConnectedEvent(detail)),
     onEnded: (detail) => this.dispatchEvent(new ParleyEndedEvent(detail)),
     onToolCall: (record) => this.dispatchEvent(new ParleyToolCallEvent(record)),
+    onContinuedOnPhone: (detail) => this.dispatchEvent(new ParleyContinuedOnPhoneEvent(detail)),
   });
 
   /** Whether focus was inside the element before the update that may remove the focused button. */
   #hadFocus = false;
+  /** The "continue on my phone" step last rendered, to move focus when it changes. */
+  #phoneHandoff: PhoneHandoff = CLOSED;
   #clock: ReturnType<typeof setInterval> | undefined;
 
   constructor() {
@@ -184,6 +196,8 @@ export class ParleyVoice extends ParleyVoiceAttributes {
                 levels: this.#session.levels,
                 elapsedMs: joinedAt === undefined ? undefined : Date.now() - joinedAt,
                 consent: this.#session.consentText,
+                phone: this.#session.phoneHandoff,
+                offersPhone: this.#session.offersPhone,
               },
               this.#panelHandlers,
             )
@@ -216,6 +230,7 @@ export class ParleyVoice extends ParleyVoiceAttributes {
     }
     // the launcher, the consent step and the end button replace each other: keep keyboard focus
     // on whichever is shown
+    this.#followPhoneHandoff();
     if (this.#hadFocus && this.shadowRoot?.activeElement == null) {
       this.renderRoot.querySelector<HTMLButtonElement>('.accept, .end, .launcher')?.focus();
     }
@@ -226,6 +241,26 @@ export class ParleyVoice extends ParleyVoiceAttributes {
     super.disconnectedCallback();
     clearInterval(this.#clock);
     this.#clock = undefined;
+  }
+
+  /**
+   * The offer, the form and the confirmation replace each other: focus goes to the number field
+   * (again after a refusal), to "Call me", or back to the offer after Cancel.
+   */
+  #followPhoneHandoff(): void {
+    const previous = this.#phoneHandoff;
+    const handoff = this.#session.phoneHandoff;
+    if (handoff === previous) return;
+    this.#phoneHandoff = handoff;
+    const target =
+      handoff.step === 'form'
+        ? '#phone'
+        : handoff.step === 'confirm'
+          ? '.phone-call'
+          : handoff.step === 'closed' && previous.step !== 'dialing'
+            ? '.phone-offer'
+            : undefined;
+    if (target) this.renderRoot.querySelector<HTMLElement>(target)?.focus();
   }
 
   #messages(): Messages {
@@ -258,6 +293,7 @@ export class ParleyVoice extends ParleyVoiceAttributes {
     resumeAudio: () => void this.#session.resumeAudio(),
     acceptConsent: () => void this.#session.acceptConsent(),
     declineConsent: () => this.#session.declineConsent(),
+    phone: (event) => void this.#session.phone(event),
     useText: () => {
       this.textOnly = true;
       void this.start();

@@ -15,6 +15,8 @@ export interface RoomListeners {
   agentChanged(agent: Participant): void;
   /** The agent left the room: it hung up. */
   agentLeft(): void;
+  /** Someone else (not the agent) joined, changed its attributes, or left (`left`). */
+  otherChanged(participant: Participant, left: boolean): void;
   disconnected(reason: DisconnectReason | undefined): void;
   /**
    * The network dropped; LiveKit tries to resume. Also for the signal connection alone: while it is
@@ -32,12 +34,15 @@ export interface RoomListeners {
 export function listenToRoom(room: Room, listeners: RoomListeners): () => void {
   const onAttributesChanged = (_changed: Record<string, string>, participant: Participant) => {
     if (participant.isAgent) listeners.agentChanged(participant);
+    else listeners.otherChanged(participant, false);
   };
   const onParticipantConnected = (participant: Participant): void => {
     if (participant.isAgent) listeners.agentChanged(participant);
+    else listeners.otherChanged(participant, false);
   };
   const onParticipantDisconnected = (participant: Participant): void => {
     if (participant.isAgent) listeners.agentLeft();
+    else listeners.otherChanged(participant, true);
   };
   const onTrackSubscribed = (track: RemoteTrack) => listeners.trackSubscribed(track);
   const onTrackUnsubscribed = (track: RemoteTrack) => listeners.trackUnsubscribed(track);

@@ -8,6 +8,8 @@ export interface ServerRequestOptions {
   timeoutMs: number;
   /** Cancels the request (the call was ended meanwhile). */
   signal?: AbortSignal;
+  /** Sent as `Authorization: Bearer …` (the visitor's LiveKit token, for call-bound routes). */
+  token?: string;
   fetch: typeof fetch;
 }
 
@@ -34,6 +36,7 @@ export async function requestJson<T>(
     server,
     timeoutMs,
     signal,
+    token,
     fetch: fetchImpl,
   } = {
     ...defaultOptions,
@@ -57,7 +60,10 @@ export async function requestJson<T>(
     response = await fetchImpl(url, {
       method: body ? 'POST' : 'GET',
       // a GET stays a simple request: no CORS preflight
-      headers: body ? { 'content-type': 'application/json' } : {},
+      headers: {
+        ...(body && { 'content-type': 'application/json' }),
+        ...(token && { authorization: `Bearer ${token}` }),
+      },
       body: body && JSON.stringify(body),
       credentials: 'omit',
       signal: controller.signal,

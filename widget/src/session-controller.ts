@@ -3,10 +3,13 @@ import type { ConsentAcceptance } from '@parley/server/contracts';
 import { Call, SILENT, type AudioLevels, type CallOptions } from './call.js';
 import { ClientTools, type ToolCallRecord } from './client-tools.js';
 import type { ParleyConnectedDetail } from './events/parley-connected-event.js';
+import type { ParleyContinuedOnPhoneDetail } from './events/parley-continued-on-phone-event.js';
 import type { EndReason, ParleyEndedDetail } from './events/parley-ended-event.js';
+import { CLOSED, handoffStep, type HandoffEvent, type PhoneHandoff } from './phone-handoff.js';
 import { SessionError, type ParleyErrorDetail } from './session-error.js';
 import {
   isActive,
+  isInConversation,
   isJoined,
   transition,
   type SessionEvent,
@@ -24,6 +27,7 @@ export interface SessionControllerOptions {
   onConnected: (detail: ParleyConnectedDetail) => void;
   onEnded: (detail: ParleyEndedDetail) => void;
   onToolCall: (record: ToolCallRecord) => void;
+  onContinuedOnPhone: (detail: ParleyContinuedOnPhoneDetail) => void;
   /** Longest a client tool handler may run. */
   toolTimeoutMs: number;
 }
@@ -35,6 +39,7 @@ const defaultOptions: SessionControllerOptions = {
   onConnected: () => undefined,
   onEnded: () => undefined,
   onToolCall: () => undefined,
+  onContinuedOnPhone: () => undefined,
   toolTimeoutMs: 10_000,
 };
 
@@ -52,8 +57,13 @@ export class SessionController implements ReactiveController {
   /** Shared with the call, which reads it when it opens the microphone and reports levels. */
   readonly #muted = { value: false };
   #call: Call | undefined;
-  /** The persona's consent wording, per server and persona (`null`: none asked). */
-  #consent: { key: string; asked: ConsentRequest | null } | undefined;
+  /**
+   * The persona's widget configuration, per server and persona: its consent wording (`null`: none
+   * asked) and whether it offers to continue on the visitor's phone.
+   */
+  #consent: { key: string; asked: ConsentRequest | null; phone: boolean } | undefined;
+  /** Where "continue on my phone" stands in the current call. */
+  #handoff: PhoneHandoff = CLOSED;
   /** What the visitor accepted; sent with every session request of this element. */
   #accepted: ConsentAcceptance | undefined;
   /** The call waiting for the visitor's consent, or being prepared (config fetch). */
@@ -107,6 +117,16 @@ export class SessionController implements ReactiveController {
   /** The consent wording the visitor is asked to accept, in the `consent` state. */
   get consentText(): string | undefined {
     return this.#state === 'consent' ? this.#consent?.asked?.text : undefined;
+  }
+
+  /** "Continue on my phone" is offered: the persona allows it and the conversation is running. */
+  get offersPhone(): boolean {
+    return this.#consent?.phone === true && isInConversation(this.#state);
+  }
+
+  /** Where "continue on my phone" stands (its form, confirmation, dialling). */
+  get phoneHandoff(): PhoneHandoff {
+    return this.#live ? this.#handoff : CLOSED;
   }
 
   /** The options of the current (or last) call. */
@@ -187,8 +207,15 @@ export class SessionController implements ReactiveController {
       changed: () => {
         if (this.#call === call) this.#host.requestUpdate();
       },
+      phoneLeg: (status) => {
+        if (this.#call !== call || call.closed || this.#handoff.step !== 'dialing') return;
+        if (status === 'active') this.#continueOnPhone(call, this.#handoff.number);
+        else
+          this.#phoneStep({ type: 'refused', problem: { code: 'phone_unreachable', message: '' } });
+      },
     });
     this.#call = call;
+    this.#handoff = CLOSED;
     this.#error = undefined;
     this.#transcript = [];
     this.#dispatch({ type: 'start', microphone: !options.textOnly });
@@ -236,6 +263,47 @@ export class SessionController implements ReactiveController {
     this.#publishTranscript(call, await call.sendText(message));
   }
 
+  /**
+   * Moves "continue on my phone" along: opens or cancels its form, checks the number typed
+   * (`submit`), goes back from the confirmation. `dial` asks the server to call the confirmed
+   * number; a refusal comes back to the form with the server's reason.
+   */
+  async phone(event: HandoffEvent): Promise<void> {
+    const call = this.#live;
+    if (!call || !isJoined(this.#state)) return;
+    const before = this.#handoff;
+    this.#phoneStep(event);
+    const handoff = this.#handoff;
+    if (before.step !== 'confirm' || handoff.step !== 'dialing') return;
+    try {
+      await call.dialPhone(handoff.number);
+    } catch (error) {
+      if (call.closed) return;
+      const { code, message } = toSessionError(error);
+      // the persona stopped offering it since the widget asked: no point offering it again
+      if (code === 'continue_on_phone_disabled' && this.#consent) this.#consent.phone = false;
+      this.#phoneStep({ type: 'refused', problem: { code, message } });
+    }
+  }
+
+  #phoneStep(event: HandoffEvent): void {
+    const next = handoffStep(this.#handoff, event);
+    if (next === this.#handoff) return;
+    this.#handoff = next;
+    this.#host.requestUpdate();
+  }
+
+  /** The visitor's phone answered in the room: the page leaves, the conversation goes on there. */
+  #continueOnPhone(call: Call, phoneNumber: string): void {
+    const joined = call.joined;
+    if (!joined) return;
+    this.#close(call);
+    this.#dispatch({ type: 'continue-on-phone' });
+    this.#options.onContinuedOnPhone({ roomName: joined.roomName, phoneNumber });
+    this.#options.onEnded({ reason: 'continued-on-phone', roomName: joined.roomName });
+    void call.leave().catch(reportTeardownError);
+  }
+
   /** Retries audio playback; call it from a user gesture when {@link audioBlocked} is set. */
   async resumeAudio(): Promise<void> {
     await this.#live?.unlockAudio();
@@ -257,7 +325,11 @@ export class SessionController implements ReactiveController {
     if (this.#consent?.key !== key) {
       try {
         const config = await requestWidgetConfig(options.persona, { server: options.server });
-        this.#consent = { key, asked: config.consent ?? null };
+        this.#consent = {
+          key,
+          asked: config.consent ?? null,
+          phone: config.continueOnPhone === true,
+        };
       } catch (error) {
         // the session request goes on without: the server refuses it with the reason if consent
         // was required after all
@@ -289,6 +361,7 @@ export class SessionController implements ReactiveController {
   }
 
   #close(call: Call): void {
+    this.#handoff = CLOSED;
     if (call.joined) this.tools.unbind();
     call.close();
   }

@@ -257,4 +257,33 @@ describe('session state', () => {
     assert.equal(parseAgentState('dancing'), undefined);
     assert.equal(parseAgentState(undefined), undefined);
   });
+
+  it('when the visitor’s phone takes the call over, then the call ends in continued-on-phone, and a new one can start', () => {
+    assert.deepEqual(
+      run([
+        { type: 'start', microphone: true },
+        { type: 'microphone-ready' },
+        { type: 'connected' },
+        { type: 'agent-state', agentState: 'listening' },
+        { type: 'continue-on-phone' },
+        { type: 'end' },
+        { type: 'start', microphone: false },
+      ]),
+      [
+        'idle',
+        'requesting-microphone',
+        'connecting',
+        'waiting-for-agent',
+        'listening',
+        'continued-on-phone',
+        'connecting',
+      ],
+    );
+    assert.equal(isActive('continued-on-phone'), false);
+  });
+
+  it('when the room is not joined yet, then a phone leg cannot take the call over', () => {
+    assert.equal(transition('connecting', { type: 'continue-on-phone' }), 'connecting');
+    assert.equal(transition('ended', { type: 'continue-on-phone' }), 'ended');
+  });
 });

@@ -5,7 +5,8 @@
  * call first waits in `consent` until the visitor accepts (on to `requesting-microphone`) or
  * declines (back to `idle`). Once the room is joined, a dropped network gives `reconnecting`, which
  * returns to the conversation or falls into `error`. Any step before `ended` can fall into `error`.
- * From `ended` or `error` a new call starts.
+ * A joined call whose visitor took it to their phone ends in `continued-on-phone` instead of
+ * `ended`. From `ended`, `continued-on-phone` or `error` a new call starts.
  */
 export type SessionState =
   | 'idle'
@@ -18,6 +19,7 @@ export type SessionState =
   | 'speaking'
   | 'reconnecting'
   | 'ended'
+  | 'continued-on-phone'
   | 'error';
 
 /** The values LiveKit Agents publish in the agent participant's `lk.agent.state` attribute. */
@@ -42,6 +44,8 @@ export type SessionEvent =
   | { type: 'reconnected'; agentState: AgentState | undefined }
   /** Either side hung up. */
   | { type: 'end' }
+  /** The visitor's phone answered in the room: the conversation goes on there, the page leaves. */
+  | { type: 'continue-on-phone' }
   /** Something failed; the controller keeps the error details. */
   | { type: 'fail' };
 
@@ -62,7 +66,9 @@ export function parseAgentState(value: string | undefined): AgentState | undefin
 
 /** States of a call under way: the launcher is hidden, `end()` has something to stop. */
 export function isActive(state: SessionState): boolean {
-  return state !== 'idle' && state !== 'ended' && state !== 'error';
+  return (
+    state !== 'idle' && state !== 'ended' && state !== 'continued-on-phone' && state !== 'error'
+  );
 }
 
 /** States in which the room is joined (the agent may still be on its way). */
@@ -118,6 +124,8 @@ export function transition(state: SessionState, event: SessionEvent): SessionSta
       return event.agentState ? fromAgentState(event.agentState) : 'waiting-for-agent';
     case 'end':
       return isActive(state) ? 'ended' : state;
+    case 'continue-on-phone':
+      return isJoined(state) ? 'continued-on-phone' : state;
     case 'fail':
       return isActive(state) ? 'error' : state;
   }

@@ -1,9 +1,10 @@
 /**
  * Who ended a call: `visitor` (the end button, Escape, `end()`, or the element leaving the page),
  * `agent` (the agent hung up or the room was closed), `error` (the connection was lost; a
- * `parley-error` came first).
+ * `parley-error` came first), `continued-on-phone` (the visitor's phone took the call over; a
+ * `parley-continued-on-phone` came first).
  */
-export type EndReason = 'visitor' | 'agent' | 'error';
+export type EndReason = 'visitor' | 'agent' | 'error' | 'continued-on-phone';
 
 export interface ParleyEndedDetail {
   readonly reason: EndReason;

@@ -16,6 +16,13 @@ export function messagesFor(lang: string | null | undefined): Messages {
   return catalogs[primaryLanguage(lang)] ?? en;
 }
 
+/** Why a number was refused, with what to do next: ours when we have words, else the server's. */
+export function phoneProblem(messages: Messages, code: string, serverMessage: string): string {
+  return Object.hasOwn(messages.phone.problems, code)
+    ? messages.phone.problems[code as keyof Messages['phone']['problems']]
+    : serverMessage;
+}
+
 /** The visitor-facing text for an error: ours for the widget's codes, the server's otherwise. */
 export function errorMessage(messages: Messages, code: string, serverMessage: string): string {
   return Object.hasOwn(messages.errors, code)

@@ -16,6 +16,7 @@ export const en: Messages = {
     speaking: 'Speaking',
     reconnecting: 'Connection lost, reconnecting…',
     ended: 'Call ended',
+    'continued-on-phone': 'Continued on your phone',
     error: 'Call failed',
   },
   textReady: 'Your turn',
@@ -35,6 +36,32 @@ export const en: Messages = {
   decline: 'Decline',
   visitorLevel: 'Your voice',
   agentLevel: 'Assistant voice',
+  phone: {
+    offer: 'Continue on my phone',
+    label: 'Your phone number',
+    hint: 'In international format: + and the country code, e.g. +14155550123.',
+    next: 'Continue',
+    cancel: 'Cancel',
+    confirm: 'We will call {number} now.',
+    callMe: 'Call me',
+    back: 'Change number',
+    dialing: 'Calling your phone…',
+    problems: {
+      invalid_number:
+        'Enter the number in international format: + and the country code, e.g. +14155550123.',
+      phone_unreachable:
+        'Your phone did not answer. Check the number and try again, or keep talking here.',
+      invalid_request:
+        'That number was not accepted. Check it and try again, or keep talking here.',
+      do_not_call: 'We cannot call this number. Try another one, or keep talking here.',
+      destination_not_allowed:
+        'We cannot call numbers in that country. Try another number, or keep talking here.',
+      phone_call_limit:
+        'All our phone lines are busy. Try again in a few minutes, or keep talking here.',
+      continue_on_phone_disabled:
+        'Continuing on your phone is not available for this call. You can keep talking here.',
+    },
+  },
   errors: {
     unsupported_browser:
       'Voice calls need a secure (https) page in a browser with microphone support.',

@@ -16,6 +16,7 @@ export const fr: Messages = {
     speaking: 'L’assistant parle',
     reconnecting: 'Connexion perdue, reconnexion…',
     ended: 'Appel terminé',
+    'continued-on-phone': 'Appel poursuivi sur votre téléphone',
     error: 'L’appel a échoué',
   },
   textReady: 'À vous',
@@ -35,6 +36,31 @@ export const fr: Messages = {
   decline: 'Refuser',
   visitorLevel: 'Votre voix',
   agentLevel: 'Voix de l’assistant',
+  phone: {
+    offer: 'Continuer sur mon téléphone',
+    label: 'Votre numéro de téléphone',
+    hint: 'Au format international : + et l’indicatif du pays, par ex. +33612345678.',
+    next: 'Continuer',
+    cancel: 'Annuler',
+    confirm: 'Nous allons appeler le {number} maintenant.',
+    callMe: 'Appelez-moi',
+    back: 'Changer de numéro',
+    dialing: 'Appel de votre téléphone…',
+    problems: {
+      invalid_number:
+        'Saisissez le numéro au format international : + et l’indicatif du pays, par ex. +33612345678.',
+      phone_unreachable:
+        'Votre téléphone n’a pas répondu. Vérifiez le numéro et réessayez, ou continuez ici.',
+      invalid_request: 'Ce numéro n’a pas été accepté. Vérifiez-le et réessayez, ou continuez ici.',
+      do_not_call: 'Nous ne pouvons pas appeler ce numéro. Essayez-en un autre, ou continuez ici.',
+      destination_not_allowed:
+        'Nous ne pouvons pas appeler les numéros de ce pays. Essayez un autre numéro, ou continuez ici.',
+      phone_call_limit:
+        'Toutes nos lignes sont occupées. Réessayez dans quelques minutes, ou continuez ici.',
+      continue_on_phone_disabled:
+        'La suite sur votre téléphone n’est pas disponible pour cet appel. Vous pouvez continuer ici.',
+    },
+  },
   errors: {
     unsupported_browser:
       'Les appels vocaux demandent une page sécurisée (https) et un navigateur avec micro.',

@@ -1,6 +1,18 @@
 import type { SessionState } from '../session-state.js';
 import type { WidgetErrorCode } from '../session-error.js';
 
+/** Refusals of a number for "continue on my phone" that the widget words itself. */
+export type PhoneProblemCode =
+  /** Ours: the number typed is not in international format. */
+  | 'invalid_number'
+  /** Ours: the phone rang out, was busy or hung up before answering. */
+  | 'phone_unreachable'
+  | 'invalid_request'
+  | 'do_not_call'
+  | 'destination_not_allowed'
+  | 'phone_call_limit'
+  | 'continue_on_phone_disabled';
+
 /**
  * Every string `<parley-voice>` shows or announces. One object per language; a language that lacks
  * a key does not type-check, and `catalog.test.ts` checks the same at run time.
@@ -31,6 +43,22 @@ export interface Messages {
   readonly decline: string;
   readonly visitorLevel: string;
   readonly agentLevel: string;
+  /** "Continue on my phone": the offer, its form, the confirmation and the dialling. */
+  readonly phone: {
+    readonly offer: string;
+    readonly label: string;
+    /** Describes the number field: the format expected. */
+    readonly hint: string;
+    readonly next: string;
+    readonly cancel: string;
+    /** The confirmation; `{number}` is the number typed, normalised. */
+    readonly confirm: string;
+    readonly callMe: string;
+    readonly back: string;
+    readonly dialing: string;
+    /** Why the number was refused, with what to do next; other codes show the server's message. */
+    readonly problems: Readonly<Record<PhoneProblemCode, string>>;
+  };
   /** What the widget says when it fails by itself; server refusals show the server's message. */
   readonly errors: Readonly<Record<WidgetErrorCode, string>>;
 }
