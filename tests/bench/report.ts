@@ -33,7 +33,16 @@ export interface BenchResults {
     stages?: StageBreakdown;
     transportAndFramework?: Summary;
   };
-  phone: { blocked: string };
+  /** Through livekit-sip with a real SIP phone, G.722, the offline stack, the shipped persona. */
+  phone: {
+    persona: string;
+    voiceToVoice: Summary;
+    asked: number;
+    /** INVITE → 200 OK on the caller's phone. */
+    answer: Summary;
+    /** POST /v1/calls/outbound → the called phone's 200 OK. */
+    outboundAnswered: Summary;
+  };
   clickToGreeting: Summary & {
     steps: { connectingMs: number; roomJoinedMs: number; agentJoinedMs: number };
   };
@@ -83,8 +92,20 @@ export function verdicts(results: Omit<BenchResults, 'verdicts'>): Verdict[] {
       pass: within(web.transportAndFramework?.p50 ?? Number.NaN, 60),
     },
     {
-      name: 'phone voice-to-voice',
-      value: 'blocked',
+      name: 'phone voice-to-voice p50 (G.722, offline)',
+      value: ms(results.phone.voiceToVoice.p50),
+      target: '≤ 600 ms',
+      pass: within(results.phone.voiceToVoice.p50, 600),
+    },
+    {
+      name: 'phone INVITE → answer p50',
+      value: ms(results.phone.answer.p50),
+      target: '≤ 1000 ms',
+      pass: within(results.phone.answer.p50, 1000),
+    },
+    {
+      name: 'outbound dial → answered p50',
+      value: ms(results.phone.outboundAnswered.p50),
       target: 'measured',
       pass: undefined,
     },
@@ -150,7 +171,15 @@ export function table(results: BenchResults): string {
       `p95 ${clickToGreeting.p95} ms; medians: microphone + session ${steps.connectingMs} ms, ` +
       `room joined ${steps.roomJoinedMs} ms, agent joined ${steps.agentJoinedMs} ms`,
   );
-  out.push(`phone: ${results.phone.blocked}`);
+  const { phone } = results;
+  out.push(
+    `phone (G.722 through livekit-sip, persona '${phone.persona}' as shipped): voice-to-voice ` +
+      `p50 ${phone.voiceToVoice.p50} ms, p95 ${phone.voiceToVoice.p95} ms ` +
+      `(${phone.voiceToVoice.count} of ${phone.asked} turns measured); INVITE → 200 OK ` +
+      `p50 ${phone.answer.p50} ms, p95 ${phone.answer.p95} ms (${phone.answer.count} calls); ` +
+      `outbound dial → answered p50 ${phone.outboundAnswered.p50} ms, ` +
+      `p95 ${phone.outboundAnswered.p95} ms`,
+  );
   for (const [name, run] of Object.entries(results.concurrency)) {
     if (!run) continue;
     if ('blocked' in run) {

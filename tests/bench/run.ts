@@ -4,6 +4,7 @@
  * the figures depend on the machine and on what else runs on it.
  *
  *   tsx tests/bench/run.ts [--turns 30] [--greetings 20] [--levels 1,2,4,…] [--session-turns 4]
+ *                          [--phone-calls 10] [--phone-turns 20]
  *                          [--skip-cloud] [--skip-concurrency] [--turn-taking '{"minEndpointingDelayMs":400}']
  *
  * The agent's end-of-speech settings come from the environment as for `npm run dev`
@@ -20,11 +21,12 @@ import type { Stack } from '../../scripts/lib/stack.js';
 import { REPO_ROOT, TEST_PORTS } from '../../scripts/lib/stack-config.js';
 import { bundleSize, type BundleSize } from '../support/bundle-size.js';
 import { putPersona } from '../support/calls.js';
-import { startLoggedStack, type LoggedStack } from '../support/stack-env.js';
+import { personaOf, startLoggedStack, type LoggedStack } from '../support/stack-env.js';
 import { padWithSilence, writeWav } from '../support/wav.js';
 import { BENCH_TURN_TAKING, benchPersona } from './bench-persona.js';
 import { measureConcurrency, type ConcurrencyRun } from './concurrency.js';
 import { chart, median, table, verdicts, type BenchResults } from './report.js';
+import { measurePhone } from './phone-latency.js';
 import { summarize } from './stats.js';
 import { measureClickToGreeting, measureWebVoiceToVoice, type WebTurn } from './web-latency.js';
 
@@ -34,6 +36,8 @@ const { values: args } = parseArgs({
     greetings: { type: 'string', default: '20' },
     levels: { type: 'string', default: '1,2,4,6,8,12,16,20,25,30' },
     'session-turns': { type: 'string', default: '4' },
+    'phone-calls': { type: 'string', default: '10' },
+    'phone-turns': { type: 'string', default: '20' },
     'skip-cloud': { type: 'boolean', default: false },
     'skip-concurrency': { type: 'boolean', default: false },
     'turn-taking': { type: 'string', default: '{}' },
@@ -47,6 +51,8 @@ const count = (name: string, value: string | undefined) => {
 const TURNS = count('turns', args.turns);
 const GREETINGS = count('greetings', args.greetings);
 const SESSION_TURNS = count('session-turns', args['session-turns']);
+const PHONE_CALLS = count('phone-calls', args['phone-calls']);
+const PHONE_TURNS = count('phone-turns', args['phone-turns']);
 const LEVELS = (args.levels ?? '').split(',').map((v) => count('levels', v));
 const TURN_TAKING = {
   ...BENCH_TURN_TAKING,
@@ -110,7 +116,9 @@ async function main(): Promise<void> {
   if (build.status !== 0) throw new Error('the widget build failed');
   const bundles: BundleSize[] = [bundleSize('parley.js'), bundleSize('parley-voice.js')];
 
-  step('offline stack: Redis, livekit-server, server, agent (PocketSphinx, scripted, Flite)');
+  step(
+    'offline stack: Redis, livekit-server, livekit-sip, server, agent (PocketSphinx, scripted, Flite)',
+  );
   const offline = await withStack('offline', {}, async (stack) => {
     await putPersona(
       stack,
@@ -132,6 +140,17 @@ async function main(): Promise<void> {
     const web = await measureWebVoiceToVoice(stack, 'bench', TURNS, work);
     say(`v2v ms: ${web.turns.map((t) => Math.round(t.voiceToVoiceMs)).join(', ')}`);
 
+    // The persona every newcomer gets, not the bench persona: phone figures on shipped defaults.
+    step(
+      `phone through livekit-sip (baresip, G.722): ${PHONE_CALLS} answers, ${PHONE_TURNS} spoken turns, ${PHONE_CALLS} outbound calls`,
+    );
+    const phone = await measurePhone(
+      stack,
+      await personaOf(stack),
+      { calls: PHONE_CALLS, turns: PHONE_TURNS, workDir: work },
+      say,
+    );
+
     let concurrency: ConcurrencyRun = { levels: [], maxHeld: 0 };
     if (!args['skip-concurrency']) {
       step(`concurrency, offline engines: levels ${LEVELS.join(', ')}`);
@@ -143,7 +162,7 @@ async function main(): Promise<void> {
         log: say,
       });
     }
-    return { greetings, web, concurrency };
+    return { greetings, web, phone, concurrency };
   });
 
   let cloudFakes: ConcurrencyRun | { blocked: string } | undefined;
@@ -204,9 +223,11 @@ async function main(): Promise<void> {
       transportAndFramework: remainder,
     },
     phone: {
-      blocked:
-        'blocked: livekit-sip cannot be built here (the Go module proxy answers 403 for ' +
-        'github.com/livekit/sip), so there is no SIP path to measure',
+      persona: 'default',
+      voiceToVoice: summarize(offline.phone.turns.map((t) => t.voiceToVoiceMs)),
+      asked: offline.phone.asked,
+      answer: summarize(offline.phone.answerMs),
+      outboundAnswered: summarize(offline.phone.outboundAnsweredMs),
     },
     clickToGreeting: {
       ...summarize(offline.greetings.map((g) => g.greetingMs)),

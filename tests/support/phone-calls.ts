@@ -110,7 +110,10 @@ export async function callIn(
   }
 }
 
-/** Waits until the phone has heard `count` utterances (transcribed offline), and answers them. */
+/**
+ * Waits until the phone has heard `count` utterances in its latest call (transcribed offline),
+ * and answers them.
+ */
 export async function heardUtterances(
   phone: SipPhone,
   count: number,
@@ -119,7 +122,7 @@ export async function heardUtterances(
   return eventually(
     `${count} utterance(s) heard by ${phone.number}`,
     async () => {
-      const [recording] = await phone.heard();
+      const recording = (await phone.heard()).at(-1);
       assert.ok(recording, `${phone.number} has recorded nothing yet`);
       return transcribeRecording(recording);
     },

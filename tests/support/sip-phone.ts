@@ -262,11 +262,25 @@ export class SipPhone extends EventEmitter {
     await this.command('hangup').catch(() => undefined);
   }
 
-  /** The WAV files recorded so far: what this phone heard from the far end. */
+  /** The WAV files recorded so far: what this phone heard from the far end, one per call. */
   async heard(): Promise<string[]> {
+    return this.recorded('dec');
+  }
+
+  /**
+   * What this phone sent, one WAV per call, on the same clock as `heard()`: both files start
+   * when the call's audio starts.
+   */
+  async said(): Promise<string[]> {
+    return this.recorded('enc');
+  }
+
+  private async recorded(direction: 'enc' | 'dec'): Promise<string[]> {
     if (!existsSync(this.recordings)) return [];
-    const files = await readdir(this.recordings);
-    return files.filter((f) => f.endsWith('-dec.wav')).map((f) => path.join(this.recordings, f));
+    const files = (await readdir(this.recordings)).sort();
+    return files
+      .filter((f) => f.endsWith(`-${direction}.wav`))
+      .map((f) => path.join(this.recordings, f));
   }
 
   /** Hangs up, quits over the control socket (SIGTERM while ringing dumps core), cleans up. */
