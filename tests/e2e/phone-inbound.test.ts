@@ -15,11 +15,8 @@ import {
   callIn,
   heardUtterances,
   phoneCallOf,
-  phoneCallsFrom,
-  roomsWithCaller,
   unassignNumber,
 } from '../support/phone-calls.js';
-import { SipPhone } from '../support/sip-phone.js';
 import { personaOf, testStack, type TestStack } from '../support/stack-env.js';
 import { wordsHeard } from '../support/transcribe.js';
 import { synthesize, type Pcm } from '../support/wav.js';
@@ -114,27 +111,4 @@ test('a PCMU (8 kHz) caller is still served, and the call carries a narrowband w
   } finally {
     await phone.stop();
   }
-});
-
-/** How long a refused call is given to be answered anyway (the bridge sends no SIP error). */
-const REFUSAL_WAIT_MS = 8_000;
-
-async function assertRefused(from: string, to: string, host?: string): Promise<void> {
-  const phone = await SipPhone.start({ number: from, ...(host ? { host } : {}) });
-  try {
-    await phone.dial(to, stack.sipAddress);
-    await assert.rejects(phone.waitFor('CALL_ESTABLISHED', REFUSAL_WAIT_MS), /no CALL_ESTABLISHED/);
-    assert.deepEqual(await roomsWithCaller(stack, from), [], 'no room holds the caller');
-    assert.deepEqual(await phoneCallsFrom(stack, from), [], 'no call record');
-  } finally {
-    await phone.stop();
-  }
-}
-
-test('a call from an address the trunk does not allow reaches no room and leaves no record', async () => {
-  await assertRefused('+15557000004', LINE, '127.0.0.2');
-});
-
-test('a call to a number assigned to no persona reaches no room and leaves no record', async () => {
-  await assertRefused('+15557000005', '+15550199999');
 });

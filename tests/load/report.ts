@@ -22,8 +22,8 @@ import { mb, ms } from './stats.js';
 import { callFailures, memoryFailures, type PersonaLines } from './verdict.js';
 
 export const PHONE_SHARE_BLOCKED =
-  'phone share not run: livekit-sip cannot be built on this machine (Go module proxy 403, ' +
-  'issues #2 and #6), so all sessions are web sessions';
+  'phone share not run: this run has no phone callers yet (the phone suites call livekit-sip ' +
+  'with real SIP phones), so all sessions are web sessions';
 
 /** How much a component's mean RSS may grow from the middle to the last third of steady load. */
 export const MAX_MEMORY_GROWTH = 0.1;
