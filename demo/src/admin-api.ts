@@ -5,10 +5,17 @@ import type {
   CallOutcome,
   Channel,
   ConsentReceipt,
+  DialPolicy,
+  DoNotCallEntry,
   Lead,
   LeadTemperature,
+  OutboundCallRequest,
+  OutboundTrunk,
+  OutboundTrunkInput,
   Persona,
   PersonaInput,
+  PhoneCallStatus,
+  PhoneNumber,
 } from '@parley/server/contracts';
 
 /** A failed admin API request: the server's `{ error: { code, message } }`, or why none came. */
@@ -69,6 +76,34 @@ export type CallView = CallDetail & {
   appointments?: Appointment[];
   consent?: ConsentReceipt;
 };
+
+/** Body of `PUT /v1/phone-numbers/:e164`: the persona, and who may reach the number. */
+export interface PhoneNumberAssignment {
+  personaId: string;
+  label?: string;
+  allowedAddresses?: string[];
+  authUsername?: string;
+  authPassword?: string;
+}
+
+/** An assigned number as the admin API answers it, with what LiveKit holds for it. */
+export type PhoneNumberRecord = PhoneNumber & {
+  allowedAddresses?: string[];
+  authUsername?: string;
+  provisioning?: {
+    trunkId: string;
+    dispatchRuleId: string;
+    allowedAddresses: string[];
+    authRequired: boolean;
+  };
+};
+
+/** `202` answer of `POST /v1/calls/outbound`. */
+export interface OutboundCallAnswer {
+  callId: string;
+  roomName: string;
+  status: PhoneCallStatus;
+}
 
 function queryString(query: object): string {
   const params = new URLSearchParams();
@@ -144,6 +179,56 @@ export class AdminApi {
   async listAppointments(query: AppointmentQuery = {}): Promise<Appointment[]> {
     const path = `/v1/appointments${queryString(query)}`;
     return (await this.request<{ data: Appointment[] }>('GET', path)).data;
+  }
+
+  async listPhoneNumbers(): Promise<PhoneNumberRecord[]> {
+    return (await this.request<{ data: PhoneNumberRecord[] }>('GET', '/v1/phone-numbers')).data;
+  }
+
+  /** Routes `e164` to a persona (LiveKit's trunk and dispatch rule are provisioned with it). */
+  assignPhoneNumber(e164: string, body: PhoneNumberAssignment): Promise<PhoneNumberRecord> {
+    return this.request('PUT', `/v1/phone-numbers/${encodeURIComponent(e164)}`, body);
+  }
+
+  async unassignPhoneNumber(e164: string): Promise<void> {
+    await this.request('DELETE', `/v1/phone-numbers/${encodeURIComponent(e164)}`);
+  }
+
+  async listOutboundTrunks(): Promise<OutboundTrunk[]> {
+    return (await this.request<{ data: OutboundTrunk[] }>('GET', '/v1/outbound-trunks')).data;
+  }
+
+  putOutboundTrunk(name: string, body: OutboundTrunkInput): Promise<OutboundTrunk> {
+    return this.request('PUT', `/v1/outbound-trunks/${encodeURIComponent(name)}`, body);
+  }
+
+  async removeOutboundTrunk(name: string): Promise<void> {
+    await this.request('DELETE', `/v1/outbound-trunks/${encodeURIComponent(name)}`);
+  }
+
+  async listDoNotCall(): Promise<DoNotCallEntry[]> {
+    return (await this.request<{ data: DoNotCallEntry[] }>('GET', '/v1/do-not-call')).data;
+  }
+
+  addDoNotCall(e164: string, reason: string | undefined): Promise<DoNotCallEntry> {
+    return this.request('PUT', `/v1/do-not-call/${encodeURIComponent(e164)}`, { reason });
+  }
+
+  async removeDoNotCall(e164: string): Promise<void> {
+    await this.request('DELETE', `/v1/do-not-call/${encodeURIComponent(e164)}`);
+  }
+
+  dialPolicy(): Promise<DialPolicy> {
+    return this.request('GET', '/v1/dial-policy');
+  }
+
+  setDialPolicy(policy: DialPolicy): Promise<DialPolicy> {
+    return this.request('PUT', '/v1/dial-policy', policy);
+  }
+
+  /** Dials `to` with the persona through the tenant's outbound trunk. */
+  placeOutboundCall(request: OutboundCallRequest): Promise<OutboundCallAnswer> {
+    return this.request('POST', '/v1/calls/outbound', request);
   }
 
   private async request<T>(method: string, path: string, body?: unknown): Promise<T> {

@@ -11,6 +11,7 @@ import { callsView } from './calls/calls-view.js';
 import { focusElement, required } from './dom.js';
 import { embedView } from './embed/embed-view.js';
 import { personaView } from './persona/persona-view.js';
+import { phoneView } from './phone/phone-view.js';
 import { appointmentsView, leadsView } from './records/records-views.js';
 import { parseRoute, routeHref, type Route, type ViewName } from './route.js';
 import { signInPanel } from './sign-in.js';
@@ -54,6 +55,7 @@ const views: Record<ViewName, View> = {
   calls: callsView(context),
   leads: leadsView(context),
   appointments: appointmentsView(context),
+  phone: phoneView(context),
   embed: embedView(context),
 };
 

@@ -11,6 +11,7 @@ test('each place of the studio survives a round trip through the address bar', (
     { view: 'calls', callId: 'call_a/b c' },
     { view: 'leads' },
     { view: 'appointments' },
+    { view: 'phone' },
     { view: 'embed' },
   ];
   for (const route of routes) assert.deepEqual(parseRoute(routeHref(route)), route);

@@ -8,6 +8,7 @@ export type Route =
   | { view: 'calls'; callId?: string }
   | { view: 'leads' }
   | { view: 'appointments' }
+  | { view: 'phone' }
   | { view: 'embed' };
 
 export type ViewName = Route['view'];
@@ -34,6 +35,7 @@ export function parseRoute(hash: string): Route {
       return { view: 'calls', callId: decoded(id) };
     case 'leads':
     case 'appointments':
+    case 'phone':
     case 'embed':
       return { view };
     default:

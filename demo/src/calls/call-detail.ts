@@ -1,5 +1,5 @@
 import type { ToolCall, Turn } from '@parley/server';
-import type { CallEvent } from '@parley/server/contracts';
+import type { CallEvent, CallLeg, CallWarning } from '@parley/server/contracts';
 import type { AdminApi, CallView } from '../admin-api.js';
 import { h, type Child } from '../dom.js';
 import { formatCost, formatDateTime, formatDuration } from '../format.js';
@@ -7,6 +7,45 @@ import { latencyWaterfall } from '../latency/latency-waterfall.js';
 import { dataTable, type Column } from '../paged-table.js';
 import { appointmentColumns, leadColumns } from '../records/record-columns.js';
 import { routeHref } from '../route.js';
+
+const LEG_COLUMNS: readonly Column<CallLeg>[] = [
+  { label: 'Leg', cell: (leg) => leg.kind },
+  { label: 'Participant', cell: (leg) => h('code', {}, leg.identity) },
+  { label: 'Number', cell: (leg) => leg.phoneNumber ?? '—' },
+  { label: 'Direction', cell: (leg) => leg.direction ?? '—' },
+  { label: 'Status', cell: (leg) => leg.status ?? '—' },
+  { label: 'Started', cell: (leg) => formatDateTime(leg.startedAt) },
+  { label: 'Ended', cell: (leg) => formatDateTime(leg.endedAt) },
+];
+
+const WARNING_TITLES: Record<CallWarning['code'], string> = {
+  narrowband_audio: 'Narrowband audio: speech recognition will be poor',
+  transfer_failed: 'Transfer failed',
+  callback_offered: 'Callback offered',
+};
+
+/** Warnings first thing on the call, an alert for the ones that hurt the conversation. */
+function warnings(list: readonly CallWarning[]): HTMLElement | null {
+  if (list.length === 0) return null;
+  const urgent = list.some((warning) => warning.code !== 'callback_offered');
+  return h(
+    'section',
+    {
+      class: 'call-warnings',
+      'aria-label': 'Warnings',
+      ...(urgent ? { role: 'alert' } : {}),
+    },
+    ...list.map((warning) =>
+      h(
+        'p',
+        { class: 'call-warning', 'data-code': warning.code },
+        h('strong', {}, WARNING_TITLES[warning.code] ?? warning.code),
+        ` — ${warning.message}`,
+        warning.at ? h('span', { class: 'muted' }, ` (${formatDateTime(warning.at)})`) : null,
+      ),
+    ),
+  );
+}
 
 const EVENT_COLUMNS: readonly Column<CallEvent>[] = [
   { label: 'Time', cell: (event) => formatDateTime(event.at) },
@@ -27,6 +66,12 @@ function facts(call: CallView): HTMLDListElement {
     ['Persona version', String(call.personaVersion)],
     ['Channel', call.channel],
     ['Status', call.status],
+    ...(call.channel === 'phone' || call.direction || call.phoneStatus
+      ? ([
+          ['Direction', call.direction ?? '—'],
+          ['Phone status', call.phoneStatus ?? '—'],
+        ] satisfies [string, Child][])
+      : []),
     ['Outcome', call.outcome ?? '—'],
     ['Lead temperature', call.leadTemperature ?? '—'],
     ['Cost', formatCost(call.costUsd)],
@@ -74,6 +119,15 @@ function turnItem(turn: Turn): HTMLLIElement {
           h('span', { class: 'speaker' }, 'Caller'),
           ` ${turn.userText}`,
         ),
+    turn.dtmf === undefined
+      ? null
+      : h(
+          'p',
+          { class: 'line line-user line-dtmf' },
+          h('span', { class: 'speaker' }, 'Keypad'),
+          ' ',
+          h('kbd', {}, turn.dtmf),
+        ),
     turn.toolCalls.length > 0
       ? h('ul', { class: 'tool-calls' }, ...turn.toolCalls.map(toolCall))
       : null,
@@ -107,8 +161,12 @@ export async function callDetail(api: AdminApi, callId: string): Promise<HTMLEle
     { class: 'call-detail' },
     h('p', {}, h('a', { href: routeHref({ view: 'calls' }) }, '← All calls')),
     h('h3', {}, `Call of ${formatDateTime(call.startedAt)}`),
+    warnings(call.warnings ?? []),
     call.summary ? h('p', { class: 'summary' }, call.summary) : null,
     facts(call),
+    call.legs && call.legs.length > 0
+      ? part('Legs', dataTable('Who was on the call', LEG_COLUMNS, call.legs))
+      : null,
     part(
       'Transcript',
       call.turns.length > 0

@@ -27,7 +27,10 @@ const COLUMNS: readonly Column<Call>[] = [
       ),
   },
   { label: 'Persona', cell: (call) => `${call.personaId} v${call.personaVersion}` },
-  { label: 'Channel', cell: (call) => call.channel },
+  {
+    label: 'Channel',
+    cell: (call) => (call.direction ? `${call.channel} (${call.direction})` : call.channel),
+  },
   { label: 'Duration', cell: (call) => formatDuration(call.durationMs) },
   { label: 'Outcome', cell: (call) => call.outcome ?? call.status },
   { label: 'Lead', cell: (call) => call.leadTemperature ?? '—' },

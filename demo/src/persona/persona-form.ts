@@ -4,6 +4,7 @@ import { describePath, type Issue } from '../form/field.js';
 import { objectOf, type Fields } from '../form/group-fields.js';
 import { basicsSections } from './basics-sections.js';
 import type { FormSection } from './form-section.js';
+import { phoneSection } from './phone-sections.js';
 import { policySections } from './policy-sections.js';
 import { toolsSection } from './tools-sections.js';
 
@@ -44,6 +45,7 @@ export function personaForm(persona: Persona, options: PersonaFormOptions): Pers
     ...basicsSections(persona, options.isNew),
     toolsSection(persona),
     ...policySections(persona, options.personaIds),
+    phoneSection(persona),
   ];
   const fields: Fields = Object.assign({}, ...sections.map((section) => section.fields));
   const object = objectOf(fields);

@@ -178,6 +178,25 @@ export function policySections(persona: Persona, personaIds: readonly string[]):
             hint: 'An E.164 number or a sip: URI; without one, web calls end with the message.',
           }),
           message: textField('Message', persona.escalation.message, { multiline: true, rows: 2 }),
+          mode: selectField(
+            'Transfer mode',
+            persona.escalation.mode,
+            [
+              { value: 'cold', label: 'cold: hand the caller straight over' },
+              { value: 'warm', label: 'warm: brief the person first, then connect' },
+            ],
+            { hint: 'A web visitor’s transfer is always warm.' },
+          ),
+          ringTimeoutSeconds: numberField(
+            'Warm transfer rings for (s)',
+            persona.escalation.ringTimeoutSeconds,
+            { min: 5, max: 120 },
+          ),
+          noAnswerLine: textField('When nobody answers', persona.escalation.noAnswerLine, {
+            multiline: true,
+            rows: 2,
+            hint: 'Said to the caller when a warm transfer’s target does not pick up.',
+          }),
         }),
         handoffs: listField(
           'Handoffs to other personas',

@@ -1,0 +1,77 @@
+import { DtmfDigitSchema, WEEKDAYS, type Persona } from '@parley/server/contracts';
+import { group, listField, optionalField } from '../form/group-fields.js';
+import { checkboxField, numberField, selectField, textField } from '../form/leaf-fields.js';
+import type { FormSection } from './form-section.js';
+
+const DAY_LABELS = {
+  mon: 'Monday',
+  tue: 'Tuesday',
+  wed: 'Wednesday',
+  thu: 'Thursday',
+  fri: 'Friday',
+  sat: 'Saturday',
+  sun: 'Sunday',
+} as const;
+
+/** How phone callers are served: keypad menu, digit strings, calling hours, web → phone. */
+export function phoneSection(persona: Persona): FormSection {
+  const phone = persona.phone;
+  const hours = phone.callingHours;
+  return {
+    title: 'Phone',
+    hint: 'Phone numbers are assigned to personas in the Phone tab.',
+    fields: {
+      phone: group('Phone callers', {
+        dtmfMenu: listField(
+          'Keypad menu',
+          phone.dtmfMenu,
+          (entry) => ({
+            digit: selectField(
+              'Key',
+              entry?.digit ?? '1',
+              DtmfDigitSchema.options.map((digit) => ({ value: digit, label: digit })),
+            ),
+            intent: textField('Means', entry?.intent, {
+              hint: 'Handed to the agent as if the caller had said it, e.g. "What are your opening hours?"',
+            }),
+          }),
+          {
+            itemName: 'menu key',
+            hint: 'Keys not in the menu are collected into a digit string (an order number, say).',
+          },
+        ),
+        digitTimeoutMs: numberField('Digit string ends after (ms)', phone.digitTimeoutMs, {
+          min: 500,
+          max: 10_000,
+          hint: 'Quiet between keys that ends a digit string (# ends it at once).',
+        }),
+        maxDigits: numberField('Longest digit string', phone.maxDigits, { min: 1, max: 32 }),
+        callingHours: optionalField(
+          'Has calling hours (outbound calls are placed only inside them)',
+          listField(
+            'Calling hours, in the business time zone',
+            hours ?? [],
+            (span) => ({
+              day: selectField(
+                'Day',
+                span?.day ?? 'mon',
+                WEEKDAYS.map((day) => ({ value: day, label: DAY_LABELS[day] })),
+              ),
+              open: textField('From', span?.open ?? '09:00', { type: 'time' }),
+              close: textField('To', span?.close ?? '18:00', { type: 'time' }),
+            }),
+            { itemName: 'calling span', hint: 'Unset: the business hours, or any time without.' },
+          ),
+          hours !== undefined,
+        ),
+        continueOnPhone: checkboxField(
+          'Web visitors may continue the call on their phone',
+          phone.continueOnPhone,
+          {
+            hint: 'The widget offers "Continue on my phone"; Parley dials the number they confirm.',
+          },
+        ),
+      }),
+    },
+  };
+}
