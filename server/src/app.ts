@@ -25,6 +25,13 @@ import { ServerMetrics } from './observability/metrics.js';
 import { metricsRoutes } from './observability/metrics-routes.js';
 import { requestLog } from './observability/request-log.js';
 import { openApiRoutes } from './openapi/index.js';
+import { continueOnPhoneRoutes } from './phone/outbound/continue-on-phone-routes.js';
+import { dialPolicyRoutes } from './phone/outbound/dial-policy-routes.js';
+import { outboundCallRoutes } from './phone/outbound/outbound-call-routes.js';
+import { OutboundPhone } from './phone/outbound/outbound-phone.js';
+import { outboundTrunkRoutes } from './phone/outbound/outbound-trunk-routes.js';
+import { UnavailablePhoneDialer, type PhoneDialer } from './phone/outbound/phone-dialer.js';
+import { transferDialRoutes } from './phone/outbound/transfer-dial-routes.js';
 
 export interface AppDeps {
   /** Every tenant's repositories; each request acts for one tenant (see `tenancy.ts`). */
@@ -49,6 +56,11 @@ export interface AppDeps {
   metrics?: ServerMetrics;
   /** Request and event log; warnings and errors only by default. */
   logger?: Logger;
+  /**
+   * LiveKit's SIP side for outbound calls, transfers and "continue on my phone"
+   * (`LivekitPhoneDialer`); without it those answer `sip_unavailable`.
+   */
+  phoneDialer?: PhoneDialer;
 }
 
 export function createApp(deps: AppDeps): Express {
@@ -59,7 +71,12 @@ export function createApp(deps: AppDeps): Express {
   const metrics =
     deps.metrics ?? new ServerMetrics({ activeCalls: () => tenancy.countActiveCalls() });
   // First, so every request is logged and counted, whatever answers it.
-  app.use(requestLog({ logger: deps.logger ?? createLogger({ level: 'warn' }), metrics }));
+  const logger = deps.logger ?? createLogger({ level: 'warn' });
+  app.use(requestLog({ logger, metrics }));
+  const outboundPhone = new OutboundPhone({
+    dialer: deps.phoneDialer ?? new UnavailablePhoneDialer(),
+    log: (line) => logger.info(line),
+  });
 
   // CORS for the widget's routes only: any page may ask; the origin policy decides per persona.
   app.use(['/v1/sessions', '/v1/widget-config'], (req, res, next) => {
@@ -67,7 +84,8 @@ export function createApp(deps: AppDeps): Express {
     if (origin) {
       res.set('Access-Control-Allow-Origin', origin);
       res.set('Vary', 'Origin');
-      res.set('Access-Control-Allow-Headers', 'content-type');
+      // `authorization`: "continue on my phone" presents the visitor's LiveKit token.
+      res.set('Access-Control-Allow-Headers', 'content-type, authorization');
       res.set('Access-Control-Allow-Methods', 'GET, POST');
     }
     if (req.method === 'OPTIONS') {
@@ -98,6 +116,16 @@ export function createApp(deps: AppDeps): Express {
       development: deps.development,
     }),
   );
+  app.use(
+    continueOnPhoneRoutes({
+      tenancy,
+      outbound: outboundPhone,
+      livekitApiKey: deps.livekitApiKey,
+      livekitApiSecret: deps.livekitApiSecret,
+      limiter: new RateLimiter(deps.sessionRatePerMinute, 60_000),
+      roomLimiter: new RateLimiter(3, 10 * 60_000),
+    }),
+  );
   app.use(widgetConfigRoutes({ tenancy, development: deps.development }));
   // Each admin request acts for the tenant its key belongs to (the operator key: the default one).
   app.use(
@@ -109,6 +137,9 @@ export function createApp(deps: AppDeps): Express {
       '/v1/leads',
       '/v1/appointments',
       '/v1/phone-numbers',
+      '/v1/outbound-trunks',
+      '/v1/do-not-call',
+      '/v1/dial-policy',
       '/v1/secrets',
       '/v1/api-keys',
       '/v1/tenants',
@@ -119,14 +150,18 @@ export function createApp(deps: AppDeps): Express {
   app.use(tenantRoutes(tenancy));
   app.use(apiKeyRoutes());
   app.use(personaRoutes());
+  app.use(outboundCallRoutes(tenancy, outboundPhone));
   app.use(callRoutes());
   app.use(webhookEndpointRoutes());
   app.use(leadRoutes());
   app.use(appointmentRoutes());
   app.use(phoneNumberRoutes());
+  app.use(outboundTrunkRoutes(outboundPhone.phoneDialer));
+  app.use(dialPolicyRoutes());
   app.use(secretRoutes());
   app.use('/internal', requireBearer(deps.agentKey));
   app.use(internalRoutes({ tenancy, workers: deps.workers }));
+  app.use(transferDialRoutes(tenancy, outboundPhone));
 
   if (deps.widgetDist && existsSync(deps.widgetDist)) {
     // Public bundles: any site may load them (module scripts are fetched with CORS).

@@ -5,3 +5,4 @@ export * from './storage/index.js';
 export { SessionIssuer } from './session-issuer.js';
 export { Tenancy, type TenancyOptions } from './tenancy.js';
 export { WorkerRegistry } from './worker-registry.js';
+export { LivekitPhoneDialer } from './phone/outbound/livekit-phone-dialer.js';

@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import { AccessToken, type WebhookEvent } from 'livekit-server-sdk';
 import { byRoomTenant, livekitEventHandler } from '../livekit-events.js';
+import type { PhoneDialer } from '../phone/outbound/phone-dialer.js';
 import { Tenancy } from '../tenancy.js';
 import { LIVEKIT_API_KEY, LIVEKIT_API_SECRET, startTestApp, type TestApp } from '../test-app.js';
 import { withCallLogContext } from './livekit-log-context.js';
@@ -29,6 +30,8 @@ export interface ObservedAppOptions {
   afterLivekitEvent?: (event: WebhookEvent) => void | Promise<void>;
   /** Served under /widget. */
   widgetDist?: string;
+  /** LiveKit's SIP side for the outbound phone routes. */
+  phoneDialer?: PhoneDialer;
 }
 
 export async function startObservedApp(options: ObservedAppOptions = {}): Promise<ObservedApp> {
@@ -57,6 +60,7 @@ export async function startObservedApp(options: ObservedAppOptions = {}): Promis
       tenancy,
       onLivekitEvent,
       widgetDist: options.widgetDist,
+      ...(options.phoneDialer && { phoneDialer: options.phoneDialer }),
       metrics,
       logger,
     };

@@ -7,21 +7,24 @@ import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
+import { AccessToken } from 'livekit-server-sdk';
 import { ERROR_STATUS, type ApiErrorBody, type PersonaInput } from '../contracts/index.js';
 import {
   livekitWebhook,
   startObservedApp,
   type ObservedApp,
 } from '../observability/observed-test-app.js';
-import { ADMIN_KEY, AGENT_KEY } from '../test-app.js';
+import { ScriptedPhoneDialer } from '../phone/outbound/scripted-phone-dialer.js';
+import { ADMIN_KEY, AGENT_KEY, LIVEKIT_API_KEY, LIVEKIT_API_SECRET } from '../test-app.js';
 import { errorCodes } from './document.js';
 import { documentedRoute, ROUTE_DOCS } from './index.js';
 
 let app: ObservedApp;
+const dialer = new ScriptedPhoneDialer();
 let toolServer: Server;
 
 before(async () => {
-  app = await startObservedApp();
+  app = await startObservedApp({ phoneDialer: dialer });
   toolServer = createServer((_req, res) => {
     res.writeHead(200, { 'content-type': 'application/json' }).end('{"weather":"sunny"}');
   });
@@ -344,6 +347,80 @@ describe('answers match the document', () => {
       (await call('DELETE', `/v1/webhook-endpoints/${id}`, { auth: admin })).status,
       404,
     );
+  });
+
+  test('outbound phone calls', async () => {
+    const trunk = { address: '127.0.0.1:5099', numbers: ['+15550009999'] };
+    const trunkPath = '/v1/outbound-trunks/carrier';
+    assert.equal((await call('PUT', trunkPath, { auth: admin, body: trunk })).status, 200);
+    assert.equal((await call('GET', '/v1/outbound-trunks', { auth: admin })).status, 200);
+    assert.equal((await call('GET', trunkPath, { auth: admin })).status, 200);
+    assert.equal((await call('GET', '/v1/outbound-trunks/none', { auth: admin })).status, 404);
+    const dnc = '/v1/do-not-call/%2B15550001111';
+    assert.equal((await call('PUT', dnc, { auth: admin, body: {} })).status, 200);
+    assert.equal((await call('GET', '/v1/do-not-call', { auth: admin })).status, 200);
+    const policy = { allowedPrefixes: ['+1'], maxConcurrentPhoneCalls: 5 };
+    assert.equal((await call('GET', '/v1/dial-policy', { auth: admin })).status, 200);
+    assert.equal((await call('PUT', '/v1/dial-policy', { auth: admin, body: policy })).status, 200);
+    const outbound = { persona: 'booking', to: '+15550002222' };
+    const placed = await call('POST', '/v1/calls/outbound', { auth: admin, body: outbound });
+    assert.equal(placed.status, 202);
+    const refused = { ...outbound, to: '+15550001111' };
+    assert.equal(
+      (await call('POST', '/v1/calls/outbound', { auth: admin, body: refused })).status,
+      403,
+    );
+    const transfer = { roomName: 'consult-1', participantIdentity: 'human-1' };
+    const dialled = await call(
+      'POST',
+      `/internal/calls/${String(placed.body.callId)}/transfer-dial`,
+      {
+        auth: agent,
+        body: transfer,
+      },
+    );
+    assert.equal(dialled.status, 409, 'the persona has no transfer target');
+    await call('PUT', '/v1/personas/booking', {
+      auth: admin,
+      body: {
+        ...(await call('GET', '/v1/personas/booking', { auth: admin })).body,
+        escalation: { transferTarget: '+15550003333' },
+      },
+    });
+    assert.equal(
+      (
+        await call('POST', `/internal/calls/${String(placed.body.callId)}/transfer-dial`, {
+          auth: agent,
+          body: transfer,
+        })
+      ).status,
+      200,
+    );
+
+    const visitor = new AccessToken(LIVEKIT_API_KEY, LIVEKIT_API_SECRET, { identity: 'visitor-1' });
+    const phoneRoom = String(placed.body.roomName);
+    visitor.addGrant({ roomJoin: true, room: phoneRoom });
+    dialer.present.add(`${phoneRoom}/visitor-1`);
+    const asVisitor = `${await visitor.toJwt()}`;
+    const cop = { to: '+15550004444' };
+    assert.equal((await call('POST', '/v1/sessions/phone', { body: cop })).status, 401);
+    assert.equal(
+      (await call('POST', '/v1/sessions/phone', { auth: asVisitor, body: cop })).status,
+      403,
+    );
+    const booking = (await call('GET', '/v1/personas/booking', { auth: admin })).body;
+    await call('PUT', '/v1/personas/booking', {
+      auth: admin,
+      body: { ...booking, phone: { continueOnPhone: true } },
+    });
+    assert.equal(
+      (await call('POST', '/v1/sessions/phone', { auth: asVisitor, body: cop })).status,
+      202,
+    );
+
+    assert.equal((await call('DELETE', dnc, { auth: admin })).status, 204);
+    assert.equal((await call('DELETE', dnc, { auth: admin })).status, 404);
+    assert.equal((await call('DELETE', trunkPath, { auth: admin })).status, 204);
   });
 
   test('tenants and API keys', async () => {

@@ -1,6 +1,7 @@
 import { ADMIN_API } from './admin-api.js';
 import { AGENT_API } from './agent-api.js';
 import { OPERATIONS_API } from './operations-api.js';
+import { OUTBOUND_PHONE_API } from '../phone/outbound/outbound-api.js';
 import { PUBLIC_API } from './public-api.js';
 import { TENANT_API } from './tenant-api.js';
 import type { RouteDoc } from './route-doc.js';
@@ -12,6 +13,7 @@ export const ROUTE_DOCS: readonly RouteDoc[] = [
   ...TENANT_API,
   ...AGENT_API,
   ...OPERATIONS_API,
+  ...OUTBOUND_PHONE_API,
 ];
 
 const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

@@ -138,6 +138,8 @@ export const WebhookEventTypeSchema = z.enum([
   'call.started',
   'call.ended',
   'call.insights',
+  /** A phone leg's status changed: `{ callId, status, at }`. */
+  'call.phone_status',
   'lead.captured',
   'appointment.booked',
 ]);

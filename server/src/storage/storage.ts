@@ -20,6 +20,8 @@ import { SecretRepo } from './secret-repo.js';
 import { TenantRepo, type Tenant } from './tenant-repo.js';
 import { WebhookQueue, type WebhookQueueOptions } from './webhook-queue.js';
 import { WebhookRepo } from './webhook-repo.js';
+import { DialPolicyRepo } from '../phone/outbound/dial-policy-repo.js';
+import { OutboundTrunkRepo } from '../phone/outbound/outbound-trunk-repo.js';
 
 /** Every repository of one tenant; nothing reached through it can see another tenant's rows. */
 export interface TenantStorage {
@@ -35,6 +37,10 @@ export interface TenantStorage {
   webhooks: WebhookRepo;
   secrets: SecretRepo;
   rooms: RoomRepo;
+  /** The carriers the tenant dials out through. */
+  outboundTrunks: OutboundTrunkRepo;
+  /** Dial policy, do-not-call list and active phone calls: what every outbound dial is checked against. */
+  dialRules: DialPolicyRepo;
 }
 
 export interface StorageOptions extends OpenDatabaseOptions {
@@ -77,6 +83,8 @@ export class Storage {
       webhooks: new WebhookRepo(db, tenantId),
       secrets: new SecretRepo(db, tenantId),
       rooms: new RoomRepo(db, tenantId),
+      outboundTrunks: new OutboundTrunkRepo(db, tenantId),
+      dialRules: new DialPolicyRepo(db, tenantId),
     };
   }
 

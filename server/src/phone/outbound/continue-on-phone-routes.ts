@@ -1,0 +1,78 @@
+import { Router, type Request, type Response } from 'express';
+import { TokenVerifier } from 'livekit-server-sdk';
+import { ApiError } from '../../api-error.js';
+import { ContinueOnPhoneRequestSchema } from '../../contracts/index.js';
+import type { RateLimiter } from '../../rate-limiter.js';
+import type { Tenancy } from '../../tenancy.js';
+import { parseBody } from '../../validate.js';
+import type { OutboundPhone } from './outbound-phone.js';
+
+export interface ContinueOnPhoneDeps {
+  tenancy: Tenancy;
+  outbound: OutboundPhone;
+  /** The key pair LiveKit tokens are signed with: the visitor's token is the credential. */
+  livekitApiKey: string;
+  livekitApiSecret: string;
+  /** Per client address, like session requests. */
+  limiter: RateLimiter;
+  /** Per room: a visitor cannot make Parley ring phones over and over. */
+  roomLimiter: RateLimiter;
+}
+
+/**
+ * A visitor's session outlives its token (tokens only admit the join): an expired token still
+ * names its room and identity, and the visitor must still be in that room.
+ */
+const TOKEN_GRACE_SECONDS = 4 * 3600;
+
+function enforceLimit(res: Response, limiter: RateLimiter, key: string, message: string): void {
+  if (limiter.hit(key)) return;
+  res.set('Retry-After', String(limiter.retryAfterSeconds(key)));
+  throw new ApiError('rate_limited', message);
+}
+
+const unauthorized = () =>
+  new ApiError('unauthorized', "the visitor's LiveKit token is missing or invalid");
+
+/** The room and identity the visitor's own LiveKit token admits. */
+async function visitorOf(
+  req: Request,
+  verifier: TokenVerifier,
+): Promise<{ roomName: string; identity: string }> {
+  const token = /^Bearer (.+)$/.exec(req.get('authorization') ?? '')?.[1];
+  if (!token) throw unauthorized();
+  const claims = await verifier.verify(token, TOKEN_GRACE_SECONDS).catch(() => {
+    throw unauthorized();
+  });
+  const roomName = claims.video?.room;
+  const identity = claims.sub;
+  if (!claims.video?.roomJoin || !roomName || !identity) throw unauthorized();
+  return { roomName, identity };
+}
+
+/** Public: `POST /v1/sessions/phone`, the widget's "continue on my phone". */
+export function continueOnPhoneRoutes(deps: ContinueOnPhoneDeps): Router {
+  const { tenancy, outbound, limiter, roomLimiter } = deps;
+  const verifier = new TokenVerifier(deps.livekitApiKey, deps.livekitApiSecret);
+  const router = Router();
+
+  router.post('/v1/sessions/phone', async (req, res) => {
+    enforceLimit(res, limiter, req.ip ?? 'unknown', 'too many requests; try again in a minute');
+    const { roomName, identity } = await visitorOf(req, verifier);
+    const { to } = parseBody(ContinueOnPhoneRequestSchema, req.body);
+    enforceLimit(res, roomLimiter, roomName, 'this call already asked to be dialled too often');
+    const tenant = await tenancy.ofRoom(roomName);
+    const call = await tenant.calls.getByRoom(roomName);
+    if (!call || call.status !== 'active') {
+      throw new ApiError('conflict', 'there is no call in progress in this session');
+    }
+    if (!(await outbound.phoneDialer.isInRoom(roomName, identity))) {
+      throw new ApiError('forbidden', 'only a visitor who is in the call may move it to a phone');
+    }
+    const persona = await tenant.personas.get(call.personaId);
+    if (!persona) throw new ApiError('persona_not_found', `no persona '${call.personaId}'`);
+    res.status(202).json(await outbound.continueOnPhone(tenant, call, persona, to));
+  });
+
+  return router;
+}
