@@ -50,6 +50,14 @@ import { jobCountLoad, LIVEKIT_TARGET_LOAD } from './worker-load.js';
 import { parseDispatchMetadata, PersonaClient, PersonaLoadError } from './persona-client.js';
 import { buildPipeline, createAgentSession, type Pipeline } from './pipeline.js';
 import { MissingProviderKeyError } from './providers/cloud-engines.js';
+import {
+  answerAtOnce,
+  attachPhoneFeatures,
+  calleeAnswered,
+  PhoneApi,
+  phoneCallerHistory,
+  phoneDirection,
+} from './phone/index.js';
 import { createPersonaTools } from './tools/index.js';
 
 interface ProcessData {
@@ -158,7 +166,12 @@ async function entry(ctx: JobContext<ProcessData>): Promise<void> {
   const preConnect = receivePreConnectAudio(ctx.room);
   ctx.addShutdownCallback(async () => preConnect.close());
   // Joining the room runs while the persona loads: the visitor hears the greeting sooner.
-  const joined = ctx.connect().then(() => ctx.waitForParticipant());
+  const connected = ctx.connect();
+  // A phone caller hears ringing until the agent publishes audio: answer before the slow work.
+  const direction = phoneDirection(ctx.job.metadata);
+  const answer = direction && connected.then(() => answerAtOnce(ctx.room, startedAt, logger));
+  const joined = connected.then(() => ctx.waitForParticipant());
+  if (answer) answer.catch(() => undefined); // a failed connect surfaces through `joined`
   joined.catch(() => undefined); // awaited below, unless the persona cannot load
   let metadata: DispatchMetadata;
   let personas: PersonaClient;
@@ -189,8 +202,16 @@ async function entry(ctx: JobContext<ProcessData>): Promise<void> {
     ctx.shutdown('duplicate dispatch');
     return;
   }
+  if (direction === 'outbound' && !(await calleeAnswered(ctx.room, participant.identity, logger))) {
+    ctx.shutdown('the callee did not answer');
+    return;
+  }
   const joinedMs = Math.round(performance.now() - startedAt);
   const call = callInputFor(metadata, ctx.room.name ?? ctx.job.room?.name ?? '', participant);
+  const phoneApi = new PhoneApi(config);
+  const history = metadata.history
+    ? Promise.resolve(metadata.history)
+    : phoneCallerHistory(phoneApi, call, logger);
   // Starts the record without waiting for the server: the journal keeps it if the server is down.
   const recorder = await CallRecorder.start({
     serverUrl: config.serverUrl,
@@ -224,11 +245,24 @@ async function entry(ctx: JobContext<ProcessData>): Promise<void> {
     if (state.ending) await ctx.deleteRoom().catch(() => undefined);
   });
 
-  const agent = personaAgent({ ctx, config, logger, personas, call, controls, recorder }, persona);
+  const scope = { ctx, config, logger, personas, call, controls, recorder };
+  const agent = personaAgent(scope, persona, { history: await history });
   // The caller's microphone, with their pre-connect audio first (see src/preconnect).
   preConnect.attach(session, participant.identity);
   await session.start({ agent, room: ctx.room, inputOptions: { audioEnabled: false } });
   for (const line of agent.openingLines()) session.say(line);
+  void answer?.then((track) => track?.handOver(ctx.room));
+  const stopPhone = attachPhoneFeatures({
+    room: ctx.room,
+    session,
+    persona,
+    call,
+    sttEngines: pipeline.engines.stt,
+    callId: () => recorder.whenCreated(),
+    api: phoneApi,
+    logger,
+  });
+  ctx.addShutdownCallback(async () => stopPhone());
   const startedMs = Math.round(performance.now() - startedAt);
   logger.info({ joinedMs, startedMs }, 'call started');
 }

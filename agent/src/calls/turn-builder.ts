@@ -9,6 +9,10 @@ const MAX_TEXT = 10_000;
 const MAX_TOOL_NAME = 64;
 const MAX_TOOL_ERROR = 2_000;
 const MAX_TOOL_CALLS = 50;
+const MAX_DTMF = 64;
+const DTMF_KEYS = /^[0-9*#A-D]+$/;
+/** A caller message typed on the keypad carries its keys in `extra` under this name. */
+export const DTMF_EXTRA = 'dtmf';
 /** Serialised size kept of one tool call's arguments or result (the server takes 64 kB bodies). */
 const MAX_TOOL_JSON = 4_000;
 
@@ -31,7 +35,7 @@ const JsonObjectSchema = z.record(z.unknown());
  * off): it carries the caller's messages since the previous turn, the tools executed in
  * between, whether the reply was interrupted, and the turn's latencies in milliseconds — the
  * caller's `endOfTurnMs` and `transcriptionMs`, the agent's `llmFirstTokenMs`,
- * `ttsFirstByteMs` and `e2eMs`. The greeting (an agent message with no caller text) is a turn
+ * `ttsFirstByteMs` and `e2eMs`, and the keypad keys of messages a phone caller typed (`dtmf`). The greeting (an agent message with no caller text) is a turn
  * too. Pure: feed it events, it answers the turns they complete.
  */
 export class TurnBuilder {
@@ -76,6 +80,7 @@ export class TurnBuilder {
       .filter(Boolean)
       .join(' ');
     const agentText = agent?.textContent?.trim();
+    const dtmf = users.map((m) => keysOf(m)).join('');
     const turn: TurnInput = {
       userText: userText ? clip(userText, MAX_TEXT) : undefined,
       agentText: agentText ? clip(agentText, MAX_TEXT) : undefined,
@@ -85,11 +90,18 @@ export class TurnBuilder {
         ...(agent ? timings(agent.metrics, AGENT_TIMINGS) : {}),
       },
       toolCalls: this.#toolCalls,
+      ...(dtmf ? { dtmf: dtmf.slice(0, MAX_DTMF) } : {}),
     };
     this.#userMessages = [];
     this.#toolCalls = [];
     return turn;
   }
+}
+
+/** The keypad keys a phone caller's message stands for (`extra.dtmf`, see src/phone). */
+function keysOf(message: llm.ChatMessage): string {
+  const keys = message.extra[DTMF_EXTRA];
+  return typeof keys === 'string' && DTMF_KEYS.test(keys) ? keys : '';
 }
 
 function timings(

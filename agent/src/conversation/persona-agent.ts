@@ -1,6 +1,12 @@
 import { type llm, type tts, voice } from '@livekit/agents';
-import { type Persona, renderTemplate, type TemplateValues } from '@parley/server/contracts';
+import {
+  type CallerHistory,
+  type Persona,
+  renderTemplate,
+  type TemplateValues,
+} from '@parley/server/contracts';
 import { personaInstructions } from '../persona-instructions.js';
+import { callerMemory } from './caller-memory.js';
 
 export interface PersonaAgentOptions {
   persona: Persona;
@@ -14,6 +20,8 @@ export interface PersonaAgentOptions {
   tts?: tts.TTS;
   /** Say the persona's greeting when it takes over (handoffs; the first greeting is the worker's). */
   greetOnEnter?: boolean;
+  /** What Parley remembers of this caller's earlier calls (web visitor id or phone number). */
+  history?: CallerHistory;
 }
 
 /** A persona as a LiveKit agent: its rendered instructions, its tools, its engines. */
@@ -24,7 +32,12 @@ export class PersonaAgent extends voice.Agent {
 
   constructor(options: PersonaAgentOptions) {
     super({
-      instructions: renderTemplate(personaInstructions(options.persona), options.values).text,
+      instructions: [
+        renderTemplate(personaInstructions(options.persona), options.values).text,
+        callerMemory(options.history),
+      ]
+        .filter(Boolean)
+        .join('\n\n'),
       tools: options.tools,
       chatCtx: options.chatCtx,
       llm: options.llm,

@@ -30,7 +30,7 @@ const defaultOptions: MicrophoneInputOptions = { sampleRate: 24_000, numChannels
  */
 export class ParticipantMicrophoneInput extends voice.AudioInput {
   readonly #room: Room;
-  readonly #identity: string;
+  #identity: string;
   readonly #options: MicrophoneInputOptions;
   #early: EarlyAudio | undefined;
   #current: { sid: string; inputId: string; stop: AbortController } | undefined;
@@ -49,8 +49,29 @@ export class ParticipantMicrophoneInput extends voice.AudioInput {
     this.#options = { ...defaultOptions, ...options };
     room.on(RoomEvent.TrackSubscribed, this.#onSubscribed);
     room.on(RoomEvent.TrackUnsubscribed, this.#onUnsubscribed);
-    // the track may have been subscribed before this input existed
-    const participant = room.remoteParticipants.get(identity);
+    this.#openSubscribed();
+  }
+
+  /** Whose microphone the session hears. */
+  get identity(): string {
+    return this.#identity;
+  }
+
+  /**
+   * Hears `identity` from now on (the conversation moved to another participant, e.g. the
+   * visitor's phone): the current microphone is dropped, the new one's taken once subscribed.
+   */
+  follow(identity: string): void {
+    if (identity === this.#identity) return;
+    this.#identity = identity;
+    this.#early = undefined;
+    this.#closeTrack();
+    this.#openSubscribed();
+  }
+
+  /** Opens the participant's microphone if it was subscribed before this input listened. */
+  #openSubscribed(): void {
+    const participant = this.#room.remoteParticipants.get(this.#identity);
     for (const publication of participant?.trackPublications.values() ?? []) {
       if (publication.track && publication.source === TrackSource.SOURCE_MICROPHONE) {
         this.#open(publication.track, publication);

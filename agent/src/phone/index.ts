@@ -1,0 +1,10 @@
+/** Phone calls: what the worker needs beyond a web call (see phone-call.ts). */
+export {
+  answerAtOnce,
+  attachPhoneFeatures,
+  calleeAnswered,
+  NARROWBAND_WARNING,
+  phoneCallerHistory,
+  phoneDirection,
+} from './phone-call.js';
+export { PhoneApi, type PhoneApiOptions } from './phone-api.js';
