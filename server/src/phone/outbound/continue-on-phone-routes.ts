@@ -66,11 +66,17 @@ export function continueOnPhoneRoutes(deps: ContinueOnPhoneDeps): Router {
     if (!call || call.status !== 'active') {
       throw new ApiError('conflict', 'there is no call in progress in this session');
     }
+    const persona = await tenant.personas.get(call.personaId);
+    if (!persona) throw new ApiError('persona_not_found', `no persona '${call.personaId}'`);
+    if (!persona.phone.continueOnPhone) {
+      throw new ApiError(
+        'continue_on_phone_disabled',
+        `persona '${persona.id}' does not offer to continue on the phone`,
+      );
+    }
     if (!(await outbound.phoneDialer.isInRoom(roomName, identity))) {
       throw new ApiError('forbidden', 'only a visitor who is in the call may move it to a phone');
     }
-    const persona = await tenant.personas.get(call.personaId);
-    if (!persona) throw new ApiError('persona_not_found', `no persona '${call.personaId}'`);
     res.status(202).json(await outbound.continueOnPhone(tenant, call, persona, to));
   });
 

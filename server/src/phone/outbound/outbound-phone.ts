@@ -88,14 +88,11 @@ export class OutboundPhone {
    */
   async placeCall(
     tenant: TenantStorage,
+    persona: Persona,
     input: z.input<typeof OutboundCallRequestSchema>,
     tenantHint: string | undefined,
   ): Promise<PlacedCall> {
     const request = parseBody(OutboundCallRequestSchema, input);
-    const persona = await tenant.personas.get(
-      request.persona.slice(request.persona.indexOf('/') + 1),
-    );
-    if (!persona) throw new ApiError('persona_not_found', `no persona '${request.persona}'`);
     const call = await this.admit(tenant, async () => {
       await assertMayDial({
         rules: tenant.dialRules,
@@ -130,7 +127,7 @@ export class OutboundPhone {
       channel: 'phone',
       direction: 'outbound',
       visitor: {},
-      variables: { ...request.variables, phoneNumber: request.to },
+      variables: request.variables ?? {},
     };
     try {
       await this.dialer.dispatchAgent(call.call.roomName, metadata);

@@ -145,6 +145,7 @@ describe('POST /v1/calls/outbound', () => {
     const refused = async (body: Record<string, unknown>) =>
       code((await post('/v1/calls/outbound', body)).body);
     assert.equal(await refused({ persona: 'nobody', to: '+15550002222' }), 'persona_not_found');
+    assert.equal(await refused({ persona: 'acme/sales', to: '+15550002222' }), 'persona_not_found');
     await put('/v1/do-not-call/%2B15550002222', {});
     assert.equal(await refused({ persona: 'sales', to: '+15550002222' }), 'do_not_call');
     assert.equal(
@@ -171,7 +172,7 @@ describe('POST /v1/calls/outbound', () => {
     const placed = await post<{ callId: string; roomName: string; status: string }>(
       '/v1/calls/outbound',
       {
-        persona: 'sales',
+        persona: 'default/sales',
         to: '+15550005555',
         variables: { orderId: 'A-1' },
       },
@@ -185,7 +186,7 @@ describe('POST /v1/calls/outbound', () => {
       channel: 'phone',
       direction: 'outbound',
       visitor: {},
-      variables: { orderId: 'A-1', phoneNumber: '+15550005555' },
+      variables: { orderId: 'A-1' },
     });
     const call = await callRecord(placed.body.callId, (c) => c.phoneStatus === 'answered');
     assert.equal(call.channel, 'phone');
@@ -314,67 +315,28 @@ describe('POST /v1/sessions/phone (continue on my phone)', () => {
     assert.equal(dial?.participantIdentity, res.body.identity);
   });
 
-  test('refused: no token, a forged token, a visitor not in the room, a persona that does not offer it, a DNC number', async () => {
+  test('refused: no token, a forged token, a persona that does not offer it, a visitor not in the room, a DNC number', async () => {
+    const refused = async (to: string, headers: Record<string, string>) =>
+      code((await post('/v1/sessions/phone', { to }, headers)).body);
     await app.tenant.calls.create({ personaId: 'default', channel: 'web', roomName: 'web_cop_2' });
     dialer.present.add('web_cop_2/visitor-2');
-    assert.equal(
-      code((await post('/v1/sessions/phone', { to: '+15550008888' }, {})).body),
-      'unauthorized',
-    );
+    assert.equal(await refused('+15550008888', {}), 'unauthorized');
     const forged = new AccessToken(LIVEKIT_API_KEY, 'another-secret-another-secret-another-1', {
       identity: 'visitor-2',
     });
     forged.addGrant({ roomJoin: true, room: 'web_cop_2' });
-    assert.equal(
-      code(
-        (
-          await post(
-            '/v1/sessions/phone',
-            { to: '+15550008888' },
-            { authorization: `Bearer ${await forged.toJwt()}` },
-          )
-        ).body,
-      ),
-      'unauthorized',
-    );
-    assert.equal(
-      code(
-        (
-          await post(
-            '/v1/sessions/phone',
-            { to: '+15550008888' },
-            await tokenFor('web_cop_2', 'visitor-9'),
-          )
-        ).body,
-      ),
-      'forbidden',
-    );
-    assert.equal(
-      code(
-        (
-          await post(
-            '/v1/sessions/phone',
-            { to: '+15550008888' },
-            await tokenFor('web_cop_2', 'visitor-2'),
-          )
-        ).body,
-      ),
-      'continue_on_phone_disabled',
-    );
+    const asForged = { authorization: `Bearer ${await forged.toJwt()}` };
+    assert.equal(await refused('+15550008888', asForged), 'unauthorized');
+    const visitor2 = await tokenFor('web_cop_2', 'visitor-2');
+    assert.equal(await refused('+15550008888', visitor2), 'continue_on_phone_disabled');
+
     await app.tenant.calls.create({ personaId: 'sales', channel: 'web', roomName: 'web_cop_3' });
     dialer.present.add('web_cop_3/visitor-3');
+    const stranger = await tokenFor('web_cop_3', 'visitor-9');
+    assert.equal(await refused('+15550008888', stranger), 'forbidden');
     await put('/v1/do-not-call/%2B15550001234', {});
-    assert.equal(
-      code(
-        (
-          await post(
-            '/v1/sessions/phone',
-            { to: '+15550001234' },
-            await tokenFor('web_cop_3', 'visitor-3'),
-          )
-        ).body,
-      ),
-      'do_not_call',
-    );
+    const visitor3 = await tokenFor('web_cop_3', 'visitor-3');
+    assert.equal(await refused('+15550001234', visitor3), 'do_not_call');
+    assert.equal(await refused('+33612345678', visitor3), 'destination_not_allowed');
   });
 });
