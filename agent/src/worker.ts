@@ -53,12 +53,13 @@ import { MissingProviderKeyError } from './providers/cloud-engines.js';
 import {
   answerAtOnce,
   attachPhoneFeatures,
+  warmTransferFor,
   calleeAnswered,
   PhoneApi,
   phoneCallerHistory,
   phoneDirection,
 } from './phone/index.js';
-import { createPersonaTools } from './tools/index.js';
+import { createPersonaTools, type ToolDeps } from './tools/index.js';
 
 interface ProcessData {
   vad?: VAD;
@@ -101,6 +102,8 @@ interface CallScope {
   call: CallInput;
   controls: CallControls;
   recorder: CallRecorder;
+  /** A persona's warm transfer (src/phone), when it has a transfer target. */
+  warmTransfer(persona: Persona): ToolDeps['warmTransfer'];
 }
 
 /** The agent for `persona` on this call: its tools (and handoff targets), rendered prompt. */
@@ -120,6 +123,7 @@ function personaAgent(
     rpc: participantRpc(ctx.room, identity),
     sipTransfer:
       call.channel === 'phone' ? sipTransfer(config, call.roomName, identity) : undefined,
+    warmTransfer: scope.warmTransfer(persona),
   });
   const handoff = handoffTool({
     persona,
@@ -245,7 +249,28 @@ async function entry(ctx: JobContext<ProcessData>): Promise<void> {
     if (state.ending) await ctx.deleteRoom().catch(() => undefined);
   });
 
-  const scope = { ctx, config, logger, personas, call, controls, recorder };
+  const caller = { identity: participant.identity };
+  const warmTransfer = (target: Persona) =>
+    warmTransferFor(
+      {
+        room: ctx.room,
+        config,
+        call,
+        caller,
+        session,
+        tts: () => pipeline.tts,
+        controls,
+        api: phoneApi,
+        callId: () => recorder.whenCreated(),
+        setOutcome: (outcome) => recording.setOutcome(outcome),
+        stopSupervising,
+        leave: (reason) => ctx.shutdown(reason),
+        onShutdown: (cleanup) => ctx.addShutdownCallback(cleanup),
+        logger,
+      },
+      target,
+    );
+  const scope = { ctx, config, logger, personas, call, controls, recorder, warmTransfer };
   const agent = personaAgent(scope, persona, { history: await history });
   // The caller's microphone, with their pre-connect audio first (see src/preconnect).
   preConnect.attach(session, participant.identity);
@@ -257,6 +282,7 @@ async function entry(ctx: JobContext<ProcessData>): Promise<void> {
     session,
     persona,
     call,
+    caller,
     sttEngines: pipeline.engines.stt,
     callId: () => recorder.whenCreated(),
     api: phoneApi,

@@ -8,3 +8,5 @@ export {
   phoneDirection,
 } from './phone-call.js';
 export { PhoneApi, type PhoneApiOptions } from './phone-api.js';
+export { type CallTransferScope, warmTransferFor } from './call-transfer.js';
+export { briefing, warmTransfer, type WarmTransferOutcome } from './warm-transfer.js';

@@ -95,6 +95,8 @@ export interface PhoneFeaturesOptions {
   session: voice.AgentSession;
   persona: Pick<Persona, 'phone'>;
   call: CallInput;
+  /** Whom the conversation is with; updated when it moves to the visitor's phone. */
+  caller: { identity: string };
   /** The STT engines in fallback order: the bandwidth only matters to the offline one. */
   sttEngines: readonly string[];
   /** Resolves with the call record's id once the server has it. */
@@ -110,7 +112,7 @@ export interface PhoneFeaturesOptions {
  */
 export function attachPhoneFeatures(opts: PhoneFeaturesOptions): () => void {
   const { room, session, call, api, logger } = opts;
-  let caller = call.participantIdentity ?? '';
+  const { caller } = opts;
   const stops: (() => void)[] = [];
   const report = (what: string, send: (callId: string) => Promise<void>) =>
     void opts
@@ -137,13 +139,18 @@ export function attachPhoneFeatures(opts: PhoneFeaturesOptions): () => void {
   };
 
   stops.push(
-    listenToKeypad(room, { persona: opts.persona, session, callerIdentity: () => caller, logger }),
+    listenToKeypad(room, {
+      persona: opts.persona,
+      session,
+      callerIdentity: () => caller.identity,
+      logger,
+    }),
   );
-  if (call.channel === 'phone') checkBandwidth(caller);
+  if (call.channel === 'phone') checkBandwidth(caller.identity);
   else {
     stops.push(
       watchForLeg(room, 'continue-on-phone', (phone) => {
-        const from = caller;
+        const from = caller.identity;
         const input = session.input.audio;
         if (!(input instanceof ParticipantMicrophoneInput)) {
           logger.error({ identity: phone.identity }, 'cannot move the conversation to the phone');
@@ -153,7 +160,7 @@ export function attachPhoneFeatures(opts: PhoneFeaturesOptions): () => void {
         // RoomIO links the session to one participant: its transcripts and "the caller left,
         // close the session" follow the phone now, so the browser leaving ends nothing.
         session._roomIO?.setParticipant(phone.identity);
-        caller = phone.identity;
+        caller.identity = phone.identity;
         logger.info({ from, to: phone.identity }, 'the conversation continues on the phone');
         const number = phone.attributes[SIP_PHONE_NUMBER];
         const startedAt = new Date().toISOString();

@@ -16,10 +16,16 @@ function setup(opts: {
   target?: string;
   withKnowledge?: boolean;
   sip?: 'ok' | 'fails' | 'absent';
+  mode?: 'cold' | 'warm';
+  warm?: 'connected' | 'no_answer';
 }) {
   const controls = new FakeControls();
   const persona = testPersona({
-    escalation: { message: MESSAGE, ...(opts.target ? { transferTarget: opts.target } : {}) },
+    escalation: {
+      message: MESSAGE,
+      ...(opts.target ? { transferTarget: opts.target } : {}),
+      ...(opts.mode ? { mode: opts.mode } : {}),
+    },
     knowledge: opts.withKnowledge ? knowledge : [],
   });
   const sipTransfer =
@@ -29,7 +35,20 @@ function setup(opts: {
           controls.log.push(`sip transfer: ${target}`);
           if (opts.sip === 'fails') throw new Error('SIP 486 Busy Here');
         };
-  const tool = transferToHumanTool({ persona, channel: opts.channel, controls, sipTransfer });
+  const warm = opts.warm;
+  const warmTransfer = warm
+    ? async (reason: string) => {
+        controls.log.push(`warm transfer: ${reason}`);
+        return warm;
+      }
+    : undefined;
+  const tool = transferToHumanTool({
+    persona,
+    channel: opts.channel,
+    controls,
+    sipTransfer,
+    warmTransfer,
+  });
   return { tool, controls };
 }
 
@@ -109,6 +128,53 @@ describe('transfer_to_human', () => {
       `say: ${MESSAGE}`,
       'end: completed (the caller asked for a person)',
     ]);
+  });
+});
+
+describe('transfer_to_human, warm', () => {
+  test('when the persona asks for a warm transfer, then the caller hears the message and the target is rung and briefed, not referred', async () => {
+    const { tool, controls } = setup({
+      channel: 'phone',
+      target: '+14155550123',
+      sip: 'ok',
+      mode: 'warm',
+      warm: 'connected',
+    });
+    const call = fakeToolCall();
+    assert.equal(await tool.execute({ reason: 'billing question' }, call.opts), undefined);
+    call.finishSpeech();
+    assert.deepEqual(controls.log, [`say: ${MESSAGE}`, 'warm transfer: billing question']);
+  });
+
+  test('when a cold transfer is asked for on the phone, then the caller is referred even though a warm one could run', async () => {
+    const { tool, controls } = setup({
+      channel: 'phone',
+      target: '+14155550123',
+      sip: 'ok',
+      mode: 'cold',
+      warm: 'connected',
+    });
+    const call = fakeToolCall();
+    await tool.execute({ reason: 'refund' }, call.opts);
+    call.finishSpeech();
+    assert.deepEqual(controls.log, [
+      `say: ${MESSAGE}`,
+      'sip transfer: +14155550123',
+      'end: transferred (refund)',
+    ]);
+  });
+
+  test('when a web visitor asks for a person and the target does not answer, then the call goes on', async () => {
+    const { tool, controls } = setup({
+      channel: 'web',
+      target: '+14155550123',
+      mode: 'cold',
+      warm: 'no_answer',
+    });
+    const call = fakeToolCall();
+    await tool.execute({ reason: 'complaint' }, call.opts);
+    call.finishSpeech();
+    assert.deepEqual(controls.log, [`say: ${MESSAGE}`, 'warm transfer: complaint']);
   });
 });
 

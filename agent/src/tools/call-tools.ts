@@ -58,15 +58,17 @@ export function contactLine(knowledge: Persona['knowledge']): string | undefined
 
 /**
  * Hands the caller to a person: the target is the persona's `escalation.transferTarget`, never
- * an argument, so neither the model nor a prompt injection can pick the number. A phone call
- * is transferred over SIP; otherwise the caller is told how to reach the team and the call ends.
+ * an argument, so neither the model nor a prompt injection can pick the number. With
+ * `escalation.mode` `cold` a phone call is referred over SIP straight to the target; with `warm`
+ * (and always for a web visitor) the target is rung and briefed first, and when nobody answers
+ * the call goes on. Without a target the caller is told how to reach the team and the call ends.
  * The tool speaks for itself, so the model does not reply to it.
  */
 export function transferToHumanTool(
-  deps: Pick<ToolDeps, 'persona' | 'channel' | 'controls' | 'sipTransfer'>,
+  deps: Pick<ToolDeps, 'persona' | 'channel' | 'controls' | 'sipTransfer' | 'warmTransfer'>,
 ) {
-  const { persona, channel, controls, sipTransfer } = deps;
-  const { transferTarget: target, message } = persona.escalation;
+  const { persona, channel, controls, sipTransfer, warmTransfer } = deps;
+  const { transferTarget: target, message, mode } = persona.escalation;
   const transferArgs = modelArguments('transfer_to_human', TransferArgsSchema);
   return llm.tool({
     name: 'transfer_to_human',
@@ -77,6 +79,12 @@ export function transferToHumanTool(
     execute: async (sent, opts): Promise<undefined> => {
       const { reason } = transferArgs.parse(sent);
       const why = reason ?? 'the caller asked for a person';
+      if (target && warmTransfer && (mode === 'warm' || channel === 'web')) {
+        await controls.say(message);
+        // Connected, the human has the caller; not, the caller heard the no-answer line.
+        await warmTransfer(why);
+        return undefined;
+      }
       if (channel === 'phone' && target && sipTransfer) {
         await controls.say(message);
         try {

@@ -32,6 +32,11 @@ export interface ToolDeps {
   rpc: ClientRpc;
   /** Transfers the phone caller (SIP REFER); undefined on web calls. */
   sipTransfer?: (target: string) => Promise<void>;
+  /**
+   * Rings the persona's transfer target, briefs them and connects them with the caller
+   * (src/phone/warm-transfer.ts); undefined when the persona has no target.
+   */
+  warmTransfer?: (reason: string) => Promise<'connected' | 'no_answer' | 'busy' | 'failed'>;
 }
 
 /** A function tool, whatever its argument and result types. */
