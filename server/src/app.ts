@@ -9,7 +9,6 @@ import { livekitWebhookRoutes, type LivekitEventHandler } from './livekit-webhoo
 import { appointmentRoutes } from './appointment-routes.js';
 import { callRoutes } from './call-routes.js';
 import { leadRoutes } from './lead-routes.js';
-import { phoneNumberRoutes } from './phone-number-routes.js';
 import { secretRoutes } from './secret-routes.js';
 import { widgetConfigRoutes } from './widget-config-routes.js';
 import { personaRoutes } from './persona-routes.js';
@@ -25,6 +24,8 @@ import { ServerMetrics } from './observability/metrics.js';
 import { metricsRoutes } from './observability/metrics-routes.js';
 import { requestLog } from './observability/request-log.js';
 import { openApiRoutes } from './openapi/index.js';
+import { phoneNumberRoutes } from './phone/phone-number-routes.js';
+import { PhoneNumbers } from './phone/phone-numbers.js';
 import { continueOnPhoneRoutes } from './phone/outbound/continue-on-phone-routes.js';
 import { dialPolicyRoutes } from './phone/outbound/dial-policy-routes.js';
 import { outboundCallRoutes } from './phone/outbound/outbound-call-routes.js';
@@ -39,6 +40,13 @@ export interface AppDeps {
   issuer: SessionIssuer;
   workers: WorkerRegistry;
   livekitReady: Check;
+  /** livekit-sip's health (`PARLEY_SIP_HEALTH_URL`); absent: `/healthz` says 'not configured'. */
+  sipReady?: Check;
+  /**
+   * Numbers routed to personas and provisioned on LiveKit (main.ts); by default numbers are only
+   * stored, nothing is provisioned.
+   */
+  phoneNumbers?: PhoneNumbers;
   /** Verifies LiveKit's webhooks; the same key pair livekit-server signs with. */
   livekitApiKey: string;
   livekitApiSecret: string;
@@ -104,7 +112,13 @@ export function createApp(deps: AppDeps): Express {
   );
   app.use(express.json({ limit: '64kb' }));
 
-  app.use(healthRoutes({ livekitReady: deps.livekitReady, workers: deps.workers }));
+  app.use(
+    healthRoutes({
+      livekitReady: deps.livekitReady,
+      workers: deps.workers,
+      ...(deps.sipReady && { sipReady: deps.sipReady }),
+    }),
+  );
   app.use(metricsRoutes({ metrics, adminKey: deps.adminKey }));
   app.use(openApiRoutes());
   app.use(
@@ -155,7 +169,11 @@ export function createApp(deps: AppDeps): Express {
   app.use(webhookEndpointRoutes());
   app.use(leadRoutes());
   app.use(appointmentRoutes());
-  app.use(phoneNumberRoutes());
+  app.use(
+    phoneNumberRoutes(
+      deps.phoneNumbers ?? new PhoneNumbers({ db: tenancy.db, defaultAllowedAddresses: [] }),
+    ),
+  );
   app.use(outboundTrunkRoutes(outboundPhone.phoneDialer));
   app.use(dialPolicyRoutes());
   app.use(secretRoutes());

@@ -34,3 +34,37 @@ test('when the longest webhook retry delay is below the first, start-up fails na
       error instanceof ConfigError && /PARLEY_WEBHOOK_RETRY_MAX_MS/.test(error.message),
   );
 });
+
+test('without SIP settings, the bridge is not checked and numbers get no default addresses', () => {
+  const config = loadConfig(REQUIRED);
+  assert.equal(config.PARLEY_SIP_HEALTH_URL, undefined);
+  assert.deepEqual(config.PARLEY_SIP_ALLOWED_ADDRESSES, []);
+});
+
+test('the default carrier addresses are a trimmed comma-separated list of IPs and CIDRs', () => {
+  const config = loadConfig({
+    ...REQUIRED,
+    PARLEY_SIP_HEALTH_URL: 'http://127.0.0.1:8089/',
+    PARLEY_SIP_ALLOWED_ADDRESSES: ' 127.0.0.1/32, 2001:db8::/32 ,198.51.100.7,',
+  });
+  assert.equal(config.PARLEY_SIP_HEALTH_URL, 'http://127.0.0.1:8089/');
+  assert.deepEqual(config.PARLEY_SIP_ALLOWED_ADDRESSES, [
+    '127.0.0.1/32',
+    '2001:db8::/32',
+    '198.51.100.7',
+  ]);
+});
+
+test('when a SIP setting is malformed, then start-up fails naming the key', () => {
+  const fails = (env: Record<string, string>, key: string) =>
+    assert.throws(
+      () => loadConfig({ ...REQUIRED, ...env }),
+      (error: unknown) => error instanceof ConfigError && error.message.includes(key),
+    );
+  fails(
+    { PARLEY_SIP_ALLOWED_ADDRESSES: '127.0.0.1/32, carrier.example' },
+    'PARLEY_SIP_ALLOWED_ADDRESSES',
+  );
+  fails({ PARLEY_SIP_ALLOWED_ADDRESSES: '10.0.0.0/33' }, 'PARLEY_SIP_ALLOWED_ADDRESSES');
+  fails({ PARLEY_SIP_HEALTH_URL: 'localhost:8089' }, 'PARLEY_SIP_HEALTH_URL');
+});

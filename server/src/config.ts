@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { isAddressOrCidr } from '@parley/sip';
 import { z } from 'zod';
 import { LogLevelSchema } from './observability/logger.js';
 
@@ -36,6 +37,31 @@ const ConfigSchema = z.object({
   PARLEY_WEBHOOK_RETRY_MAX_MS: z.coerce.number().int().min(100).default(3_600_000),
   /** How much the server logs (JSON lines on standard output). */
   PARLEY_LOG_LEVEL: LogLevelSchema.default('info'),
+  /**
+   * livekit-sip's health server (its `health_port`, e.g. `http://127.0.0.1:8089/`). When set,
+   * `/healthz` is ready only while the bridge answers; unset, phone calls are not expected.
+   */
+  PARLEY_SIP_HEALTH_URL: z
+    .string()
+    .url()
+    .regex(/^https?:\/\//, 'must be an http:// or https:// URL')
+    .optional(),
+  /**
+   * Carrier addresses (comma-separated IPs or CIDRs) allowed to send calls to a number that
+   * names none of its own.
+   */
+  PARLEY_SIP_ALLOWED_ADDRESSES: z
+    .string()
+    .optional()
+    .transform((list) =>
+      (list ?? '')
+        .split(',')
+        .map((a) => a.trim())
+        .filter((a) => a.length > 0),
+    )
+    .refine((list) => list.every(isAddressOrCidr), {
+      message: 'must be comma-separated IP addresses or CIDRs, e.g. 203.0.113.0/24,198.51.100.7',
+    }),
 });
 
 export type ServerConfig = z.infer<typeof ConfigSchema> & { livekitPublicUrl: string };

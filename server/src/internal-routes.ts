@@ -8,6 +8,7 @@ import {
   IdempotencyKeySchema,
   TurnInputSchema,
 } from './contracts/index.js';
+import { phoneInternalRoutes } from './phone/phone-internal-routes.js';
 import { actFor, tenantOf } from './request-tenant.js';
 import type { Tenancy } from './tenancy.js';
 import { parseBody } from './validate.js';
@@ -105,6 +106,7 @@ export function internalRoutes({ tenancy, workers }: InternalDeps): Router {
   });
 
   router.use(callToolRoutes());
+  router.use(phoneInternalRoutes(tenancy));
 
   return router;
 }

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { PhoneProvisioner } from '@parley/sip';
 import { createApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
 import { livekitCheck } from './livekit-check.js';
@@ -8,6 +9,8 @@ import { createLogger, type Logger } from './observability/logger.js';
 import { meteredTenant } from './observability/metered-calls.js';
 import { meteredWebhookQueue } from './observability/metered-webhook-queue.js';
 import { ServerMetrics } from './observability/metrics.js';
+import { PhoneNumbers } from './phone/phone-numbers.js';
+import { sipHealthCheck } from './phone/sip-health.js';
 import { SessionIssuer } from './session-issuer.js';
 import { Storage } from './storage/index.js';
 import { Tenancy } from './tenancy.js';
@@ -33,6 +36,16 @@ async function main(logger: Logger): Promise<void> {
     decorate: meteredTenant(metrics, logger),
   });
   const log = (line: string) => logger.info(line);
+  const phoneNumbers = new PhoneNumbers({
+    db: storage.db,
+    provisioner: new PhoneProvisioner({
+      url: config.LIVEKIT_URL,
+      apiKey: config.LIVEKIT_API_KEY,
+      apiSecret: config.LIVEKIT_API_SECRET,
+    }),
+    defaultAllowedAddresses: config.PARLEY_SIP_ALLOWED_ADDRESSES,
+    log,
+  });
   const app = createApp({
     tenancy,
     issuer: new SessionIssuer({
@@ -47,6 +60,10 @@ async function main(logger: Logger): Promise<void> {
       config.LIVEKIT_API_KEY,
       config.LIVEKIT_API_SECRET,
     ),
+    ...(config.PARLEY_SIP_HEALTH_URL && {
+      sipReady: sipHealthCheck(config.PARLEY_SIP_HEALTH_URL),
+    }),
+    phoneNumbers,
     livekitApiKey: config.LIVEKIT_API_KEY,
     livekitApiSecret: config.LIVEKIT_API_SECRET,
     onLivekitEvent: byRoomTenant(tenancy, (tenant) =>
@@ -67,6 +84,7 @@ async function main(logger: Logger): Promise<void> {
     log: (line) => logger.warn(line),
   });
   sender.start();
+  void reconcileOnStart(phoneNumbers, logger);
   const server = app.listen(config.PORT, config.HOST, () => {
     logger.info(
       { host: config.HOST, port: config.PORT },
@@ -93,6 +111,30 @@ async function main(logger: Logger): Promise<void> {
   };
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
+}
+
+/**
+ * LiveKit's trunks and rules against the database, once LiveKit answers: drift while the server
+ * was down (a rule deleted by hand, a number removed) is repaired and logged.
+ */
+async function reconcileOnStart(phoneNumbers: PhoneNumbers, logger: Logger): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const report = await phoneNumbers.reconcile();
+      logger.info(
+        { numbers: report.numbers, repaired: report.repaired.length, failed: report.failed.length },
+        `phone: reconciled LiveKit with ${report.numbers} assigned numbers`,
+      );
+      return;
+    } catch (err) {
+      if (attempt >= 12) {
+        logger.error({ err }, 'phone: could not reconcile LiveKit; numbers may not be routed');
+        return;
+      }
+      logger.warn({ err, attempt }, 'phone: LiveKit not reachable for reconciliation yet');
+      await new Promise((resolve) => setTimeout(resolve, 5000).unref());
+    }
+  }
 }
 
 // Start-up problems are logged too; the level is the configured one once the config is read.

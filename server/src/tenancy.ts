@@ -1,5 +1,6 @@
 import { ApiError } from './api-error.js';
 import type { Persona } from './contracts/index.js';
+import type { Database } from './storage/database.js';
 import type { Storage, TenantRepo, TenantStorage, VerifiedApiKey } from './storage/index.js';
 
 export interface TenancyOptions {
@@ -30,6 +31,11 @@ export class Tenancy {
     this.storage = options.storage;
     this.defaultTenantId = options.defaultTenantId;
     this.decorate = options.decorate ?? ((tenant) => tenant);
+  }
+
+  /** The database itself: for work across tenants or in one transaction (phone provisioning). */
+  get db(): Database {
+    return this.storage.db;
   }
 
   get tenants(): TenantRepo {

@@ -7,6 +7,8 @@ import { createHash } from 'node:crypto';
 import { AccessToken, type WebhookEvent } from 'livekit-server-sdk';
 import { byRoomTenant, livekitEventHandler } from '../livekit-events.js';
 import type { PhoneDialer } from '../phone/outbound/phone-dialer.js';
+import { PhoneNumbers } from '../phone/phone-numbers.js';
+import type { PhoneProvisioner } from '@parley/sip';
 import { Tenancy } from '../tenancy.js';
 import { LIVEKIT_API_KEY, LIVEKIT_API_SECRET, startTestApp, type TestApp } from '../test-app.js';
 import { withCallLogContext } from './livekit-log-context.js';
@@ -32,6 +34,8 @@ export interface ObservedAppOptions {
   widgetDist?: string;
   /** LiveKit's SIP side for the outbound phone routes. */
   phoneDialer?: PhoneDialer;
+  /** LiveKit's SIP side for the phone-number routes (numbers default to 127.0.0.1/32). */
+  phoneProvisioner?: PhoneProvisioner;
 }
 
 export async function startObservedApp(options: ObservedAppOptions = {}): Promise<ObservedApp> {
@@ -61,6 +65,14 @@ export async function startObservedApp(options: ObservedAppOptions = {}): Promis
       onLivekitEvent,
       widgetDist: options.widgetDist,
       ...(options.phoneDialer && { phoneDialer: options.phoneDialer }),
+      ...(options.phoneProvisioner && {
+        phoneNumbers: new PhoneNumbers({
+          db: storage.db,
+          provisioner: options.phoneProvisioner,
+          defaultAllowedAddresses: ['127.0.0.1/32'],
+          log,
+        }),
+      }),
       metrics,
       logger,
     };

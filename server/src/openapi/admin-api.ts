@@ -1,11 +1,8 @@
 import { z } from 'zod';
 import {
   AppointmentSchema,
-  AssignPhoneNumberRequestSchema,
-  E164Schema,
   LeadSchema,
   PersonaSchema,
-  PhoneNumberSchema,
   PutSecretRequestSchema,
   SecretNameSchema,
   SecretSummarySchema,
@@ -29,7 +26,6 @@ import {
 import type { RouteDoc } from './route-doc.js';
 
 const auth = 'admin';
-const E164Params = z.object({ e164: E164Schema });
 const SecretNameParams = z.object({ name: SecretNameSchema });
 
 /** The site owner's API, behind the admin key. */
@@ -187,36 +183,6 @@ export const ADMIN_API: RouteDoc[] = [
     auth,
     responses: { 200: { description: 'the cancelled appointment', schema: AppointmentSchema } },
     errors: ['not_found'],
-  },
-  {
-    method: 'get',
-    path: '/v1/phone-numbers',
-    summary: "List the tenant's phone numbers and the persona answering each",
-    tag: 'Phone numbers',
-    auth,
-    responses: { 200: { description: 'every number', schema: listOf(PhoneNumberSchema) } },
-  },
-  {
-    method: 'put',
-    path: '/v1/phone-numbers/:e164',
-    summary: 'Add a number, or point it at another persona',
-    description: 'The path names the number in E.164 (`+14155550123`, URL-encoded `%2B…`).',
-    tag: 'Phone numbers',
-    auth,
-    params: E164Params,
-    body: AssignPhoneNumberRequestSchema,
-    responses: { 200: { description: 'the number', schema: PhoneNumberSchema } },
-    errors: ['persona_not_found', 'conflict'],
-  },
-  {
-    method: 'delete',
-    path: '/v1/phone-numbers/:e164',
-    summary: 'Remove a number',
-    tag: 'Phone numbers',
-    auth,
-    params: E164Params,
-    responses: { 204: { description: 'removed' } },
-    errors: ['invalid_request', 'not_found'],
   },
   {
     method: 'get',

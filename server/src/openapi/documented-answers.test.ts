@@ -15,6 +15,8 @@ import {
   type ObservedApp,
 } from '../observability/observed-test-app.js';
 import { ScriptedPhoneDialer } from '../phone/outbound/scripted-phone-dialer.js';
+import { InMemorySipApi } from '../phone/in-memory-sip-api.js';
+import { PhoneProvisioner } from '@parley/sip';
 import { ADMIN_KEY, AGENT_KEY, LIVEKIT_API_KEY, LIVEKIT_API_SECRET } from '../test-app.js';
 import { errorCodes } from './document.js';
 import { documentedRoute, ROUTE_DOCS } from './index.js';
@@ -24,7 +26,10 @@ const dialer = new ScriptedPhoneDialer();
 let toolServer: Server;
 
 before(async () => {
-  app = await startObservedApp({ phoneDialer: dialer });
+  app = await startObservedApp({
+    phoneDialer: dialer,
+    phoneProvisioner: new PhoneProvisioner({ client: new InMemorySipApi() }),
+  });
   toolServer = createServer((_req, res) => {
     res.writeHead(200, { 'content-type': 'application/json' }).end('{"weather":"sunny"}');
   });
@@ -201,6 +206,21 @@ describe('answers match the document', () => {
     assert.equal((await call('POST', `${calls}/turns`, { auth: agent, body: turn })).status, 201);
     assert.equal((await call('POST', `${calls}/turns`, { auth: agent, body: turn })).status, 200);
 
+    const leg = { kind: 'web', identity: 'visitor-1' };
+    assert.equal((await call('POST', `${calls}/legs`, { auth: agent, body: leg })).status, 200);
+    const warning = { code: 'narrowband_audio', message: 'PCMU: recognition will be poor' };
+    assert.equal(
+      (await call('POST', `${calls}/warnings`, { auth: agent, body: warning })).status,
+      200,
+    );
+    assert.equal(
+      (await call('POST', '/internal/calls/call_none/legs', { auth: agent, body: leg })).status,
+      404,
+    );
+    const history = '/internal/caller-history?phoneNumber=%2B14155550123';
+    assert.equal((await call('GET', history, { auth: agent })).status, 200);
+    assert.equal((await call('GET', `${history}&tenant=ten_none`, { auth: agent })).status, 404);
+
     const lead = {
       key: 'lead-1',
       lead: {
@@ -311,6 +331,8 @@ describe('answers match the document', () => {
       404,
     );
     assert.equal((await call('GET', '/v1/phone-numbers', { auth: admin })).status, 200);
+    assert.equal((await call('GET', number, { auth: admin })).status, 200);
+    assert.equal((await call('POST', '/v1/phone-numbers/reconcile', { auth: admin })).status, 200);
     assert.equal((await call('DELETE', number, { auth: admin })).status, 204);
     assert.equal((await call('DELETE', number, { auth: admin })).status, 404);
     assert.equal((await call('DELETE', '/v1/phone-numbers/12', { auth: admin })).status, 400);

@@ -9,12 +9,18 @@ export const OPERATIONS_API: RouteDoc[] = [
   {
     method: 'get',
     path: '/healthz',
-    summary: 'Whether the server, livekit-server and an agent worker are all ready',
+    summary: 'Whether the server, livekit-server, an agent worker and livekit-sip are all ready',
+    description:
+      'livekit-sip is checked only when the server has `PARLEY_SIP_HEALTH_URL`; otherwise its ' +
+      "check reads 'not configured' and does not hold readiness back.",
     tag,
     auth: 'public',
     responses: {
       200: { description: 'ready to take calls', schema: HealthSchema },
-      503: { description: 'livekit-server unreachable or no agent worker', schema: HealthSchema },
+      503: {
+        description: 'livekit-server or livekit-sip unreachable, or no agent worker',
+        schema: HealthSchema,
+      },
     },
   },
   {
@@ -26,7 +32,10 @@ export const OPERATIONS_API: RouteDoc[] = [
     auth: 'public',
     responses: {
       200: { description: 'ready to take calls', schema: HealthSchema },
-      503: { description: 'livekit-server unreachable or no agent worker', schema: HealthSchema },
+      503: {
+        description: 'livekit-server or livekit-sip unreachable, or no agent worker',
+        schema: HealthSchema,
+      },
     },
   },
   {

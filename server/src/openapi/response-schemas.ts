@@ -163,7 +163,12 @@ export const WebhookDeliverySchema = describing<WebhookDelivery>()(
 
 export const HealthSchema = z.object({
   status: z.enum(['ok', 'starting']),
-  checks: z.object({ server: z.string(), livekit: z.string(), agent: z.string() }),
+  checks: z.object({
+    server: z.string(),
+    livekit: z.string(),
+    agent: z.string(),
+    sip: z.string().describe("livekit-sip: 'ok', 'unreachable' or 'not configured'"),
+  }),
   agentWorkers: z.number().int(),
 });
 

@@ -1,6 +1,7 @@
 import { ADMIN_API } from './admin-api.js';
 import { AGENT_API } from './agent-api.js';
 import { OPERATIONS_API } from './operations-api.js';
+import { PHONE_API } from '../phone/phone-api.js';
 import { OUTBOUND_PHONE_API } from '../phone/outbound/outbound-api.js';
 import { PUBLIC_API } from './public-api.js';
 import { TENANT_API } from './tenant-api.js';
@@ -13,6 +14,7 @@ export const ROUTE_DOCS: readonly RouteDoc[] = [
   ...TENANT_API,
   ...AGENT_API,
   ...OPERATIONS_API,
+  ...PHONE_API,
   ...OUTBOUND_PHONE_API,
 ];
 

@@ -19,7 +19,7 @@ export {
   type VerifiedApiKey,
 } from './api-key-repo.js';
 export { PersonaRepo, type PersonaVersion } from './persona-repo.js';
-export { PhoneNumberRepo, resolvePhoneNumber } from './phone-number-repo.js';
+export { PhoneNumberRepo, resolvePhoneNumber } from '../phone/phone-number-repo.js';
 export type { Call, CallDetail, Caller, ToolCall, Turn } from './call-rows.js';
 export { CallRepo, type AppendedTurn, type ClosedCall } from './call-repo.js';
 export { CallEventRepo } from './call-event-repo.js';

@@ -13,7 +13,7 @@ import { openDatabase, type Database, type OpenDatabaseOptions } from './databas
 import { LeadRepo } from './lead-repo.js';
 import { PersonaRepo } from './persona-repo.js';
 import type { PhoneNumber } from '../contracts/index.js';
-import { PhoneNumberRepo, resolvePhoneNumber } from './phone-number-repo.js';
+import { PhoneNumberRepo, resolvePhoneNumber } from '../phone/phone-number-repo.js';
 import { RoomRepo, tenantOfRoom } from './room-repo.js';
 import type { ApiKeyInput, TenantInput } from './schemas.js';
 import { SecretRepo } from './secret-repo.js';
