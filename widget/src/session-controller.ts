@@ -282,7 +282,11 @@ export class SessionController implements ReactiveController {
       const { code, message } = toSessionError(error);
       // the persona stopped offering it since the widget asked: no point offering it again
       if (code === 'continue_on_phone_disabled' && this.#consent) this.#consent.phone = false;
-      this.#phoneStep({ type: 'refused', problem: { code, message } });
+      const unavailable = code === 'sip_unavailable' || code === 'no_outbound_trunk';
+      this.#phoneStep({
+        type: 'refused',
+        problem: { code: unavailable ? 'phone_unavailable' : code, message },
+      });
     }
   }
 

@@ -51,6 +51,7 @@ export const en: Messages = {
         'Enter the number in international format: + and the country code, e.g. +14155550123.',
       phone_unreachable:
         'Your phone did not answer. Check the number and try again, or keep talking here.',
+      phone_unavailable: 'We cannot call phones right now. Please keep talking here.',
       invalid_request:
         'That number was not accepted. Check it and try again, or keep talking here.',
       do_not_call: 'We cannot call this number. Try another one, or keep talking here.',

@@ -51,6 +51,7 @@ export const fr: Messages = {
         'Saisissez le numéro au format international : + et l’indicatif du pays, par ex. +33612345678.',
       phone_unreachable:
         'Votre téléphone n’a pas répondu. Vérifiez le numéro et réessayez, ou continuez ici.',
+      phone_unavailable: 'Nous ne pouvons pas appeler de téléphone pour le moment. Continuez ici.',
       invalid_request: 'Ce numéro n’a pas été accepté. Vérifiez-le et réessayez, ou continuez ici.',
       do_not_call: 'Nous ne pouvons pas appeler ce numéro. Essayez-en un autre, ou continuez ici.',
       destination_not_allowed:

@@ -7,6 +7,8 @@ export type PhoneProblemCode =
   | 'invalid_number'
   /** Ours: the phone rang out, was busy or hung up before answering. */
   | 'phone_unreachable'
+  /** Ours: the server cannot dial out now (`sip_unavailable`, `no_outbound_trunk`). */
+  | 'phone_unavailable'
   | 'invalid_request'
   | 'do_not_call'
   | 'destination_not_allowed'
