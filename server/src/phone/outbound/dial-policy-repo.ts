@@ -100,11 +100,16 @@ export class DialPolicyRepo {
       throw new ApiError('not_found', `${e164} is not on the do-not-call list`);
   }
 
-  /** The tenant's phone calls started and not yet ended, inbound and outbound. */
+  /**
+   * The tenant's calls on the phone network right now: phone calls (inbound and outbound) not yet
+   * ended, and web calls with a phone leg dialling or answered (continued on the visitor's phone).
+   */
   async activePhoneCalls(): Promise<number> {
     const [row] = await this.db.query<{ n: string | number }>(
-      `SELECT count(*) AS n FROM calls
-       WHERE tenant_id = $1 AND status = 'active' AND channel = 'phone'`,
+      `SELECT count(*) AS n FROM calls c
+       WHERE c.tenant_id = $1 AND c.status = 'active' AND (c.channel = 'phone' OR EXISTS (
+         SELECT 1 FROM call_legs l WHERE l.tenant_id = c.tenant_id AND l.call_id = c.id
+           AND l.kind = 'phone' AND l.status IN ('dialing', 'ringing', 'answered')))`,
       [this.tenantId],
     );
     return Number(row?.n ?? 0);

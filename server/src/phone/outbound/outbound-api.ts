@@ -41,7 +41,7 @@ export const OUTBOUND_PHONE_API: RouteDoc[] = [
     auth: 'admin',
     params: TrunkParams,
     responses: { 200: { description: 'the trunk', schema: OutboundTrunkSchema } },
-    errors: ['not_found'],
+    errors: ['invalid_request', 'not_found'],
   },
   {
     method: 'put',
@@ -66,7 +66,7 @@ export const OUTBOUND_PHONE_API: RouteDoc[] = [
     auth: 'admin',
     params: TrunkParams,
     responses: { 204: { description: 'removed' } },
-    errors: ['not_found', 'sip_unavailable'],
+    errors: ['invalid_request', 'not_found', 'sip_unavailable'],
   },
   {
     method: 'get',
@@ -95,7 +95,7 @@ export const OUTBOUND_PHONE_API: RouteDoc[] = [
     auth: 'admin',
     params: E164Params,
     responses: { 204: { description: 'removed' } },
-    errors: ['not_found'],
+    errors: ['invalid_request', 'not_found'],
   },
   {
     method: 'get',

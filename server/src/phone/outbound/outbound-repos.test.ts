@@ -68,15 +68,21 @@ forEachBackend((backend) => {
     await assert.rejects(a.dialRules.removeDoNotCall('+15550000009'), { code: 'not_found' });
   });
 
-  test("active phone calls count only the tenant's unended phone calls", async () => {
+  test("active phone calls count the tenant's unended phone calls and web calls on a phone leg", async () => {
     const tenant = storage.forTenant(await newTenant(storage, 'calls'));
     await tenant.personas.ensureDefault();
     const phone = (room: string) =>
       tenant.calls.create({ personaId: 'default', channel: 'phone', roomName: room });
     await phone('p1');
     const ended = await phone('p2');
-    await tenant.calls.create({ personaId: 'default', channel: 'web', roomName: 'w1' });
+    const web = await tenant.calls.create({ personaId: 'default', channel: 'web', roomName: 'w1' });
     await tenant.calls.close(ended.id, { outcome: 'completed' });
+    assert.equal(await tenant.dialRules.activePhoneCalls(), 1);
+    // A web call continued on the visitor's phone uses the phone network too, while it rings or talks.
+    const leg = { kind: 'phone' as const, identity: 'phone-1', status: 'dialing' as const };
+    await tenant.calls.upsertLeg(web.id, leg);
+    assert.equal(await tenant.dialRules.activePhoneCalls(), 2);
+    await tenant.calls.upsertLeg(web.id, { ...leg, status: 'busy' });
     assert.equal(await tenant.dialRules.activePhoneCalls(), 1);
   });
 });
