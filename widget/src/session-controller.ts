@@ -28,6 +28,8 @@ export interface SessionControllerOptions {
   onEnded: (detail: ParleyEndedDetail) => void;
   onToolCall: (record: ToolCallRecord) => void;
   onContinuedOnPhone: (detail: ParleyContinuedOnPhoneDetail) => void;
+  /** How long "continue on my phone" waits for the phone to answer (the server rings for 30 s). */
+  phoneAnswerTimeoutMs: number;
   /** Longest a client tool handler may run. */
   toolTimeoutMs: number;
 }
@@ -40,6 +42,7 @@ const defaultOptions: SessionControllerOptions = {
   onEnded: () => undefined,
   onToolCall: () => undefined,
   onContinuedOnPhone: () => undefined,
+  phoneAnswerTimeoutMs: 60_000,
   toolTimeoutMs: 10_000,
 };
 
@@ -277,6 +280,13 @@ export class SessionController implements ReactiveController {
     if (before.step !== 'confirm' || handoff.step !== 'dialing') return;
     try {
       await call.dialPhone(handoff.number);
+      // the server dials in the background: a dial that fails before the phone leg joins the
+      // room would otherwise leave the visitor waiting
+      setTimeout(() => {
+        if (this.#call === call && !call.closed && this.#handoff === handoff) {
+          this.#phoneStep({ type: 'refused', problem: { code: 'phone_unreachable', message: '' } });
+        }
+      }, this.#options.phoneAnswerTimeoutMs);
     } catch (error) {
       if (call.closed) return;
       const { code, message } = toSessionError(error);
