@@ -14,7 +14,7 @@ export interface BandEnergyOptions {
   topHz: number;
   /** Frames quieter than this (dBFS) are not speech and are not measured. */
   speechDbfs: number;
-  /** How much speech to measure before deciding. */
+  /** How much speech to measure before deciding (a short question is enough: the gap is wide). */
   speechMs: number;
   /**
    * Audio whose band above `highBandHz` holds less than this share of its energy (dB) is
@@ -28,7 +28,7 @@ export const DEFAULT_BAND_ENERGY: BandEnergyOptions = {
   highBandHz: 4_300,
   topHz: 7_600,
   speechDbfs: -45,
-  speechMs: 2_000,
+  speechMs: 750,
   thresholdDb: -40,
 };
 

@@ -69,7 +69,10 @@ export function warmTransferFor(
       reason,
     );
     if (outcome !== 'connected') {
-      await controls.say(persona.escalation.noAnswerLine);
+      // Part of the conversation (and the record): the caller's answer to the offer follows it.
+      await session
+        .say(persona.escalation.noAnswerLine, { allowInterruptions: false })
+        .waitForPlayout();
       const message = `Warm transfer to the team: ${outcome.replace('_', ' ')}; a callback was offered.`;
       void scope
         .callId()

@@ -90,6 +90,9 @@ export const NARROWBAND_WARNING =
   "The caller's audio is narrowband (8 kHz telephone audio such as PCMU): the offline speech " +
   'recognition understands little of it. Offer G.722 on the trunk, or use a cloud STT for phone callers.';
 
+/** What a visitor who continued on their phone hears when they pick up. */
+export const CONTINUED_ON_PHONE_LINE = 'Hello again! We can carry on here on the phone.';
+
 export interface PhoneFeaturesOptions {
   room: Room;
   session: voice.AgentSession;
@@ -162,6 +165,8 @@ export function attachPhoneFeatures(opts: PhoneFeaturesOptions): () => void {
         session._roomIO?.setParticipant(phone.identity);
         caller.identity = phone.identity;
         logger.info({ from, to: phone.identity }, 'the conversation continues on the phone');
+        // The visitor picked up: a word tells them it is the same conversation.
+        session.say(CONTINUED_ON_PHONE_LINE);
         const number = phone.attributes[SIP_PHONE_NUMBER];
         const startedAt = new Date().toISOString();
         report('phone leg', (id) =>
