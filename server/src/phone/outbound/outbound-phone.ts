@@ -69,7 +69,6 @@ export class OutboundPhone {
   private readonly log: (line: string) => void;
   /** Per tenant: the concurrency check and the call it admits happen one dial at a time. */
   private readonly admitting = new Map<string, Promise<unknown>>();
-  private readonly inFlight = new Set<Promise<void>>();
 
   constructor(options: OutboundPhoneOptions) {
     this.dialer = options.dialer;
@@ -187,15 +186,17 @@ export class OutboundPhone {
         now: this.now(),
         callingHours: false,
       });
-      return this.trunkFor(tenant, undefined);
-    });
-    await tenant.calls.upsertLeg(call.id, {
-      kind: 'phone',
-      identity,
-      phoneNumber: to,
-      direction: 'outbound',
-      status: 'dialing',
-      startedAt: this.now().toISOString(),
+      const trunk = await this.trunkFor(tenant, undefined);
+      // Counted by the concurrency guard from here on.
+      await tenant.calls.upsertLeg(call.id, {
+        kind: 'phone',
+        identity,
+        phoneNumber: to,
+        direction: 'outbound',
+        status: 'dialing',
+        startedAt: this.now().toISOString(),
+      });
+      return trunk;
     });
     await this.announce(tenant, call.id, identity, 'dialing');
     this.inBackground({
@@ -261,11 +262,6 @@ export class OutboundPhone {
     return { status: outcome.status, participantIdentity };
   }
 
-  /** Resolves once every dial started so far has ended and its outcome is stored (tests). */
-  async settled(): Promise<void> {
-    while (this.inFlight.size > 0) await Promise.all([...this.inFlight]);
-  }
-
   /** The trunk a dial goes through: the one named, or the tenant's first. */
   private async trunkFor(
     tenant: TenantStorage,
@@ -298,11 +294,9 @@ export class OutboundPhone {
   }
 
   private inBackground(dial: BackgroundDial): void {
-    const running = this.runDial(dial).catch((err: unknown) => {
+    void this.runDial(dial).catch((err: unknown) => {
       this.log(`phone: dial of call ${dial.call.id} could not be recorded: ${String(err)}`);
     });
-    this.inFlight.add(running);
-    void running.finally(() => this.inFlight.delete(running));
   }
 
   private async runDial({ tenant, call, request, closeUnanswered }: BackgroundDial): Promise<void> {
