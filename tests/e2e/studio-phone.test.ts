@@ -10,8 +10,9 @@ import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import type { DialPolicy, Persona } from '@parley/server/contracts';
 import { launchChromium } from '../support/browser.js';
-import { admin, putPersona } from '../support/calls.js';
+import { admin, eventually, putPersona } from '../support/calls.js';
 import { livekitClients } from '../support/phone-calls.js';
+import { SipPhone } from '../support/sip-phone.js';
 import { personaOf, testStack, type TestStack } from '../support/stack-env.js';
 import { axeViolations } from '../support/widget-page.js';
 
@@ -332,5 +333,61 @@ describe('the studio’s phone pages in Chromium', () => {
       fullPage: true,
     });
     await assertAccessible('a phone call’s record');
+  });
+
+  test('"call a number" rings a real phone through the chosen trunk, and the call’s record shows an answered outbound phone call', async () => {
+    const callee = await SipPhone.start({ number: `+1558${DIGITS}` });
+    const trunk = `${TRUNK}-callee`;
+    const before = await admin<DialPolicy>(stack, '/v1/dial-policy');
+    try {
+      await admin(stack, `/v1/outbound-trunks/${trunk}`, {
+        method: 'PUT',
+        body: JSON.stringify({ address: callee.address, numbers: ['+15550400002'] }),
+      });
+      await admin(stack, '/v1/dial-policy', {
+        method: 'PUT',
+        body: JSON.stringify({
+          allowedPrefixes: [...new Set([...before.allowedPrefixes, '+1558'])],
+          maxConcurrentPhoneCalls: Math.max(before.maxConcurrentPhoneCalls, 5),
+        }),
+      });
+      await openPhone();
+      const callForm = phoneView().getByRole('form', { name: 'Call a number' });
+      await callForm.getByLabel('Persona').selectOption(PERSONA_ID);
+      await callForm.getByLabel('Trunk').selectOption(trunk);
+      await callForm.getByLabel('Number to call').fill(callee.number);
+      await callForm.getByRole('button', { name: 'Call', exact: true }).click();
+      const link = callForm.getByRole('link', { name: 'see the call' });
+      await link.waitFor();
+      await callee.waitFor('CALL_ESTABLISHED', 30_000);
+
+      const callId = decodeURIComponent((await link.getAttribute('href'))?.split('/').pop() ?? '');
+      await eventually(
+        'the answered status on the record',
+        () => admin<{ phoneStatus?: string }>(stack, `/v1/calls/${encodeURIComponent(callId)}`),
+        (call) => call.phoneStatus === 'answered',
+        30_000,
+      );
+      await link.click();
+      const facts = page.locator('article.call-detail dl.facts');
+      await facts.waitFor();
+      const text = await facts.innerText();
+      for (const fact of [/Channel\s+phone/, /Direction\s+outbound/, /Phone status\s+answered/]) {
+        assert.match(text, fact);
+      }
+      await page
+        .getByRole('table', { name: 'Who was on the call' })
+        .getByRole('row')
+        .filter({ hasText: callee.number })
+        .waitFor();
+    } finally {
+      await callee.hangup().catch(() => undefined);
+      await callee.stop();
+      await admin(stack, '/v1/dial-policy', { method: 'PUT', body: JSON.stringify(before) });
+      await fetch(`${stack.url}/v1/outbound-trunks/${trunk}`, {
+        method: 'DELETE',
+        headers: { authorization: `Bearer ${stack.secrets.adminKey}` },
+      });
+    }
   });
 });
