@@ -212,7 +212,7 @@ async function entry(ctx: JobContext<ProcessData>): Promise<void> {
   }
   const joinedMs = Math.round(performance.now() - startedAt);
   const call = callInputFor(metadata, ctx.room.name ?? ctx.job.room?.name ?? '', participant);
-  const phoneApi = new PhoneApi(config);
+  const phoneApi = new PhoneApi({ serverUrl: config.serverUrl, agentKey: config.agentKey });
   const history = metadata.history
     ? Promise.resolve(metadata.history)
     : phoneCallerHistory(phoneApi, call, logger);
