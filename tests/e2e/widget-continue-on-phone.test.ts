@@ -34,6 +34,12 @@ const DIGITS = String(Date.now() % 10_000).padStart(4, '0');
 const VISITOR_PHONE = `+1555820${DIGITS}`;
 const DO_NOT_CALL = `+1555830${DIGITS}`;
 
+declare global {
+  interface Window {
+    microphoneTracks: MediaStreamTrack[];
+  }
+}
+
 let stack: TestStack;
 let browser: Browser;
 let phone: SipPhone;
@@ -103,8 +109,20 @@ after(async () => {
 
 /** A page with the widget for one of the tenant's personas, in a call with the agent listening. */
 async function inCall(name: string, personaId: string, lang = 'en'): Promise<Page> {
+  const context = await browser.newContext();
+  // keeps the microphone tracks the page opens, to check they are stopped
+  await context.addInitScript(() => {
+    const devices = navigator.mediaDevices;
+    const getUserMedia = devices.getUserMedia.bind(devices);
+    window.microphoneTracks = [];
+    devices.getUserMedia = async (constraints) => {
+      const stream = await getUserMedia(constraints);
+      window.microphoneTracks.push(...stream.getAudioTracks());
+      return stream;
+    };
+  });
   const page = await openWidgetPage(
-    await browser.newContext(),
+    context,
     stack.url,
     name,
     `<parley-voice persona="${SLUG}/${personaId}"></parley-voice>`,
@@ -241,6 +259,9 @@ describe('<parley-voice> continue on my phone', () => {
         detail: { reason: 'continued-on-phone', roomName: connected.roomName },
       },
     ]);
+    const microphones = await page.evaluate(() => window.microphoneTracks.map((t) => t.readyState));
+    assert.ok(microphones.length > 0, 'the call had a microphone');
+    assert.deepEqual(new Set(microphones), new Set(['ended']), 'the microphone is off');
     // the launcher is back for a new call; the panel's end button is gone
     await part(page, 'launcher').waitFor();
     assert.equal(await part(page, 'end-button').count(), 0);
