@@ -8,6 +8,11 @@ import {
   IdempotencyKeySchema,
   TurnInputSchema,
 } from './contracts/index.js';
+import {
+  inboundCallStarted,
+  phoneCallEnded,
+  withPhoneDirection,
+} from './phone/phone-call-status.js';
 import { phoneInternalRoutes } from './phone/phone-internal-routes.js';
 import { actFor, tenantOf } from './request-tenant.js';
 import type { Tenancy } from './tenancy.js';
@@ -64,7 +69,7 @@ export function internalRoutes({ tenancy, workers }: InternalDeps): Router {
     const input = parseBody(CallInputSchema, req.body);
     const notFound = new ApiError('persona_not_found', `no persona '${input.personaId}'`);
     const tenant = await tenancy.byHint(input.tenantId, notFound);
-    const { call, created } = await tenant.calls.ensure(input);
+    const { call, created } = await tenant.calls.ensure(withPhoneDirection(input));
     // Consent the visitor gave in the widget, before the call existed, becomes its receipt.
     await tenant.consents.attachSessionConsent(call.id, call.roomName);
     // Stable event ids: a retried create or close never queues a second delivery.
@@ -73,6 +78,7 @@ export function internalRoutes({ tenancy, workers }: InternalDeps): Router {
       type: 'call.started',
       payload: { call },
     });
+    if (created) await inboundCallStarted(tenant, call);
     res.status(created ? 201 : 200).json(call);
   });
 
@@ -91,7 +97,10 @@ export function internalRoutes({ tenancy, workers }: InternalDeps): Router {
   router.post('/internal/calls/:id/close', async (req, res) => {
     const { calls, webhooks } = tenantOf(res);
     const close = parseBody(CallCloseSchema, req.body);
-    const { call } = await calls.close(req.params.id, close);
+    const call = await phoneCallEnded(
+      tenantOf(res),
+      (await calls.close(req.params.id, close)).call,
+    );
     await webhooks.enqueue({ id: `${call.id}.ended`, type: 'call.ended', payload: { call } });
     // What the agent learnt about the call, once: its summary, lead temperature and cost.
     const { summary, leadTemperature, costUsd } = close;
