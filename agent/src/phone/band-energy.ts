@@ -18,7 +18,9 @@ export interface BandEnergyOptions {
   speechMs: number;
   /**
    * Audio whose band above `highBandHz` holds less than this share of its energy (dB) is
-   * narrowband. Resampled 8 kHz audio sits near -90 dB; wideband speech around -25 dB.
+   * narrowband. Measured on Flite speech through μ-law at 8 kHz, the bridge's 48 kHz and Opus
+   * (VoIP mode, as livekit-sip encodes): about -64 dB; the same speech at 16 kHz: -39 dB for a
+   * short vowel-heavy question, -30 dB over longer speech. The threshold sits between.
    */
   thresholdDb: number;
 }
@@ -29,7 +31,7 @@ export const DEFAULT_BAND_ENERGY: BandEnergyOptions = {
   topHz: 7_600,
   speechDbfs: -45,
   speechMs: 750,
-  thresholdDb: -40,
+  thresholdDb: -50,
 };
 
 export interface BandVerdict {
