@@ -90,12 +90,18 @@ export async function warmTransfer(
   );
   const consult = new Room();
   let briefingVoice: OutgoingAudio | undefined;
-  const closeConsult = async () => {
-    await briefingVoice?.close().catch(() => undefined);
-    await consult.disconnect().catch(() => undefined);
-    // Deleting the room hangs up the human's leg, if it is still there.
-    await rooms.deleteRoom(consultName).catch(() => undefined);
-  };
+  let relays: (() => Promise<void>)[] = [];
+  let closed: Promise<void> | undefined;
+  const closeConsult = () =>
+    (closed ??= (async () => {
+      await Promise.all(relays.map((stop) => stop().catch(() => undefined)));
+      await briefingVoice?.close().catch(() => undefined);
+      await consult.disconnect().catch(() => undefined);
+      // Deleting the room hangs up the human's leg, if it is still there (or still ringing).
+      await rooms.deleteRoom(consultName).catch(() => undefined);
+    })());
+  // The caller may hang up while on hold: the human's leg must not outlive the call.
+  opts.onShutdown(closeConsult);
 
   opts.setListening(false);
   let dial: TransferDialResult;
@@ -131,13 +137,20 @@ export async function warmTransfer(
 
   const humanIdentity = dial.participantIdentity || human;
   const voice = briefingVoice as OutgoingAudio;
+  const listening = consult.localParticipant?.trackPublications.values().next().value;
   await Promise.race([
-    consult.localParticipant?.trackPublications.values().next().value?.waitForSubscription(),
+    listening?.waitForSubscription().catch(() => undefined),
     new Promise((resolve) => setTimeout(resolve, LISTEN_WAIT_MS)),
   ]);
   const text = briefing(opts, reason, opts.callerWords());
   logger.info({ human: humanIdentity }, 'warm transfer: briefing the human');
   await voice.play(opts.tts.synthesize(text));
+  if (!consult.remoteParticipants.has(humanIdentity)) {
+    logger.info({ human: humanIdentity }, 'warm transfer: the human hung up during the briefing');
+    await closeConsult();
+    opts.setListening(true);
+    return 'failed';
+  }
   await opts.sayToCaller('Thank you for holding. I am connecting you now.');
 
   try {
@@ -155,21 +168,17 @@ export async function warmTransfer(
   }
   await voice.close();
   briefingVoice = undefined;
-  const stops = await Promise.all([
+  relays = await Promise.all([
     relayMicrophone(opts.room, opts.callerIdentity(), consult, 'parley-relay'),
     relayMicrophone(consult, humanIdentity, opts.room, 'parley-relay'),
   ]);
   const onLeft = (participant: RemoteParticipant) => {
     if (participant.identity !== humanIdentity) return;
+    consult.off(RoomEvent.ParticipantDisconnected, onLeft);
     logger.info({ human: humanIdentity }, 'warm transfer: the human hung up');
     opts.onHumanLeft();
   };
   consult.on(RoomEvent.ParticipantDisconnected, onLeft);
-  opts.onShutdown(async () => {
-    consult.off(RoomEvent.ParticipantDisconnected, onLeft);
-    await Promise.all(stops.map((stop) => stop().catch(() => undefined)));
-    await closeConsult();
-  });
   opts.onConnected('relayed');
   return 'connected';
 }
