@@ -316,6 +316,9 @@ if (isMain) {
     agent: fileURLToPath(import.meta.url),
     agentName: AGENT_NAME,
     loadThreshold: LIVEKIT_TARGET_LOAD,
+    // A job process imports the pipeline and loads the VAD; on a busy host that can take more than
+    // the framework's 10 s, and killing it to start another only makes the next call ring longer.
+    initializeProcessTimeout: 30_000,
     wsURL: config.livekit.url,
     apiKey: config.livekit.apiKey,
     apiSecret: config.livekit.apiSecret,
