@@ -19,6 +19,7 @@ import {
   type SipState,
 } from './number-objects.js';
 import { isRestricted, reconcile, type ReconcileAction, type ReconcileScope } from './reconcile.js';
+import { isAddressOrCidr } from './allowed-addresses.js';
 import { SipProvisioningError, sipUnavailable } from './sip-errors.js';
 
 /** The part of LiveKit's `SipClient` provisioning uses. */
@@ -161,12 +162,19 @@ export class PhoneProvisioner {
 
   /**
    * Makes LiveKit hold exactly the number's trunk and rule. Refuses (`unrestricted_trunk`) a
-   * number with neither allowed addresses nor digest credentials; any LiveKit failure is
-   * `sip_unavailable`.
+   * number with neither allowed addresses nor digest credentials, and (`invalid_address`) an
+   * address that is not an IP or CIDR; any LiveKit failure is `sip_unavailable`.
    */
   async provision(
     assignment: NumberAssignment,
   ): Promise<{ provisioned: ProvisionedNumber; applied: ReconcileAction[] }> {
+    const bad = assignment.allowedAddresses.filter((a) => !isAddressOrCidr(a));
+    if (bad.length > 0) {
+      throw new SipProvisioningError(
+        'invalid_address',
+        `allowedAddresses: not an IP address or CIDR: ${bad.map((a) => `"${a}"`).join(', ')}`,
+      );
+    }
     if (!isRestricted(assignment)) {
       throw new SipProvisioningError(
         'unrestricted_trunk',

@@ -225,7 +225,7 @@ describe(
         }),
       }));
       try {
-        const res = await put(open, e164, { personaId: 'default', authUsername: 'only-a-name' });
+        const res = await put(open, e164, { personaId: 'default' });
         assert.equal(res.status, 422);
         assert.equal(res.body.error?.code, 'unrestricted_trunk');
         assert.equal(await open.tenant.phoneNumbers.get(e164), undefined);

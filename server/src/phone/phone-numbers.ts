@@ -1,6 +1,7 @@
 import {
   SipProvisioningError,
   describeAction,
+  isAddressOrCidr,
   isRestricted,
   type NumberAssignment,
   type PhoneProvisioner,
@@ -119,7 +120,20 @@ export class PhoneNumbers {
         ? await tenant.secrets.reveal(previous.authSecret)
         : undefined;
     const password = request.authPassword ?? keptPassword;
+    if (request.authUsername !== undefined && password === undefined) {
+      throw new ApiError(
+        'invalid_request',
+        `authUsername needs authPassword: ${number} has none stored`,
+      );
+    }
     const own = request.allowedAddresses ?? [];
+    const bad = own.filter((a) => !isAddressOrCidr(a));
+    if (bad.length > 0) {
+      throw new ApiError(
+        'invalid_request',
+        `allowedAddresses: not an IP address or CIDR: ${bad.map((a) => `"${a}"`).join(', ')}`,
+      );
+    }
     const assignment: NumberAssignment = {
       e164: number,
       tenantId: tenant.tenantId,
