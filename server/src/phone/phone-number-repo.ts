@@ -135,8 +135,12 @@ export class PhoneNumberRepo {
     }
   }
 
-  /** Records LiveKit's ids after a repair recreated the number's trunk or rule. */
-  async setProvisioning(e164: string, trunkId: string, dispatchRuleId: string): Promise<void> {
+  /** Records LiveKit's ids after a repair recreated (or, with nulls, removed) its objects. */
+  async setProvisioning(
+    e164: string,
+    trunkId: string | null,
+    dispatchRuleId: string | null,
+  ): Promise<void> {
     await this.db.query(
       `UPDATE phone_numbers SET trunk_id = $3, dispatch_rule_id = $4
        WHERE tenant_id = $1 AND e164 = $2`,

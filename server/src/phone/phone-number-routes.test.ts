@@ -8,7 +8,7 @@ import { PhoneProvisioner } from '@parley/sip';
 import type { PhoneNumber } from '../contracts/index.js';
 import { asAdmin, request, startTestApp, type TestApp } from '../test-app.js';
 import { InMemorySipApi } from './in-memory-sip-api.js';
-import { PhoneNumbers } from './phone-numbers.js';
+import { PhoneNumbers, type ReconcileReport } from './phone-numbers.js';
 
 let app: TestApp;
 const livekit = new InMemorySipApi();
@@ -95,5 +95,38 @@ describe('PUT /v1/phone-numbers/:e164', () => {
     assert.equal(dropped.body.authUsername, undefined);
     assert.equal(livekit.trunks.get(trunkId)?.authUsername, '');
     assert.equal(await app.tenant.secrets.reveal('SIP_INBOUND_14155550205'), undefined);
+  });
+});
+
+describe('POST /v1/phone-numbers/reconcile', () => {
+  test('when the stored password was deleted by hand, then the number loses its trunk and rule rather than go unrestricted', async () => {
+    const e164 = '+14155550206';
+    const assigned = await put(e164, {
+      personaId: 'default',
+      authUsername: 'carrier',
+      authPassword: 'a-password-123',
+    });
+    assert.equal(assigned.status, 200);
+    await app.tenant.secrets.remove('SIP_INBOUND_14155550206');
+
+    const res = await request<ReconcileReport>(
+      `${app.url}/v1/phone-numbers/reconcile`,
+      'POST',
+      undefined,
+      asAdmin,
+    );
+
+    assert.equal(res.status, 200);
+    const mine = res.body.repaired.filter((line) => line.includes(e164));
+    assert.equal(mine.length, 2, res.body.repaired.join('\n'));
+    assert.ok(mine.every((line) => line.includes('neither allowed addresses nor credentials')));
+    assert.equal(livekit.trunks.has(assigned.body.provisioning?.trunkId ?? ''), false);
+    const got = await request<PhoneNumber>(
+      `${app.url}/v1/phone-numbers/${encodeURIComponent(e164)}`,
+      'GET',
+      undefined,
+      asAdmin,
+    );
+    assert.equal(got.body.provisioning, undefined, 'no ids LiveKit no longer has');
   });
 });

@@ -234,19 +234,19 @@ export class PhoneNumbers {
     } catch (err) {
       throw apiErrorOf(err);
     }
-    for (const provisioned of result.numbers) {
-      const before = stored.find((s) => s.number.e164 === provisioned.e164);
-      if (
-        before &&
-        (before.trunkId !== provisioned.trunkId ||
-          before.dispatchRuleId !== provisioned.dispatchRuleId)
-      ) {
-        await new PhoneNumberRepo(this.db, before.number.tenantId).setProvisioning(
-          provisioned.e164,
-          provisioned.trunkId,
-          provisioned.dispatchRuleId,
-        );
-      }
+    for (const [i, before] of stored.entries()) {
+      const provisioned = result.numbers.find((n) => n.e164 === before.number.e164);
+      const want = desired[i];
+      // An unrestricted number lost its objects: it must not show ids LiveKit no longer has.
+      const ids = provisioned ?? (want && !isRestricted(want) ? undefined : 'unchanged');
+      if (ids === 'unchanged') continue;
+      if (before.trunkId === ids?.trunkId && before.dispatchRuleId === ids?.dispatchRuleId)
+        continue;
+      await new PhoneNumberRepo(this.db, before.number.tenantId).setProvisioning(
+        before.number.e164,
+        ids?.trunkId ?? null,
+        ids?.dispatchRuleId ?? null,
+      );
     }
     const report: ReconcileReport = {
       numbers: stored.length,
