@@ -109,6 +109,9 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       rtpPorts: `${ports.sipRtp}-${ports.sipRtp + SIP_RTP_PORTS - 1}`,
       healthPort: ports.sipHealth,
       maxActiveCalls: SIP_RTP_PORTS / 2,
+      // A real carrier must reach the bridge (sip/README.md); loopback otherwise.
+      listenIp: process.env.PARLEY_SIP_LISTEN_IP,
+      externalIp: process.env.PARLEY_SIP_EXTERNAL_IP,
     }),
     { mode: 0o600 },
   );

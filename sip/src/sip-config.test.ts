@@ -26,3 +26,9 @@ test('an inverted or out-of-range RTP range is refused', () => {
   assert.throws(() => sipBridgeYaml({ ...base, rtpPorts: '0-100' }), RangeError);
   assert.throws(() => sipBridgeYaml({ ...base, rtpPorts: '60000-70000' }), RangeError);
 });
+
+test('a bridge for a real carrier listens and announces where it is told', () => {
+  const yaml = sipBridgeYaml({ ...base, listenIp: '0.0.0.0', externalIp: '203.0.113.7' });
+  assert.match(yaml, /^listen_ip: 0\.0\.0\.0$/m);
+  assert.match(yaml, /^nat_1_to_1_ip: 203\.0\.113\.7$/m);
+});

@@ -13,6 +13,8 @@ export interface SipBridgeOptions {
   maxActiveCalls: number;
   /** Where SIP and RTP listen; loopback unless a carrier must reach this host. */
   listenIp?: string;
+  /** The address the bridge announces in SIP and SDP (this host's public one for a carrier). */
+  externalIp?: string;
 }
 
 export const SIP_DEFAULTS = {
@@ -40,7 +42,7 @@ export function sipBridgeYaml(options: SipBridgeOptions): string {
     `sip_port: ${options.sipPort}`,
     `rtp_port: ${options.rtpPorts}`,
     'use_external_ip: false',
-    'nat_1_to_1_ip: 127.0.0.1',
+    `nat_1_to_1_ip: ${options.externalIp ?? '127.0.0.1'}`,
     `listen_ip: ${options.listenIp ?? '127.0.0.1'}`,
     // The default 0.9 refuses calls ("cpu exhausted") whenever a small host is busy.
     'max_cpu_utilization: 1.0',
