@@ -187,8 +187,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       PARLEY_ENV: options.environment ?? 'production',
       PARLEY_DATA_DIR: path.join(stateDir, 'data'),
       PARLEY_SIP_HEALTH_URL: `http://127.0.0.1:${ports.sipHealth}/`,
-      // Loopback carriers only: the stack's own SIP user agents call from this host.
-      PARLEY_SIP_ALLOWED_ADDRESSES: '127.0.0.1/32',
+      // Unless told otherwise, loopback callers only: SIP phones on this host.
+      PARLEY_SIP_ALLOWED_ADDRESSES: process.env.PARLEY_SIP_ALLOWED_ADDRESSES ?? '127.0.0.1/32',
       ...options.serverEnv,
     });
     await waitFor(
