@@ -27,6 +27,15 @@ test('the briefing tells the human who is calling, from which number, why, and t
   assert.match(text, /They said: Hello\. My order 42 arrived broken\. I want a refund\./);
 });
 
+test('a caller without a name is a caller, with their number', () => {
+  const text = briefing(
+    { persona, call: { roomName: 'r', channel: 'phone', caller: { phoneNumber: '+1555' } } },
+    'help',
+    [],
+  );
+  assert.match(text, /I have a caller, calling from \+ 1 5 5 5 on the line\./);
+});
+
 test('a web visitor without a name is introduced as a website visitor', () => {
   const text = briefing(
     { persona, call: { roomName: 'r', channel: 'web', caller: {} } },

@@ -47,10 +47,9 @@ export function briefing(
   words: readonly string[],
 ): string {
   const { name, phoneNumber } = opts.call.caller ?? {};
-  const who =
-    [name, phoneNumber && `calling from ${phoneNumber.split('').join(' ')}`]
-      .filter(Boolean)
-      .join(', ') || (opts.call.channel === 'web' ? 'a visitor on the website' : 'a caller');
+  const from = phoneNumber && `calling from ${phoneNumber.split('').join(' ')}`;
+  const someone = opts.call.channel === 'web' ? 'a visitor on the website' : 'a caller';
+  const who = [name ?? (from ? 'a caller' : someone), from].filter(Boolean).join(', ');
   const said = words
     .filter((w) => w.trim())
     .slice(-3)
