@@ -7,8 +7,8 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Persona } from '@parley/server/contracts';
-import { admin } from '../support/calls.js';
-import { assignNumber, callIn, unassignNumber } from '../support/phone-calls.js';
+import { admin, putPersona } from '../support/calls.js';
+import { assignNumber, callIn, callsAnyTime, unassignNumber } from '../support/phone-calls.js';
 import { SipPhone } from '../support/sip-phone.js';
 import type { TestStack } from '../support/stack-env.js';
 import { soundStretches } from '../support/transcribe.js';
@@ -104,6 +104,8 @@ export async function measurePhone(
         method: 'PUT',
         body: JSON.stringify({ allowedPrefixes: ['+1555'], maxConcurrentPhoneCalls: 5 }),
       });
+      // Business hours are calling hours: a copy without them may call whenever the bench runs.
+      await putPersona(stack, callsAnyTime(persona, `${persona.id}-outbound`));
       await admin(stack, '/v1/outbound-trunks/bench', {
         method: 'PUT',
         body: JSON.stringify({ address: customer.address, numbers: [LINE] }),
@@ -113,7 +115,7 @@ export async function measurePhone(
         const sentAt = Date.now();
         await admin(stack, '/v1/calls/outbound', {
           method: 'POST',
-          body: JSON.stringify({ persona: persona.id, to: CUSTOMER }),
+          body: JSON.stringify({ persona: `${persona.id}-outbound`, to: CUSTOMER }),
         });
         const answered = await customer.waitFor('CALL_ESTABLISHED', 30_000, before);
         run.outboundAnsweredMs.push(answered.at - sentAt);

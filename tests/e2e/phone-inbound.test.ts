@@ -13,6 +13,7 @@ import { putPersona } from '../support/calls.js';
 import {
   assignNumber,
   callIn,
+  heardGreeting,
   heardUtterances,
   phoneCallOf,
   unassignNumber,
@@ -50,17 +51,17 @@ test('a caller hears the greeting, asks by voice, hears the answer, and the call
   const { phone, answerMs } = await callIn(stack, caller, LINE);
   try {
     console.log(`# INVITE → 200 OK: ${answerMs} ms`);
-    const [greeting] = await heardUtterances(phone, 1);
+    const greeting = await heardGreeting(phone, persona.greeting);
     assert.ok(
-      wordsHeard(persona.greeting, greeting?.text ?? '') >= 0.5,
-      `the greeting is heard: "${greeting?.text}"`,
+      wordsHeard(persona.greeting, greeting.text) >= 0.5,
+      `the greeting is heard: "${greeting.text}"`,
     );
     await phone.say(question);
     const answer = persona.knowledge.find((k) => k.question === OPENING_HOURS)?.answer ?? '';
     assert.ok(answer, 'the default persona knows its opening hours');
-    const heard = await heardUtterances(phone, 2);
+    const heard = await heardUtterances(phone, greeting.utterances + 1);
     const reply = heard
-      .slice(1)
+      .slice(greeting.utterances)
       .map((u) => u.text)
       .join(' ');
     assert.ok(wordsHeard(answer, reply) >= 0.5, `the answer is heard: "${reply}"`);

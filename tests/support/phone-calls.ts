@@ -3,11 +3,14 @@
  * them through livekit-sip, and what LiveKit and the call records say afterwards.
  */
 import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import type { Persona, PersonaInput } from '@parley/server/contracts';
 import { RoomServiceClient, SipClient } from 'livekit-server-sdk';
 import { admin, eventually, type StoredCall } from './calls.js';
 import { SipPhone, type SipPhoneOptions } from './sip-phone.js';
 import type { TestStack } from './stack-env.js';
-import { transcribeRecording, type Utterance } from './transcribe.js';
+import { soundStretches, transcribeRecording, wordsHeard, type Utterance } from './transcribe.js';
+import { parseWav } from './wav.js';
 
 /** A phone call's record as the admin API serves it (the phone fields the suites read). */
 export interface StoredPhoneCall extends StoredCall {
@@ -129,4 +132,64 @@ export async function heardUtterances(
     (utterances) => utterances.length >= count,
     timeoutMs,
   );
+}
+
+/**
+ * The agent's greeting as the phone heard it: its first utterances (the agent speaks it a
+ * sentence at a time), once they hold at least half its words — or whatever was heard by then.
+ */
+export async function heardGreeting(
+  phone: SipPhone,
+  greeting: string,
+  timeoutMs = 60_000,
+): Promise<{ text: string; utterances: number }> {
+  const sentences = greeting.split(/(?<=[.!?])\s+/).filter(Boolean).length;
+  const deadline = Date.now() + timeoutMs;
+  let heard: Utterance[] = [];
+  while (Date.now() < deadline) {
+    heard = await heardUtterances(phone, 1, Math.max(1, deadline - Date.now()));
+    for (let n = 1; n <= Math.min(heard.length, sentences); n++) {
+      const text = heard
+        .slice(0, n)
+        .map((u) => u.text)
+        .join(' ');
+      if (wordsHeard(greeting, text) >= 0.5) return { text, utterances: n };
+    }
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  return { text: heard.map((u) => u.text).join(' '), utterances: heard.length };
+}
+
+/**
+ * What the phone has heard in its latest call once the line has been quiet for `quietMs` (the
+ * far end finished speaking), transcribed.
+ */
+export async function settledUtterances(
+  phone: SipPhone,
+  quietMs = 2_500,
+  timeoutMs = 60_000,
+): Promise<Utterance[]> {
+  return eventually(
+    `${phone.number}'s line to go quiet`,
+    async () => {
+      const recording = (await phone.heard()).at(-1);
+      assert.ok(recording, `${phone.number} has recorded nothing yet`);
+      const pcm = parseWav(await readFile(recording));
+      const lengthMs = (pcm.samples.length / pcm.sampleRate) * 1000;
+      const lastSound = soundStretches(pcm).at(-1)?.[1] ?? 0;
+      return lengthMs - lastSound >= quietMs ? transcribeRecording(recording) : undefined;
+    },
+    (utterances) => utterances !== undefined,
+    timeoutMs,
+  ) as Promise<Utterance[]>;
+}
+
+/**
+ * A copy of `persona` named `id` without business hours: those are its calling hours, so the
+ * copy may place outbound calls whenever a suite runs.
+ */
+export function callsAnyTime(persona: Persona, id: string): PersonaInput {
+  const copy: PersonaInput = { ...persona, id, name: id };
+  delete copy.businessHours;
+  return copy;
 }
