@@ -39,16 +39,9 @@ export interface PhoneEvent {
   [key: string]: unknown;
 }
 
-const MODULES = [
-  'account.so',
-  'menu.so',
-  'ctrl_tcp.so',
-  'g711.so',
-  'g722.so',
-  'aufile.so',
-  'sndfile.so',
-  'ausine.so',
-];
+const MODULES = ['account.so', 'menu.so', 'ctrl_tcp.so', 'aufile.so', 'sndfile.so'];
+/** Only the codec's own module is loaded: `audio_codecs` alone did not keep G.722 out of offers. */
+const CODEC_MODULES: Record<PhoneCodec, string> = { G722: 'g722.so', PCMU: 'g711.so' };
 
 async function freePort(host: string): Promise<number> {
   const server = createServer();
@@ -121,7 +114,7 @@ export class SipPhone extends EventEmitter {
       `sip_listen ${host}:${sipPort}`,
       `ctrl_tcp_listen 127.0.0.1:${ctrlPort}`,
       'module_path /usr/lib/baresip/modules',
-      ...MODULES.map((m) => `module ${m}`),
+      ...[...MODULES, CODEC_MODULES[codec]].map((m) => `module ${m}`),
       `audio_source aufile,${silence}`,
       'audio_player aufile,/dev/null',
       `audio_codecs ${codec === 'G722' ? 'G722/16000/1' : 'PCMU/8000/1'}`,
