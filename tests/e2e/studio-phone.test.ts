@@ -356,6 +356,10 @@ describe('the studio’s phone pages in Chromium', () => {
       await callForm.getByLabel('Persona').selectOption(PERSONA_ID);
       await callForm.getByLabel('Trunk').selectOption(trunk);
       await callForm.getByLabel('Number to call').fill(callee.number);
+      await callForm.getByRole('button', { name: 'Add variable' }).click();
+      const variable = callForm.getByRole('group', { name: 'Variable 1' });
+      await variable.getByLabel('Name').fill('customer');
+      await variable.getByLabel('Value').fill('Ada');
       await callForm.getByRole('button', { name: 'Call', exact: true }).click();
       const link = callForm.getByRole('link', { name: 'see the call' });
       await link.waitFor();
@@ -372,7 +376,12 @@ describe('the studio’s phone pages in Chromium', () => {
       const facts = page.locator('article.call-detail dl.facts');
       await facts.waitFor();
       const text = await facts.innerText();
-      for (const fact of [/Channel\s+phone/, /Direction\s+outbound/, /Phone status\s+answered/]) {
+      for (const fact of [
+        /Channel\s+phone/,
+        /Direction\s+outbound/,
+        /Phone status\s+answered/,
+        /Variables\s+\{"customer":"Ada"\}/,
+      ]) {
         assert.match(text, fact);
       }
       await page

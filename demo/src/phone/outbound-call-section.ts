@@ -2,6 +2,7 @@ import { OutboundCallRequestSchema, type Persona } from '@parley/server/contract
 import type { AdminApi } from '../admin-api.js';
 import { h } from '../dom.js';
 import { selectField, textField } from '../form/leaf-fields.js';
+import { recordField } from '../form/record-field.js';
 import { routeHref } from '../route.js';
 import { adminForm, adminSection, type AdminSection } from './admin-section.js';
 
@@ -27,9 +28,23 @@ export function outboundCallSection(api: AdminApi, personas: readonly Persona[])
             { value: '', label: 'the tenant’s first trunk' },
             ...trunks.map((trunk) => ({ value: trunk.name, label: trunk.name })),
           ]),
+          variables: recordField(
+            'Variables for this call',
+            {},
+            {
+              itemName: 'variable',
+              typed: true,
+              hint: 'Fill the persona’s {{placeholders}} (the callee’s name, an order number…).',
+            },
+          ),
         },
         schema: OutboundCallRequestSchema,
-        prepare: (values) => ({ ...values, trunk: values['trunk'] || undefined }),
+        prepare: (values) => ({
+          ...values,
+          trunk: values['trunk'] || undefined,
+          variables:
+            Object.keys(values['variables'] ?? {}).length > 0 ? values['variables'] : undefined,
+        }),
         submit: async (request) => {
           const placed = await api.placeOutboundCall(request);
           return h(
