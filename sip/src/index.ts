@@ -26,6 +26,7 @@ export {
 export {
   PhoneProvisioner,
   type FailedAction,
+  type PhoneProvisionerInit,
   type PhoneProvisionerOptions,
   type ProvisionedNumber,
   type SipApi,

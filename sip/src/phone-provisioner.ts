@@ -46,6 +46,9 @@ export interface PhoneProvisionerOptions {
 
 const DEFAULTS = { requestTimeoutSeconds: 5 } satisfies Partial<PhoneProvisionerOptions>;
 
+export type PhoneProvisionerInit = Omit<PhoneProvisionerOptions, keyof typeof DEFAULTS> &
+  Partial<PhoneProvisionerOptions>;
+
 /** LiveKit's ids for one provisioned number. */
 export interface ProvisionedNumber {
   e164: string;
@@ -76,18 +79,16 @@ export interface SyncResult {
 export class PhoneProvisioner {
   private readonly client: SipApi;
 
-  constructor(
-    options:
-      | (Partial<PhoneProvisionerOptions> & Omit<PhoneProvisionerOptions, 'requestTimeoutSeconds'>)
-      | { client: SipApi },
-  ) {
+  /** LiveKit's address and keys (`requestTimeoutSeconds` defaults to 5), or a ready client. */
+  constructor(options: PhoneProvisionerInit | { client: SipApi }) {
     if ('client' in options) {
       this.client = options.client;
       return;
     }
     const { url, apiKey, apiSecret, requestTimeoutSeconds } = { ...DEFAULTS, ...options };
-    if (!/^(ws|http)s?:\/\//.test(url))
+    if (!/^(ws|http)s?:\/\//.test(url)) {
       throw new TypeError(`url must be ws(s):// or http(s)://, got "${url}"`);
+    }
     this.client = new SipClient(url.replace(/^ws/, 'http'), apiKey, apiSecret, {
       requestTimeout: requestTimeoutSeconds,
     });
