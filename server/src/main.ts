@@ -16,6 +16,7 @@ import { Storage } from './storage/index.js';
 import { Tenancy } from './tenancy.js';
 import { WebhookSender } from './webhook-sender.js';
 import { WorkerRegistry } from './worker-registry.js';
+import { LivekitPhoneDialer } from './phone/outbound/livekit-phone-dialer.js';
 
 async function main(logger: Logger): Promise<void> {
   const config = loadConfig();
@@ -64,6 +65,12 @@ async function main(logger: Logger): Promise<void> {
       sipReady: sipHealthCheck(config.PARLEY_SIP_HEALTH_URL),
     }),
     phoneNumbers,
+    // Outbound calls, warm transfers and "continue on my phone" dial through livekit-sip.
+    phoneDialer: new LivekitPhoneDialer({
+      url: config.LIVEKIT_URL,
+      apiKey: config.LIVEKIT_API_KEY,
+      apiSecret: config.LIVEKIT_API_SECRET,
+    }),
     livekitApiKey: config.LIVEKIT_API_KEY,
     livekitApiSecret: config.LIVEKIT_API_SECRET,
     onLivekitEvent: byRoomTenant(tenancy, (tenant) =>
