@@ -281,6 +281,26 @@ describe('<parley-voice> continue on my phone', () => {
     const leg = participants.find((p) => p.attributes['parley.leg'] === 'continue-on-phone');
     assert.ok(leg, `no phone leg among ${participants.map((p) => p.identity).join(', ')}`);
     assert.equal(leg.attributes['sip.callStatus'], 'active');
+
+    // one call record, now with the phone leg answered
+    const { items } = await tenantApi<{ items: Array<{ id: string; roomName: string }> }>(
+      '/v1/calls?limit=20',
+      'GET',
+    );
+    const callId = items.find((call) => call.roomName === connected.roomName)?.id ?? '';
+    await eventually(
+      'the answered phone leg on the call record',
+      () =>
+        tenantApi<{ legs: Array<{ kind: string; phoneNumber?: string; status?: string }> }>(
+          `/v1/calls/${encodeURIComponent(callId)}`,
+          'GET',
+        ),
+      (call) =>
+        call.legs.some(
+          (l) => l.kind === 'phone' && l.phoneNumber === VISITOR_PHONE && l.status === 'answered',
+        ),
+      15_000,
+    );
     await phone.hangup();
     await page.context().close();
   });
