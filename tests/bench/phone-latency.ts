@@ -8,7 +8,14 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Persona } from '@parley/server/contracts';
 import { admin, putPersona } from '../support/calls.js';
-import { assignNumber, callIn, callsAnyTime, unassignNumber } from '../support/phone-calls.js';
+import {
+  assignNumber,
+  callIn,
+  callsAnyTime,
+  putOutboundTrunk,
+  removeOutboundTrunk,
+  unassignNumber,
+} from '../support/phone-calls.js';
 import { SipPhone } from '../support/sip-phone.js';
 import type { TestStack } from '../support/stack-env.js';
 import { soundStretches } from '../support/transcribe.js';
@@ -106,10 +113,7 @@ export async function measurePhone(
       });
       // Business hours are calling hours: a copy without them may call whenever the bench runs.
       await putPersona(stack, callsAnyTime(persona, `${persona.id}-outbound`));
-      await admin(stack, '/v1/outbound-trunks/bench', {
-        method: 'PUT',
-        body: JSON.stringify({ address: customer.address, numbers: [LINE] }),
-      });
+      await putOutboundTrunk(stack, 'bench', customer.address, [LINE]);
       for (let i = 0; i < calls; i++) {
         const before = customer.events.length;
         const sentAt = Date.now();
@@ -127,6 +131,7 @@ export async function measurePhone(
       log(`outbound dial → answered ms: ${run.outboundAnsweredMs.join(', ')}`);
     } finally {
       await customer.stop();
+      await removeOutboundTrunk(stack, 'bench');
     }
   } finally {
     await unassignNumber(stack, LINE);

@@ -7,7 +7,13 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { Persona } from '@parley/server/contracts';
 import { admin, eventually, putPersona } from '../support/calls.js';
-import { callsAnyTime, heardGreeting, type StoredPhoneCall } from '../support/phone-calls.js';
+import {
+  callsAnyTime,
+  heardGreeting,
+  putOutboundTrunk,
+  removeOutboundTrunk,
+  type StoredPhoneCall,
+} from '../support/phone-calls.js';
 import { SipPhone, type SipPhoneOptions } from '../support/sip-phone.js';
 import { personaOf, testStack, type TestStack } from '../support/stack-env.js';
 import { wordsHeard } from '../support/transcribe.js';
@@ -19,15 +25,14 @@ let stack: TestStack;
 let persona: Persona;
 let endpointId: string;
 const phones: SipPhone[] = [];
+const trunks: string[] = [];
 
 async function customer(number: string, options: Omit<SipPhoneOptions, 'number'> = {}) {
   const phone = await SipPhone.start({ number, ...options });
   phones.push(phone);
   // Each customer sits behind a trunk of its own: the trunk's address is the phone's.
-  await admin(stack, `/v1/outbound-trunks/to-${number.slice(1)}`, {
-    method: 'PUT',
-    body: JSON.stringify({ address: phone.address, numbers: [CALLER_ID] }),
-  });
+  trunks.push(`to-${number.slice(1)}`);
+  await putOutboundTrunk(stack, `to-${number.slice(1)}`, phone.address, [CALLER_ID]);
   return phone;
 }
 
@@ -80,6 +85,7 @@ before(async () => {
 
 after(async () => {
   for (const phone of phones) await phone.stop();
+  for (const trunk of trunks) await removeOutboundTrunk(stack, trunk);
   await stack.release();
 });
 

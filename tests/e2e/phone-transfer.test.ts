@@ -16,6 +16,8 @@ import {
   callIn,
   heardUtterances,
   phoneCallOf,
+  putOutboundTrunk,
+  removeOutboundTrunk,
   settledUtterances,
   unassignNumber,
 } from '../support/phone-calls.js';
@@ -66,6 +68,7 @@ before(async () => {
 after(async () => {
   for (const started of phones) await started.stop();
   for (const line of [COLD_LINE, WARM_LINE, UNANSWERED_LINE]) await unassignNumber(stack, line);
+  for (const trunk of ['humans-warm', 'humans-unanswered']) await removeOutboundTrunk(stack, trunk);
   await stack.release();
 });
 
@@ -92,10 +95,7 @@ test('a cold transfer hands the caller to the persona’s target by SIP REFER', 
 test('a warm transfer rings the human, briefs them, then the two hear each other', async () => {
   const target = '+15559000002';
   const human = await phone(target);
-  await admin(stack, '/v1/outbound-trunks/humans-warm', {
-    method: 'PUT',
-    body: JSON.stringify({ address: human.address, numbers: [WARM_LINE] }),
-  });
+  await putOutboundTrunk(stack, 'humans-warm', human.address, [WARM_LINE]);
   await persona('warm-desk', { mode: 'warm', transferTarget: target }, WARM_LINE);
   const caller = '+15557100002';
   const { phone: callerPhone } = await callIn(stack, caller, WARM_LINE);
@@ -138,10 +138,7 @@ test('a warm transfer rings the human, briefs them, then the two hear each other
 test('a warm transfer nobody answers comes back to the caller with a callback offer', async () => {
   const target = '+15559000003';
   const human = await phone(target, { incoming: 'ring' });
-  await admin(stack, '/v1/outbound-trunks/humans-unanswered', {
-    method: 'PUT',
-    body: JSON.stringify({ address: human.address, numbers: [UNANSWERED_LINE] }),
-  });
+  await putOutboundTrunk(stack, 'humans-unanswered', human.address, [UNANSWERED_LINE]);
   await persona(
     'unanswered-desk',
     { mode: 'warm', transferTarget: target, ringTimeoutSeconds: 5 },

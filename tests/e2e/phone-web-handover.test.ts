@@ -12,7 +12,12 @@ import { dispose } from '@livekit/rtc-node';
 import type { Persona } from '@parley/server/contracts';
 import { admin, callOfRoom, eventually, openSession, putPersona } from '../support/calls.js';
 import { HeadlessVisitor } from '../support/headless-visitor.js';
-import { heardUtterances, type StoredPhoneCall } from '../support/phone-calls.js';
+import {
+  heardUtterances,
+  putOutboundTrunk,
+  removeOutboundTrunk,
+  type StoredPhoneCall,
+} from '../support/phone-calls.js';
 import { SipPhone } from '../support/sip-phone.js';
 import { personaOf, testStack, type TestStack } from '../support/stack-env.js';
 import { wordsHeard } from '../support/transcribe.js';
@@ -37,10 +42,7 @@ before(async () => {
     phone: { continueOnPhone: true },
   });
   phone = await SipPhone.start({ number: VISITOR_PHONE });
-  await admin(stack, '/v1/outbound-trunks/visitors', {
-    method: 'PUT',
-    body: JSON.stringify({ address: phone.address, numbers: ['+15550300001'] }),
-  });
+  await putOutboundTrunk(stack, 'visitors', phone.address, ['+15550300001']);
   await admin(stack, '/v1/dial-policy', {
     method: 'PUT',
     body: JSON.stringify({ allowedPrefixes: ['+1555'], maxConcurrentPhoneCalls: 5 }),
@@ -50,6 +52,7 @@ before(async () => {
 after(async () => {
   await visitor.leave();
   await phone.stop();
+  await removeOutboundTrunk(stack, 'visitors');
   await dispose();
   await stack.release();
 });

@@ -50,6 +50,29 @@ export async function unassignNumber(stack: TestStack, e164: string): Promise<vo
   });
 }
 
+/**
+ * Puts an outbound trunk to `address` (a test phone) in place for the default tenant; the suite
+ * removes it afterwards: a tenant's calls dial through its first trunk unless told otherwise.
+ */
+export async function putOutboundTrunk(
+  stack: TestStack,
+  name: string,
+  address: string,
+  numbers: string[],
+): Promise<void> {
+  await admin(stack, `/v1/outbound-trunks/${name}`, {
+    method: 'PUT',
+    body: JSON.stringify({ address, numbers }),
+  });
+}
+
+export async function removeOutboundTrunk(stack: TestStack, name: string): Promise<void> {
+  await fetch(`${stack.url}/v1/outbound-trunks/${name}`, {
+    method: 'DELETE',
+    headers: { authorization: `Bearer ${stack.secrets.adminKey}` },
+  });
+}
+
 /** Every stored call (newest first), with details. */
 export async function phoneCallsFrom(
   stack: TestStack,

@@ -119,7 +119,8 @@ export class SipPhone extends EventEmitter {
       'audio_player aufile,/dev/null',
       `audio_codecs ${codec === 'G722' ? 'G722/16000/1' : 'PCMU/8000/1'}`,
       `snd_path ${path.join(dir, 'recordings')}`,
-      `rtp_ports ${rtpPort}-${rtpPort + 1}`,
+      // Room for a second call: a transfer (REFER) makes one while the first still holds its ports.
+      `rtp_ports ${rtpPort}-${rtpPort + 19}`,
       'audio_buffer 20-160',
       'call_max_calls 4',
       '',
