@@ -39,6 +39,7 @@ describe('GET /v1/widget-config', () => {
     assert.deepEqual(res.body, {
       persona: { id: 'careful', name: 'Careful', language: 'fr-FR' },
       consent: { text: CONSENT_TEXT, version: '3' },
+      continueOnPhone: false,
     });
   });
 
@@ -46,6 +47,7 @@ describe('GET /v1/widget-config', () => {
     const res = await config('default');
     assert.deepEqual(res.body, {
       persona: { id: 'default', name: 'Parley', language: 'en-US' },
+      continueOnPhone: false,
     });
   });
 

@@ -97,6 +97,7 @@ describe('public routes name another tenant\'s persona as "<tenant-slug>/<person
     assert.deepEqual(res.body, {
       persona: { id: 'sales', name: 'Acme sales', language: 'en-US' },
       consent: CONSENT,
+      continueOnPhone: false,
     });
   });
 

@@ -42,13 +42,19 @@ async function phone(number: string, options: Omit<SipPhoneOptions, 'number'> = 
   return started;
 }
 
-async function persona(id: string, escalation: PersonaInput['escalation'], line: string) {
+async function persona(
+  id: string,
+  escalation: PersonaInput['escalation'],
+  line: string,
+  outboundTrunk?: string,
+) {
   await putPersona(stack, {
     ...base,
     id,
     name: id,
     tools: ['transfer_to_human'],
     escalation: { ...base.escalation, ...escalation },
+    phone: { ...base.phone, ...(outboundTrunk && { outboundTrunk }) },
   });
   await assignNumber(stack, line, id);
 }
@@ -85,9 +91,8 @@ test('a cold transfer hands the caller to the persona’s target by SIP REFER', 
   await heardUtterances(callerPhone, 1);
   await callerPhone.say(askForHuman);
   // The caller's own phone follows the REFER and calls the human directly.
-  const incoming = await human.waitFor('CALL_INCOMING', 60_000);
-  assert.match(String(incoming.peeruri ?? ''), /15557100001/);
-  await human.waitFor('CALL_ESTABLISHED', 30_000);
+  const answered = await human.waitFor('CALL_ESTABLISHED', 60_000);
+  assert.match(String(answered.peeruri ?? ''), /15557100001/, 'the caller itself calls the human');
   const call = await phoneCallOf(stack, caller, (c) => c.status === 'ended');
   assert.equal(call.outcome, 'transferred');
 });
@@ -96,7 +101,7 @@ test('a warm transfer rings the human, briefs them, then the two hear each other
   const target = '+15559000002';
   const human = await phone(target);
   await putOutboundTrunk(stack, 'humans-warm', human.address, [WARM_LINE]);
-  await persona('warm-desk', { mode: 'warm', transferTarget: target }, WARM_LINE);
+  await persona('warm-desk', { mode: 'warm', transferTarget: target }, WARM_LINE, 'humans-warm');
   const caller = '+15557100002';
   const { phone: callerPhone } = await callIn(stack, caller, WARM_LINE);
   phones.push(callerPhone);
@@ -143,6 +148,7 @@ test('a warm transfer nobody answers comes back to the caller with a callback of
     'unanswered-desk',
     { mode: 'warm', transferTarget: target, ringTimeoutSeconds: 5 },
     UNANSWERED_LINE,
+    'humans-unanswered',
   );
   const caller = '+15557100003';
   const { phone: callerPhone } = await callIn(stack, caller, UNANSWERED_LINE);

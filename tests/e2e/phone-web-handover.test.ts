@@ -39,7 +39,7 @@ before(async () => {
     id: 'handover',
     name: 'Handover',
     allowedOrigins: ['*'],
-    phone: { continueOnPhone: true },
+    phone: { continueOnPhone: true, outboundTrunk: 'visitors' },
   });
   phone = await SipPhone.start({ number: VISITOR_PHONE });
   await putOutboundTrunk(stack, 'visitors', phone.address, ['+15550300001']);

@@ -57,6 +57,7 @@ describe('widget package for bundlers', () => {
     assert.deepEqual(element.attributes?.map((a) => a.name).sort(), [...EMBED_ATTRIBUTES].sort());
     assert.deepEqual(element.events?.map((e) => e.name).sort(), [
       'parley-connected',
+      'parley-continued-on-phone',
       'parley-ended',
       'parley-error',
       'parley-request-start',

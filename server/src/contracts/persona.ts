@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DtmfDigitSchema } from './phone.js';
+import { DtmfDigitSchema, OutboundTrunkNameSchema } from './phone.js';
 import { VariablesSchema } from './session.js';
 
 /** Which engine runs a pipeline stage. `auto` picks the cloud provider when its key is set. */
@@ -247,6 +247,11 @@ export const PhoneSettingsSchema = z.object({
     .optional(),
   /** The widget offers web visitors to continue the conversation on their phone. */
   continueOnPhone: z.boolean().default(false),
+  /**
+   * The outbound trunk this persona dials through (outbound calls without a `trunk`, warm
+   * transfers, continue on my phone); unset, the tenant's first.
+   */
+  outboundTrunk: OutboundTrunkNameSchema.optional(),
 });
 export type PhoneSettings = z.infer<typeof PhoneSettingsSchema>;
 

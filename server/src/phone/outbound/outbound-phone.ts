@@ -100,7 +100,7 @@ export class OutboundPhone {
         now: this.now(),
         callingHours: true,
       });
-      const trunk = await this.trunkFor(tenant, request.trunk);
+      const trunk = await this.trunkFor(tenant, request.trunk ?? persona.phone.outboundTrunk);
       if (request.from && !trunk.numbers.includes(request.from)) {
         throw new ApiError(
           'invalid_request',
@@ -186,7 +186,7 @@ export class OutboundPhone {
         now: this.now(),
         callingHours: false,
       });
-      const trunk = await this.trunkFor(tenant, undefined);
+      const trunk = await this.trunkFor(tenant, persona.phone.outboundTrunk);
       // Counted by the concurrency guard from here on.
       await tenant.calls.upsertLeg(call.id, {
         kind: 'phone',
@@ -232,7 +232,7 @@ export class OutboundPhone {
     if (!target) {
       throw new ApiError('conflict', `persona '${persona.id}' has no escalation.transferTarget`);
     }
-    const trunk = await this.trunkFor(tenant, undefined);
+    const trunk = await this.trunkFor(tenant, persona.phone.outboundTrunk);
     const phoneNumber = target.startsWith('+') ? target : undefined;
     const leg = {
       kind: 'transfer' as const,
@@ -262,7 +262,7 @@ export class OutboundPhone {
     return { status: outcome.status, participantIdentity };
   }
 
-  /** The trunk a dial goes through: the one named, or the tenant's first. */
+  /** The trunk a dial goes through: the one named (by the request or the persona), or the tenant's first. */
   private async trunkFor(
     tenant: TenantStorage,
     name: string | undefined,

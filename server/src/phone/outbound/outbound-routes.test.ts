@@ -266,6 +266,33 @@ describe('POST /internal/calls/:id/transfer-dial', () => {
     );
   });
 
+  test('a persona that names its outbound trunk dials through it, not the tenant’s first', async () => {
+    await put('/v1/outbound-trunks/main', TRUNK);
+    const humans = await put('/v1/outbound-trunks/humans', {
+      address: '127.0.0.1:5098',
+      numbers: ['+15550008888'],
+    });
+    await put('/v1/personas/sales', {
+      ...SALES,
+      phone: { ...SALES.phone, outboundTrunk: 'humans' },
+    });
+    try {
+      const call = await app.tenant.calls.create({
+        personaId: 'sales',
+        channel: 'phone',
+        roomName: 'phone_transfer_trunk',
+      });
+      await post(
+        `/internal/calls/${call.id}/transfer-dial`,
+        { roomName: 'phone_transfer_trunk-consult', participantIdentity: 'human-3' },
+        asAgent,
+      );
+      assert.equal(dialer.dials.at(-1)?.trunkId, (humans.body as { trunkId: string }).trunkId);
+    } finally {
+      await put('/v1/personas/sales', SALES);
+    }
+  });
+
   test('an unanswered target is reported, not thrown', async () => {
     dialer.outcomes.set('+15550004444', { status: 'no_answer' });
     const call = await app.tenant.calls.create({
