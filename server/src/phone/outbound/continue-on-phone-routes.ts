@@ -3,6 +3,7 @@ import { TokenVerifier } from 'livekit-server-sdk';
 import { ApiError } from '../../api-error.js';
 import { ContinueOnPhoneRequestSchema } from '../../contracts/index.js';
 import type { RateLimiter } from '../../rate-limiter.js';
+import type { Call } from '../../storage/index.js';
 import type { Tenancy } from '../../tenancy.js';
 import { parseBody } from '../../validate.js';
 import type { OutboundPhone } from './outbound-phone.js';
@@ -62,7 +63,7 @@ export function continueOnPhoneRoutes(deps: ContinueOnPhoneDeps): Router {
     const { to } = parseBody(ContinueOnPhoneRequestSchema, req.body);
     enforceLimit(res, roomLimiter, roomName, 'this call already asked to be dialled too often');
     const tenant = await tenancy.ofRoom(roomName);
-    const call = await tenant.calls.getByRoom(roomName);
+    const call = await callOfRoom(tenant, roomName);
     if (!call || call.status !== 'active') {
       throw new ApiError('conflict', 'there is no call in progress in this session');
     }
@@ -81,4 +82,23 @@ export function continueOnPhoneRoutes(deps: ContinueOnPhoneDeps): Router {
   });
 
   return router;
+}
+
+/** How long a request waits for the agent to record a call that has only just started. */
+const CALL_RECORD_WAIT_MS = 10_000;
+
+/**
+ * The room's call: the agent records it once it has joined and loaded the persona, a few
+ * seconds into the call on a busy host, and a visitor may ask for their phone before that.
+ */
+async function callOfRoom(
+  tenant: Awaited<ReturnType<Tenancy['ofRoom']>>,
+  roomName: string,
+): Promise<Call | undefined> {
+  const deadline = Date.now() + CALL_RECORD_WAIT_MS;
+  for (;;) {
+    const call = await tenant.calls.getByRoom(roomName);
+    if (call || Date.now() >= deadline) return call;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
 }
