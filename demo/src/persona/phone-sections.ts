@@ -64,6 +64,11 @@ export function phoneSection(persona: Persona): FormSection {
           ),
           hours !== undefined,
         ),
+        outboundTrunk: textField('Outbound trunk', phone.outboundTrunk, {
+          optional: true,
+          placeholder: 'the tenant’s first',
+          hint: 'The trunk (Phone tab) this persona dials through: outbound calls, warm transfers, continue on my phone.',
+        }),
         continueOnPhone: checkboxField(
           'Web visitors may continue the call on their phone',
           phone.continueOnPhone,
