@@ -92,7 +92,7 @@ test('a keypad menu key reaches the agent as its intent, and the digits are stor
   const caller = '+15557000002';
   const { phone } = await callIn(stack, caller, DESK_LINE);
   try {
-    await heardUtterances(phone, 1);
+    await settledUtterances(phone);
     await phone.sendDigits('1');
     // The key's turn, and the agent's answer to its intent (in that turn or the next).
     const answered = (c: StoredPhoneCall) => {
@@ -110,7 +110,7 @@ test('a PCMU (8 kHz) caller is still served, and the call carries a narrowband w
   const caller = '+15557000003';
   const { phone } = await callIn(stack, caller, LINE, { codec: 'PCMU' });
   try {
-    await heardUtterances(phone, 1);
+    await settledUtterances(phone);
     await phone.say(question);
     const call = await phoneCallOf(stack, caller, (c) =>
       (c.warnings ?? []).some((w) => w.code === 'narrowband_audio'),

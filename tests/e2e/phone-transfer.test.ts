@@ -88,7 +88,7 @@ test('a cold transfer hands the caller to the persona’s target by SIP REFER', 
   const caller = '+15557100001';
   const { phone: callerPhone } = await callIn(stack, caller, COLD_LINE);
   phones.push(callerPhone);
-  await heardUtterances(callerPhone, 1);
+  await settledUtterances(callerPhone);
   await callerPhone.say(askForHuman);
   // The caller's own phone follows the REFER and calls the human directly.
   const answered = await human.waitFor('CALL_ESTABLISHED', 60_000);
@@ -105,7 +105,7 @@ test('a warm transfer rings the human, briefs them, then the two hear each other
   const caller = '+15557100002';
   const { phone: callerPhone } = await callIn(stack, caller, WARM_LINE);
   phones.push(callerPhone);
-  await heardUtterances(callerPhone, 1);
+  await settledUtterances(callerPhone);
   await callerPhone.say(askForHuman);
 
   await human.waitFor('CALL_ESTABLISHED', 60_000);
@@ -153,7 +153,7 @@ test('a warm transfer nobody answers comes back to the caller with a callback of
   const caller = '+15557100003';
   const { phone: callerPhone } = await callIn(stack, caller, UNANSWERED_LINE);
   phones.push(callerPhone);
-  await heardUtterances(callerPhone, 1);
+  await settledUtterances(callerPhone);
   await callerPhone.say(askForHuman);
   await human.waitFor('CALL_INCOMING', 60_000);
   const call = await phoneCallOf(stack, caller, (c) =>

@@ -237,7 +237,9 @@ describe('the studio’s phone pages in Chromium', () => {
     await form.getByLabel('Transfer to').fill('+15550500001');
     await form.getByLabel('Transfer mode').selectOption('warm');
     await form.getByLabel('Warm transfer rings for (s)').fill('15');
-    await form.getByLabel('When nobody answers').fill('Nobody is free; shall we call you back?');
+    await form
+      .getByLabel('If the target does not pick up')
+      .fill('Nobody is free; shall we call you back?');
     await page.getByRole('button', { name: 'Save as new version' }).click();
     await page.getByRole('status').filter({ hasText: 'Saved a new version.' }).waitFor();
 

@@ -184,27 +184,29 @@ export async function heardGreeting(
 }
 
 /**
- * What the phone has heard in its latest call once the line has been quiet for `quietMs` (the
- * far end finished speaking), transcribed.
+ * What the phone has heard in its latest call once it has heard at least `atLeast` utterances
+ * and the line has then been quiet for `quietMs` (the far end finished speaking), transcribed.
  */
 export async function settledUtterances(
   phone: SipPhone,
-  quietMs = 2_500,
-  timeoutMs = 60_000,
+  { atLeast = 1, quietMs = 2_500, timeoutMs = 60_000 } = {},
 ): Promise<Utterance[]> {
-  return eventually(
-    `${phone.number}'s line to go quiet`,
+  const settled = await eventually(
+    `${phone.number}'s line to go quiet after ${atLeast} utterance(s)`,
     async () => {
       const recording = (await phone.heard()).at(-1);
       assert.ok(recording, `${phone.number} has recorded nothing yet`);
       const pcm = parseWav(await readFile(recording));
       const lengthMs = (pcm.samples.length / pcm.sampleRate) * 1000;
-      const lastSound = soundStretches(pcm).at(-1)?.[1] ?? 0;
-      return lengthMs - lastSound >= quietMs ? transcribeRecording(recording) : undefined;
+      const stretches = soundStretches(pcm);
+      const lastSound = stretches.at(-1)?.[1] ?? 0;
+      const quiet = stretches.length >= atLeast && lengthMs - lastSound >= quietMs;
+      return quiet ? transcribeRecording(recording) : undefined;
     },
     (utterances) => utterances !== undefined,
     timeoutMs,
-  ) as Promise<Utterance[]>;
+  );
+  return settled ?? [];
 }
 
 /**

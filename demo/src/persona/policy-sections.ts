@@ -192,11 +192,15 @@ export function policySections(persona: Persona, personaIds: readonly string[]):
             persona.escalation.ringTimeoutSeconds,
             { min: 5, max: 120 },
           ),
-          noAnswerLine: textField('When nobody answers', persona.escalation.noAnswerLine, {
-            multiline: true,
-            rows: 2,
-            hint: 'Said to the caller when a warm transfer’s target does not pick up.',
-          }),
+          noAnswerLine: textField(
+            'If the target does not pick up',
+            persona.escalation.noAnswerLine,
+            {
+              multiline: true,
+              rows: 2,
+              hint: 'Said to the caller when a warm transfer’s target does not pick up.',
+            },
+          ),
         }),
         handoffs: listField(
           'Handoffs to other personas',
