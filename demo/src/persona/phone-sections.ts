@@ -1,17 +1,8 @@
-import { DtmfDigitSchema, WEEKDAYS, type Persona } from '@parley/server/contracts';
+import { DtmfDigitSchema, type Persona } from '@parley/server/contracts';
 import { group, listField, optionalField } from '../form/group-fields.js';
 import { checkboxField, numberField, selectField, textField } from '../form/leaf-fields.js';
 import type { FormSection } from './form-section.js';
-
-const DAY_LABELS = {
-  mon: 'Monday',
-  tue: 'Tuesday',
-  wed: 'Wednesday',
-  thu: 'Thursday',
-  fri: 'Friday',
-  sat: 'Saturday',
-  sun: 'Sunday',
-} as const;
+import { weeklySpanFields } from './weekly-span-fields.js';
 
 /** How phone callers are served: keypad menu, digit strings, calling hours, web → phone. */
 export function phoneSection(persona: Persona): FormSection {
@@ -51,15 +42,7 @@ export function phoneSection(persona: Persona): FormSection {
           listField(
             'Calling hours, in the business time zone',
             hours ?? [],
-            (span) => ({
-              day: selectField(
-                'Day',
-                span?.day ?? 'mon',
-                WEEKDAYS.map((day) => ({ value: day, label: DAY_LABELS[day] })),
-              ),
-              open: textField('From', span?.open ?? '09:00', { type: 'time' }),
-              close: textField('To', span?.close ?? '18:00', { type: 'time' }),
-            }),
+            (span) => weeklySpanFields(span, { open: 'From', close: 'To', defaultClose: '18:00' }),
             { itemName: 'calling span', hint: 'Unset: the business hours, or any time without.' },
           ),
           hours !== undefined,

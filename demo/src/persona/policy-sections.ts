@@ -1,4 +1,4 @@
-import { WEEKDAYS, type HandoffTarget, type Persona, type Weekday } from '@parley/server/contracts';
+import { type HandoffTarget, type Persona } from '@parley/server/contracts';
 import { group, listField, optionalField } from '../form/group-fields.js';
 import {
   checkboxField,
@@ -8,16 +8,7 @@ import {
   textField,
 } from '../form/leaf-fields.js';
 import type { FormSection } from './form-section.js';
-
-const DAY_NAMES: Record<Weekday, string> = {
-  mon: 'Monday',
-  tue: 'Tuesday',
-  wed: 'Wednesday',
-  thu: 'Thursday',
-  fri: 'Friday',
-  sat: 'Saturday',
-  sun: 'Sunday',
-};
+import { weeklySpanFields } from './weekly-span-fields.js';
 
 function timeZones(): string[] {
   return Intl.supportedValuesOf('timeZone');
@@ -43,15 +34,7 @@ function businessHoursField(persona: Persona) {
     weekly: listField(
       'Weekly opening spans',
       hours?.weekly ?? WEEKDAYS_9_TO_5,
-      (span) => ({
-        day: selectField(
-          'Day',
-          span?.day ?? 'mon',
-          WEEKDAYS.map((day) => ({ value: day, label: DAY_NAMES[day] })),
-        ),
-        open: textField('Opens', span?.open ?? '09:00', { type: 'time' }),
-        close: textField('Closes', span?.close ?? '17:00', { type: 'time' }),
-      }),
+      (span) => weeklySpanFields(span, { open: 'Opens', close: 'Closes', defaultClose: '17:00' }),
       { itemName: 'opening span', hint: 'Several spans on one day make a lunch break.' },
     ),
     appointmentMinutes: numberField(
