@@ -21,7 +21,7 @@ import {
   unassignNumber,
 } from '../support/phone-calls.js';
 import { personaOf, testStack, type TestStack } from '../support/stack-env.js';
-import { wordsHeard } from '../support/transcribe.js';
+import { heardAs } from '../support/transcribe.js';
 import { synthesize, type Pcm } from '../support/wav.js';
 
 /** Numbers of this suite: the persona's line, and one caller per test. */
@@ -55,7 +55,7 @@ test('a caller hears the greeting, asks by voice, hears the answer, and the call
     console.log(`# INVITE → 200 OK: ${answerMs} ms`);
     const greeting = await heardGreeting(phone, persona.greeting);
     assert.ok(
-      wordsHeard(persona.greeting, greeting.text) >= 0.5,
+      heardAs(persona.greeting, greeting.text),
       `the greeting is heard: "${greeting.text}"`,
     );
     await phone.say(question);
@@ -67,7 +67,7 @@ test('a caller hears the greeting, asks by voice, hears the answer, and the call
       .slice(greeting.utterances)
       .map((u) => u.text)
       .join(' ');
-    assert.ok(wordsHeard(answer, reply) >= 0.5, `the answer is heard: "${reply}"`);
+    assert.ok(heardAs(answer, reply), `the answer is heard: "${reply}"`);
   } finally {
     await phone.stop();
   }

@@ -23,7 +23,7 @@ import {
 } from '../support/phone-calls.js';
 import { SipPhone, type SipPhoneOptions } from '../support/sip-phone.js';
 import { personaOf, testStack, type TestStack } from '../support/stack-env.js';
-import { wordsHeard } from '../support/transcribe.js';
+import { heardAs } from '../support/transcribe.js';
 import { synthesize, type Pcm } from '../support/wav.js';
 
 const COLD_LINE = '+15550200001';
@@ -130,7 +130,7 @@ test('a warm transfer rings the human, briefs them, then the two hear each other
       .map((u) => u.text)
       .join(' ');
     assert.ok(
-      wordsHeard('Hello, can you hear me?', words) >= 0.5,
+      heardAs('Hello, can you hear me?', words),
       `${listener.number} hears ${speaker.number}: "${words}"`,
     );
   }

@@ -20,7 +20,7 @@ import {
 } from '../support/phone-calls.js';
 import { SipPhone } from '../support/sip-phone.js';
 import { personaOf, testStack, type TestStack } from '../support/stack-env.js';
-import { wordsHeard } from '../support/transcribe.js';
+import { heardAs } from '../support/transcribe.js';
 import { synthesize } from '../support/wav.js';
 
 const VISITOR_PHONE = '+15558100001';
@@ -83,7 +83,7 @@ test('a web visitor continues on their phone: same room, same agent, one record 
   const heard = await eventually(
     'the answer on the phone',
     () => heardUtterances(phone, 1),
-    (utterances) => utterances.some((u) => wordsHeard(answer, u.text) >= 0.5),
+    (utterances) => utterances.some((u) => heardAs(answer, u.text)),
     60_000,
   );
   assert.ok(heard.length > 0);

@@ -9,7 +9,7 @@ import { RoomServiceClient, SipClient } from 'livekit-server-sdk';
 import { admin, eventually, type StoredCall } from './calls.js';
 import { SipPhone, type SipPhoneOptions } from './sip-phone.js';
 import type { TestStack } from './stack-env.js';
-import { soundStretches, transcribeRecording, wordsHeard, type Utterance } from './transcribe.js';
+import { soundStretches, transcribeRecording, heardAs, type Utterance } from './transcribe.js';
 import { parseWav } from './wav.js';
 
 /** A phone call's record as the admin API serves it (the phone fields the suites read). */
@@ -176,7 +176,7 @@ export async function heardGreeting(
         .slice(0, n)
         .map((u) => u.text)
         .join(' ');
-      if (wordsHeard(greeting, text) >= 0.5) return { text, utterances: n };
+      if (heardAs(greeting, text)) return { text, utterances: n };
     }
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
