@@ -6,10 +6,10 @@
 import { execFile as execFileCb, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { chown, mkdtemp, rm } from 'node:fs/promises';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { freePort } from './readiness.js';
 
 const execFile = promisify(execFileCb);
 const PG_ROOT = '/usr/lib/postgresql';
@@ -54,17 +54,6 @@ export function findPostgresBin(): { bin: string; version: number } {
     );
   }
   return { bin: path.join(PG_ROOT, String(version), 'bin'), version };
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /** Runs a command as `postgres` when we are root, as ourselves otherwise. */

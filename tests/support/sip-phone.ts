@@ -7,9 +7,10 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { EventEmitter, once } from 'node:events';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
-import { createServer, Socket } from 'node:net';
+import { Socket } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { freePort } from '../../scripts/lib/readiness.js';
 import { encodeWav, type Pcm } from './wav.js';
 
 export type PhoneCodec = 'G722' | 'PCMU';
@@ -42,15 +43,6 @@ export interface PhoneEvent {
 const MODULES = ['account.so', 'menu.so', 'ctrl_tcp.so', 'aufile.so', 'sndfile.so'];
 /** Only the codec's own module is loaded: `audio_codecs` alone did not keep G.722 out of offers. */
 const CODEC_MODULES: Record<PhoneCodec, string> = { G722: 'g722.so', PCMU: 'g711.so' };
-
-async function freePort(host: string): Promise<number> {
-  const server = createServer();
-  server.listen(0, host);
-  await once(server, 'listening');
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 /** Netstrings (`<length>:<payload>,`), the framing of baresip's control socket. */
 function* netstrings(buffer: { data: string }): Generator<string> {
