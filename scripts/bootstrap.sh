@@ -96,8 +96,12 @@ else
     rm -rf "$src"
   else
     echo "no archives at $SIP_ARCHIVES: go install from the module proxy"
-    CGO_ENABLED=1 GOBIN=$BIN go install -v "github.com/livekit/sip/cmd/livekit-sip@$LIVEKIT_SIP_VERSION" 2>&1 | progress
-    [ -x "$BIN/livekit-sip" ] || { echo "livekit-sip build failed"; exit 1; }
+    CGO_ENABLED=1 GOBIN=$BIN go install -v "github.com/livekit/sip/cmd/livekit-sip@$LIVEKIT_SIP_VERSION" 2>&1 | progress || true
+    [ -x "$BIN/livekit-sip" ] || {
+      echo "livekit-sip build failed: where the module proxy refuses it, set PARLEY_THIRD_PARTY to the"
+      echo "folder holding livekit-sip/ (the pinned source archives; ../shared/third_party by default)"
+      exit 1
+    }
   fi
   echo "$SIP_STAMP" > "$BIN/livekit-sip.stamp"
   echo "built: $BIN/livekit-sip"
