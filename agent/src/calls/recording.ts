@@ -30,9 +30,9 @@ export interface CallRecording {
   /**
    * Overrides the outcome the close will report (e.g. `transferred` from a transfer tool).
    * Without it: `failed` when the session closed on an error, `abandoned` when the caller never
-   * said anything, else `completed`.
+   * said anything, else `completed`. Undefined withdraws an override.
    */
-  setOutcome(outcome: CallOutcome): void;
+  setOutcome(outcome: CallOutcome | undefined): void;
   /**
    * Ends the recording now (if the session's `close` has not already): records the turn in
    * progress, closes the call record and waits (bounded) for the server. Idempotent.

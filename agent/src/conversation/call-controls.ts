@@ -28,7 +28,7 @@ export const END_GRACE_MS = 15_000;
  */
 export function createCallControls(
   session: ControlledSession,
-  onOutcome: (outcome: CallOutcome) => void,
+  onOutcome: (outcome: CallOutcome | undefined) => void,
   state: CallState = {},
 ): { controls: CallControls; state: CallState } {
   const settle = () => session.agentState === 'listening' || session.agentState === 'idle';
@@ -54,6 +54,9 @@ export function createCallControls(
       // From a tool the agent is still `thinking`: its reply to the tool's result comes first.
       // Between turns (the supervisor) it is listening; draining plays what `say` queued.
       if (settle()) hangUp();
+    },
+    expectOutcome(outcome) {
+      if (!state.ending) onOutcome(outcome);
     },
     noteLead(temperature) {
       const current = state.leadTemperature;

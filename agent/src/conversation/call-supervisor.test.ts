@@ -48,7 +48,7 @@ function supervised() {
   const outcomes: string[] = [];
   const { controls, state } = createCallControls(
     session as unknown as ControlledSession,
-    (outcome) => outcomes.push(outcome),
+    (outcome) => outcomes.push(outcome ?? 'none'),
   );
   const stop = superviseCall(session as unknown as ControlledSession, persona, controls, state);
   return { session, outcomes, state, stop };
@@ -151,6 +151,19 @@ describe('call controls', () => {
     await controls.end('completed', 'bye');
     mock.timers.tick(END_GRACE_MS);
     assert.equal(session.shutdowns, 1);
+  });
+
+  test('an expected outcome reaches the record until an end decides it', async () => {
+    const outcomes: string[] = [];
+    const { controls } = createCallControls(
+      new FakeSession() as unknown as ControlledSession,
+      (o) => outcomes.push(o ?? 'none'),
+    );
+    controls.expectOutcome('transferred');
+    controls.expectOutcome(undefined);
+    await controls.end('completed', 'bye');
+    controls.expectOutcome('transferred');
+    assert.deepEqual(outcomes, ['transferred', 'none', 'completed']);
   });
 
   test('the hottest lead temperature is kept', () => {

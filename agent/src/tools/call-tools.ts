@@ -87,9 +87,12 @@ export function transferToHumanTool(
       }
       if (channel === 'phone' && target && sipTransfer) {
         await controls.say(message);
+        // The caller's phone may leave the room before the REFER's answer reaches us.
+        controls.expectOutcome('transferred');
         try {
           await sipTransfer(target);
         } catch (error) {
+          controls.expectOutcome(undefined);
           const detail = error instanceof Error ? error.message : String(error);
           throw new llm.ToolError(
             `The transfer to a person failed (${detail}). Apologise and offer to help another way.`,

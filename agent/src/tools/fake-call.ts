@@ -19,7 +19,7 @@ export function testPersona(input: Partial<PersonaInput> = {}): Persona {
   });
 }
 
-/** Controls that log every action, in order, as `say: …`, `end: outcome (reason)`, `lead: …`. */
+/** Controls that log every action, in order, as `say: …`, `end: outcome (reason)`, `expect: outcome`, `lead: …`. */
 export class FakeControls implements CallControls {
   readonly log: string[] = [];
 
@@ -29,6 +29,10 @@ export class FakeControls implements CallControls {
 
   async end(outcome: CallOutcome, reason: string): Promise<void> {
     this.log.push(`end: ${outcome} (${reason})`);
+  }
+
+  expectOutcome(outcome: CallOutcome | undefined): void {
+    this.log.push(`expect: ${outcome ?? 'nothing'}`);
   }
 
   noteLead(temperature: LeadTemperature): void {

@@ -215,6 +215,7 @@ describe('persona tools in an AgentSession', () => {
         log.push('said');
       },
       end: async (outcome: string) => void log.push(`end: ${outcome}`),
+      expectOutcome: () => undefined,
       noteLead: () => undefined,
     };
     const session = await start(deps({ persona, controls }), [

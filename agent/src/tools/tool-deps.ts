@@ -7,6 +7,11 @@ export interface CallControls {
   say(text: string): Promise<void>;
   /** Ends the call after the current speech, recording `outcome`. */
   end(outcome: CallOutcome, reason: string): Promise<void>;
+  /**
+   * The outcome recorded if the call closes before an `end` (a caller whose phone leaves the room
+   * once a SIP REFER succeeds); undefined withdraws it.
+   */
+  expectOutcome(outcome: CallOutcome | undefined): void;
   /** Notes a captured lead's temperature; the hottest one is recorded when the call closes. */
   noteLead(temperature: LeadTemperature): void;
 }
