@@ -11,7 +11,7 @@ import { REPO_ROOT, startStack } from './lib/stack.js';
 import { TEST_PORTS } from './lib/stack-config.js';
 import { startPostgres } from './lib/postgres.js';
 
-const PACKAGES = ['server', 'agent', 'widget', 'demo', 'sip'];
+const PACKAGES = ['server/contracts', 'server', 'agent', 'widget', 'demo', 'sip'];
 /**
  * `tsx scripts/test.ts <files…>` runs just those suites against the stack, without lint and
  * type-checks, and keeps its artifacts apart (per port offset) so parallel runs do not collide.

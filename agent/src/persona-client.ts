@@ -3,7 +3,7 @@ import {
   PersonaSchema,
   type DispatchMetadata,
   type Persona,
-} from '@parley/server/contracts';
+} from '@parley/contracts';
 
 export type PersonaLoadErrorCode =
   | 'invalid_metadata'

@@ -1,4 +1,4 @@
-import type { Persona } from '@parley/server/contracts';
+import type { Persona } from '@parley/contracts';
 
 /** Marks the knowledge block of the system prompt; `Q:`/`A:` lines follow it. */
 export const KNOWLEDGE_HEADING = 'Answer from these facts when they are relevant:';

@@ -1,6 +1,6 @@
 import { inference, initializeLogger, llm, stt } from '@livekit/agents';
 import * as silero from '@livekit/agents-plugin-silero';
-import { PersonaSchema } from '@parley/server/contracts';
+import { PersonaSchema } from '@parley/contracts';
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 import { loadConfig } from './config.js';

@@ -1,5 +1,5 @@
 import { inference, type llm, log, type stt, type tts, type VAD, voice } from '@livekit/agents';
-import type { Persona } from '@parley/server/contracts';
+import type { Persona } from '@parley/contracts';
 import type { AgentConfig, CloudConfig } from './config.js';
 import {
   createCartesiaTTS,

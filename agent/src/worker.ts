@@ -22,7 +22,7 @@ import {
   type DispatchMetadata,
   type HandoffTarget,
   type Persona,
-} from '@parley/server/contracts';
+} from '@parley/contracts';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {

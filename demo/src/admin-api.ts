@@ -16,7 +16,7 @@ import type {
   PersonaInput,
   PhoneCallStatus,
   PhoneNumber,
-} from '@parley/server/contracts';
+} from '@parley/contracts';
 
 /** A failed admin API request: the server's `{ error: { code, message } }`, or why none came. */
 export class ApiRequestError extends Error {

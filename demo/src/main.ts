@@ -1,4 +1,4 @@
-import type { Persona } from '@parley/server/contracts';
+import type { Persona } from '@parley/contracts';
 import { AdminApi, ApiRequestError } from './admin-api.js';
 import {
   adoptKeyFromAddressBar,

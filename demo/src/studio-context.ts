@@ -1,4 +1,4 @@
-import type { Persona } from '@parley/server/contracts';
+import type { Persona } from '@parley/contracts';
 import { describeError, type AdminApi } from './admin-api.js';
 import { h } from './dom.js';
 import type { Route } from './route.js';

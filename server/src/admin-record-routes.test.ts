@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import type { Appointment, Lead, PhoneNumber, SecretSummary } from './contracts/index.js';
+import type { Appointment, Lead, PhoneNumber, SecretSummary } from '@parley/contracts';
 import type { CallRecord } from './call-routes.js';
 import type { Call, Page } from './storage/index.js';
 import { asAdmin, asAgent, request, startTestApp, type TestApp } from './test-app.js';

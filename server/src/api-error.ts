@@ -1,5 +1,5 @@
 import type { ErrorRequestHandler, Response } from 'express';
-import { ERROR_STATUS, type ApiErrorBody, type ErrorCode } from './contracts/index.js';
+import { ERROR_STATUS, type ApiErrorBody, type ErrorCode } from '@parley/contracts';
 
 /** An error the API answers with a stable code and its HTTP status. */
 export class ApiError extends Error {

@@ -3,7 +3,7 @@ import {
   CreateApiKeyRequestSchema,
   type ApiKeySummary,
   type CreatedApiKey,
-} from './contracts/index.js';
+} from '@parley/contracts';
 import { tenantOf } from './request-tenant.js';
 import type { ApiKey, IssuedApiKey } from './storage/index.js';
 import { parseBody } from './validate.js';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { createHash } from 'node:crypto';
 import { AccessToken, TokenVerifier } from 'livekit-server-sdk';
-import { DispatchMetadataSchema, type SessionResponse } from './contracts/index.js';
+import { DispatchMetadataSchema, type SessionResponse } from '@parley/contracts';
 import { Storage } from './storage/index.js';
 import { pglite } from './storage/test-backends.js';
 import {

@@ -1,5 +1,5 @@
 /** Test support shared by the server's and the agent's booking suites. */
-import type { BusinessHours } from './contracts/index.js';
+import type { BusinessHours } from '@parley/contracts';
 
 /** Open every day, 09:00–17:00 UTC, in 30-minute slots: any test day has free slots. */
 export const EVERY_DAY_NINE_TO_FIVE_UTC: BusinessHours = {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { ApiError } from './api-error.js';
 import { availability, bookForCall } from './booking.js';
-import { PersonaSchema, type Persona } from './contracts/index.js';
+import { PersonaSchema, type Persona } from '@parley/contracts';
 import { Storage, type TenantStorage } from './storage/index.js';
 import { pglite } from './storage/test-backends.js';
 

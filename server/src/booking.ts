@@ -8,7 +8,7 @@ import {
   type BusinessHours,
   type Interval,
   type Persona,
-} from './contracts/index.js';
+} from '@parley/contracts';
 import { SlotTakenError, type Appointment, type AppointmentRepo } from './storage/index.js';
 
 const MINUTE = 60_000;

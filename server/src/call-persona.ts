@@ -1,5 +1,5 @@
 import { ApiError } from './api-error.js';
-import type { Persona } from './contracts/index.js';
+import type { Persona } from '@parley/contracts';
 import type { PersonaStore } from './persona-store.js';
 import type { Call, CallRepo } from './storage/index.js';
 

@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import { ApiError } from './api-error.js';
-import type { Appointment, CallEvent, ConsentReceipt, Lead } from './contracts/index.js';
+import type { Appointment, CallEvent, ConsentReceipt, Lead } from '@parley/contracts';
 import { tenantOf } from './request-tenant.js';
 import { CallListQuerySchema, type CallDetail } from './storage/index.js';
 import { parseBody } from './validate.js';

@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
-import type { Appointment, Availability, Lead, PersonaInput } from './contracts/index.js';
+import type { Appointment, Availability, Lead, PersonaInput } from '@parley/contracts';
 import type { Call } from './storage/index.js';
 import { asAgent, request, startTestApp, type TestApp } from './test-app.js';
 import { verifyWebhookSignature } from './webhook-signature.js';

@@ -7,7 +7,7 @@ import {
   BookAppointmentRequestSchema,
   CaptureLeadRequestSchema,
   RunWebhookToolRequestSchema,
-} from './contracts/index.js';
+} from '@parley/contracts';
 import { tenantOf } from './request-tenant.js';
 import { parseBody } from './validate.js';
 import { WebhookToolRunner } from './webhook-tool-runner.js';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import type { SessionResponse, WidgetConfig } from './contracts/index.js';
+import type { SessionResponse, WidgetConfig } from '@parley/contracts';
 import type { CallRecord } from './call-routes.js';
 import { asAdmin, asAgent, request, startTestApp, type TestApp } from './test-app.js';
 

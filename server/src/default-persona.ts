@@ -1,4 +1,4 @@
-import type { PersonaInput } from './contracts/index.js';
+import type { PersonaInput } from '@parley/contracts';
 
 /** The persona that exists out of the box, so a fresh install has something to talk to. */
 export const DEFAULT_PERSONA: PersonaInput = {

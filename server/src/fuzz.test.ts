@@ -12,7 +12,7 @@ import {
   PersonaSchema,
   PutSecretRequestSchema,
   SecretNameSchema,
-} from './contracts/index.js';
+} from '@parley/contracts';
 import type { TenantStorage } from './storage/index.js';
 import { ADMIN_KEY as ADMIN, AGENT_KEY as AGENT, startTestApp, type TestApp } from './test-app.js';
 

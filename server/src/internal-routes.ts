@@ -7,7 +7,7 @@ import {
   CallInputSchema,
   IdempotencyKeySchema,
   TurnInputSchema,
-} from './contracts/index.js';
+} from '@parley/contracts';
 import {
   inboundCallStarted,
   phoneCallEnded,

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { PersonaSchema } from './contracts/index.js';
+import { PersonaSchema } from '@parley/contracts';
 import { isOriginAllowed } from './origin-policy.js';
 
 const persona = (allowedOrigins: string[]) =>

@@ -1,6 +1,6 @@
 import type { Request } from 'express';
 import { ApiError } from './api-error.js';
-import type { Persona } from './contracts/index.js';
+import type { Persona } from '@parley/contracts';
 
 const LOCALHOST = /^http:\/\/(localhost|127\.0\.0\.1|\[::1\])(:\d{1,5})?$/;
 

@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import { PersonaSchema } from './contracts/index.js';
+import { PersonaSchema } from '@parley/contracts';
 import { ApiError } from './api-error.js';
 import { tenantOf } from './request-tenant.js';
 import { parseBody } from './validate.js';

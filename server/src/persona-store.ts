@@ -1,4 +1,4 @@
-import type { Persona, PersonaInput } from './contracts/index.js';
+import type { Persona, PersonaInput } from '@parley/contracts';
 import type { PersonaVersion } from './storage/index.js';
 
 /** Where personas live; `storage/persona-repo.ts` keeps them, versioned, in the database. */

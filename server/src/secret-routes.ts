@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import { PutSecretRequestSchema, SecretNameSchema } from './contracts/index.js';
+import { PutSecretRequestSchema, SecretNameSchema } from '@parley/contracts';
 import { tenantOf } from './request-tenant.js';
 import { parseBody } from './validate.js';
 

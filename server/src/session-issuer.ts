@@ -7,7 +7,7 @@ import {
   type DispatchMetadata,
   type Persona,
   type SessionResponse,
-} from './contracts/index.js';
+} from '@parley/contracts';
 
 export interface SessionIssuerOptions {
   apiKey: string;

@@ -3,7 +3,7 @@ import {
   CreateSessionRequestSchema,
   type ConsentAcceptance,
   type Persona,
-} from './contracts/index.js';
+} from '@parley/contracts';
 import { ApiError } from './api-error.js';
 import { sameSecret } from './bearer-auth.js';
 import { assertOriginAllowed } from './origin-policy.js';

@@ -1,5 +1,5 @@
 import { ApiError } from './api-error.js';
-import type { Persona } from './contracts/index.js';
+import type { Persona } from '@parley/contracts';
 import type { Database } from './storage/database.js';
 import type { Storage, TenantRepo, TenantStorage, VerifiedApiKey } from './storage/index.js';
 

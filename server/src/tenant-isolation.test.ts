@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import type { Appointment, Lead, Persona, PhoneNumber, SecretSummary } from './contracts/index.js';
+import type { Appointment, Lead, Persona, PhoneNumber, SecretSummary } from '@parley/contracts';
 import type {
   Call,
   Page,

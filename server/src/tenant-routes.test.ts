@@ -6,7 +6,7 @@ import type {
   CreatedTenant,
   Persona,
   Tenant,
-} from './contracts/index.js';
+} from '@parley/contracts';
 import { hashApiKey } from './storage/index.js';
 import {
   asAdmin,

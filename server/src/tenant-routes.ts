@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import { CreateTenantRequestSchema, type CreatedTenant } from './contracts/index.js';
+import { CreateTenantRequestSchema, type CreatedTenant } from '@parley/contracts';
 import { ADMIN_SCOPES, createdApiKey } from './api-key-routes.js';
 import type { Tenancy } from './tenancy.js';
 import { parseBody } from './validate.js';

@@ -12,7 +12,7 @@ import {
   type Persona,
   type SessionResponse,
   type WidgetConfig,
-} from './contracts/index.js';
+} from '@parley/contracts';
 import type { CallRecord } from './call-routes.js';
 import {
   livekitWebhook,

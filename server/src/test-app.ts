@@ -4,7 +4,7 @@
  */
 import type { AddressInfo } from 'node:net';
 import { createApp, type AppDeps } from './app.js';
-import type { CreatedTenant, Tenant } from './contracts/index.js';
+import type { CreatedTenant, Tenant } from '@parley/contracts';
 import { SessionIssuer } from './session-issuer.js';
 import { Storage, type TenantStorage } from './storage/index.js';
 import { pglite } from './storage/test-backends.js';

@@ -1,5 +1,5 @@
 import { ApiError } from './api-error.js';
-import { SECRET_REFERENCE, type WebhookTool, type WebhookToolCallBody } from './contracts/index.js';
+import { SECRET_REFERENCE, type WebhookTool, type WebhookToolCallBody } from '@parley/contracts';
 import type { SecretRepo } from './storage/index.js';
 import { SIGNATURE_HEADER, signWebhook } from './webhook-signature.js';
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import type { WidgetConfig } from './contracts/index.js';
+import type { WidgetConfig } from '@parley/contracts';
 import { request, startTestApp, type TestApp } from './test-app.js';
 
 let app: TestApp;

@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import { WidgetConfigQuerySchema, type WidgetConfig } from './contracts/index.js';
+import { WidgetConfigQuerySchema, type WidgetConfig } from '@parley/contracts';
 import { assertOriginAllowed } from './origin-policy.js';
 import type { Tenancy } from './tenancy.js';
 import { parseBody } from './validate.js';

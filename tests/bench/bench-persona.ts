@@ -1,4 +1,4 @@
-import type { PersonaInput } from '@parley/server/contracts';
+import type { PersonaInput } from '@parley/contracts';
 
 /** What the benchmark's caller asks, in turn; each has a short knowledge answer. */
 export const BENCH_QUESTIONS = [

@@ -6,7 +6,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { Persona } from '@parley/server/contracts';
+import type { Persona } from '@parley/contracts';
 import { admin, eventually, putPersona } from '../support/calls.js';
 import {
   assignNumber,

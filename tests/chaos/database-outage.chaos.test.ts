@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { readdir } from 'node:fs/promises';
 import { after, before, test } from 'node:test';
 import { dispose } from '@livekit/rtc-node';
-import type { Persona } from '@parley/server/contracts';
+import type { Persona } from '@parley/contracts';
 import { startPostgres, type ThrowawayPostgres } from '../../scripts/lib/postgres.js';
 import { callOfRoom, eventually, type StoredCall } from '../support/calls.js';
 import { personaOf } from '../support/stack-env.js';

@@ -11,7 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import type { Persona } from '@parley/server/contracts';
+import type { Persona } from '@parley/contracts';
 import { launchChromium } from '../support/browser.js';
 import { admin, eventually, putPersona, type StoredCall } from '../support/calls.js';
 import { personaOf } from '../support/stack-env.js';

@@ -8,7 +8,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { dispose } from '@livekit/rtc-node';
-import type { Persona } from '@parley/server/contracts';
+import type { Persona } from '@parley/contracts';
 import { pocketSphinxPaths } from '../../agent/src/config.js';
 import { startFakeCloud, type FakeCloud, type FakeControl } from '../../agent/src/testing/index.js';
 import { callOfRoom, eventually } from '../support/calls.js';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import type { Persona } from '@parley/server/contracts';
+import type { Persona } from '@parley/contracts';
 import type { TestStack } from '../support/stack-env.js';
 import { UtteranceBank, VoiceSession } from '../support/voice-session.js';
 

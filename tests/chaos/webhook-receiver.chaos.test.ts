@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { dispose } from '@livekit/rtc-node';
 import { WebhookEventTypeSchema, type WebhookDelivery } from '@parley/server';
-import type { Persona } from '@parley/server/contracts';
+import type { Persona } from '@parley/contracts';
 import { admin, callOfRoom, eventually } from '../support/calls.js';
 import { personaOf } from '../support/stack-env.js';
 import { startChaosStack, type ChaosStack } from './chaos-stack.js';

@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { dispose } from '@livekit/rtc-node';
-import type { Persona } from '@parley/server/contracts';
+import type { Persona } from '@parley/contracts';
 import {
   admin,
   callOfRoom,

@@ -9,7 +9,7 @@ import { mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import type { Persona, PersonaInput } from '@parley/server/contracts';
+import type { Persona, PersonaInput } from '@parley/contracts';
 import { admin, putPersona } from '../support/calls.js';
 import {
   assignNumber,

@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { dispose } from '@livekit/rtc-node';
-import type { Persona } from '@parley/server/contracts';
+import type { Persona } from '@parley/contracts';
 import { admin, callOfRoom, eventually, openSession, putPersona } from '../support/calls.js';
 import { HeadlessVisitor } from '../support/headless-visitor.js';
 import {

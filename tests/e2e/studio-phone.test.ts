@@ -8,7 +8,7 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import type { DialPolicy, Persona } from '@parley/server/contracts';
+import type { DialPolicy, Persona } from '@parley/contracts';
 import { launchChromium } from '../support/browser.js';
 import { admin, eventually, putPersona } from '../support/calls.js';
 import { livekitClients } from '../support/phone-calls.js';

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { dispose } from '@livekit/rtc-node';
-import type { Persona, SessionResponse } from '@parley/server/contracts';
+import type { Persona, SessionResponse } from '@parley/contracts';
 import { HeadlessVisitor } from '../support/headless-visitor.js';
 import { personaOf, testStack, words, type TestStack } from '../support/stack-env.js';
 import { padWithSilence, synthesize } from '../support/wav.js';

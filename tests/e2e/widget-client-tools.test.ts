@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import type { CallEvent, Persona } from '@parley/server/contracts';
+import type { CallEvent, Persona } from '@parley/contracts';
 import { launchChromium } from '../support/browser.js';
 import { callOfRoom, eventually, putPersona } from '../support/calls.js';
 import { personaOf, testStack, type TestStack } from '../support/stack-env.js';

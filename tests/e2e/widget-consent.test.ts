@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import type { ConsentReceipt, Persona } from '@parley/server/contracts';
+import type { ConsentReceipt, Persona } from '@parley/contracts';
 import { launchChromium } from '../support/browser.js';
 import { callOfRoom, eventually, putPersona } from '../support/calls.js';
 import { personaOf, testStack, type TestStack } from '../support/stack-env.js';

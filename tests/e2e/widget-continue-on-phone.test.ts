@@ -11,7 +11,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { RoomServiceClient } from 'livekit-server-sdk';
-import type { Persona } from '@parley/server/contracts';
+import type { Persona } from '@parley/contracts';
 import { launchChromium } from '../support/browser.js';
 import { eventually } from '../support/calls.js';
 import { SipPhone } from '../support/sip-phone.js';

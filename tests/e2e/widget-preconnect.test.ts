@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Browser } from 'playwright-core';
-import type { Persona } from '@parley/server/contracts';
+import type { Persona } from '@parley/contracts';
 import { launchChromium } from '../support/browser.js';
 import { personaOf, testStack, words, type TestStack } from '../support/stack-env.js';
 import { padWithSilence, synthesize, writeWav } from '../support/wav.js';

@@ -1,4 +1,4 @@
-import type { Persona } from '@parley/server/contracts';
+import type { Persona } from '@parley/contracts';
 import { putPersona } from '../support/calls.js';
 import { personaOf, type TestStack } from '../support/stack-env.js';
 import type { Question } from './caller.js';

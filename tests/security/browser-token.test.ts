@@ -28,7 +28,7 @@ import {
   RoomServiceClient,
   TokenVerifier,
 } from 'livekit-server-sdk';
-import type { SessionResponse } from '@parley/server/contracts';
+import type { SessionResponse } from '@parley/contracts';
 import { grantedSession } from '../support/security-sessions.js';
 import { testStack, type TestStack } from '../support/stack-env.js';
 

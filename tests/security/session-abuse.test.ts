@@ -10,7 +10,7 @@
  */
 import assert from 'node:assert/strict';
 import { before, after, describe, test } from 'node:test';
-import type { PersonaInput } from '@parley/server/contracts';
+import type { PersonaInput } from '@parley/contracts';
 import { putPersona } from '../support/calls.js';
 import { errorOf, requestSession } from '../support/security-sessions.js';
 import { testStack, type TestStack } from '../support/stack-env.js';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { PersonaInput, SessionResponse } from '@parley/server/contracts';
+import type { PersonaInput, SessionResponse } from '@parley/contracts';
 import type { TestStack } from './stack-env.js';
 
 /** A call as the admin API serves it (the fields these suites read). */

@@ -12,7 +12,7 @@ import {
   type RemoteParticipant,
   type RemoteTrack,
 } from '@livekit/rtc-node';
-import type { SessionResponse } from '@parley/server/contracts';
+import type { SessionResponse } from '@parley/contracts';
 import { rms, type Pcm } from './wav.js';
 
 export interface TranscriptSegment {

@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
-import type { Persona, PersonaInput } from '@parley/server/contracts';
+import type { Persona, PersonaInput } from '@parley/contracts';
 import { RoomServiceClient, SipClient } from 'livekit-server-sdk';
 import { admin, eventually, type StoredCall } from './calls.js';
 import { SipPhone, type SipPhoneOptions } from './sip-phone.js';

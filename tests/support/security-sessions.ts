@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import type { SessionResponse } from '@parley/server/contracts';
+import type { SessionResponse } from '@parley/contracts';
 import type { TestStack } from './stack-env.js';
 
 export interface SessionRequestOptions {

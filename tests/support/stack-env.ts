@@ -3,7 +3,7 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { startStack, type Stack, type StackOptions } from '../../scripts/lib/stack.js';
-import type { Persona } from '@parley/server/contracts';
+import type { Persona } from '@parley/contracts';
 import { TEST_PORTS, type StackSecrets } from '../../scripts/lib/stack-config.js';
 
 export interface TestStack {

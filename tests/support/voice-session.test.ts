@@ -9,7 +9,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { dispose } from '@livekit/rtc-node';
 import { RoomServiceClient } from 'livekit-server-sdk';
-import type { Persona } from '@parley/server/contracts';
+import type { Persona } from '@parley/contracts';
 import { callOfRoom, eventually } from './calls.js';
 import { personaOf, testStack, type TestStack } from './stack-env.js';
 import { padWithSilence, synthesize } from './wav.js';

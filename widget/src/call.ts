@@ -8,7 +8,7 @@ import {
   type RemoteTrack,
   type TextStreamReader,
 } from 'livekit-client';
-import type { ConsentAcceptance, CreateSessionRequest } from '@parley/server/contracts';
+import type { ConsentAcceptance, CreateSessionRequest } from '@parley/contracts';
 import type { EndReason } from './events/parley-ended-event.js';
 import { openMicrophone } from './microphone.js';
 import { requestPhoneLeg } from './phone-handoff.js';

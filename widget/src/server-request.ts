@@ -1,4 +1,4 @@
-import type { ApiErrorBody } from '@parley/server/contracts';
+import type { ApiErrorBody } from '@parley/contracts';
 import { SessionError } from './session-error.js';
 
 export interface ServerRequestOptions {

@@ -1,5 +1,5 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import type { ConsentAcceptance } from '@parley/server/contracts';
+import type { ConsentAcceptance } from '@parley/contracts';
 import { Call, SILENT, type AudioLevels, type CallOptions } from './call.js';
 import { ClientTools, type ToolCallRecord } from './client-tools.js';
 import type { ParleyConnectedDetail } from './events/parley-connected-event.js';

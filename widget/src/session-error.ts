@@ -1,4 +1,4 @@
-import type { ErrorCode } from '@parley/server/contracts';
+import type { ErrorCode } from '@parley/contracts';
 
 /** Failures the widget detects itself, before or beside the server's API errors. */
 export type WidgetErrorCode =

@@ -1,4 +1,4 @@
-import type { CreateSessionRequest, SessionResponse } from '@parley/server/contracts';
+import type { CreateSessionRequest, SessionResponse } from '@parley/contracts';
 import { isRecord, requestJson, type ServerRequestOptions } from './server-request.js';
 
 /**

@@ -1,4 +1,4 @@
-import type { WidgetConfig } from '@parley/server/contracts';
+import type { WidgetConfig } from '@parley/contracts';
 import { isRecord, requestJson, type ServerRequestOptions } from './server-request.js';
 
 /** The consent a persona asks for before the microphone opens. */

@@ -1,4 +1,4 @@
-import type { CallClose, CallInput, TurnInput } from '@parley/server/contracts';
+import type { CallClose, CallInput, TurnInput } from '@parley/contracts';
 import { z } from 'zod';
 
 export type CallApiErrorCode = 'server_unreachable' | 'server_error' | 'rejected' | 'bad_answer';

@@ -1,4 +1,4 @@
-import type { CallClose, CallInput, TurnInput } from '@parley/server/contracts';
+import type { CallClose, CallInput, TurnInput } from '@parley/contracts';
 import { randomUUID } from 'node:crypto';
 import { CallApi, CallApiError, type CallOp } from './call-api.js';
 import { recorderLogger, type RecorderLogger } from './recorder-logger.js';

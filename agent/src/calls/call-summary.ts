@@ -1,4 +1,4 @@
-import type { TurnInput } from '@parley/server/contracts';
+import type { TurnInput } from '@parley/contracts';
 
 const MAX_QUOTE = 80;
 const MAX_QUOTES = 3;

@@ -3,7 +3,7 @@
  * call, driven by JSON lines on stdin (`{ "turn": … }`, `{ "idle": true }`) and answering on
  * stdout — until the test kills it.
  */
-import type { TurnInput } from '@parley/server/contracts';
+import type { TurnInput } from '@parley/contracts';
 import { createInterface } from 'node:readline';
 import { CallRecorder } from './call-recorder.js';
 

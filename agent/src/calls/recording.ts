@@ -1,5 +1,5 @@
 import { voice } from '@livekit/agents';
-import type { CallOutcome, LeadTemperature, TurnInput } from '@parley/server/contracts';
+import type { CallOutcome, LeadTemperature, TurnInput } from '@parley/contracts';
 import { DEFAULT_RATES, estimateCostUsd, type RateCard } from './call-cost.js';
 import { sleep, type CallRecorder, type CloseReport } from './call-recorder.js';
 import { recorderLogger, type RecorderLogger } from './recorder-logger.js';

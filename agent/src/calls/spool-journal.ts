@@ -1,4 +1,4 @@
-import { CallCloseSchema, CallInputSchema, TurnInputSchema } from '@parley/server/contracts';
+import { CallCloseSchema, CallInputSchema, TurnInputSchema } from '@parley/contracts';
 import { randomUUID } from 'node:crypto';
 import { mkdir, open, readdir, readFile, unlink, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';

@@ -1,5 +1,5 @@
 import type { llm, voice } from '@livekit/agents';
-import type { TurnInput } from '@parley/server/contracts';
+import type { TurnInput } from '@parley/contracts';
 import { z } from 'zod';
 
 type ToolCallInput = NonNullable<TurnInput['toolCalls']>[number];

@@ -1,5 +1,5 @@
 import { voice } from '@livekit/agents';
-import type { CallOutcome, LeadTemperature } from '@parley/server/contracts';
+import type { CallOutcome, LeadTemperature } from '@parley/contracts';
 import type { CallControls } from '../tools/index.js';
 
 export type { CallControls };

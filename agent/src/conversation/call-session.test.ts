@@ -1,4 +1,4 @@
-import { DispatchMetadataSchema, PersonaSchema } from '@parley/server/contracts';
+import { DispatchMetadataSchema, PersonaSchema } from '@parley/contracts';
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ParticipantKind } from '@livekit/rtc-node';

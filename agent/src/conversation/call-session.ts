@@ -1,6 +1,6 @@
 import { ParticipantKind, type RemoteParticipant, type Room } from '@livekit/rtc-node';
-import type { CallInput, DispatchMetadata, Persona } from '@parley/server/contracts';
-import { builtinValues, type TemplateValues } from '@parley/server/contracts';
+import type { CallInput, DispatchMetadata, Persona } from '@parley/contracts';
+import { builtinValues, type TemplateValues } from '@parley/contracts';
 import { SipClient } from 'livekit-server-sdk';
 import type { AgentConfig } from '../config.js';
 

@@ -1,5 +1,5 @@
 import { voice } from '@livekit/agents';
-import { PersonaSchema } from '@parley/server/contracts';
+import { PersonaSchema } from '@parley/contracts';
 import assert from 'node:assert/strict';
 import { EventEmitter } from 'node:events';
 import { afterEach, beforeEach, describe, mock, test } from 'node:test';

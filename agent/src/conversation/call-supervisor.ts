@@ -1,5 +1,5 @@
 import { voice } from '@livekit/agents';
-import type { Persona } from '@parley/server/contracts';
+import type { Persona } from '@parley/contracts';
 import type { CallControls, CallState } from './call-controls.js';
 
 export type SupervisedSession = Pick<voice.AgentSession, 'on' | 'off'>;

@@ -1,4 +1,4 @@
-import type { CallerHistory } from '@parley/server/contracts';
+import type { CallerHistory } from '@parley/contracts';
 
 const oneLine = (text: string) => text.replace(/\s+/g, ' ').trim();
 

@@ -4,7 +4,7 @@
  * call over with the conversation so far.
  */
 import { initializeLogger, llm, voice } from '@livekit/agents';
-import { type Persona, PersonaSchema } from '@parley/server/contracts';
+import { type Persona, PersonaSchema } from '@parley/contracts';
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { ScriptedResponder } from '../scripted/scripted-llm.js';

@@ -4,7 +4,7 @@ import {
   HandoffArgsSchema,
   type HandoffTarget,
   type Persona,
-} from '@parley/server/contracts';
+} from '@parley/contracts';
 import type { PersonaTool } from '../tools/index.js';
 import type { PersonaAgent } from './persona-agent.js';
 

@@ -4,7 +4,7 @@ import {
   type Persona,
   renderTemplate,
   type TemplateValues,
-} from '@parley/server/contracts';
+} from '@parley/contracts';
 import { personaInstructions } from '../persona-instructions.js';
 import { callerMemory } from './caller-memory.js';
 

@@ -1,4 +1,4 @@
-import { PhoneSettingsSchema } from '@parley/server/contracts';
+import { PhoneSettingsSchema } from '@parley/contracts';
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { DtmfCollector, type DtmfInput } from './dtmf-collector.js';

@@ -1,4 +1,4 @@
-import type { DtmfDigit, PhoneSettings } from '@parley/server/contracts';
+import type { DtmfDigit, PhoneSettings } from '@parley/contracts';
 
 /** What the caller's keys amount to, handed to the agent as if they had said `text`. */
 export interface DtmfInput {

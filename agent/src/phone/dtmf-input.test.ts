@@ -4,7 +4,7 @@
  */
 import { initializeLogger, llm, voice } from '@livekit/agents';
 import { RoomEvent } from '@livekit/rtc-node';
-import { type Persona, PersonaSchema, type TurnInput } from '@parley/server/contracts';
+import { type Persona, PersonaSchema, type TurnInput } from '@parley/contracts';
 import assert from 'node:assert/strict';
 import { EventEmitter, once } from 'node:events';
 import { after, before, test } from 'node:test';

@@ -1,6 +1,6 @@
 import { llm, type voice } from '@livekit/agents';
 import { type RemoteParticipant, RoomEvent } from '@livekit/rtc-node';
-import type { Persona } from '@parley/server/contracts';
+import type { Persona } from '@parley/contracts';
 import { DTMF_EXTRA } from '../calls/turn-builder.js';
 import type { RecorderLogger } from '../calls/recorder-logger.js';
 import { DtmfCollector, type DtmfInput } from './dtmf-collector.js';

@@ -2,7 +2,7 @@
  * The agent's phone routes against the real Parley server (its Express app on PGlite, in this
  * process): a returning caller's history by number, a call's legs and warnings.
  */
-import type { CallInput } from '@parley/server/contracts';
+import type { CallInput } from '@parley/contracts';
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { CallApi } from '../calls/call-api.js';

@@ -6,7 +6,7 @@ import {
   type TransferDialRequest,
   TransferDialResultSchema,
   type TransferDialResult,
-} from '@parley/server/contracts';
+} from '@parley/contracts';
 import { CallApiError, requestInternal } from '../calls/call-api.js';
 
 export interface PhoneApiOptions {

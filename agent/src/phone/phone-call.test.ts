@@ -1,6 +1,6 @@
 import { initializeLogger, type voice } from '@livekit/agents';
 import { type Room, RoomEvent } from '@livekit/rtc-node';
-import { type CallLeg, PersonaSchema } from '@parley/server/contracts';
+import { type CallLeg, PersonaSchema } from '@parley/contracts';
 import assert from 'node:assert/strict';
 import { EventEmitter } from 'node:events';
 import { test } from 'node:test';

@@ -6,7 +6,7 @@
  */
 import type { voice } from '@livekit/agents';
 import type { Room } from '@livekit/rtc-node';
-import type { CallerHistory, CallInput, Persona } from '@parley/server/contracts';
+import type { CallerHistory, CallInput, Persona } from '@parley/contracts';
 import type { RecorderLogger } from '../calls/recorder-logger.js';
 import { ParticipantMicrophoneInput } from '../preconnect/index.js';
 import { type AnswerTrack, publishAnswerTrack } from './answer-track.js';

@@ -1,5 +1,5 @@
 import { type Participant, type RemoteParticipant, RoomEvent } from '@livekit/rtc-node';
-import { LEG_ATTRIBUTE, type LegPurpose } from '@parley/server/contracts';
+import { LEG_ATTRIBUTE, type LegPurpose } from '@parley/contracts';
 
 /** livekit-sip keeps a SIP participant's call progress in this attribute. */
 export const SIP_CALL_STATUS = 'sip.callStatus';

@@ -1,4 +1,4 @@
-import { PersonaSchema } from '@parley/server/contracts';
+import { PersonaSchema } from '@parley/contracts';
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { callerMemory } from '../conversation/caller-memory.js';

@@ -1,6 +1,6 @@
 import type { tts } from '@livekit/agents';
 import { Room, RoomEvent, type RemoteParticipant } from '@livekit/rtc-node';
-import type { CallInput, Persona, TransferDialResult } from '@parley/server/contracts';
+import type { CallInput, Persona, TransferDialResult } from '@parley/contracts';
 import { AccessToken, RoomServiceClient } from 'livekit-server-sdk';
 import { randomUUID } from 'node:crypto';
 import type { RecorderLogger } from '../calls/recorder-logger.js';

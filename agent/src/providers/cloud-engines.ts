@@ -1,6 +1,6 @@
 import * as deepgram from '@livekit/agents-plugin-deepgram';
 import * as openai from '@livekit/agents-plugin-openai';
-import type { Persona } from '@parley/server/contracts';
+import type { Persona } from '@parley/contracts';
 import type { CartesiaConfig, CloudConfig, DeepgramConfig, OpenAIConfig } from '../config.js';
 import { CartesiaTTS } from './cartesia-tts.js';
 import { StallGuardSTT } from './stall-guard-stt.js';

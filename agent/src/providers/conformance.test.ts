@@ -5,7 +5,7 @@
  * them correctly.
  */
 import { llm, type stt, type tts } from '@livekit/agents';
-import { PersonaSchema } from '@parley/server/contracts';
+import { PersonaSchema } from '@parley/contracts';
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { personaInstructions } from '../persona-instructions.js';

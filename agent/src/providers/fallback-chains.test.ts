@@ -1,5 +1,5 @@
 import { llm, stt } from '@livekit/agents';
-import { PersonaSchema } from '@parley/server/contracts';
+import { PersonaSchema } from '@parley/contracts';
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { personaInstructions } from '../persona-instructions.js';

@@ -3,7 +3,7 @@
  * zone: "tomorrow at ten thirty" → a local day and time, and an instant → "Monday, March 10 at
  * 10:30 AM".
  */
-import { wallClock, zonedInstant } from '@parley/server/contracts';
+import { wallClock, zonedInstant } from '@parley/contracts';
 import * as chrono from 'chrono-node';
 import { splitWords } from '../text/words.js';
 import { numbersAsDigits, readOrdinal } from './number-words.js';

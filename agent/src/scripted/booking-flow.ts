@@ -11,7 +11,7 @@ import {
   type Interval,
   isWithinBusinessHours,
   wallClock,
-} from '@parley/server/contracts';
+} from '@parley/contracts';
 import {
   instantOf,
   isoInZone,

@@ -9,7 +9,7 @@ import {
   CaptureLeadArgsSchema,
   type Persona,
   PersonaSchema,
-} from '@parley/server/contracts';
+} from '@parley/contracts';
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 // The persona a fresh install ships with; the server does not export it.

@@ -3,7 +3,7 @@
  * page) for the scripted responder: which one a sentence asks for, by the tool's `phrases`, and
  * its arguments, filled from the sentence where the tool's JSON Schema makes that obvious.
  */
-import type { ClientTool, WebhookTool } from '@parley/server/contracts';
+import type { ClientTool, WebhookTool } from '@parley/contracts';
 import type { CallerProfile, ScriptedPersona } from './dialogue-context.js';
 import { saysAny } from './intents.js';
 import { firstNumber } from './number-words.js';

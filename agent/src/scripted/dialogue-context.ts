@@ -1,4 +1,4 @@
-import type { Persona } from '@parley/server/contracts';
+import type { Persona } from '@parley/contracts';
 import type { KnowledgeMatcher } from './knowledge-matcher.js';
 
 /** The part of a persona the scripted responder reads. */

@@ -5,7 +5,7 @@
  * gives the same reply and nothing is lost when another engine answered some turns.
  */
 import type { llm } from '@livekit/agents';
-import { HANDOFF_TOOL } from '@parley/server/contracts';
+import { HANDOFF_TOOL } from '@parley/contracts';
 import {
   answerBooking,
   BOOK_APPOINTMENT_TOOL,

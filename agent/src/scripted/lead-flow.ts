@@ -3,7 +3,7 @@
  * turn (slots the caller already gave are skipped), each re-asked once when the answer does not
  * parse, then `capture_lead` with what was gathered.
  */
-import type { CaptureLeadArgs } from '@parley/server/contracts';
+import type { CaptureLeadArgs } from '@parley/contracts';
 import type { CallerProfile, FlowResult, ToolCallRequest, Turn } from './dialogue-context.js';
 import { sentences } from './dialogue-context.js';
 import { parseContact, parseMoney, parseName, parseTimelineDays, parseYesNo } from './parsers.js';

@@ -13,7 +13,7 @@ import {
   HandoffArgsSchema,
   LookupKnowledgeArgsSchema,
   TransferArgsSchema,
-} from '@parley/server/contracts';
+} from '@parley/contracts';
 import type { z } from 'zod';
 
 export interface RecordedCall {

@@ -1,5 +1,5 @@
 import { initializeLogger, llm } from '@livekit/agents';
-import { HANDOFF_TOOL, PersonaSchema } from '@parley/server/contracts';
+import { HANDOFF_TOOL, PersonaSchema } from '@parley/contracts';
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 import { z } from 'zod';

@@ -1,5 +1,5 @@
 import { llm } from '@livekit/agents';
-import { BookAppointmentArgsSchema, type Persona } from '@parley/server/contracts';
+import { BookAppointmentArgsSchema, type Persona } from '@parley/contracts';
 import { throwForModel, type ToolApi } from './tool-api.js';
 import { modelArguments } from './model-arguments.js';
 

@@ -4,7 +4,7 @@ import {
   EndCallArgsSchema,
   type Persona,
   TransferArgsSchema,
-} from '@parley/server/contracts';
+} from '@parley/contracts';
 import { KnowledgeMatcher } from '../scripted/knowledge-matcher.js';
 import { recorderLogger } from '../calls/recorder-logger.js';
 import type { CallControls, ToolDeps } from './tool-deps.js';

@@ -1,6 +1,6 @@
 import { llm } from '@livekit/agents';
 import { RpcError } from '@livekit/rtc-node';
-import { type ClientTool, ClientToolSchema } from '@parley/server/contracts';
+import { type ClientTool, ClientToolSchema } from '@parley/contracts';
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { clientTool } from './client-tools.js';

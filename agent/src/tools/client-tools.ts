@@ -1,6 +1,6 @@
 import { llm } from '@livekit/agents';
 import { RpcError } from '@livekit/rtc-node';
-import type { ClientTool } from '@parley/server/contracts';
+import type { ClientTool } from '@parley/contracts';
 import type { ClientRpc } from './tool-deps.js';
 
 const { ErrorCode } = RpcError;

@@ -6,7 +6,7 @@ import {
   type Persona,
   type PersonaInput,
   PersonaSchema,
-} from '@parley/server/contracts';
+} from '@parley/contracts';
 import type { CallControls } from './tool-deps.js';
 
 export function testPersona(input: Partial<PersonaInput> = {}): Persona {

@@ -1,4 +1,4 @@
-import type { Persona } from '@parley/server/contracts';
+import type { Persona } from '@parley/contracts';
 import { recorderLogger } from '../calls/recorder-logger.js';
 import type { CallControls, PersonaTool } from './tool-deps.js';
 

@@ -3,7 +3,7 @@
  * webhook tool and every client tool, each saying a filler line when it runs long.
  */
 import { llm } from '@livekit/agents';
-import type { BuiltinTool } from '@parley/server/contracts';
+import type { BuiltinTool } from '@parley/contracts';
 import { bookAppointmentTool } from './appointment-tool.js';
 import { endCallTool, transferToHumanTool } from './call-tools.js';
 import { clientTool } from './client-tools.js';

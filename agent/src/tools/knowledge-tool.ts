@@ -1,5 +1,5 @@
 import { llm } from '@livekit/agents';
-import { LookupKnowledgeArgsSchema, type Persona } from '@parley/server/contracts';
+import { LookupKnowledgeArgsSchema, type Persona } from '@parley/contracts';
 import { KnowledgeMatcher } from '../scripted/knowledge-matcher.js';
 import { modelArguments } from './model-arguments.js';
 

@@ -1,5 +1,5 @@
 import { llm } from '@livekit/agents';
-import { CaptureLeadArgsSchema, scoreLead } from '@parley/server/contracts';
+import { CaptureLeadArgsSchema, scoreLead } from '@parley/contracts';
 import { throwForModel, type ToolApi } from './tool-api.js';
 import type { ToolDeps } from './tool-deps.js';
 import { modelArguments } from './model-arguments.js';

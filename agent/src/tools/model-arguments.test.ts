@@ -1,5 +1,5 @@
 import { llm } from '@livekit/agents';
-import { CaptureLeadArgsSchema } from '@parley/server/contracts';
+import { CaptureLeadArgsSchema } from '@parley/contracts';
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { modelArguments } from './model-arguments.js';

@@ -8,7 +8,7 @@
  */
 import { initializeLogger, voice } from '@livekit/agents';
 import { RpcError } from '@livekit/rtc-node';
-import { type Persona, type PersonaInput } from '@parley/server/contracts';
+import { type Persona, type PersonaInput } from '@parley/contracts';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';

@@ -1,5 +1,5 @@
 import { initializeLogger, llm } from '@livekit/agents';
-import { type PersonaInput, PersonaSchema } from '@parley/server/contracts';
+import { type PersonaInput, PersonaSchema } from '@parley/contracts';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';

@@ -8,7 +8,7 @@ import {
   type CaptureLeadRequest,
   type LeadScore,
   WebhookToolResultSchema,
-} from '@parley/server/contracts';
+} from '@parley/contracts';
 import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { z } from 'zod';

@@ -1,5 +1,5 @@
 import type { llm } from '@livekit/agents';
-import type { CallOutcome, LeadTemperature, Persona } from '@parley/server/contracts';
+import type { CallOutcome, LeadTemperature, Persona } from '@parley/contracts';
 
 /** What the tools may do to the call; the worker implements it over its `AgentSession`. */
 export interface CallControls {

@@ -1,5 +1,5 @@
 import { llm } from '@livekit/agents';
-import type { WebhookTool } from '@parley/server/contracts';
+import type { WebhookTool } from '@parley/contracts';
 import { throwForModel, type ToolApi } from './tool-api.js';
 
 /**

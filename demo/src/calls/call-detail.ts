@@ -1,5 +1,5 @@
 import type { ToolCall, Turn } from '@parley/server';
-import type { CallEvent, CallLeg, CallWarning } from '@parley/server/contracts';
+import type { CallEvent, CallLeg, CallWarning } from '@parley/contracts';
 import type { AdminApi, CallView } from '../admin-api.js';
 import { h, type Child } from '../dom.js';
 import { formatCost, formatDateTime, formatDuration } from '../format.js';

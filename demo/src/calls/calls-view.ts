@@ -1,5 +1,5 @@
 import type { Call } from '@parley/server';
-import { CallOutcomeSchema, ChannelSchema } from '@parley/server/contracts';
+import { CallOutcomeSchema, ChannelSchema } from '@parley/contracts';
 import type { AdminApi, CallQuery } from '../admin-api.js';
 import { h } from '../dom.js';
 import { anyOf, chosen, dayRange, filterForm } from '../filter-form.js';

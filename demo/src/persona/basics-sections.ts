@@ -3,7 +3,7 @@ import {
   SttProviderSchema,
   TtsProviderSchema,
   type Persona,
-} from '@parley/server/contracts';
+} from '@parley/contracts';
 import { h } from '../dom.js';
 import type { Field } from '../form/field.js';
 import { group, listField } from '../form/group-fields.js';

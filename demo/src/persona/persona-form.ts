@@ -1,4 +1,4 @@
-import { PersonaSchema, type Persona } from '@parley/server/contracts';
+import { PersonaSchema, type Persona } from '@parley/contracts';
 import { h } from '../dom.js';
 import { describePath, type Issue } from '../form/field.js';
 import { objectOf, type Fields } from '../form/group-fields.js';

@@ -1,4 +1,4 @@
-import { PersonaSchema, type Persona } from '@parley/server/contracts';
+import { PersonaSchema, type Persona } from '@parley/contracts';
 import type { AdminApi } from '../admin-api.js';
 import { focusElement, h } from '../dom.js';
 import { NEW_PERSONA, routeHref, type Route } from '../route.js';

@@ -1,4 +1,4 @@
-import { DtmfDigitSchema, type Persona } from '@parley/server/contracts';
+import { DtmfDigitSchema, type Persona } from '@parley/contracts';
 import { group, listField, optionalField } from '../form/group-fields.js';
 import { checkboxField, numberField, selectField, textField } from '../form/leaf-fields.js';
 import type { FormSection } from './form-section.js';

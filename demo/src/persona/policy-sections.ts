@@ -1,4 +1,4 @@
-import { type HandoffTarget, type Persona } from '@parley/server/contracts';
+import { type HandoffTarget, type Persona } from '@parley/contracts';
 import { group, listField, optionalField } from '../form/group-fields.js';
 import {
   checkboxField,

@@ -5,7 +5,7 @@ import {
   type ClientTool,
   type Persona,
   type WebhookTool,
-} from '@parley/server/contracts';
+} from '@parley/contracts';
 import { checkboxGroup, group, listField } from '../form/group-fields.js';
 import { jsonField, linesField, numberField, selectField, textField } from '../form/leaf-fields.js';
 import { recordField } from '../form/record-field.js';

@@ -1,4 +1,4 @@
-import { WEEKDAYS, type Weekday } from '@parley/server/contracts';
+import { WEEKDAYS, type Weekday } from '@parley/contracts';
 import { selectField, textField } from '../form/leaf-fields.js';
 
 const DAY_NAMES: Record<Weekday, string> = {

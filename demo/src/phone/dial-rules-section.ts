@@ -1,4 +1,4 @@
-import { DialPolicySchema, DoNotCallInputSchema, E164Schema } from '@parley/server/contracts';
+import { DialPolicySchema, DoNotCallInputSchema, E164Schema } from '@parley/contracts';
 import type { AdminApi } from '../admin-api.js';
 import { h } from '../dom.js';
 import { linesField, numberField, textField } from '../form/leaf-fields.js';

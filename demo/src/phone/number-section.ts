@@ -3,7 +3,7 @@ import {
   E164Schema,
   InboundAccessSchema,
   type Persona,
-} from '@parley/server/contracts';
+} from '@parley/contracts';
 import type { AdminApi, PhoneNumberRecord } from '../admin-api.js';
 import { h } from '../dom.js';
 import { linesField, selectField, textField } from '../form/leaf-fields.js';

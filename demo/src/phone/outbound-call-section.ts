@@ -1,4 +1,4 @@
-import { OutboundCallRequestSchema, type Persona } from '@parley/server/contracts';
+import { OutboundCallRequestSchema, type Persona } from '@parley/contracts';
 import type { AdminApi } from '../admin-api.js';
 import { h } from '../dom.js';
 import { selectField, textField } from '../form/leaf-fields.js';

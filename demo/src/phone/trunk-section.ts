@@ -1,4 +1,4 @@
-import { OutboundTrunkInputSchema, OutboundTrunkNameSchema } from '@parley/server/contracts';
+import { OutboundTrunkInputSchema, OutboundTrunkNameSchema } from '@parley/contracts';
 import type { AdminApi } from '../admin-api.js';
 import { h } from '../dom.js';
 import { linesField, selectField, textField } from '../form/leaf-fields.js';

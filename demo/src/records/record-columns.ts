@@ -1,4 +1,4 @@
-import type { Appointment, Lead } from '@parley/server/contracts';
+import type { Appointment, Lead } from '@parley/contracts';
 import { h } from '../dom.js';
 import { formatDateTime } from '../format.js';
 import type { Column } from '../paged-table.js';

@@ -1,4 +1,4 @@
-import { AppointmentStatusSchema, LeadTemperatureSchema } from '@parley/server/contracts';
+import { AppointmentStatusSchema, LeadTemperatureSchema } from '@parley/contracts';
 import type { AdminApi } from '../admin-api.js';
 import { anyOf, dayRange, filterForm } from '../filter-form.js';
 import type { Fields } from '../form/group-fields.js';

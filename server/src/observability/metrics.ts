@@ -1,5 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { Channel, CallOutcome, ErrorCode } from '../contracts/index.js';
+import type { Channel, CallOutcome, ErrorCode } from '@parley/contracts';
 import type { Logger } from './logger.js';
 
 /**

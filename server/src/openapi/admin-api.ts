@@ -6,7 +6,7 @@ import {
   PutSecretRequestSchema,
   SecretNameSchema,
   SecretSummarySchema,
-} from '../contracts/index.js';
+} from '@parley/contracts';
 import {
   AppointmentListQuerySchema,
   CallListQuerySchema,

@@ -10,7 +10,7 @@ import {
   PersonaSchema,
   RunWebhookToolRequestSchema,
   WebhookToolResultSchema,
-} from '../contracts/index.js';
+} from '@parley/contracts';
 import { HeartbeatSchema, PersonaQuerySchema, TurnAppendSchema } from '../internal-routes.js';
 import { CallSchema, TurnSchema } from './response-schemas.js';
 import type { RouteDoc } from './route-doc.js';

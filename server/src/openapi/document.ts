@@ -5,7 +5,7 @@ import {
   type RouteConfig,
 } from '@asteasolutions/zod-to-openapi';
 import { z, type ZodTypeAny } from 'zod';
-import { ERROR_STATUS, type ErrorCode } from '../contracts/index.js';
+import { ERROR_STATUS, type ErrorCode } from '@parley/contracts';
 import type { RouteAuth, RouteDoc } from './route-doc.js';
 
 // The generator reads (and, for parameters, writes) metadata through zod's `.openapi()`.

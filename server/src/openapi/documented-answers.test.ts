@@ -8,7 +8,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { AccessToken } from 'livekit-server-sdk';
-import { ERROR_STATUS, type ApiErrorBody, type PersonaInput } from '../contracts/index.js';
+import { ERROR_STATUS, type ApiErrorBody, type PersonaInput } from '@parley/contracts';
 import {
   livekitWebhook,
   startObservedApp,

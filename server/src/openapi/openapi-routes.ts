@@ -6,7 +6,7 @@ import {
   LeadSchema,
   PersonaSchema,
   PhoneNumberSchema,
-} from '../contracts/index.js';
+} from '@parley/contracts';
 import { buildOpenApiDocument, type OpenApiDocument } from './document.js';
 import {
   ApiErrorBodySchema,

@@ -3,7 +3,7 @@ import {
   CreateSessionRequestSchema,
   WidgetConfigQuerySchema,
   WidgetConfigSchema,
-} from '../contracts/index.js';
+} from '@parley/contracts';
 import { SessionResponseSchema } from './response-schemas.js';
 import type { RouteDoc } from './route-doc.js';
 

@@ -23,7 +23,7 @@ import {
   type ApiErrorBody,
   type ErrorCode,
   type SessionResponse,
-} from '../contracts/index.js';
+} from '@parley/contracts';
 import {
   WebhookEventTypeSchema,
   type PersonaVersion,

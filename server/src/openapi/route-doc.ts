@@ -1,5 +1,5 @@
 import type { AnyZodObject, ZodTypeAny } from 'zod';
-import type { ErrorCode } from '../contracts/index.js';
+import type { ErrorCode } from '@parley/contracts';
 
 export type HttpMethod = 'get' | 'post' | 'put' | 'delete';
 

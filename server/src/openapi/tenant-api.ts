@@ -5,7 +5,7 @@ import {
   CreatedApiKeySchema,
   CreatedTenantSchema,
   TenantSchema,
-} from '../contracts/index.js';
+} from '@parley/contracts';
 import { listOf } from './response-schemas.js';
 import type { RouteDoc } from './route-doc.js';
 

@@ -9,7 +9,7 @@ import {
   CallerHistorySchema,
   E164Schema,
   PhoneNumberSchema,
-} from '../contracts/index.js';
+} from '@parley/contracts';
 import { listOf } from '../openapi/response-schemas.js';
 import type { RouteDoc } from '../openapi/route-doc.js';
 

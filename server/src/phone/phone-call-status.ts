@@ -1,4 +1,4 @@
-import type { CallInput } from '../contracts/index.js';
+import type { CallInput } from '@parley/contracts';
 import type { Call, TenantStorage } from '../storage/index.js';
 
 /**

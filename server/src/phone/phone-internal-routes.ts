@@ -4,7 +4,7 @@ import {
   CallLegReportSchema,
   CallWarningReportSchema,
   CallerHistoryQuerySchema,
-} from '../contracts/index.js';
+} from '@parley/contracts';
 import { tenantOf } from '../request-tenant.js';
 import type { Tenancy } from '../tenancy.js';
 import { parseBody } from '../validate.js';

@@ -1,5 +1,5 @@
 import { ApiError } from '../api-error.js';
-import type { PhoneNumber } from '../contracts/index.js';
+import type { PhoneNumber } from '@parley/contracts';
 import type { Queryable } from '../storage/database.js';
 import { FOREIGN_KEY_VIOLATION, UNIQUE_VIOLATION, iso, sqlState } from '../storage/row-helpers.js';
 import { PhoneNumberInputSchema, type PhoneNumberInput } from '../storage/schemas.js';

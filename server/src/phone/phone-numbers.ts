@@ -12,7 +12,7 @@ import {
   AssignPhoneNumberRequestSchema,
   E164Schema,
   type PhoneNumber,
-} from '../contracts/index.js';
+} from '@parley/contracts';
 import type { Database } from '../storage/database.js';
 import type { TenantStorage } from '../storage/index.js';
 import { SecretRepo } from '../storage/secret-repo.js';

@@ -1,4 +1,4 @@
-import type { CallEvent } from '../contracts/index.js';
+import type { CallEvent } from '@parley/contracts';
 import { parseBody } from '../validate.js';
 import type { Queryable } from './database.js';
 import { iso } from './row-helpers.js';

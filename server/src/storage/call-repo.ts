@@ -9,7 +9,7 @@ import {
   type CallWarning,
   type CallerHistory,
   type PhoneCallStatus,
-} from '../contracts/index.js';
+} from '@parley/contracts';
 import { parseBody } from '../validate.js';
 import {
   CALL_COLUMNS,

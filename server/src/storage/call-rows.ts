@@ -1,5 +1,5 @@
 /** What the call repository answers, and how database rows become it. */
-import type { CallLeg, CallWarning, Channel, PhoneCallStatus } from '../contracts/index.js';
+import type { CallLeg, CallWarning, Channel, PhoneCallStatus } from '@parley/contracts';
 import { compact, iso, isoOrUndefined, orUndefined } from './row-helpers.js';
 import type { CallClosedBy, CallOutcome, LeadTemperature } from './schemas.js';
 

@@ -28,7 +28,7 @@ export { ConsentRepo } from './consent-repo.js';
 export { LeadRepo } from './lead-repo.js';
 export { AppointmentRepo, SlotTakenError } from './appointment-repo.js';
 export { SecretRepo } from './secret-repo.js';
-export type { Appointment, Lead, PhoneNumber } from '../contracts/index.js';
+export type { Appointment, Lead, PhoneNumber } from '@parley/contracts';
 export {
   WebhookRepo,
   type DeliveryStatus,

@@ -1,5 +1,5 @@
 import { ApiError } from '../api-error.js';
-import type { Lead } from '../contracts/index.js';
+import type { Lead } from '@parley/contracts';
 import { parseBody } from '../validate.js';
 import type { Queryable } from './database.js';
 import {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
 import { ApiError } from '../api-error.js';
-import type { PersonaInput } from '../contracts/index.js';
+import type { PersonaInput } from '@parley/contracts';
 import type { Storage } from './storage.js';
 import { forEachBackend, newTenant, openFresh } from './test-backends.js';
 

@@ -4,7 +4,7 @@ import {
   SavablePersonaSchema,
   type Persona,
   type PersonaInput,
-} from '../contracts/index.js';
+} from '@parley/contracts';
 import { DEFAULT_PERSONA } from '../default-persona.js';
 import type { PersonaStore } from '../persona-store.js';
 import { parseBody } from '../validate.js';

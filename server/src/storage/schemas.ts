@@ -17,9 +17,9 @@ import {
   PersonaIdSchema,
   CallOutcomeSchema,
   LeadTemperatureSchema,
-} from '../contracts/index.js';
+} from '@parley/contracts';
 
-export * from '../contracts/call.js';
+export * from '@parley/contracts';
 
 export const TenantInputSchema = CreateTenantRequestSchema;
 export type TenantInput = z.input<typeof TenantInputSchema>;

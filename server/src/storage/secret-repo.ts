@@ -4,7 +4,7 @@ import {
   PutSecretRequestSchema,
   SecretNameSchema,
   type SecretSummary,
-} from '../contracts/index.js';
+} from '@parley/contracts';
 import { parseBody } from '../validate.js';
 import type { Queryable } from './database.js';
 import { iso } from './row-helpers.js';

@@ -12,7 +12,7 @@ import { ConsentRepo } from './consent-repo.js';
 import { openDatabase, type Database, type OpenDatabaseOptions } from './database.js';
 import { LeadRepo } from './lead-repo.js';
 import { PersonaRepo } from './persona-repo.js';
-import type { PhoneNumber } from '../contracts/index.js';
+import type { PhoneNumber } from '@parley/contracts';
 import { PhoneNumberRepo, resolvePhoneNumber } from '../phone/phone-number-repo.js';
 import { RoomRepo, tenantOfRoom } from './room-repo.js';
 import type { ApiKeyInput, TenantInput } from './schemas.js';

@@ -1,5 +1,5 @@
 import { ApiError } from '../api-error.js';
-import type { Tenant } from '../contracts/index.js';
+import type { Tenant } from '@parley/contracts';
 import { parseBody } from '../validate.js';
 import type { Queryable } from './database.js';
 import { UNIQUE_VIOLATION, conflictOn, iso, newId } from './row-helpers.js';

@@ -1,7 +1,7 @@
 import { Router, type Request, type Response } from 'express';
 import { TokenVerifier } from 'livekit-server-sdk';
 import { ApiError } from '../../api-error.js';
-import { ContinueOnPhoneRequestSchema } from '../../contracts/index.js';
+import { ContinueOnPhoneRequestSchema } from '@parley/contracts';
 import type { RateLimiter } from '../../rate-limiter.js';
 import type { Call } from '../../storage/index.js';
 import type { Tenancy } from '../../tenancy.js';

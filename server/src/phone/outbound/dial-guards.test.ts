@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { PersonaSchema, type DialPolicy, type PersonaInput } from '../../contracts/index.js';
+import { PersonaSchema, type DialPolicy, type PersonaInput } from '@parley/contracts';
 import type { DialPolicyRepo } from './dial-policy-repo.js';
 import {
   assertMayDial,

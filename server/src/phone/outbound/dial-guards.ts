@@ -4,7 +4,7 @@ import {
   type BusinessHours,
   type DialPolicy,
   type Persona,
-} from '../../contracts/index.js';
+} from '@parley/contracts';
 import type { DialPolicyRepo } from './dial-policy-repo.js';
 
 /** Whether the tenant's dial policy lets Parley dial `to` (an E.164 number). */

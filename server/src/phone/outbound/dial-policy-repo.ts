@@ -4,7 +4,7 @@ import {
   DialPolicySchema,
   type DialPolicy,
   type DoNotCallEntry,
-} from '../../contracts/index.js';
+} from '@parley/contracts';
 import type { Queryable } from '../../storage/database.js';
 import { iso } from '../../storage/row-helpers.js';
 import { parseBody } from '../../validate.js';

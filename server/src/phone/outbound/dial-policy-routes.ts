@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import { DialPolicySchema, DoNotCallInputSchema, E164Schema } from '../../contracts/index.js';
+import { DialPolicySchema, DoNotCallInputSchema, E164Schema } from '@parley/contracts';
 import { tenantOf } from '../../request-tenant.js';
 import { parseBody } from '../../validate.js';
 

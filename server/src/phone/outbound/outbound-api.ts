@@ -13,7 +13,7 @@ import {
   OutboundTrunkSchema,
   TransferDialRequestSchema,
   TransferDialResultSchema,
-} from '../../contracts/index.js';
+} from '@parley/contracts';
 import { listOf } from '../../openapi/response-schemas.js';
 import type { RouteDoc } from '../../openapi/route-doc.js';
 

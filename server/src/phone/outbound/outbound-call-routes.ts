@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import { ApiError } from '../../api-error.js';
-import { OutboundCallRequestSchema, type Persona } from '../../contracts/index.js';
+import { OutboundCallRequestSchema, type Persona } from '@parley/contracts';
 import { tenantOf } from '../../request-tenant.js';
 import type { TenantStorage } from '../../storage/index.js';
 import type { Tenancy } from '../../tenancy.js';

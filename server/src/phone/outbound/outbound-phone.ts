@@ -7,7 +7,7 @@ import {
   type DispatchMetadata,
   type Persona,
   type PhoneCallStatus,
-} from '../../contracts/index.js';
+} from '@parley/contracts';
 import type { Call, TenantStorage } from '../../storage/index.js';
 import { parseBody } from '../../validate.js';
 import { assertMayDial } from './dial-guards.js';

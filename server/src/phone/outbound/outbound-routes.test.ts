@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import { AccessToken } from 'livekit-server-sdk';
-import type { PersonaInput } from '../../contracts/index.js';
+import type { PersonaInput } from '@parley/contracts';
 import type { CallDetail } from '../../storage/index.js';
 import {
   LIVEKIT_API_KEY,

@@ -1,5 +1,5 @@
 import { ApiError } from '../../api-error.js';
-import type { OutboundTrunk } from '../../contracts/index.js';
+import type { OutboundTrunk } from '@parley/contracts';
 import type { Queryable } from '../../storage/database.js';
 import { iso } from '../../storage/row-helpers.js';
 

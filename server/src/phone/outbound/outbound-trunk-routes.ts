@@ -5,7 +5,7 @@ import {
   OutboundTrunkInputSchema,
   OutboundTrunkNameSchema,
   type OutboundTrunk,
-} from '../../contracts/index.js';
+} from '@parley/contracts';
 import { tenantOf } from '../../request-tenant.js';
 import type { TenantStorage } from '../../storage/index.js';
 import { parseBody } from '../../validate.js';

@@ -1,5 +1,5 @@
 import { ApiError } from '../../api-error.js';
-import type { DispatchMetadata, LegPurpose } from '../../contracts/index.js';
+import type { DispatchMetadata, LegPurpose } from '@parley/contracts';
 import type { DialOutcome } from './sip-outcome.js';
 
 /** What LiveKit is asked to create for a tenant's carrier. */

@@ -2,7 +2,7 @@
  * Test support: a `PhoneDialer` that dials nothing. It keeps what it was asked and answers each
  * dial as scripted per number (answered by default), so route suites run without LiveKit.
  */
-import type { DispatchMetadata } from '../../contracts/index.js';
+import type { DispatchMetadata } from '@parley/contracts';
 import type { DialRequest, OutboundTrunkSpec, PhoneDialer } from './phone-dialer.js';
 import type { DialOutcome } from './sip-outcome.js';
 

@@ -1,4 +1,4 @@
-import type { PhoneCallStatus } from '../../contracts/index.js';
+import type { PhoneCallStatus } from '@parley/contracts';
 
 /** How a dial ended: the callee picked up, or why not. */
 export type DialStatus = Extract<PhoneCallStatus, 'answered' | 'busy' | 'no_answer' | 'failed'>;

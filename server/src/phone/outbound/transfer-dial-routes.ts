@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import { TransferDialRequestSchema } from '../../contracts/index.js';
+import { TransferDialRequestSchema } from '@parley/contracts';
 import type { Tenancy } from '../../tenancy.js';
 import { parseBody } from '../../validate.js';
 import type { OutboundPhone } from './outbound-phone.js';
