@@ -1,3 +1,5 @@
+import { z } from 'zod';
+
 /** Stable, machine-readable error codes of the HTTP API. */
 export const ERROR_STATUS = {
   invalid_request: 400,
@@ -51,4 +53,16 @@ export type ErrorCode = keyof typeof ERROR_STATUS;
 /** Body of every error answer: `{ error: { code, message } }`. */
 export interface ApiErrorBody {
   error: { code: ErrorCode; message: string };
+}
+
+/**
+ * Validates an error answer. `code` stays a string, so that an error code this build does not
+ * know yet still parses; {@link isErrorCode} narrows it.
+ */
+export const ApiErrorBodySchema = z.object({
+  error: z.object({ code: z.string(), message: z.string() }),
+});
+
+export function isErrorCode(code: string): code is ErrorCode {
+  return Object.hasOwn(ERROR_STATUS, code);
 }

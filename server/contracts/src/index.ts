@@ -12,3 +12,4 @@ export * from './phone-number.js';
 export * from './webhook-tool-call.js';
 export * from './tenant.js';
 export * from './phone.js';
+export * from './internal-api.js';
