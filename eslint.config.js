@@ -38,7 +38,7 @@ export default tseslint.config(
   },
   {
     // Plain JavaScript config files belong to no tsconfig: no type information to check them with.
-    files: ['**/*.js', '**/*.mjs'],
+    files: ['**/*.js', '**/*.mjs', '**/*.cjs'],
     ...tseslint.configs.disableTypeChecked,
   },
   {

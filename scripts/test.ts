@@ -3,15 +3,15 @@
  * every unit and end-to-end suite in one `node --test` run against it.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { createWriteStream, readFileSync, readdirSync, statSync } from 'node:fs';
+import { createWriteStream, readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { REPO_ROOT, startStack } from './lib/stack.js';
 import { TEST_PORTS } from './lib/stack-config.js';
 import { startPostgres } from './lib/postgres.js';
+import { PACKAGES, TEST_PACKAGES, findTests, packageTests } from './lib/test-files.js';
 
-const PACKAGES = ['server/contracts', 'server', 'agent', 'widget', 'demo', 'sip'];
 /**
  * `tsx scripts/test.ts <files…>` runs just those suites against the stack, without lint and
  * type-checks, and keeps its artifacts apart (per port offset) so parallel runs do not collide.
@@ -38,22 +38,8 @@ function run(label: string, command: string, args: string[], env?: NodeJS.Proces
   }
 }
 
-/** Chaos runs start and break stacks of their own: `npm run test:chaos`, not `npm test`. */
-const SKIPPED_DIRS = new Set(['node_modules', 'dist', 'chaos']);
-
-function findTests(dir: string): string[] {
-  const found: string[] = [];
-  const walk = (d: string) => {
-    for (const name of readdirSync(d)) {
-      if (SKIPPED_DIRS.has(name) || name.startsWith('.')) continue;
-      const full = path.join(d, name);
-      if (statSync(full).isDirectory()) walk(full);
-      else if (name.endsWith('.test.ts')) found.push(path.relative(REPO_ROOT, full));
-    }
-  };
-  walk(path.join(REPO_ROOT, dir));
-  return found.sort();
-}
+/** Every folder whose imports the dependency rules check. */
+const DEPENDENCY_ROOTS = ['server', 'agent', 'widget', 'demo', 'sip', 'tests', 'scripts'];
 
 const TAP_FILE = path.join(ARTIFACTS, 'results.tap');
 
@@ -72,7 +58,13 @@ async function main(): Promise<void> {
   if (ONLY.length === 0) {
     run('lint', path.join(BIN, 'eslint'), ['--max-warnings=0', '.']);
     run('format', path.join(BIN, 'prettier'), ['--check', '--log-level=warn', '.']);
-    for (const pkg of [...PACKAGES, 'tests', 'scripts']) {
+    // What may import what: no reach into a sibling's src/, no cycles (.dependency-cruiser.cjs).
+    run('dependency rules', path.join(BIN, 'depcruise'), [
+      '--config',
+      '.dependency-cruiser.cjs',
+      ...DEPENDENCY_ROOTS,
+    ]);
+    for (const pkg of [...PACKAGES, ...TEST_PACKAGES, 'scripts']) {
       run(`typecheck ${pkg}`, path.join(BIN, 'tsc'), ['-p', pkg]);
     }
   }
@@ -102,10 +94,7 @@ async function main(): Promise<void> {
   });
   process.stdout.write(`stack ready at ${stack.url} (logs: tests/artifacts/stack.log)\n`);
 
-  const files =
-    ONLY.length > 0
-      ? ONLY
-      : PACKAGES.flatMap((p) => findTests(path.join(p, 'src'))).concat(findTests('tests'));
+  const files = ONLY.length > 0 ? ONLY : packageTests().concat(findTests('tests'));
   process.stdout.write(`\n==> node --test: ${files.length} files\n`);
   // Not spawnSync: this process must keep draining the stack's output while the suites run, or
   // the components block on full stdout pipes and stop answering.

@@ -3,7 +3,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { startProcess, stopProcess, type ManagedProcess, type SpawnOptions } from './processes.js';
 import { httpStatus, tcpOpen, waitFor } from './readiness.js';
-import { sipBridgeYaml } from '../../sip/src/sip-config.js';
+import { sipBridgeYaml } from '@parley/sip';
 import {
   DEFAULT_PORTS,
   REPO_ROOT,

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import type { LeadQualification, LeadTemperature } from './index.js';
+import type { LeadTemperature } from './call.js';
+import type { LeadQualification } from './persona.js';
 
 /**
  * Arguments of the built-in tools, as the model sees them (each becomes the tool's JSON Schema)
