@@ -1,4 +1,6 @@
 import { log } from '@livekit/agents';
+import { type Heartbeat, INTERNAL_API } from '@parley/contracts';
+import { ServerClient } from './server-api/server-client.js';
 
 /** The worker as the heartbeat sees it: LiveKit Agents' `AgentServer` fits. */
 export interface RegisteredWorker {
@@ -43,6 +45,7 @@ const UNREGISTERED = 'unregistered';
  */
 export class WorkerHeartbeat {
   readonly #opts: WorkerHeartbeatOptions;
+  readonly #server: ServerClient;
   #workerId?: string;
   #lastSeen = -Infinity;
   #timer?: NodeJS.Timeout;
@@ -62,6 +65,7 @@ export class WorkerHeartbeat {
       now: Date.now,
       ...opts,
     };
+    this.#server = new ServerClient(this.#opts);
   }
 
   get #logger(): HeartbeatLogger {
@@ -103,18 +107,11 @@ export class WorkerHeartbeat {
   async #send(): Promise<boolean> {
     const workerId = this.#workerId;
     if (!workerId || this.#opts.now() - this.#lastSeen > this.#opts.staleAfterMs) return false;
-    const url = `${this.#opts.serverUrl}/internal/workers/heartbeat`;
+    const path = INTERNAL_API.workerHeartbeat();
+    const url = `${this.#opts.serverUrl}${path}`;
+    const beat: Heartbeat = { agentName: this.#opts.agentName, workerId, pid: this.#opts.pid };
     try {
-      const res = await this.#opts.fetch(url, {
-        method: 'POST',
-        headers: {
-          authorization: `Bearer ${this.#opts.agentKey}`,
-          'content-type': 'application/json',
-        },
-        body: JSON.stringify({ agentName: this.#opts.agentName, workerId, pid: this.#opts.pid }),
-        signal: AbortSignal.timeout(this.#opts.timeoutMs),
-      });
-      if (!res.ok) throw new Error(`the server answered ${res.status}`);
+      await this.#server.request({ method: 'POST', path, body: beat });
       if (this.#failing) this.#logger.info({ url }, 'heartbeats accepted again');
       this.#failing = false;
       return true;

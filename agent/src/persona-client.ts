@@ -1,9 +1,13 @@
 import {
   DispatchMetadataSchema,
+  INTERNAL_API,
   PersonaSchema,
   type DispatchMetadata,
   type Persona,
+  type PersonaQuery,
 } from '@parley/contracts';
+import { ServerApiError } from './server-api/server-api-error.js';
+import { ServerClient, type ServerClientOptions } from './server-api/server-client.js';
 
 export type PersonaLoadErrorCode =
   | 'invalid_metadata'
@@ -46,15 +50,11 @@ export function parseDispatchMetadata(metadata: string): DispatchMetadata {
   return parsed.data;
 }
 
-export interface PersonaClientOptions {
-  serverUrl: string;
-  agentKey: string;
-  /** Per request. */
-  timeoutMs: number;
-  /** Attempts for retryable failures (unreachable server, 5xx). */
+export interface PersonaClientOptions extends ServerClientOptions {
+  /** Attempts for retryable failures (unreachable server, 5xx, 408, 429). */
   attempts: number;
+  /** The pause before the n-th retry is n times this. */
   retryDelayMs: number;
-  fetch: typeof fetch;
   /**
    * The tenant the dispatch named (`DispatchMetadata.tenantId`): personas, handoff targets
    * included, are looked up in it. The default tenant when absent.
@@ -66,60 +66,31 @@ const defaults = { timeoutMs: 5_000, attempts: 3, retryDelayMs: 300 };
 
 /** Fetches personas from the Parley server's internal API with the agent's service credential. */
 export class PersonaClient {
-  readonly #opts: PersonaClientOptions;
+  readonly #opts: Pick<PersonaClientOptions, 'attempts' | 'retryDelayMs' | 'tenantId'>;
+  readonly #server: ServerClient;
 
   constructor(
     opts: Pick<PersonaClientOptions, 'serverUrl' | 'agentKey'> & Partial<PersonaClientOptions>,
   ) {
-    this.#opts = { fetch: globalThis.fetch, ...defaults, ...opts };
+    const full = { ...defaults, ...opts };
+    this.#opts = full;
+    this.#server = new ServerClient(full);
   }
 
   async get(personaId: string): Promise<Persona> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await this.#getOnce(personaId);
-      } catch (error) {
-        const retry =
-          error instanceof PersonaLoadError && error.retryable && attempt < this.#opts.attempts;
-        if (!retry) throw error;
-        await new Promise((resolve) => setTimeout(resolve, this.#opts.retryDelayMs * attempt));
-      }
-    }
-  }
-
-  async #getOnce(personaId: string): Promise<Persona> {
-    const { tenantId } = this.#opts;
-    const query = tenantId ? `?tenant=${encodeURIComponent(tenantId)}` : '';
-    const url = `${this.#opts.serverUrl}/internal/personas/${encodeURIComponent(personaId)}${query}`;
-    let res: Response;
-    try {
-      res = await this.#opts.fetch(url, {
-        headers: { authorization: `Bearer ${this.#opts.agentKey}`, accept: 'application/json' },
-        signal: AbortSignal.timeout(this.#opts.timeoutMs),
-      });
-    } catch (error) {
-      const reason = error instanceof Error ? error.message : String(error);
-      throw new PersonaLoadError('server_unreachable', `cannot reach ${url}: ${reason}`);
-    }
-    if (res.status === 404) {
-      throw new PersonaLoadError('persona_not_found', `no persona '${personaId}'`, 404);
-    }
-    if (res.status === 401 || res.status === 403) {
-      throw new PersonaLoadError(
-        'unauthorized',
-        `the server refused the agent key (${res.status}); check PARLEY_AGENT_KEY`,
-        res.status,
-      );
-    }
-    if (!res.ok) {
-      const code = res.status >= 500 ? 'server_error' : 'invalid_persona';
-      throw new PersonaLoadError(code, `GET ${url} answered ${res.status}`, res.status);
-    }
+    const { attempts, retryDelayMs, tenantId } = this.#opts;
+    const query: PersonaQuery = { tenant: tenantId || undefined };
     let body: unknown;
     try {
-      body = await res.json();
-    } catch {
-      throw new PersonaLoadError('invalid_persona', `GET ${url} did not answer JSON`, res.status);
+      body = await this.#server.request({
+        method: 'GET',
+        path: INTERNAL_API.persona(personaId),
+        query,
+        retryDelaysMs: Array.from({ length: attempts - 1 }, (_, i) => retryDelayMs * (i + 1)),
+      });
+    } catch (error) {
+      if (error instanceof ServerApiError) throw loadErrorOf(error, personaId);
+      throw error;
     }
     const parsed = PersonaSchema.safeParse(body);
     if (!parsed.success) {
@@ -127,9 +98,28 @@ export class PersonaClient {
       throw new PersonaLoadError(
         'invalid_persona',
         `persona '${personaId}' is invalid: ${issue?.path.join('.')} ${issue?.message ?? ''}`,
-        res.status,
       );
     }
     return parsed.data;
   }
+}
+
+/** What a failed persona request means for the job. */
+function loadErrorOf(error: ServerApiError, personaId: string): PersonaLoadError {
+  const { status } = error;
+  if (status === 404) {
+    return new PersonaLoadError('persona_not_found', `no persona '${personaId}'`, status);
+  }
+  if (status === 401 || status === 403) {
+    return new PersonaLoadError(
+      'unauthorized',
+      `the server refused the agent key (${status}); check PARLEY_AGENT_KEY`,
+      status,
+    );
+  }
+  if (error.retryable) {
+    const code = error.code === 'server_unreachable' ? 'server_unreachable' : 'server_error';
+    return new PersonaLoadError(code, error.message, status);
+  }
+  return new PersonaLoadError('invalid_persona', error.message, status);
 }

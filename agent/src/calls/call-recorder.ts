@@ -1,6 +1,7 @@
 import type { CallClose, CallInput, TurnInput } from '@parley/contracts';
 import { randomUUID } from 'node:crypto';
-import { CallApi, CallApiError, type CallOp } from './call-api.js';
+import { ServerApiError } from '../server-api/server-api-error.js';
+import { CallApi, type CallOp } from './call-api.js';
 import { recorderLogger, type RecorderLogger } from './recorder-logger.js';
 import { recordingConfig } from './recording-config.js';
 import { SpoolJournal } from './spool-journal.js';
@@ -264,11 +265,11 @@ export class CallRecorder {
         this.#resolveCreated(callId);
         return { callId };
       } catch (error) {
-        const retryable = error instanceof CallApiError && error.retryable;
+        const retryable = error instanceof ServerApiError && error.retryable;
         const fields = { room: this.roomName, op: entry.op.type, n: entry.n, attempt };
         if (!retryable) {
           logger(this.#opts).error({ ...fields, err: describe(error) }, 'call op refused; dropped');
-          return { dropped: error instanceof CallApiError ? error.code : 'error' };
+          return { dropped: error instanceof ServerApiError ? error.code : 'error' };
         }
         if (attempt === 1 || attempt % 20 === 0) {
           logger(this.#opts).warn({ ...fields, err: describe(error) }, 'call op failed; retrying');

@@ -1,5 +1,5 @@
 /** Call recording: what worker.ts needs to record calls on the Parley server. */
-export { CallApi, CallApiError, type CallOp } from './call-api.js';
+export { CallApi, type CallOp } from './call-api.js';
 export {
   DEFAULT_RATES,
   estimateCost,

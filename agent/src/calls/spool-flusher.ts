@@ -1,4 +1,5 @@
-import { CallApi, CallApiError } from './call-api.js';
+import { ServerApiError } from '../server-api/server-api-error.js';
+import { CallApi } from './call-api.js';
 import { recorderLogger, type RecorderLogger } from './recorder-logger.js';
 import { recordingConfig } from './recording-config.js';
 import { listJournals, removeOrphanLocks, SpoolJournal } from './spool-journal.js';
@@ -76,7 +77,7 @@ export async function flushSpool(options: Options): Promise<FlushReport> {
           await journal.ack(n, op.type === 'create' ? { callId } : {});
           report.sent++;
         } catch (error) {
-          if (!(error instanceof CallApiError)) throw error;
+          if (!(error instanceof ServerApiError)) throw error;
           if (error.retryable) {
             reachable = false;
             break;

@@ -3,49 +3,51 @@ import {
   CallerHistorySchema,
   type CallLeg,
   type CallWarning,
+  INTERNAL_API,
   type TransferDialRequest,
   TransferDialResultSchema,
   type TransferDialResult,
 } from '@parley/contracts';
-import { CallApiError, requestInternal } from '../calls/call-api.js';
+import { ServerClient, type ServerClientOptions } from '../server-api/server-client.js';
 
-export interface PhoneApiOptions {
-  serverUrl: string;
-  agentKey: string;
+export interface PhoneApiOptions extends Pick<ServerClientOptions, 'serverUrl' | 'agentKey'> {
   /** Per request; the transfer dial gets its own, longer one (it waits for the target). */
   timeoutMs?: number;
   fetch?: typeof fetch;
 }
 
 /**
- * The server's `/internal` routes a phone call uses: what Parley remembers of a caller, the legs
- * and warnings of a call, and ringing the persona's transfer target.
+ * The server's internal routes a phone call uses: what Parley remembers of a caller, the legs
+ * and warnings of a call, and ringing the persona's transfer target. Each throws
+ * `ServerApiError`.
  */
 export class PhoneApi {
-  readonly #opts: Required<PhoneApiOptions>;
+  readonly #server: ServerClient;
 
   constructor(opts: PhoneApiOptions) {
-    this.#opts = { timeoutMs: 3_000, fetch: globalThis.fetch, ...opts };
+    this.#server = new ServerClient({
+      ...opts,
+      timeoutMs: opts.timeoutMs ?? 3_000,
+      fetch: opts.fetch ?? globalThis.fetch,
+    });
   }
 
-  /** Earlier calls from `phoneNumber` in the tenant; throws {@link CallApiError}. */
+  /** Earlier calls from `phoneNumber` in the tenant. */
   async callerHistory(phoneNumber: string, tenantId?: string): Promise<CallerHistory> {
-    const query = new URLSearchParams({ phoneNumber });
-    if (tenantId) query.set('tenant', tenantId);
-    const body = await this.#request('GET', `/internal/caller-history?${query.toString()}`);
-    const parsed = CallerHistorySchema.safeParse(body);
-    if (!parsed.success) {
-      throw new CallApiError('bad_answer', 'GET /internal/caller-history answered no history');
-    }
-    return parsed.data;
+    return this.#server.requestAs(CallerHistorySchema, {
+      method: 'GET',
+      path: INTERNAL_API.callerHistory(),
+      query: { phoneNumber, tenant: tenantId || undefined },
+    });
   }
 
   async reportLeg(callId: string, leg: CallLeg): Promise<void> {
-    await this.#request('POST', `/internal/calls/${encodeURIComponent(callId)}/legs`, leg);
+    await this.#server.request({ method: 'POST', path: INTERNAL_API.callLegs(callId), body: leg });
   }
 
   async reportWarning(callId: string, warning: CallWarning): Promise<void> {
-    await this.#request('POST', `/internal/calls/${encodeURIComponent(callId)}/warnings`, warning);
+    const path = INTERNAL_API.callWarnings(callId);
+    await this.#server.request({ method: 'POST', path, body: warning });
   }
 
   /**
@@ -57,19 +59,11 @@ export class PhoneApi {
     request: TransferDialRequest,
     ringTimeoutSeconds: number,
   ): Promise<TransferDialResult> {
-    const route = `/internal/calls/${encodeURIComponent(callId)}/transfer-dial`;
-    const timeoutMs = (ringTimeoutSeconds + 15) * 1000;
-    const body = await this.#request('POST', route, request, timeoutMs);
-    const parsed = TransferDialResultSchema.safeParse(body);
-    if (!parsed.success) throw new CallApiError('bad_answer', `POST ${route} answered no status`);
-    return parsed.data;
-  }
-
-  #request(method: 'GET' | 'POST', route: string, body?: unknown, timeoutMs?: number) {
-    const { serverUrl, agentKey, fetch } = this.#opts;
-    return requestInternal(
-      { serverUrl, agentKey, fetch, timeoutMs: timeoutMs ?? this.#opts.timeoutMs },
-      { method, route, body },
-    );
+    return this.#server.requestAs(TransferDialResultSchema, {
+      method: 'POST',
+      path: INTERNAL_API.callTransferDial(callId),
+      body: request,
+      timeoutMs: (ringTimeoutSeconds + 15) * 1000,
+    });
   }
 }

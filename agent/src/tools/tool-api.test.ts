@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { CallApiError } from '../calls/call-api.js';
+import { ServerApiError } from '../server-api/server-api-error.js';
 import { idempotencyKey, ToolApi } from './tool-api.js';
 
 describe('ToolApi', () => {
@@ -14,7 +14,7 @@ describe('ToolApi', () => {
     await assert.rejects(
       api.saveLead({ name: 'Ada' }, { score: 0, temperature: 'cold', signals: [] }),
       (error) => {
-        assert.ok(error instanceof CallApiError);
+        assert.ok(error instanceof ServerApiError);
         assert.equal(error.code, 'server_unreachable');
         assert.match(error.message, /the call record is not available: not created within 50 ms/);
         return true;

@@ -6,17 +6,15 @@ import {
   type BookAppointmentRequest,
   type CaptureLeadArgs,
   type CaptureLeadRequest,
+  INTERNAL_API,
   type LeadScore,
   WebhookToolResultSchema,
 } from '@parley/contracts';
 import { createHash } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
-import type { z } from 'zod';
-import { CallApiError, type InternalRequest, requestInternal } from '../calls/call-api.js';
+import { ServerApiError } from '../server-api/server-api-error.js';
+import { ServerClient, type ServerClientOptions } from '../server-api/server-client.js';
 
-export interface ToolApiOptions {
-  serverUrl: string;
-  agentKey: string;
+export interface ToolApiOptions extends ServerClientOptions {
   /** Resolves once the call record exists. */
   callId(): Promise<string>;
   /** Per request, except webhook tools (their own timeout plus a margin). */
@@ -26,26 +24,28 @@ export interface ToolApiOptions {
    * key) after a retryable failure; one retry per entry.
    */
   retryDelaysMs: readonly number[];
-  fetch: typeof fetch;
 }
 
-const defaults = { timeoutMs: 5_000, retryDelaysMs: [250, 1_000], fetch: globalThis.fetch };
+const defaults = { timeoutMs: 5_000, retryDelaysMs: [250, 1_000] };
 
 /** How long the server may take beyond a webhook tool's own timeout before it answers 504. */
 const WEBHOOK_MARGIN_MS = 5_000;
 
 /**
  * The server's routes behind the agent's tools: leads, appointments, availability and webhook
- * tools of the current call. Throws {@link CallApiError}; {@link throwForModel} turns that into
- * what the model hears.
+ * tools of the current call. Throws {@link ServerApiError}; {@link throwForModel} turns that
+ * into what the model hears.
  */
 export class ToolApi {
-  readonly #opts: ToolApiOptions;
+  readonly #opts: Pick<ToolApiOptions, 'callId' | 'timeoutMs' | 'retryDelaysMs'>;
+  readonly #server: ServerClient;
 
   constructor(
     opts: Pick<ToolApiOptions, 'serverUrl' | 'agentKey' | 'callId'> & Partial<ToolApiOptions>,
   ) {
-    this.#opts = { ...defaults, ...opts };
+    const full = { ...defaults, ...opts };
+    this.#opts = full;
+    this.#server = new ServerClient(full);
   }
 
   /** Stores a captured lead; repeating it with the same arguments stores nothing new. */
@@ -55,7 +55,7 @@ export class ToolApi {
       key: idempotencyKey(callId, 'capture_lead', args),
       lead: { ...args, ...score },
     };
-    await this.#keyedPost(`${callRoute(callId)}/leads`, body, signal);
+    await this.#keyedPost(INTERNAL_API.callLeads(callId), body, signal);
   }
 
   /**
@@ -68,7 +68,7 @@ export class ToolApi {
       key: idempotencyKey(callId, 'book_appointment', args),
       appointment: args,
     };
-    await this.#keyedPost(`${callRoute(callId)}/appointments`, body, signal);
+    await this.#keyedPost(INTERNAL_API.callAppointments(callId), body, signal);
   }
 
   /** Free appointment slots, soonest first: from `from` (now) over `days` days (the server's 7). */
@@ -77,13 +77,16 @@ export class ToolApi {
     signal?: AbortSignal,
   ): Promise<Availability> {
     const callId = await this.#callId();
-    const query = new URLSearchParams();
-    if (window.from) query.set('from', window.from.toISOString());
-    if (window.days !== undefined) query.set('days', String(window.days));
-    if (window.limit !== undefined) query.set('limit', String(window.limit));
-    const route = `${callRoute(callId)}/availability?${query}`;
-    const answer = await this.#request({ method: 'GET', route, signal });
-    return parseAnswer(AvailabilitySchema, route, answer);
+    return this.#server.requestAs(AvailabilitySchema, {
+      method: 'GET',
+      path: INTERNAL_API.callAvailability(callId),
+      query: {
+        from: window.from?.toISOString(),
+        days: window.days?.toString(),
+        limit: window.limit?.toString(),
+      },
+      signal,
+    });
   }
 
   /** Runs a webhook tool on the server (which holds its URL and secrets); answers its result. */
@@ -94,12 +97,14 @@ export class ToolApi {
     signal?: AbortSignal,
   ): Promise<unknown> {
     const callId = await this.#callId();
-    const route = `${callRoute(callId)}/tools/${encodeURIComponent(name)}`;
-    const answer = await this.#request(
-      { method: 'POST', route, body: { args }, signal },
-      timeoutMs + WEBHOOK_MARGIN_MS,
-    );
-    return parseAnswer(WebhookToolResultSchema, route, answer).result ?? null;
+    const answer = await this.#server.requestAs(WebhookToolResultSchema, {
+      method: 'POST',
+      path: INTERNAL_API.callTool(callId, name),
+      body: { args },
+      signal,
+      timeoutMs: timeoutMs + WEBHOOK_MARGIN_MS,
+    });
+    return answer.result ?? null;
   }
 
   /**
@@ -116,30 +121,17 @@ export class ToolApi {
       return await Promise.race([this.#opts.callId(), expired]);
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
-      throw new CallApiError('server_unreachable', `the call record is not available: ${reason}`);
+      throw new ServerApiError('server_unreachable', `the call record is not available: ${reason}`);
     } finally {
       clearTimeout(timer);
     }
   }
 
-  async #keyedPost(route: string, body: unknown, signal?: AbortSignal): Promise<unknown> {
-    for (const delayMs of this.#opts.retryDelaysMs) {
-      try {
-        return await this.#request({ method: 'POST', route, body, signal });
-      } catch (error) {
-        if (!(error instanceof CallApiError && error.retryable) || signal?.aborted) throw error;
-      }
-      await sleep(delayMs, undefined, { signal });
-    }
-    return this.#request({ method: 'POST', route, body, signal });
-  }
-
-  #request(req: InternalRequest, timeoutMs = this.#opts.timeoutMs): Promise<unknown> {
-    return requestInternal({ ...this.#opts, timeoutMs }, req);
+  async #keyedPost(path: string, body: unknown, signal?: AbortSignal): Promise<void> {
+    const { retryDelaysMs } = this.#opts;
+    await this.#server.request({ method: 'POST', path, body, signal, retryDelaysMs });
   }
 }
-
-const callRoute = (callId: string) => `/internal/calls/${encodeURIComponent(callId)}`;
 
 /** The same tool with the same arguments in the same call always gets the same key. */
 export function idempotencyKey(callId: string, tool: string, args: object): string {
@@ -149,25 +141,13 @@ export function idempotencyKey(callId: string, tool: string, args: object): stri
   return `${tool}:${digest.slice(0, 40)}`;
 }
 
-function parseAnswer<T>(
-  schema: z.ZodType<T, z.ZodTypeDef, unknown>,
-  route: string,
-  body: unknown,
-): T {
-  const parsed = schema.safeParse(body);
-  if (!parsed.success) {
-    throw new CallApiError('bad_answer', `${route} answered an unexpected body`);
-  }
-  return parsed.data;
-}
-
 /**
  * Rethrows a failed server request of a tool as what the model hears: the server's own message
  * (e.g. the free slots when one is taken), else that `service` cannot be reached right now.
  * Anything else (a bug) is rethrown as is; the framework tells the model "internal error".
  */
 export function throwForModel(error: unknown, service: string): never {
-  if (error instanceof CallApiError) {
+  if (error instanceof ServerApiError) {
     throw new llm.ToolError(
       error.serverMessage ?? `${service} is not available right now; try again in a moment.`,
     );
