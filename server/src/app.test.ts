@@ -13,7 +13,7 @@ import {
   serveApp,
   testDeps,
 } from './test-app.js';
-import { WorkerRegistry } from './worker-registry.js';
+import { WorkerRegistry } from './livekit/worker-registry.js';
 
 let base = '';
 let storage: Storage;

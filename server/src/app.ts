@@ -1,24 +1,27 @@
 import express, { type Express } from 'express';
 import { existsSync } from 'node:fs';
-import { ApiError, errorHandler } from './api-error.js';
-import { apiKeyRoutes } from './api-key-routes.js';
-import { requireAdmin, requireBearer, requireOperator } from './bearer-auth.js';
-import { healthRoutes, type Check } from './health-routes.js';
-import { internalRoutes } from './internal-routes.js';
-import { livekitWebhookRoutes, type LivekitEventHandler } from './livekit-webhook-routes.js';
-import { appointmentRoutes } from './appointment-routes.js';
-import { callRoutes } from './call-routes.js';
-import { leadRoutes } from './lead-routes.js';
-import { secretRoutes } from './secret-routes.js';
-import { widgetConfigRoutes } from './widget-config-routes.js';
-import { personaRoutes } from './persona-routes.js';
-import { RateLimiter } from './rate-limiter.js';
-import type { SessionIssuer } from './session-issuer.js';
-import type { Tenancy } from './tenancy.js';
-import { tenantRoutes } from './tenant-routes.js';
-import { webhookEndpointRoutes } from './webhook-endpoint-routes.js';
-import { sessionRoutes } from './session-routes.js';
-import type { WorkerRegistry } from './worker-registry.js';
+import { ApiError, errorHandler } from './http/api-error.js';
+import { apiKeyRoutes } from './tenants/api-key-routes.js';
+import { requireAdmin, requireBearer, requireOperator } from './tenants/bearer-auth.js';
+import { healthRoutes, type Check } from './observability/health-routes.js';
+import { internalRoutes } from './calls/internal-routes.js';
+import {
+  livekitWebhookRoutes,
+  type LivekitEventHandler,
+} from './livekit/livekit-webhook-routes.js';
+import { appointmentRoutes } from './booking/appointment-routes.js';
+import { callRoutes } from './calls/call-routes.js';
+import { leadRoutes } from './leads/lead-routes.js';
+import { secretRoutes } from './tenants/secret-routes.js';
+import { widgetConfigRoutes } from './sessions/widget-config-routes.js';
+import { personaRoutes } from './personas/persona-routes.js';
+import { RateLimiter } from './http/rate-limiter.js';
+import type { SessionIssuer } from './sessions/session-issuer.js';
+import type { Tenancy } from './tenants/tenancy.js';
+import { tenantRoutes } from './tenants/tenant-routes.js';
+import { webhookEndpointRoutes } from './webhooks/webhook-endpoint-routes.js';
+import { sessionRoutes } from './sessions/session-routes.js';
+import type { WorkerRegistry } from './livekit/worker-registry.js';
 import { createLogger, type Logger } from './observability/logger.js';
 import { ServerMetrics } from './observability/metrics.js';
 import { metricsRoutes } from './observability/metrics-routes.js';

@@ -2,8 +2,8 @@ import path from 'node:path';
 import { PhoneProvisioner } from '@parley/sip';
 import { createApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
-import { livekitCheck } from './livekit-check.js';
-import { byRoomTenant, livekitEventHandler } from './livekit-events.js';
+import { livekitCheck } from './livekit/livekit-check.js';
+import { byRoomTenant, livekitEventHandler } from './livekit/livekit-events.js';
 import { withCallLogContext } from './observability/livekit-log-context.js';
 import { createLogger, type Logger } from './observability/logger.js';
 import { meteredTenant } from './observability/metered-calls.js';
@@ -11,11 +11,11 @@ import { meteredWebhookQueue } from './observability/metered-webhook-queue.js';
 import { ServerMetrics } from './observability/metrics.js';
 import { PhoneNumbers } from './phone/phone-numbers.js';
 import { sipHealthCheck } from './phone/sip-health.js';
-import { SessionIssuer } from './session-issuer.js';
+import { SessionIssuer } from './sessions/session-issuer.js';
 import { Storage } from './storage/index.js';
-import { Tenancy } from './tenancy.js';
-import { WebhookSender } from './webhook-sender.js';
-import { WorkerRegistry } from './worker-registry.js';
+import { Tenancy } from './tenants/tenancy.js';
+import { WebhookSender } from './webhooks/webhook-sender.js';
+import { WorkerRegistry } from './livekit/worker-registry.js';
 import { LivekitPhoneDialer } from './phone/outbound/livekit-phone-dialer.js';
 
 async function main(logger: Logger): Promise<void> {

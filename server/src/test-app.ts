@@ -5,11 +5,11 @@
 import type { AddressInfo } from 'node:net';
 import { createApp, type AppDeps } from './app.js';
 import type { CreatedTenant, Tenant } from '@parley/contracts';
-import { SessionIssuer } from './session-issuer.js';
+import { SessionIssuer } from './sessions/session-issuer.js';
 import { Storage, type TenantStorage } from './storage/index.js';
 import { pglite } from './storage/test-backends.js';
-import { Tenancy } from './tenancy.js';
-import { WorkerRegistry } from './worker-registry.js';
+import { Tenancy } from './tenants/tenancy.js';
+import { WorkerRegistry } from './livekit/worker-registry.js';
 
 export const ADMIN_KEY = 'admin-key-0123456789';
 export const AGENT_KEY = 'agent-key-0123456789';

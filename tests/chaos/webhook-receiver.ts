@@ -1,6 +1,9 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { SIGNATURE_HEADER, verifyWebhookSignature } from '../../server/src/webhook-signature.js';
+import {
+  SIGNATURE_HEADER,
+  verifyWebhookSignature,
+} from '../../server/src/webhooks/webhook-signature.js';
 
 /** One POST the receiver took, as the customer's endpoint would see it. */
 export interface ReceivedDelivery {

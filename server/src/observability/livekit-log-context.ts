@@ -1,4 +1,4 @@
-import type { LivekitEventHandler } from '../livekit-webhook-routes.js';
+import type { LivekitEventHandler } from '../livekit/livekit-webhook-routes.js';
 import type { CallRepo } from '../storage/index.js';
 import { annotateLogContext } from './log-context.js';
 

@@ -1,6 +1,6 @@
 import { isIP } from 'node:net';
 import { Router } from 'express';
-import { requireBearer } from '../bearer-auth.js';
+import { requireBearer } from '../tenants/bearer-auth.js';
 import type { ServerMetrics } from './metrics.js';
 
 export interface MetricsRouteDeps {

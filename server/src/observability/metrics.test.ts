@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
-import { WebhookSender } from '../webhook-sender.js';
+import { WebhookSender } from '../webhooks/webhook-sender.js';
 import { ADMIN_KEY, AGENT_KEY, asAdmin, asAgent } from '../test-app.js';
 import { meteredWebhookQueue } from './metered-webhook-queue.js';
 import { isLoopback } from './metrics-routes.js';

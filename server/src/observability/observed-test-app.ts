@@ -5,11 +5,11 @@
  */
 import { createHash } from 'node:crypto';
 import { AccessToken, type WebhookEvent } from 'livekit-server-sdk';
-import { byRoomTenant, livekitEventHandler } from '../livekit-events.js';
+import { byRoomTenant, livekitEventHandler } from '../livekit/livekit-events.js';
 import type { PhoneDialer } from '../phone/outbound/phone-dialer.js';
 import { PhoneNumbers } from '../phone/phone-numbers.js';
 import type { PhoneProvisioner } from '@parley/sip';
-import { Tenancy } from '../tenancy.js';
+import { Tenancy } from '../tenants/tenancy.js';
 import { LIVEKIT_API_KEY, LIVEKIT_API_SECRET, startTestApp, type TestApp } from '../test-app.js';
 import { withCallLogContext } from './livekit-log-context.js';
 import { createLogger, type Logger } from './logger.js';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Request, RequestHandler, Response } from 'express';
-import { answeredError } from '../api-error.js';
+import { answeredError } from '../http/api-error.js';
 import { documentedRoute } from '../openapi/route-registry.js';
 import { runWithLogContext, type LogContext } from './log-context.js';
 import type { Logger } from './logger.js';

@@ -13,7 +13,7 @@ import {
   LeadListQuerySchema,
   WebhookEndpointInputSchema,
 } from '../storage/index.js';
-import { DeliveryFilterSchema } from '../webhook-endpoint-routes.js';
+import { DeliveryFilterSchema } from '../webhooks/webhook-endpoint-routes.js';
 import {
   CallRecordSchema,
   CallSchema,

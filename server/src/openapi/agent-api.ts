@@ -11,7 +11,7 @@ import {
   RunWebhookToolRequestSchema,
   WebhookToolResultSchema,
 } from '@parley/contracts';
-import { HeartbeatSchema, PersonaQuerySchema, TurnAppendSchema } from '../internal-routes.js';
+import { HeartbeatSchema, PersonaQuerySchema, TurnAppendSchema } from '../calls/internal-routes.js';
 import { CallSchema, TurnSchema } from './response-schemas.js';
 import type { RouteDoc } from './route-doc.js';
 

@@ -4,7 +4,7 @@
  * so the document cannot drift from what the routes answer.
  */
 import { z, type ZodTypeAny } from 'zod';
-import type { CallRecord } from '../call-routes.js';
+import type { CallRecord } from '../calls/call-routes.js';
 import {
   AppointmentSchema,
   CallClosedBySchema,

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { CallerHistory } from '@parley/contracts';
-import type { CallRecord } from '../call-routes.js';
+import type { CallRecord } from '../calls/call-routes.js';
 import type { Call } from '../storage/index.js';
 import { asAdmin, asAgent, request, startTestApp, type TestApp } from '../test-app.js';
 

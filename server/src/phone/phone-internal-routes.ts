@@ -1,13 +1,13 @@
 import { Router } from 'express';
-import { ApiError } from '../api-error.js';
+import { ApiError } from '../http/api-error.js';
 import {
   CallLegReportSchema,
   CallWarningReportSchema,
   CallerHistoryQuerySchema,
 } from '@parley/contracts';
-import { tenantOf } from '../request-tenant.js';
-import type { Tenancy } from '../tenancy.js';
-import { parseBody } from '../validate.js';
+import { tenantOf } from '../tenants/request-tenant.js';
+import type { Tenancy } from '../tenants/tenancy.js';
+import { parseBody } from '../http/validate.js';
 
 /**
  * The agent's phone routes. Mounted inside `internalRoutes`, after the middleware that binds

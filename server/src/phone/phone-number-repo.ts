@@ -1,9 +1,9 @@
-import { ApiError } from '../api-error.js';
+import { ApiError } from '../http/api-error.js';
 import type { PhoneNumber } from '@parley/contracts';
 import type { Queryable } from '../storage/database.js';
 import { FOREIGN_KEY_VIOLATION, UNIQUE_VIOLATION, iso, sqlState } from '../storage/row-helpers.js';
 import { PhoneNumberInputSchema, type PhoneNumberInput } from '../storage/schemas.js';
-import { parseBody } from '../validate.js';
+import { parseBody } from '../http/validate.js';
 
 interface PhoneNumberRow {
   e164: string;

@@ -1,6 +1,6 @@
 import { Router } from 'express';
-import { requireOperator } from '../bearer-auth.js';
-import { tenantOf } from '../request-tenant.js';
+import { requireOperator } from '../tenants/bearer-auth.js';
+import { tenantOf } from '../tenants/request-tenant.js';
 import type { PhoneNumbers } from './phone-numbers.js';
 
 /** Admin: which persona answers each of the tenant's numbers. Mounted behind `requireAdmin`. */

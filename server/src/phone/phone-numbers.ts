@@ -7,16 +7,12 @@ import {
   type PhoneProvisioner,
   type ReconcileAction,
 } from '@parley/sip';
-import { ApiError } from '../api-error.js';
-import {
-  AssignPhoneNumberRequestSchema,
-  E164Schema,
-  type PhoneNumber,
-} from '@parley/contracts';
+import { ApiError } from '../http/api-error.js';
+import { AssignPhoneNumberRequestSchema, E164Schema, type PhoneNumber } from '@parley/contracts';
 import type { Database } from '../storage/database.js';
 import type { TenantStorage } from '../storage/index.js';
-import { SecretRepo } from '../storage/secret-repo.js';
-import { parseBody } from '../validate.js';
+import { SecretRepo } from '../tenants/secret-repo.js';
+import { parseBody } from '../http/validate.js';
 import {
   PhoneNumberRepo,
   allPhoneNumbers,

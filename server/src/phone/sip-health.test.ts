@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { request, startTestApp, type TestApp } from '../test-app.js';
-import { WorkerRegistry } from '../worker-registry.js';
+import { WorkerRegistry } from '../livekit/worker-registry.js';
 import { sipHealthCheck } from './sip-health.js';
 
 interface Health {

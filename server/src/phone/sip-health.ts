@@ -1,4 +1,4 @@
-import type { Check } from '../health-routes.js';
+import type { Check } from '../observability/health-routes.js';
 
 /**
  * A readiness check of livekit-sip: its health server (`health_port`) answers 200 while the

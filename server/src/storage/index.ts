@@ -8,7 +8,7 @@ export {
 export { MigrationError, loadMigrations, migrate, type Migration } from './migrate.js';
 export type { Page } from './row-helpers.js';
 export * from './schemas.js';
-export { TenantRepo, type Tenant } from './tenant-repo.js';
+export { TenantRepo, type Tenant } from '../tenants/tenant-repo.js';
 export {
   API_KEY_PREFIX,
   ApiKeyRepo,
@@ -17,22 +17,26 @@ export {
   type ApiKey,
   type IssuedApiKey,
   type VerifiedApiKey,
-} from './api-key-repo.js';
-export { PersonaRepo, type PersonaVersion } from './persona-repo.js';
+} from '../tenants/api-key-repo.js';
+export { PersonaRepo, type PersonaVersion } from '../personas/persona-repo.js';
 export { PhoneNumberRepo, resolvePhoneNumber } from '../phone/phone-number-repo.js';
-export type { Call, CallDetail, Caller, ToolCall, Turn } from './call-rows.js';
-export { CallRepo, type AppendedTurn, type ClosedCall } from './call-repo.js';
-export { CallEventRepo } from './call-event-repo.js';
-export { RoomRepo } from './room-repo.js';
-export { ConsentRepo } from './consent-repo.js';
-export { LeadRepo } from './lead-repo.js';
-export { AppointmentRepo, SlotTakenError } from './appointment-repo.js';
-export { SecretRepo } from './secret-repo.js';
+export type { Call, CallDetail, Caller, ToolCall, Turn } from '../calls/call-rows.js';
+export { CallRepo, type AppendedTurn, type ClosedCall } from '../calls/call-repo.js';
+export { CallEventRepo } from '../calls/call-event-repo.js';
+export { RoomRepo } from '../sessions/room-repo.js';
+export { ConsentRepo } from '../consent/consent-repo.js';
+export { LeadRepo } from '../leads/lead-repo.js';
+export { AppointmentRepo, SlotTakenError } from '../booking/appointment-repo.js';
+export { SecretRepo } from '../tenants/secret-repo.js';
 export type { Appointment, Lead, PhoneNumber } from '@parley/contracts';
 export {
   WebhookRepo,
   type DeliveryStatus,
   type WebhookDelivery,
   type WebhookEndpoint,
-} from './webhook-repo.js';
-export { WebhookQueue, type DueDelivery, type WebhookQueueOptions } from './webhook-queue.js';
+} from '../webhooks/webhook-repo.js';
+export {
+  WebhookQueue,
+  type DueDelivery,
+  type WebhookQueueOptions,
+} from '../webhooks/webhook-queue.js';

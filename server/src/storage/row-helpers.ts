@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { ApiError } from '../api-error.js';
+import { ApiError } from '../http/api-error.js';
 
 /** A random, URL-safe id with a readable type prefix, e.g. `call_3Jc0…`. */
 export function newId(prefix: string): string {

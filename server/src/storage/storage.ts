@@ -1,25 +1,25 @@
-import { countActiveCalls, tenantOfCall } from './all-tenant-calls.js';
+import { countActiveCalls, tenantOfCall } from '../calls/all-tenant-calls.js';
 import {
   ApiKeyRepo,
   verifyApiKey,
   type IssuedApiKey,
   type VerifiedApiKey,
-} from './api-key-repo.js';
-import { AppointmentRepo } from './appointment-repo.js';
-import { CallEventRepo } from './call-event-repo.js';
-import { CallRepo } from './call-repo.js';
-import { ConsentRepo } from './consent-repo.js';
+} from '../tenants/api-key-repo.js';
+import { AppointmentRepo } from '../booking/appointment-repo.js';
+import { CallEventRepo } from '../calls/call-event-repo.js';
+import { CallRepo } from '../calls/call-repo.js';
+import { ConsentRepo } from '../consent/consent-repo.js';
 import { openDatabase, type Database, type OpenDatabaseOptions } from './database.js';
-import { LeadRepo } from './lead-repo.js';
-import { PersonaRepo } from './persona-repo.js';
+import { LeadRepo } from '../leads/lead-repo.js';
+import { PersonaRepo } from '../personas/persona-repo.js';
 import type { PhoneNumber } from '@parley/contracts';
 import { PhoneNumberRepo, resolvePhoneNumber } from '../phone/phone-number-repo.js';
-import { RoomRepo, tenantOfRoom } from './room-repo.js';
+import { RoomRepo, tenantOfRoom } from '../sessions/room-repo.js';
 import type { ApiKeyInput, TenantInput } from './schemas.js';
-import { SecretRepo } from './secret-repo.js';
-import { TenantRepo, type Tenant } from './tenant-repo.js';
-import { WebhookQueue, type WebhookQueueOptions } from './webhook-queue.js';
-import { WebhookRepo } from './webhook-repo.js';
+import { SecretRepo } from '../tenants/secret-repo.js';
+import { TenantRepo, type Tenant } from '../tenants/tenant-repo.js';
+import { WebhookQueue, type WebhookQueueOptions } from '../webhooks/webhook-queue.js';
+import { WebhookRepo } from '../webhooks/webhook-repo.js';
 import { DialPolicyRepo } from '../phone/outbound/dial-policy-repo.js';
 import { OutboundTrunkRepo } from '../phone/outbound/outbound-trunk-repo.js';
 

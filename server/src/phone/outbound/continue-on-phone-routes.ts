@@ -1,11 +1,11 @@
 import { Router, type Request, type Response } from 'express';
 import { TokenVerifier } from 'livekit-server-sdk';
-import { ApiError } from '../../api-error.js';
+import { ApiError } from '../../http/api-error.js';
 import { ContinueOnPhoneRequestSchema } from '@parley/contracts';
-import type { RateLimiter } from '../../rate-limiter.js';
+import type { RateLimiter } from '../../http/rate-limiter.js';
 import type { Call } from '../../storage/index.js';
-import type { Tenancy } from '../../tenancy.js';
-import { parseBody } from '../../validate.js';
+import type { Tenancy } from '../../tenants/tenancy.js';
+import { parseBody } from '../../http/validate.js';
 import type { OutboundPhone } from './outbound-phone.js';
 
 export interface ContinueOnPhoneDeps {

@@ -1,4 +1,4 @@
-import { ApiError } from '../../api-error.js';
+import { ApiError } from '../../http/api-error.js';
 import {
   DEFAULT_DIAL_POLICY,
   DialPolicySchema,
@@ -7,7 +7,7 @@ import {
 } from '@parley/contracts';
 import type { Queryable } from '../../storage/database.js';
 import { iso } from '../../storage/row-helpers.js';
-import { parseBody } from '../../validate.js';
+import { parseBody } from '../../http/validate.js';
 
 interface DoNotCallRow {
   e164: string;

@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import { DialPolicySchema, DoNotCallInputSchema, E164Schema } from '@parley/contracts';
-import { tenantOf } from '../../request-tenant.js';
-import { parseBody } from '../../validate.js';
+import { tenantOf } from '../../tenants/request-tenant.js';
+import { parseBody } from '../../http/validate.js';
 
 /** Admin: the tenant's do-not-call list and dial policy. Mounted behind `requireAdmin`. */
 export function dialPolicyRoutes(): Router {

@@ -5,7 +5,7 @@ import {
   SipClient,
   type CreateSipOutboundTrunkOptions,
 } from 'livekit-server-sdk';
-import { ApiError } from '../../api-error.js';
+import { ApiError } from '../../http/api-error.js';
 import { AGENT_NAME, LEG_ATTRIBUTE, type DispatchMetadata } from '@parley/contracts';
 import type { DialRequest, OutboundTrunkSpec, PhoneDialer } from './phone-dialer.js';
 import { dialOutcomeOf, type DialOutcome } from './sip-outcome.js';

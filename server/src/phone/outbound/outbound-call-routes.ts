@@ -1,10 +1,10 @@
 import { Router } from 'express';
-import { ApiError } from '../../api-error.js';
+import { ApiError } from '../../http/api-error.js';
 import { OutboundCallRequestSchema, type Persona } from '@parley/contracts';
-import { tenantOf } from '../../request-tenant.js';
+import { tenantOf } from '../../tenants/request-tenant.js';
 import type { TenantStorage } from '../../storage/index.js';
-import type { Tenancy } from '../../tenancy.js';
-import { parseBody } from '../../validate.js';
+import type { Tenancy } from '../../tenants/tenancy.js';
+import { parseBody } from '../../http/validate.js';
 import type { OutboundPhone } from './outbound-phone.js';
 
 /**

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { z } from 'zod';
-import { ApiError } from '../../api-error.js';
+import { ApiError } from '../../http/api-error.js';
 import {
   OutboundCallRequestSchema,
   type CallOutcome,
@@ -9,7 +9,7 @@ import {
   type PhoneCallStatus,
 } from '@parley/contracts';
 import type { Call, TenantStorage } from '../../storage/index.js';
-import { parseBody } from '../../validate.js';
+import { parseBody } from '../../http/validate.js';
 import { assertMayDial } from './dial-guards.js';
 import type { StoredOutboundTrunk } from './outbound-trunk-repo.js';
 import type { DialRequest, PhoneDialer } from './phone-dialer.js';

@@ -1,4 +1,4 @@
-import { ApiError } from '../../api-error.js';
+import { ApiError } from '../../http/api-error.js';
 import type { OutboundTrunk } from '@parley/contracts';
 import type { Queryable } from '../../storage/database.js';
 import { iso } from '../../storage/row-helpers.js';

@@ -1,14 +1,14 @@
 import { createHash } from 'node:crypto';
 import { Router } from 'express';
-import { ApiError } from '../../api-error.js';
+import { ApiError } from '../../http/api-error.js';
 import {
   OutboundTrunkInputSchema,
   OutboundTrunkNameSchema,
   type OutboundTrunk,
 } from '@parley/contracts';
-import { tenantOf } from '../../request-tenant.js';
+import { tenantOf } from '../../tenants/request-tenant.js';
 import type { TenantStorage } from '../../storage/index.js';
-import { parseBody } from '../../validate.js';
+import { parseBody } from '../../http/validate.js';
 import { publicTrunk } from './outbound-trunk-repo.js';
 import type { PhoneDialer } from './phone-dialer.js';
 

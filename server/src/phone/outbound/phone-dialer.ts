@@ -1,4 +1,4 @@
-import { ApiError } from '../../api-error.js';
+import { ApiError } from '../../http/api-error.js';
 import type { DispatchMetadata, LegPurpose } from '@parley/contracts';
 import type { DialOutcome } from './sip-outcome.js';
 

@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import { TransferDialRequestSchema } from '@parley/contracts';
-import type { Tenancy } from '../../tenancy.js';
-import { parseBody } from '../../validate.js';
+import type { Tenancy } from '../../tenants/tenancy.js';
+import { parseBody } from '../../http/validate.js';
 import type { OutboundPhone } from './outbound-phone.js';
 
 /**

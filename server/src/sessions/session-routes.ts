@@ -1,0 +1,110 @@
+import { type Response, Router } from 'express';
+import {
+  CreateSessionRequestSchema,
+  type ConsentAcceptance,
+  type Persona,
+} from '@parley/contracts';
+import { ApiError } from '../http/api-error.js';
+import { sameSecret } from '../tenants/bearer-auth.js';
+import { assertOriginAllowed } from './origin-policy.js';
+import type { RateLimiter } from '../http/rate-limiter.js';
+import type { SessionIssuer } from './session-issuer.js';
+import type { Tenancy } from '../tenants/tenancy.js';
+import { parseBody } from '../http/validate.js';
+
+export interface SessionRouteDeps {
+  /**
+   * Finds the persona a request names (`sales`, or `acme/sales` for tenant acme's); the session
+   * then belongs to that persona's tenant.
+   */
+  tenancy: Tenancy;
+  issuer: SessionIssuer;
+  /** Per client address. */
+  limiter: RateLimiter;
+  /** Per persona: caps what one embed can cost, whoever the callers are. */
+  personaLimiter: RateLimiter;
+  /** Development: any localhost page may open sessions. */
+  development: boolean;
+}
+
+/**
+ * The consent a persona requires, checked against what the visitor accepted; answers the
+ * acceptance to keep, or nothing when the persona asks for none.
+ */
+function requiredConsent(
+  persona: Persona,
+  consent: ConsentAcceptance | undefined,
+): ConsentAcceptance | undefined {
+  const { requireConsent, consentVersion } = persona.disclosure;
+  if (!requireConsent) return undefined;
+  if (!consent) {
+    throw new ApiError(
+      'consent_required',
+      `persona '${persona.id}' needs the visitor's consent (version ${consentVersion}) first`,
+    );
+  }
+  if (consent.version !== consentVersion) {
+    throw new ApiError(
+      'consent_outdated',
+      `consent version ${consent.version} is not the current version ${consentVersion}`,
+    );
+  }
+  // A receipt never claims a time after the server heard of it.
+  const acceptedAt = new Date(Math.min(Date.parse(consent.acceptedAt), Date.now()));
+  return { ...consent, acceptedAt: acceptedAt.toISOString() };
+}
+
+/** Counts a request against `limiter`; over the limit, 429 with the seconds to wait (Retry-After). */
+function enforceLimit(res: Response, limiter: RateLimiter, key: string, message: string): void {
+  if (limiter.hit(key)) return;
+  res.set('Retry-After', String(limiter.retryAfterSeconds(key)));
+  throw new ApiError('rate_limited', message);
+}
+
+export function sessionRoutes(deps: SessionRouteDeps): Router {
+  const { tenancy, issuer, limiter, personaLimiter, development } = deps;
+  const router = Router();
+
+  router.post('/v1/sessions', async (req, res) => {
+    enforceLimit(
+      res,
+      limiter,
+      req.ip ?? 'unknown',
+      'too many session requests; try again in a minute',
+    );
+    const body = parseBody(CreateSessionRequestSchema, req.body);
+    const { tenant, persona } = await tenancy.persona(body.persona);
+    assertOriginAllowed(req, persona, development);
+    if (persona.embedKey && !sameSecret(body.embedKey ?? '', persona.embedKey)) {
+      throw new ApiError('forbidden', `persona '${persona.id}' needs its embed key`);
+    }
+    const consent = requiredConsent(persona, body.consent);
+    enforceLimit(
+      res,
+      personaLimiter,
+      `${tenant.tenantId}/${persona.id}`,
+      `persona '${persona.id}' is busy; try again in a minute`,
+    );
+    // A returning visitor (the widget keeps their id) is greeted back with what came before.
+    const visitorId = body.visitor?.id;
+    const history = visitorId ? await tenant.calls.historyOfVisitor(visitorId) : undefined;
+    // Only another tenant's sessions name their tenant: the default tenant's dispatch is as it
+    // was before there were tenants, and an agent that predates them still serves it.
+    const tenantId = tenant.tenantId === tenancy.defaultTenantId ? undefined : tenant.tenantId;
+    const session = await issuer.issue(persona, body, { history, tenantId });
+    // LiveKit's events for the room name only the room: they find the tenant through it.
+    await tenant.rooms.remember(session.roomName);
+    if (consent) {
+      await tenant.consents.rememberForSession({
+        ...consent,
+        roomName: session.roomName,
+        personaId: persona.id,
+        visitorId,
+        origin: req.get('origin')?.slice(0, 2000),
+      });
+    }
+    res.status(201).json(session);
+  });
+
+  return router;
+}

@@ -1,0 +1,89 @@
+import { randomBytes } from 'node:crypto';
+import { ApiError } from '../http/api-error.js';
+import { PutSecretRequestSchema, SecretNameSchema, type SecretSummary } from '@parley/contracts';
+import { parseBody } from '../http/validate.js';
+import type { Queryable } from '../storage/database.js';
+import { iso } from '../storage/row-helpers.js';
+
+interface SummaryRow {
+  name: string;
+  created_at: Date;
+  updated_at: Date;
+}
+
+function toSummary(row: SummaryRow): SecretSummary {
+  return { name: row.name, createdAt: iso(row.created_at), updatedAt: iso(row.updated_at) };
+}
+
+/**
+ * One tenant's secrets: values webhook tools use in headers and sign with. Only `reveal` and
+ * `revealOrCreate` read a value, for the server's own outgoing requests; nothing else does.
+ */
+export class SecretRepo {
+  constructor(
+    private readonly db: Queryable,
+    private readonly tenantId: string,
+  ) {}
+
+  /** Stores the value under `name`, replacing any value it had. */
+  async put(name: string, value: string): Promise<SecretSummary> {
+    const [row] = await this.db.query<SummaryRow>(
+      `INSERT INTO secrets (tenant_id, name, value) VALUES ($1, $2, $3)
+       ON CONFLICT (tenant_id, name) DO UPDATE SET value = excluded.value, updated_at = now()
+       RETURNING name, created_at, updated_at`,
+      [
+        this.tenantId,
+        parseBody(SecretNameSchema, name),
+        parseBody(PutSecretRequestSchema, { value }).value,
+      ],
+    );
+    if (!row) throw new Error('INSERT … RETURNING answered no row');
+    return toSummary(row);
+  }
+
+  /** Names and times only, by name. */
+  async list(): Promise<SecretSummary[]> {
+    const rows = await this.db.query<SummaryRow>(
+      'SELECT name, created_at, updated_at FROM secrets WHERE tenant_id = $1 ORDER BY name',
+      [this.tenantId],
+    );
+    return rows.map(toSummary);
+  }
+
+  async remove(name: string): Promise<void> {
+    const rows = await this.db.query(
+      'DELETE FROM secrets WHERE tenant_id = $1 AND name = $2 RETURNING name',
+      [this.tenantId, name],
+    );
+    if (rows.length === 0) throw new ApiError('not_found', `no secret '${name}'`);
+  }
+
+  /** The stored value, or nothing when the tenant has no secret of that name. */
+  async reveal(name: string): Promise<string | undefined> {
+    const [row] = await this.db.query<{ value: string }>(
+      'SELECT value FROM secrets WHERE tenant_id = $1 AND name = $2',
+      [this.tenantId, name],
+    );
+    return row?.value;
+  }
+
+  /**
+   * The stored value, generating a random one first when there is none, so a webhook tool's
+   * requests are never sent unsigned. Values are never answered, so a site owner who verifies
+   * signatures stores their own key with `put`.
+   */
+  async revealOrCreate(name: string): Promise<string> {
+    await this.db.query(
+      `INSERT INTO secrets (tenant_id, name, value) VALUES ($1, $2, $3)
+       ON CONFLICT (tenant_id, name) DO NOTHING`,
+      [
+        this.tenantId,
+        parseBody(SecretNameSchema, name),
+        `whsec_${randomBytes(24).toString('base64url')}`,
+      ],
+    );
+    const value = await this.reveal(name);
+    if (value === undefined) throw new Error(`secret '${name}' vanished while being created`);
+    return value;
+  }
+}
