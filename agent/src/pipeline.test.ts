@@ -6,7 +6,7 @@ import { before, describe, test } from 'node:test';
 import { loadConfig } from './config.js';
 import { buildPipeline, chooseChain, createAgentSession, fliteVoiceFor } from './pipeline.js';
 import { PersonaAgent } from './conversation/persona-agent.js';
-import { personaInstructions } from './persona-instructions.js';
+import { personaInstructions } from './personas/persona-instructions.js';
 import { MissingProviderKeyError } from './providers/cloud-engines.js';
 import { HandledErrorsTTSFallback } from './providers/fallback-chains.js';
 import { FliteTTS } from './providers/flite-tts.js';

@@ -31,7 +31,7 @@ import {
   recordingConfig,
   startSpoolFlusher,
   summarizeCall,
-} from './calls/index.js';
+} from './recording/index.js';
 import { type AgentConfig, ConfigError, loadConfig } from './config.js';
 import { createCallControls, type CallControls } from './conversation/call-controls.js';
 import {
@@ -44,10 +44,14 @@ import {
 import { superviseCall } from './conversation/call-supervisor.js';
 import { handoffTool } from './conversation/handoff.js';
 import { PersonaAgent } from './conversation/persona-agent.js';
-import { WorkerHeartbeat } from './heartbeat.js';
+import { WorkerHeartbeat } from './worker-status/heartbeat.js';
 import { receivePreConnectAudio } from './preconnect/index.js';
-import { jobCountLoad, LIVEKIT_TARGET_LOAD } from './worker-load.js';
-import { parseDispatchMetadata, PersonaClient, PersonaLoadError } from './persona-client.js';
+import { jobCountLoad, LIVEKIT_TARGET_LOAD } from './worker-status/worker-load.js';
+import {
+  parseDispatchMetadata,
+  PersonaClient,
+  PersonaLoadError,
+} from './personas/persona-client.js';
 import { buildPipeline, createAgentSession, type Pipeline } from './pipeline.js';
 import { MissingProviderKeyError } from './providers/cloud-engines.js';
 import {
@@ -326,7 +330,7 @@ if (isMain) {
     port: config.workerHttp.port,
   });
   // The framework calls loadFunc every 2.5 s while it is registered with LiveKit: the heartbeat
-  // rides on it (see heartbeat.ts). Load counts calls, not CPU (see worker-load.ts).
+  // rides on it (see worker-status/heartbeat.ts). Load counts calls, not CPU (see worker-status/worker-load.ts).
   options.loadFunc = heartbeat.wrapLoadFunc<AgentServer>(jobCountLoad(config.maxJobs));
   // Replays call records left in the spool by a killed job or an unreachable server.
   startSpoolFlusher({

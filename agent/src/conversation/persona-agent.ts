@@ -5,7 +5,7 @@ import {
   renderTemplate,
   type TemplateValues,
 } from '@parley/contracts';
-import { personaInstructions } from '../persona-instructions.js';
+import { personaInstructions } from '../personas/persona-instructions.js';
 import { callerMemory } from './caller-memory.js';
 
 export interface PersonaAgentOptions {

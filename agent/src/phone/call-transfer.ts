@@ -1,7 +1,7 @@
 import { llm, type tts, type voice } from '@livekit/agents';
 import type { Room } from '@livekit/rtc-node';
 import type { CallInput, CallOutcome, Persona } from '@parley/contracts';
-import type { RecorderLogger } from '../calls/recorder-logger.js';
+import type { RecorderLogger } from '../recording/recorder-logger.js';
 import type { AgentConfig } from '../config.js';
 import type { CallControls } from '../tools/index.js';
 import type { PhoneApi } from './phone-api.js';

@@ -8,7 +8,7 @@ import { type Persona, PersonaSchema, type TurnInput } from '@parley/contracts';
 import assert from 'node:assert/strict';
 import { EventEmitter, once } from 'node:events';
 import { after, before, test } from 'node:test';
-import { TurnBuilder } from '../calls/turn-builder.js';
+import { TurnBuilder } from '../recording/turn-builder.js';
 import { PersonaAgent } from '../conversation/persona-agent.js';
 import { ScriptedResponder } from '../scripted/scripted-llm.js';
 import { type DtmfRoom, listenToKeypad } from './dtmf-input.js';

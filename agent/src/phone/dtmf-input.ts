@@ -1,8 +1,8 @@
 import { llm, type voice } from '@livekit/agents';
 import { type RemoteParticipant, RoomEvent } from '@livekit/rtc-node';
 import type { Persona } from '@parley/contracts';
-import { DTMF_EXTRA } from '../calls/turn-builder.js';
-import type { RecorderLogger } from '../calls/recorder-logger.js';
+import { DTMF_EXTRA } from '../recording/turn-builder.js';
+import type { RecorderLogger } from '../recording/recorder-logger.js';
 import { DtmfCollector, type DtmfInput } from './dtmf-collector.js';
 
 type DtmfListener = (code: number, digit: string, participant: RemoteParticipant) => void;

@@ -5,8 +5,8 @@
 import type { CallInput } from '@parley/contracts';
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { CallApi } from '../calls/call-api.js';
-import { AGENT_KEY, ParleyTestServer } from '../calls/parley-test-server.js';
+import { CallApi } from '../recording/call-api.js';
+import { AGENT_KEY, ParleyTestServer } from '../recording/parley-test-server.js';
 import { PhoneApi } from './phone-api.js';
 
 const CALLER = '+15557300001';

@@ -7,7 +7,7 @@
 import type { voice } from '@livekit/agents';
 import type { Room } from '@livekit/rtc-node';
 import type { CallerHistory, CallInput, Persona } from '@parley/contracts';
-import type { RecorderLogger } from '../calls/recorder-logger.js';
+import type { RecorderLogger } from '../recording/recorder-logger.js';
 import { ParticipantMicrophoneInput } from '../preconnect/index.js';
 import { type AnswerTrack, publishAnswerTrack } from './answer-track.js';
 import { listenToKeypad } from './dtmf-input.js';

@@ -3,7 +3,7 @@ import { Room, RoomEvent, type RemoteParticipant } from '@livekit/rtc-node';
 import type { CallInput, Persona, TransferDialResult } from '@parley/contracts';
 import { AccessToken, RoomServiceClient } from 'livekit-server-sdk';
 import { randomUUID } from 'node:crypto';
-import type { RecorderLogger } from '../calls/recorder-logger.js';
+import type { RecorderLogger } from '../recording/recorder-logger.js';
 import type { AgentConfig } from '../config.js';
 import { OutgoingAudio, relayMicrophone } from './audio-relay.js';
 import type { PhoneApi } from './phone-api.js';

@@ -2,7 +2,7 @@ import { llm, stt } from '@livekit/agents';
 import { PersonaSchema } from '@parley/contracts';
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { personaInstructions } from '../persona-instructions.js';
+import { personaInstructions } from '../personas/persona-instructions.js';
 import { useFakeCloud } from '../testing/fake-cloud-suite.js';
 import { speakFrames } from '../testing/speech.js';
 import {

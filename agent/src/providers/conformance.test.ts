@@ -8,7 +8,7 @@ import { llm, type stt, type tts } from '@livekit/agents';
 import { PersonaSchema } from '@parley/contracts';
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { personaInstructions } from '../persona-instructions.js';
+import { personaInstructions } from '../personas/persona-instructions.js';
 import { ScriptedResponder } from '../scripted/scripted-llm.js';
 import { useFakeCloud } from '../testing/fake-cloud-suite.js';
 import { createCartesiaTTS, createDeepgramSTT, createOpenAILLM } from './cloud-engines.js';

@@ -1,5 +1,5 @@
 import type { Persona } from '@parley/contracts';
-import type { KnowledgeMatcher } from './knowledge-matcher.js';
+import type { KnowledgeMatcher } from '../knowledge/knowledge-matcher.js';
 
 /** The part of a persona the scripted responder reads. */
 export type ScriptedPersona = Pick<

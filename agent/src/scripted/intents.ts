@@ -4,8 +4,8 @@
  * to book) and loose matching for the phrases a persona configures (escalation, handoffs, tools).
  */
 import { splitWords } from '../text/words.js';
-import { terms } from './knowledge-matcher.js';
-import { stem, STOPWORDS } from './word-forms.js';
+import { terms } from '../knowledge/knowledge-matcher.js';
+import { stem, STOPWORDS } from '../text/word-forms.js';
 
 /** The caller's words, lower case and single-spaced, punctuation gone. */
 export const said = (text: string) => splitWords(text).join(' ');

@@ -6,7 +6,7 @@
  */
 import { splitWords } from '../text/words.js';
 import { numbersAsDigits, readDigitRun, readNumber } from './number-words.js';
-import { QUESTION_WORDS, STOPWORDS } from './word-forms.js';
+import { QUESTION_WORDS, STOPWORDS } from '../text/word-forms.js';
 
 export interface Contact {
   email?: string;

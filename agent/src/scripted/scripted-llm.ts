@@ -2,7 +2,7 @@ import { type APIConnectOptions, DEFAULT_API_CONNECT_OPTIONS, llm } from '@livek
 import { randomUUID } from 'node:crypto';
 import type { ScriptedDecision, ScriptedPersona, Turn } from './dialogue-context.js';
 import { conversationEvents, respond } from './dialogue.js';
-import { KnowledgeMatcher } from './knowledge-matcher.js';
+import { KnowledgeMatcher } from '../knowledge/knowledge-matcher.js';
 
 export type { ScriptedDecision, ScriptedPersona } from './dialogue-context.js';
 

@@ -12,8 +12,8 @@
  * 5. otherwise "You said: <message>." (or a greeting when the caller has not spoken).
  */
 import { z } from 'zod';
-import { knowledgeFromInstructions } from '../persona-instructions.js';
-import { KnowledgeMatcher } from '../scripted/knowledge-matcher.js';
+import { knowledgeFromInstructions } from '../personas/persona-instructions.js';
+import { KnowledgeMatcher } from '../knowledge/knowledge-matcher.js';
 import { splitWords } from '../text/words.js';
 
 const ContentSchema = z

@@ -5,8 +5,8 @@ import {
   type Persona,
   TransferArgsSchema,
 } from '@parley/contracts';
-import { KnowledgeMatcher } from '../scripted/knowledge-matcher.js';
-import { recorderLogger } from '../calls/recorder-logger.js';
+import { KnowledgeMatcher } from '../knowledge/knowledge-matcher.js';
+import { recorderLogger } from '../recording/recorder-logger.js';
 import type { CallControls, ToolDeps } from './tool-deps.js';
 import { modelArguments } from './model-arguments.js';
 

@@ -1,5 +1,5 @@
 import type { Persona } from '@parley/contracts';
-import { recorderLogger } from '../calls/recorder-logger.js';
+import { recorderLogger } from '../recording/recorder-logger.js';
 import type { CallControls, PersonaTool } from './tool-deps.js';
 
 /**

@@ -1,6 +1,6 @@
 import { llm } from '@livekit/agents';
 import { LookupKnowledgeArgsSchema, type Persona } from '@parley/contracts';
-import { KnowledgeMatcher } from '../scripted/knowledge-matcher.js';
+import { KnowledgeMatcher } from '../knowledge/knowledge-matcher.js';
 import { modelArguments } from './model-arguments.js';
 
 export const NO_KNOWLEDGE_MATCH = 'No entry matches that question.';

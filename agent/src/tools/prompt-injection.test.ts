@@ -15,7 +15,7 @@ import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
-import { AGENT_KEY, ParleyTestServer } from '../calls/parley-test-server.js';
+import { AGENT_KEY, ParleyTestServer } from '../recording/parley-test-server.js';
 import { PersonaAgent } from '../conversation/persona-agent.js';
 import { createOpenAILLM } from '../providers/cloud-engines.js';
 import { type OpenAIFake, type ScriptedReply, startOpenAIFake } from '../testing/index.js';

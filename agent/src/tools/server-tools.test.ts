@@ -6,11 +6,11 @@ import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
-import { CallApi } from '../calls/call-api.js';
-import { AGENT_KEY, DroppingProxy, ParleyTestServer } from '../calls/parley-test-server.js';
+import { CallApi } from '../recording/call-api.js';
+import { AGENT_KEY, DroppingProxy, ParleyTestServer } from '../recording/parley-test-server.js';
 import { fakeToolCall, FakeControls } from './fake-call.js';
 import { createPersonaTools, spokenDateTime, ToolApi } from './index.js';
-import { EVERY_DAY_NINE_TO_FIVE_UTC, utcDayAt } from '../../../server/src/booking-fixtures.js';
+import { EVERY_DAY_NINE_TO_FIVE_UTC, utcDayAt } from '@parley/server/testing';
 
 /**
  * The tools against the real server app (on PGlite) in this process: leads, appointments,

@@ -6,8 +6,8 @@ import {
   type Persona,
   type PersonaQuery,
 } from '@parley/contracts';
-import { ServerApiError } from './server-api/server-api-error.js';
-import { ServerClient, type ServerClientOptions } from './server-api/server-client.js';
+import { ServerApiError } from '../server-api/server-api-error.js';
+import { ServerClient, type ServerClientOptions } from '../server-api/server-client.js';
 
 export type PersonaLoadErrorCode =
   | 'invalid_metadata'

@@ -1,5 +1,5 @@
 import { splitWords } from '../text/words.js';
-import { canonical, QUESTION_WORDS, STOPWORDS } from './word-forms.js';
+import { canonical, QUESTION_WORDS, STOPWORDS } from '../text/word-forms.js';
 
 export interface KnowledgeEntry {
   question: string;

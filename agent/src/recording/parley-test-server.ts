@@ -14,7 +14,7 @@ import {
 import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { pglite } from '../../../server/src/storage/test-backends.js';
+import { pglite } from '@parley/server/testing';
 
 export const AGENT_KEY = 'agent-key-for-call-recording-tests';
 

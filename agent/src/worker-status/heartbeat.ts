@@ -1,6 +1,6 @@
 import { log } from '@livekit/agents';
 import { type Heartbeat, INTERNAL_API } from '@parley/contracts';
-import { ServerClient } from './server-api/server-client.js';
+import { ServerClient } from '../server-api/server-client.js';
 
 /** The worker as the heartbeat sees it: LiveKit Agents' `AgentServer` fits. */
 export interface RegisteredWorker {

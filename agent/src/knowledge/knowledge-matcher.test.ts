@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { KnowledgeMatcher, terms } from './knowledge-matcher.js';
-import { canonical, stem } from './word-forms.js';
+import { canonical, stem } from '../text/word-forms.js';
 
 const KNOWLEDGE = [
   { question: 'What are your opening hours?', answer: 'hours' },
