@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { AccessToken, TokenVerifier } from 'livekit-server-sdk';
 import { DispatchMetadataSchema, type SessionResponse } from '@parley/contracts';
 import { Storage } from './storage/index.js';
-import { pglite } from './storage/test-backends.js';
+import { pglite } from '../test/test-backends.js';
 import {
   ADMIN_KEY as ADMIN,
   AGENT_KEY as AGENT,
@@ -12,7 +12,7 @@ import {
   LIVEKIT_API_SECRET as API_SECRET,
   serveApp,
   testDeps,
-} from './test-app.js';
+} from '../test/test-app.js';
 import { WorkerRegistry } from './livekit/worker-registry.js';
 
 let base = '';

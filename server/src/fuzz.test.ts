@@ -14,7 +14,12 @@ import {
   SecretNameSchema,
 } from '@parley/contracts';
 import type { TenantStorage } from './storage/index.js';
-import { ADMIN_KEY as ADMIN, AGENT_KEY as AGENT, startTestApp, type TestApp } from './test-app.js';
+import {
+  ADMIN_KEY as ADMIN,
+  AGENT_KEY as AGENT,
+  startTestApp,
+  type TestApp,
+} from '../test/test-app.js';
 
 const RUNS = 3000;
 

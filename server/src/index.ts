@@ -6,3 +6,9 @@ export { SessionIssuer } from './sessions/session-issuer.js';
 export { Tenancy, type TenancyOptions } from './tenants/tenancy.js';
 export { WorkerRegistry } from './livekit/worker-registry.js';
 export { LivekitPhoneDialer } from './phone/outbound/livekit-phone-dialer.js';
+export { DEFAULT_PERSONA } from './personas/default-persona.js';
+export {
+  SIGNATURE_HEADER,
+  signWebhook,
+  verifyWebhookSignature,
+} from './webhooks/webhook-signature.js';

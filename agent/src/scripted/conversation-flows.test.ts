@@ -13,7 +13,7 @@ import {
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 // The persona a fresh install ships with; the server does not export it.
-import { DEFAULT_PERSONA } from '../../../server/src/personas/default-persona.js';
+import { DEFAULT_PERSONA } from '@parley/server';
 import {
   type RecordedCall,
   recordingTools,

@@ -3,7 +3,7 @@ import { before, test } from 'node:test';
 import { ApiError } from '../http/api-error.js';
 import { SlotTakenError } from './appointment-repo.js';
 import type { Storage } from '../storage/storage.js';
-import { forEachBackend, newTenant, openFresh } from '../storage/test-backends.js';
+import { forEachBackend, newTenant, openFresh } from '../../test/test-backends.js';
 
 const TEN = { startsAt: '2030-03-01T10:00:00.000Z', endsAt: '2030-03-01T10:30:00.000Z' };
 

@@ -4,7 +4,7 @@ import { ApiError } from '../http/api-error.js';
 import { availability, bookForCall } from './booking.js';
 import { PersonaSchema, type Persona } from '@parley/contracts';
 import { Storage, type TenantStorage } from '../storage/index.js';
-import { pglite } from '../storage/test-backends.js';
+import { pglite } from '../../test/test-backends.js';
 
 /** Weekdays 09:00–12:00 in New York (UTC-5 in winter, UTC-4 in summer), 60-minute slots. */
 const persona: Persona = PersonaSchema.parse({

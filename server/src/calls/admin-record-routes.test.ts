@@ -3,7 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import type { Appointment, Lead, PhoneNumber, SecretSummary } from '@parley/contracts';
 import type { CallRecord } from './call-routes.js';
 import type { Call, Page } from '../storage/index.js';
-import { asAdmin, asAgent, request, startTestApp, type TestApp } from '../test-app.js';
+import { asAdmin, asAgent, request, startTestApp, type TestApp } from '../../test/test-app.js';
 
 let app: TestApp;
 let call: Call;

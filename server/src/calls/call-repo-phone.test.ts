@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
 import { ApiError } from '../http/api-error.js';
 import type { Storage, TenantStorage } from '../storage/storage.js';
-import { forEachBackend, newTenant, openFresh } from '../storage/test-backends.js';
+import { forEachBackend, newTenant, openFresh } from '../../test/test-backends.js';
 
 const PERSONA = { id: 'desk', name: 'Desk', greeting: 'Hello!', instructions: 'Help.' };
 const CALLER = '+14155550123';

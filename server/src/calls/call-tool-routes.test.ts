@@ -5,9 +5,9 @@ import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import type { Appointment, Availability, Lead, PersonaInput } from '@parley/contracts';
 import type { Call } from '../storage/index.js';
-import { asAgent, request, startTestApp, type TestApp } from '../test-app.js';
+import { asAgent, request, startTestApp, type TestApp } from '../../test/test-app.js';
 import { verifyWebhookSignature } from '../webhooks/webhook-signature.js';
-import { EVERY_DAY_NINE_TO_FIVE_UTC, utcDayAt } from '../booking-fixtures.js';
+import { EVERY_DAY_NINE_TO_FIVE_UTC, utcDayAt } from '../../test/booking-fixtures.js';
 
 let app: TestApp;
 

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { SessionResponse, WidgetConfig } from '@parley/contracts';
 import type { CallRecord } from '../calls/call-routes.js';
-import { asAdmin, asAgent, request, startTestApp, type TestApp } from '../test-app.js';
+import { asAdmin, asAgent, request, startTestApp, type TestApp } from '../../test/test-app.js';
 
 let app: TestApp;
 const SHOP = 'https://shop.example';

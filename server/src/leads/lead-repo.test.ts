@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
 import { ApiError } from '../http/api-error.js';
 import type { Storage } from '../storage/storage.js';
-import { forEachBackend, newTenant, openFresh } from '../storage/test-backends.js';
+import { forEachBackend, newTenant, openFresh } from '../../test/test-backends.js';
 
 forEachBackend((backend) => {
   let storage: Storage;

@@ -4,7 +4,7 @@ import type { WebhookEvent } from 'livekit-server-sdk';
 import { ApiError } from '../http/api-error.js';
 import { livekitEventHandler } from './livekit-events.js';
 import { Storage, type TenantStorage } from '../storage/index.js';
-import { pglite } from '../storage/test-backends.js';
+import { pglite } from '../../test/test-backends.js';
 
 let storage: Storage;
 let tenant: TenantStorage;

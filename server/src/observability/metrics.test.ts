@@ -3,10 +3,14 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { WebhookSender } from '../webhooks/webhook-sender.js';
-import { ADMIN_KEY, AGENT_KEY, asAdmin, asAgent } from '../test-app.js';
+import { ADMIN_KEY, AGENT_KEY, asAdmin, asAgent } from '../../test/test-app.js';
 import { meteredWebhookQueue } from './metered-webhook-queue.js';
 import { isLoopback } from './metrics-routes.js';
-import { livekitWebhook, startObservedApp, type ObservedApp } from './observed-test-app.js';
+import {
+  livekitWebhook,
+  startObservedApp,
+  type ObservedApp,
+} from '../../test/observed-test-app.js';
 
 let app: ObservedApp;
 before(async () => {

@@ -4,14 +4,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { loadConfig, ConfigError } from '../config.js';
-import { ADMIN_KEY, AGENT_KEY, asAdmin, asAgent } from '../test-app.js';
+import { ADMIN_KEY, AGENT_KEY, asAdmin, asAgent } from '../../test/test-app.js';
 import { createLogger } from './logger.js';
 import {
   livekitWebhook,
   startObservedApp,
   type ObservedApp,
   type LogLine,
-} from './observed-test-app.js';
+} from '../../test/observed-test-app.js';
 
 let app: ObservedApp;
 let widgetDist = '';

@@ -13,11 +13,11 @@ import {
   livekitWebhook,
   startObservedApp,
   type ObservedApp,
-} from '../observability/observed-test-app.js';
+} from '../../test/observed-test-app.js';
 import { ScriptedPhoneDialer } from '../phone/outbound/scripted-phone-dialer.js';
 import { InMemorySipApi } from '../phone/in-memory-sip-api.js';
 import { PhoneProvisioner } from '@parley/sip';
-import { ADMIN_KEY, AGENT_KEY, LIVEKIT_API_KEY, LIVEKIT_API_SECRET } from '../test-app.js';
+import { ADMIN_KEY, AGENT_KEY, LIVEKIT_API_KEY, LIVEKIT_API_SECRET } from '../../test/test-app.js';
 import { errorCodes } from './document.js';
 import { documentedRoute, ROUTE_DOCS } from './index.js';
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { createApp } from '../app.js';
-import { startTestApp, testDeps, type TestApp } from '../test-app.js';
+import { startTestApp, testDeps, type TestApp } from '../../test/test-app.js';
 import { openApiPath, pathParameterNames } from './document.js';
 import { documentedRoute, openApiDocument, ROUTE_DOCS } from './index.js';
 import { mountedRoutes } from './mounted-routes.js';

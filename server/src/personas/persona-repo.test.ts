@@ -3,7 +3,7 @@ import { before, test } from 'node:test';
 import { ApiError } from '../http/api-error.js';
 import type { PersonaInput } from '@parley/contracts';
 import type { Storage } from '../storage/storage.js';
-import { forEachBackend, newTenant, openFresh } from '../storage/test-backends.js';
+import { forEachBackend, newTenant, openFresh } from '../../test/test-backends.js';
 
 const SHOP: PersonaInput = {
   id: 'shop',

@@ -3,7 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import type { CallerHistory } from '@parley/contracts';
 import type { CallRecord } from '../calls/call-routes.js';
 import type { Call } from '../storage/index.js';
-import { asAdmin, asAgent, request, startTestApp, type TestApp } from '../test-app.js';
+import { asAdmin, asAgent, request, startTestApp, type TestApp } from '../../test/test-app.js';
 
 const CALLER = '+14155550177';
 

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { PhoneProvisioner } from '@parley/sip';
 import type { PhoneNumber } from '@parley/contracts';
-import { asAdmin, request, startTestApp, type TestApp } from '../test-app.js';
+import { asAdmin, request, startTestApp, type TestApp } from '../../test/test-app.js';
 import { InMemorySipApi } from './in-memory-sip-api.js';
 import { PhoneNumbers, type ReconcileReport } from './phone-numbers.js';
 

@@ -10,7 +10,7 @@ import { after, before, describe, test } from 'node:test';
 import { PhoneProvisioner } from '@parley/sip';
 import { SipClient, type SIPDispatchRuleInfo, type SIPInboundTrunkInfo } from 'livekit-server-sdk';
 import type { PhoneNumber } from '@parley/contracts';
-import { asAdmin, createTenant, request, startTestApp, type TestApp } from '../test-app.js';
+import { asAdmin, createTenant, request, startTestApp, type TestApp } from '../../test/test-app.js';
 import { PhoneNumbers, type ReconcileReport } from './phone-numbers.js';
 
 interface StackEnv {

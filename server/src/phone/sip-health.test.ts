@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
-import { request, startTestApp, type TestApp } from '../test-app.js';
+import { request, startTestApp, type TestApp } from '../../test/test-app.js';
 import { WorkerRegistry } from '../livekit/worker-registry.js';
 import { sipHealthCheck } from './sip-health.js';
 

@@ -18,7 +18,7 @@ import {
   livekitWebhook,
   startObservedApp,
   type ObservedApp,
-} from '../observability/observed-test-app.js';
+} from '../../test/observed-test-app.js';
 import type { Call, TenantStorage } from '../storage/index.js';
 import {
   LIVEKIT_API_KEY,
@@ -28,7 +28,7 @@ import {
   createTenant,
   request,
   type TestTenant,
-} from '../test-app.js';
+} from '../../test/test-app.js';
 
 const ACME_SITE = 'https://acme.example';
 const CONSENT = { text: 'This call is recorded.', version: '1' };

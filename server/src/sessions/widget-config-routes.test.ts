@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { WidgetConfig } from '@parley/contracts';
-import { request, startTestApp, type TestApp } from '../test-app.js';
+import { request, startTestApp, type TestApp } from '../../test/test-app.js';
 
 let app: TestApp;
 const SHOP = 'https://shop.example';

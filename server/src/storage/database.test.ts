@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { openDatabase } from './database.js';
-import { forEachBackend } from './test-backends.js';
+import { forEachBackend } from '../../test/test-backends.js';
 
 forEachBackend((backend) => {
   test('when a transaction throws, then nothing it wrote stays and the error reaches the caller', async () => {

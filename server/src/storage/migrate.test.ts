@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import { openDatabase } from './database.js';
 import { MigrationError, loadMigrations, migrate, type Migration } from './migrate.js';
 import { Storage } from './storage.js';
-import { forEachBackend } from './test-backends.js';
+import { forEachBackend } from '../../test/test-backends.js';
 
 const TABLES = [
   'tenants',

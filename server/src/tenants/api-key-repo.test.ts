@@ -4,7 +4,7 @@ import { ApiError } from '../http/api-error.js';
 import { hashApiKey } from './api-key-repo.js';
 import type { ApiKeyInput } from '../storage/schemas.js';
 import type { Storage } from '../storage/storage.js';
-import { forEachBackend, newTenant, openFresh } from '../storage/test-backends.js';
+import { forEachBackend, newTenant, openFresh } from '../../test/test-backends.js';
 
 forEachBackend((backend) => {
   let storage: Storage;

@@ -21,7 +21,7 @@ import {
   startTestApp,
   type TestApp,
   type TestTenant,
-} from '../test-app.js';
+} from '../../test/test-app.js';
 
 let app: TestApp;
 let acme: TestTenant;

@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { before, test } from 'node:test';
 import { ApiError } from '../http/api-error.js';
 import type { Storage } from '../storage/storage.js';
-import { forEachBackend, newTenant, openFresh } from '../storage/test-backends.js';
+import { forEachBackend, newTenant, openFresh } from '../../test/test-backends.js';
 
 const desk = { id: 'desk', name: 'Desk', greeting: 'Hi', instructions: '' };
 

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
 import { ApiError } from '../http/api-error.js';
 import { Storage } from '../storage/storage.js';
-import { forEachBackend, newTenant, openFresh } from '../storage/test-backends.js';
+import { forEachBackend, newTenant, openFresh } from '../../test/test-backends.js';
 
 const T0 = new Date('2030-01-01T00:00:00.000Z');
 const at = (ms: number): Date => new Date(T0.getTime() + ms);

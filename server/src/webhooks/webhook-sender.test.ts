@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, test } from 'node:test';
 import { Storage, type TenantStorage } from '../storage/index.js';
-import { pglite } from '../storage/test-backends.js';
+import { pglite } from '../../test/test-backends.js';
 import { WebhookSender } from './webhook-sender.js';
 import { signWebhook, verifyWebhookSignature } from './webhook-signature.js';
 

@@ -11,7 +11,7 @@ import {
   request,
   startTestApp,
   type TestApp,
-} from '../../test-app.js';
+} from '../../../test/test-app.js';
 import { ScriptedPhoneDialer } from './scripted-phone-dialer.js';
 
 let app: TestApp;

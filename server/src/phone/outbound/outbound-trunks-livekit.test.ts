@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { SipClient } from 'livekit-server-sdk';
 import type { OutboundTrunk } from '@parley/contracts';
-import { asAdmin, request, startTestApp, type TestApp } from '../../test-app.js';
+import { asAdmin, request, startTestApp, type TestApp } from '../../../test/test-app.js';
 import { LivekitPhoneDialer } from './livekit-phone-dialer.js';
 
 interface StackEnv {

@@ -3,13 +3,13 @@
  * tenant, as `main.ts` starts it) and a free port. Tests override whichever deps they need.
  */
 import type { AddressInfo } from 'node:net';
-import { createApp, type AppDeps } from './app.js';
+import { createApp, type AppDeps } from '../src/app.js';
 import type { CreatedTenant, Tenant } from '@parley/contracts';
-import { SessionIssuer } from './sessions/session-issuer.js';
-import { Storage, type TenantStorage } from './storage/index.js';
-import { pglite } from './storage/test-backends.js';
-import { Tenancy } from './tenants/tenancy.js';
-import { WorkerRegistry } from './livekit/worker-registry.js';
+import { SessionIssuer } from '../src/sessions/session-issuer.js';
+import { Storage, type TenantStorage } from '../src/storage/index.js';
+import { pglite } from './test-backends.js';
+import { Tenancy } from '../src/tenants/tenancy.js';
+import { WorkerRegistry } from '../src/livekit/worker-registry.js';
 
 export const ADMIN_KEY = 'admin-key-0123456789';
 export const AGENT_KEY = 'agent-key-0123456789';

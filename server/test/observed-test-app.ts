@@ -5,16 +5,16 @@
  */
 import { createHash } from 'node:crypto';
 import { AccessToken, type WebhookEvent } from 'livekit-server-sdk';
-import { byRoomTenant, livekitEventHandler } from '../livekit/livekit-events.js';
-import type { PhoneDialer } from '../phone/outbound/phone-dialer.js';
-import { PhoneNumbers } from '../phone/phone-numbers.js';
+import { byRoomTenant, livekitEventHandler } from '../src/livekit/livekit-events.js';
+import type { PhoneDialer } from '../src/phone/outbound/phone-dialer.js';
+import { PhoneNumbers } from '../src/phone/phone-numbers.js';
 import type { PhoneProvisioner } from '@parley/sip';
-import { Tenancy } from '../tenants/tenancy.js';
-import { LIVEKIT_API_KEY, LIVEKIT_API_SECRET, startTestApp, type TestApp } from '../test-app.js';
-import { withCallLogContext } from './livekit-log-context.js';
-import { createLogger, type Logger } from './logger.js';
-import { meteredTenant } from './metered-calls.js';
-import { ServerMetrics } from './metrics.js';
+import { Tenancy } from '../src/tenants/tenancy.js';
+import { LIVEKIT_API_KEY, LIVEKIT_API_SECRET, startTestApp, type TestApp } from './test-app.js';
+import { withCallLogContext } from '../src/observability/livekit-log-context.js';
+import { createLogger, type Logger } from '../src/observability/logger.js';
+import { meteredTenant } from '../src/observability/metered-calls.js';
+import { ServerMetrics } from '../src/observability/metrics.js';
 
 export type LogLine = Record<string, unknown> & { level: string; msg: string };
 

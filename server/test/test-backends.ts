@@ -13,10 +13,10 @@ import path from 'node:path';
 import { after, describe } from 'node:test';
 import { promisify } from 'node:util';
 import pg from 'pg';
-import { startPostgres, type ThrowawayPostgres } from '../../../scripts/lib/postgres.js';
-import { openDatabase } from './database.js';
-import { loadMigrations } from './migrate.js';
-import { Storage, type StorageOptions } from './storage.js';
+import { startPostgres, type ThrowawayPostgres } from '../../scripts/lib/postgres.js';
+import { openDatabase } from '../src/storage/database.js';
+import { loadMigrations } from '../src/storage/migrate.js';
+import { Storage, type StorageOptions } from '../src/storage/storage.js';
 
 const execFile = promisify(execFileCb);
 
@@ -133,7 +133,7 @@ function postgresServer(): Promise<{ createDatabase(name: string): Promise<strin
   return server;
 }
 
-const postgres: TestBackend = {
+export const postgres: TestBackend = {
   name: 'PostgreSQL',
   async fresh(state = 'migrated') {
     const name = `parley_test_${randomBytes(6).toString('hex')}`;
