@@ -5,6 +5,7 @@ export {
   pocketSphinxPaths,
   type AgentConfig,
   type CloudConfig,
+  type PocketSphinxPaths,
 } from './config.js';
 export { WorkerHeartbeat } from './worker-status/heartbeat.js';
 export {
@@ -22,3 +23,17 @@ export { PocketSphinxSTT } from './providers/pocketsphinx-stt.js';
 export { KnowledgeMatcher } from './knowledge/knowledge-matcher.js';
 export { ScriptedResponder } from './scripted/scripted-llm.js';
 export { wordErrorRate } from './text/word-error-rate.js';
+
+// The offline engines' building blocks, which the cloud providers' protocol fakes
+// (`@parley/test-fakes`) do their work with.
+export { rms } from './providers/audio-level.js';
+export { buildShim } from './providers/build-shim.js';
+export {
+  PocketSphinxProcess,
+  type PocketSphinxProcessOptions,
+  type ShimEvent,
+} from './providers/pocketsphinx-process.js';
+export { MonoConverter, POCKETSPHINX_SAMPLE_RATE } from './providers/pocketsphinx-stt.js';
+export { parseWav, type WavAudio } from './providers/wav.js';
+export { knowledgeFromInstructions } from './personas/persona-instructions.js';
+export { splitWords } from './text/words.js';

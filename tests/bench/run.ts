@@ -16,7 +16,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { pocketSphinxPaths } from '../../agent/src/config.js';
-import { startFakeCloud } from '../../agent/src/testing/index.js';
+import { startFakeCloud } from '@parley/test-fakes';
 import type { Stack } from '../../scripts/lib/stack.js';
 import { REPO_ROOT, TEST_PORTS } from '../../scripts/lib/stack-config.js';
 import { bundleSize, type BundleSize } from '../support/bundle-size.js';

@@ -10,7 +10,7 @@ import { after, before, describe, test } from 'node:test';
 import { dispose } from '@livekit/rtc-node';
 import type { Persona } from '@parley/contracts';
 import { pocketSphinxPaths } from '../../agent/src/config.js';
-import { startFakeCloud, type FakeCloud, type FakeControl } from '../../agent/src/testing/index.js';
+import { startFakeCloud, type FakeCloud, type FakeControl } from '@parley/test-fakes';
 import { callOfRoom, eventually } from '../support/calls.js';
 import { personaOf } from '../support/stack-env.js';
 import type { UtteranceBank } from '../support/voice-session.js';

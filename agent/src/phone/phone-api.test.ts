@@ -6,7 +6,7 @@ import type { CallInput } from '@parley/contracts';
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { CallApi } from '../recording/call-api.js';
-import { AGENT_KEY, ParleyTestServer } from '../recording/parley-test-server.js';
+import { AGENT_KEY, ParleyTestServer } from '../../test/parley-test-server.js';
 import { PhoneApi } from './phone-api.js';
 
 const CALLER = '+15557300001';

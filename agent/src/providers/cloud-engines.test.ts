@@ -3,15 +3,15 @@ import { PersonaSchema } from '@parley/contracts';
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { personaInstructions } from '../personas/persona-instructions.js';
-import { useFakeCloud } from '../testing/fake-cloud-suite.js';
-import { speakFrames } from '../testing/speech.js';
+import { useFakeCloud } from '../../test/fake-cloud-suite.js';
+import { speakFrames } from '@parley/test-fakes';
 import {
   cartesiaVoiceFor,
   createCartesiaTTS,
   createDeepgramSTT,
   createOpenAILLM,
 } from './cloud-engines.js';
-import { checkToolCall, synthesizeChecked, Transcriber } from './conformance.js';
+import { checkToolCall, synthesizeChecked, Transcriber } from '../../test/conformance.js';
 
 const SHIPPING = 'Shipping is free on orders over fifty dollars.';
 const persona = PersonaSchema.parse({

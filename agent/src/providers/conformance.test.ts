@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { personaInstructions } from '../personas/persona-instructions.js';
 import { ScriptedResponder } from '../scripted/scripted-llm.js';
-import { useFakeCloud } from '../testing/fake-cloud-suite.js';
+import { useFakeCloud } from '../../test/fake-cloud-suite.js';
 import { createCartesiaTTS, createDeepgramSTT, createOpenAILLM } from './cloud-engines.js';
 import {
   checkTextStreaming,
@@ -18,7 +18,7 @@ import {
   orderStatusTool,
   roundTrip,
   ROUND_TRIP_SENTENCES,
-} from './conformance.js';
+} from '../../test/conformance.js';
 import { FliteTTS } from './flite-tts.js';
 import { PocketSphinxSTT } from './pocketsphinx-stt.js';
 

@@ -5,7 +5,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { backoffDelay, CallRecorder, type CallRecorderOptions } from './call-recorder.js';
-import { AGENT_KEY, DroppingProxy, memoryLogger, ParleyTestServer } from './parley-test-server.js';
+import {
+  AGENT_KEY,
+  DroppingProxy,
+  memoryLogger,
+  ParleyTestServer,
+} from '../../test/parley-test-server.js';
 import { parseJournal } from './spool-journal.js';
 import { flushSpool } from './spool-flusher.js';
 

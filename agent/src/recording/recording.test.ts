@@ -13,7 +13,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { z } from 'zod';
 import { CallRecorder } from './call-recorder.js';
-import { AGENT_KEY, memoryLogger, ParleyTestServer } from './parley-test-server.js';
+import { AGENT_KEY, memoryLogger, ParleyTestServer } from '../../test/parley-test-server.js';
 import { attachRecorder } from './recording.js';
 
 /**

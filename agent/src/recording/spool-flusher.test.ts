@@ -9,12 +9,12 @@ import { createInterface } from 'node:readline';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { CallRecorder } from './call-recorder.js';
-import { AGENT_KEY, memoryLogger, ParleyTestServer } from './parley-test-server.js';
+import { AGENT_KEY, memoryLogger, ParleyTestServer } from '../../test/parley-test-server.js';
 import { SpoolJournal } from './spool-journal.js';
 import { flushSpool, startSpoolFlusher } from './spool-flusher.js';
 
 const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-const CHILD = fileURLToPath(new URL('./killed-recorder.fixture.ts', import.meta.url));
+const CHILD = fileURLToPath(new URL('../../test/killed-recorder.fixture.ts', import.meta.url));
 
 let server: ParleyTestServer;
 let spoolRoot: string;

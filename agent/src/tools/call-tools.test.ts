@@ -2,7 +2,7 @@ import { llm } from '@livekit/agents';
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { contactLine, endCallTool, transferToHumanTool } from './call-tools.js';
-import { fakeToolCall, FakeControls, testPersona } from './fake-call.js';
+import { fakeToolCall, FakeControls, testPersona } from '../../test/fake-call.js';
 
 const MESSAGE = 'Let me get someone from the team for you.';
 const CONTACT = 'You can reach our team at +1 415 555 0100, weekdays 9 to 5.';

@@ -4,7 +4,7 @@ import { type ClientTool, ClientToolSchema } from '@parley/contracts';
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { clientTool } from './client-tools.js';
-import { fakeToolCall } from './fake-call.js';
+import { fakeToolCall } from '../../test/fake-call.js';
 import type { ClientRpc } from './tool-deps.js';
 
 const declared: ClientTool = ClientToolSchema.parse({

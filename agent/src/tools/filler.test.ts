@@ -1,7 +1,7 @@
 import { llm } from '@livekit/agents';
 import assert from 'node:assert/strict';
 import { beforeEach, describe, mock, test } from 'node:test';
-import { fakeToolCall, FakeControls, testPersona } from './fake-call.js';
+import { fakeToolCall, FakeControls, testPersona } from '../../test/fake-call.js';
 import { FillerLines, withFiller } from './filler.js';
 
 const persona = testPersona({

@@ -3,7 +3,7 @@ import { RpcError } from '@livekit/rtc-node';
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { END_CALL_REPLY } from './call-tools.js';
-import { fakeToolCall, FakeControls, testPersona } from './fake-call.js';
+import { fakeToolCall, FakeControls, testPersona } from '../../test/fake-call.js';
 import {
   createPersonaTools,
   NO_KNOWLEDGE_MATCH,

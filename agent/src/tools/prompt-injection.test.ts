@@ -15,11 +15,11 @@ import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
-import { AGENT_KEY, ParleyTestServer } from '../recording/parley-test-server.js';
+import { AGENT_KEY, ParleyTestServer } from '../../test/parley-test-server.js';
 import { PersonaAgent } from '../conversation/persona-agent.js';
 import { createOpenAILLM } from '../providers/cloud-engines.js';
-import { type OpenAIFake, type ScriptedReply, startOpenAIFake } from '../testing/index.js';
-import { FakeControls, testPersona } from './fake-call.js';
+import { type OpenAIFake, type ScriptedReply, startOpenAIFake } from '@parley/test-fakes';
+import { FakeControls, testPersona } from '../../test/fake-call.js';
 import { createPersonaTools } from './index.js';
 
 const TEAM = '+14155550123';

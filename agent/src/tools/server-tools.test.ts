@@ -7,8 +7,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { CallApi } from '../recording/call-api.js';
-import { AGENT_KEY, DroppingProxy, ParleyTestServer } from '../recording/parley-test-server.js';
-import { fakeToolCall, FakeControls } from './fake-call.js';
+import { AGENT_KEY, DroppingProxy, ParleyTestServer } from '../../test/parley-test-server.js';
+import { fakeToolCall, FakeControls } from '../../test/fake-call.js';
 import { createPersonaTools, spokenDateTime, ToolApi } from './index.js';
 import { EVERY_DAY_NINE_TO_FIVE_UTC, utcDayAt } from '@parley/server/testing';
 

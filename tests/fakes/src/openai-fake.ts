@@ -7,7 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
-import { splitWords } from '../text/words.js';
+import { splitWords } from '@parley/agent';
 import {
   type ChatRequest,
   ChatRequestSchema,

@@ -2,7 +2,7 @@
  * Runs the Deepgram, OpenAI and Cartesia fakes in one process, for end-to-end suites and for
  * trying the cloud chain by hand:
  *
- *   tsx agent/src/testing/serve-fakes.ts [--deepgram-port 0] [--openai-port 0] [--cartesia-port 0]
+ *   tsx tests/fakes/src/serve-fakes.ts [--deepgram-port 0] [--openai-port 0] [--cartesia-port 0]
  *
  * Keys default to `fake-deepgram-key`, `fake-openai-key`, `fake-cartesia-key` (or the usual
  * `*_API_KEY` variables). Once listening it prints one JSON line with the environment to give
@@ -11,7 +11,7 @@
  */
 import { initializeLogger } from '@livekit/agents';
 import { parseArgs } from 'node:util';
-import { pocketSphinxPaths } from '../config.js';
+import { pocketSphinxPaths } from '@parley/agent';
 import { startCartesiaFake } from './cartesia-fake.js';
 import { startDeepgramFake } from './deepgram-fake.js';
 import { startOpenAIFake } from './openai-fake.js';

@@ -8,13 +8,13 @@
  */
 import type { IncomingMessage } from 'node:http';
 import { randomUUID } from 'node:crypto';
-import type { PocketSphinxPaths } from '../config.js';
 import {
+  type PocketSphinxPaths,
   PocketSphinxProcess,
   type PocketSphinxProcessOptions,
-} from '../providers/pocketsphinx-process.js';
-import { POCKETSPHINX_SAMPLE_RATE } from '../providers/pocketsphinx-stt.js';
-import { parseWav } from '../providers/wav.js';
+  POCKETSPHINX_SAMPLE_RATE,
+  parseWav,
+} from '@parley/agent';
 import { prerecordedResponse, timedWords, type DeepgramWord } from './deepgram-messages.js';
 import { DeepgramStreamSession, type ListenParams } from './deepgram-session.js';
 import { type FakeControl, FakeServer, type HttpError, readBody, sendJson } from './fake-server.js';

@@ -1,9 +1,8 @@
 import { initializeLogger } from '@livekit/agents';
 import { dispose } from '@livekit/rtc-node';
 import { after, before } from 'node:test';
-import { type AgentConfig, loadConfig, type PocketSphinxPaths } from '../config.js';
-import { type FakeCloud, startFakeCloud } from './fake-cloud.js';
-import { testPocketSphinxPaths } from './pocketsphinx-paths.js';
+import { type AgentConfig, loadConfig, type PocketSphinxPaths } from '../src/config.js';
+import { type FakeCloud, startFakeCloud, testPocketSphinxPaths } from '@parley/test-fakes';
 
 /** What a suite gets once its `before` hook has run. */
 export interface FakeCloudSuite {

@@ -1,7 +1,7 @@
 import { AudioFrame, AudioResampler } from '@livekit/rtc-node';
-import { FliteTTS, type FliteVoice } from '../providers/flite-tts.js';
+import { FliteTTS, type FliteVoice } from '@parley/agent';
 
-export { rms } from '../providers/audio-level.js';
+export { rms } from '@parley/agent';
 
 /** Resamples mono 16-bit PCM; returns the input when the rates match. */
 export function resamplePcm(pcm: Int16Array, from: number, to: number): Int16Array {

@@ -9,8 +9,8 @@ import { llm, stt, tts } from '@livekit/agents';
 import type { AudioFrame } from '@livekit/rtc-node';
 import assert from 'node:assert/strict';
 import { z } from 'zod';
-import { concatPcm, rms, silenceFrames, toFrames } from '../testing/speech.js';
-import { countWordErrors } from '../text/word-error-rate.js';
+import { concatPcm, rms, silenceFrames, toFrames } from '@parley/test-fakes';
+import { countWordErrors } from '../src/text/word-error-rate.js';
 
 /** Sentences of the kind callers say, used for the round trip. */
 export const ROUND_TRIP_SENTENCES = [

@@ -1,8 +1,8 @@
 /**
- * Protocol-faithful local fakes of the cloud providers, for tests here and in `tests/e2e`
- * (`@parley/agent/testing`). They stand only for APIs that cannot be reached offline, and do
+ * Protocol-faithful local fakes of the cloud providers (`@parley/test-fakes`), for the agent's
+ * provider tests and the cross-package suites. They stand only for APIs that cannot be reached offline, and do
  * the work for real: the Deepgram fake transcribes with PocketSphinx, the Cartesia fake speaks
- * with Flite. `tsx agent/src/testing/serve-fakes.ts` runs all three as one process.
+ * with Flite. `tsx tests/fakes/src/serve-fakes.ts` runs all three as one process.
  */
 export { type CartesiaFake, type CartesiaFakeOptions, startCartesiaFake } from './cartesia-fake.js';
 export { type ScriptedReply, type ScriptedToolCall, defaultReply } from './chat-script.js';
@@ -10,6 +10,5 @@ export { type DeepgramFake, type DeepgramFakeOptions, startDeepgramFake } from '
 export type { FailureMode, FakeControl, FakeRequest } from './fake-server.js';
 export { type OpenAIFake, type OpenAIFakeOptions, startOpenAIFake } from './openai-fake.js';
 export { testPocketSphinxPaths } from './pocketsphinx-paths.js';
-export { rms, silenceFrames, speakFrames, speakPcm, toFrames } from './speech.js';
+export { concatPcm, rms, silenceFrames, speakFrames, speakPcm, toFrames } from './speech.js';
 export { FAKE_KEYS, type FakeCloud, startFakeCloud } from './fake-cloud.js';
-export { type FakeCloudSuite, useFakeCloud } from './fake-cloud-suite.js';

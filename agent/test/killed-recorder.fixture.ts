@@ -5,7 +5,7 @@
  */
 import type { TurnInput } from '@parley/contracts';
 import { createInterface } from 'node:readline';
-import { CallRecorder } from './call-recorder.js';
+import { CallRecorder } from '../src/recording/call-recorder.js';
 
 const [serverUrl = '', agentKey = '', spoolDir = '', roomName = ''] = process.argv.slice(2);
 const toStderr = (obj: object, msg: string) =>

@@ -1,5 +1,5 @@
 import { initializeLogger, loggerOptions } from '@livekit/agents';
-import type { PocketSphinxPaths } from '../config.js';
+import type { PocketSphinxPaths } from '@parley/agent';
 import { type CartesiaFake, startCartesiaFake } from './cartesia-fake.js';
 import { type DeepgramFake, startDeepgramFake } from './deepgram-fake.js';
 import { type OpenAIFake, startOpenAIFake } from './openai-fake.js';

@@ -7,7 +7,7 @@ import {
   type PersonaInput,
   PersonaSchema,
 } from '@parley/contracts';
-import type { CallControls } from './tool-deps.js';
+import type { CallControls } from '../src/tools/tool-deps.js';
 
 export function testPersona(input: Partial<PersonaInput> = {}): Persona {
   return PersonaSchema.parse({

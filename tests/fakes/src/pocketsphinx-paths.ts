@@ -1,8 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type PocketSphinxPaths, pocketSphinxPaths } from '../config.js';
-import { buildShim } from '../providers/build-shim.js';
+import { type PocketSphinxPaths, pocketSphinxPaths, buildShim } from '@parley/agent';
 
 /**
  * PocketSphinx paths for tests: `PARLEY_PS_STREAM_BIN` when set, else a shim built into a

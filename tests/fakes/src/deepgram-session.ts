@@ -4,8 +4,9 @@ import {
   PocketSphinxProcess,
   type PocketSphinxProcessOptions,
   type ShimEvent,
-} from '../providers/pocketsphinx-process.js';
-import { MonoConverter, POCKETSPHINX_SAMPLE_RATE } from '../providers/pocketsphinx-stt.js';
+  MonoConverter,
+  POCKETSPHINX_SAMPLE_RATE,
+} from '@parley/agent';
 import {
   metadataMessage,
   resultsMessage,

@@ -4,7 +4,7 @@
  * PocketSphinx, which gives no per-word timing or calibrated confidence, so words are spread
  * evenly over their utterance and confidence is a constant.
  */
-import { splitWords } from '../text/words.js';
+import { splitWords } from '@parley/agent';
 
 export const FAKE_CONFIDENCE = 0.9;
 const QUESTION_STARTS = new Set([

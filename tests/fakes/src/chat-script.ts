@@ -12,9 +12,7 @@
  * 5. otherwise "You said: <message>." (or a greeting when the caller has not spoken).
  */
 import { z } from 'zod';
-import { knowledgeFromInstructions } from '../personas/persona-instructions.js';
-import { KnowledgeMatcher } from '../knowledge/knowledge-matcher.js';
-import { splitWords } from '../text/words.js';
+import { knowledgeFromInstructions, KnowledgeMatcher, splitWords } from '@parley/agent';
 
 const ContentSchema = z
   .union([

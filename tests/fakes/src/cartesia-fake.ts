@@ -9,7 +9,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { RawData, WebSocket } from 'ws';
 import { z } from 'zod';
-import { splitWords } from '../text/words.js';
+import { splitWords } from '@parley/agent';
 import { type FakeControl, FakeServer, type HttpError } from './fake-server.js';
 import { speakPcm } from './speech.js';
 
