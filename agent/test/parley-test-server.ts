@@ -3,14 +3,8 @@
  * process, which a test can stop and start again on the same port, and a proxy in front of it
  * that can cut the connection after the server has answered.
  */
-import {
-  createApp,
-  SessionIssuer,
-  Storage,
-  Tenancy,
-  WorkerRegistry,
-  type CallDetail,
-} from '@parley/server';
+import { createApp, SessionIssuer, Storage, Tenancy, WorkerRegistry } from '@parley/server';
+import type { CallDetail } from '@parley/contracts';
 import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';

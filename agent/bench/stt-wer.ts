@@ -3,7 +3,7 @@
  * way a call does (48 kHz frames, resampled by the stream) and reports word error rates with
  * and without persona biasing.
  *
- *   tsx agent/src/bench/stt-wer.ts [--voices slt,kal16] [--weights 0.3,0.5] [--phone]
+ *   tsx agent/bench/stt-wer.ts [--voices slt,kal16] [--weights 0.3,0.5] [--phone]
  *
  * `--phone` first squeezes the speech through a telephone channel (8 kHz, G.711 mu-law), as a
  * SIP caller's audio arrives.
@@ -11,10 +11,10 @@
 import { initializeLogger, stt } from '@livekit/agents';
 import { AudioFrame, AudioResampler, dispose } from '@livekit/rtc-node';
 import { parseArgs } from 'node:util';
-import { pocketSphinxPaths } from '../config.js';
-import { FliteTTS, type FliteVoice, isFliteVoice } from '../providers/flite-tts.js';
-import { PocketSphinxSTT } from '../providers/pocketsphinx-stt.js';
-import { countWordErrors } from '../text/word-error-rate.js';
+import { pocketSphinxPaths } from '../src/config.js';
+import { FliteTTS, type FliteVoice, isFliteVoice } from '../src/providers/flite-tts.js';
+import { PocketSphinxSTT } from '../src/providers/pocketsphinx-stt.js';
+import { countWordErrors } from '../src/text/word-error-rate.js';
 
 /** The default persona's knowledge questions: what the bias model is built from. */
 const PERSONA_QUESTIONS = [
