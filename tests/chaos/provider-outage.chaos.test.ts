@@ -9,8 +9,12 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { dispose } from '@livekit/rtc-node';
 import type { Persona } from '@parley/contracts';
-import { pocketSphinxPaths } from '../../agent/src/config.js';
-import { startFakeCloud, type FakeCloud, type FakeControl } from '@parley/test-fakes';
+import {
+  pocketSphinxPaths,
+  startFakeCloud,
+  type FakeCloud,
+  type FakeControl,
+} from '@parley/test-fakes';
 import { callOfRoom, eventually } from '../support/calls.js';
 import { personaOf } from '../support/stack-env.js';
 import type { UtteranceBank } from '../support/voice-session.js';

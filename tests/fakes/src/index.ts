@@ -10,5 +10,7 @@ export { type DeepgramFake, type DeepgramFakeOptions, startDeepgramFake } from '
 export type { FailureMode, FakeControl, FakeRequest } from './fake-server.js';
 export { type OpenAIFake, type OpenAIFakeOptions, startOpenAIFake } from './openai-fake.js';
 export { testPocketSphinxPaths } from './pocketsphinx-paths.js';
+/** The agent's PocketSphinx paths from the environment, which the Deepgram fake runs on. */
+export { pocketSphinxPaths, type PocketSphinxPaths } from '@parley/agent';
 export { concatPcm, rms, silenceFrames, speakFrames, speakPcm, toFrames } from './speech.js';
 export { FAKE_KEYS, type FakeCloud, startFakeCloud } from './fake-cloud.js';
