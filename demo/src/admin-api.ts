@@ -1,4 +1,4 @@
-import type { Call, CallDetail, Page, PersonaVersion } from '@parley/server';
+import type { Call, CallDetail, Page, PersonaVersion } from '@parley/contracts';
 import type {
   Appointment,
   CallEvent,

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { dispose } from '@livekit/rtc-node';
-import { WebhookEventTypeSchema, type WebhookDelivery } from '@parley/server';
+import { WebhookEventTypeSchema, type WebhookDelivery } from '@parley/contracts';
 import type { Persona } from '@parley/contracts';
 import { admin, callOfRoom, eventually } from '../support/calls.js';
 import { personaOf } from '../support/stack-env.js';

@@ -1,9 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import {
-  SIGNATURE_HEADER,
-  verifyWebhookSignature,
-} from '../../server/src/webhooks/webhook-signature.js';
+import { SIGNATURE_HEADER, verifyWebhookSignature } from '@parley/server';
 
 /** One POST the receiver took, as the customer's endpoint would see it. */
 export interface ReceivedDelivery {

@@ -1,4 +1,4 @@
-import type { ToolCall, Turn } from '@parley/server';
+import type { ToolCall, Turn } from '@parley/contracts';
 import type { CallEvent, CallLeg, CallWarning } from '@parley/contracts';
 import type { AdminApi, CallView } from '../admin-api.js';
 import { h, type Child } from '../dom.js';

@@ -1,4 +1,4 @@
-import type { Call } from '@parley/server';
+import type { Call } from '@parley/contracts';
 import { CallOutcomeSchema, ChannelSchema } from '@parley/contracts';
 import type { AdminApi, CallQuery } from '../admin-api.js';
 import { h } from '../dom.js';

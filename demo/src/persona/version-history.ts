@@ -1,4 +1,4 @@
-import type { PersonaVersion } from '@parley/server';
+import type { PersonaVersion } from '@parley/contracts';
 import type { AdminApi } from '../admin-api.js';
 import { h, uniqueId } from '../dom.js';
 import { formatDateTime } from '../format.js';

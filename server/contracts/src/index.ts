@@ -13,3 +13,7 @@ export * from './webhook-tool-call.js';
 export * from './tenant.js';
 export * from './phone.js';
 export * from './internal-api.js';
+export * from './page.js';
+export * from './call-record.js';
+export * from './persona-version.js';
+export * from './webhook.js';

@@ -13,12 +13,12 @@ import {
   sqlState,
 } from '../storage/row-helpers.js';
 import {
-  IdempotencyKeySchema,
   AppointmentInputSchema,
   AppointmentListQuerySchema,
   type AppointmentInput,
   type AppointmentListQuery,
 } from '../storage/schemas.js';
+import { IdempotencyKeySchema } from '@parley/contracts';
 
 interface AppointmentRow {
   id: string;

@@ -8,8 +8,9 @@ import {
   type BusinessHours,
   type Interval,
   type Persona,
+  type Appointment,
 } from '@parley/contracts';
-import { SlotTakenError, type Appointment, type AppointmentRepo } from '../storage/index.js';
+import { SlotTakenError, type AppointmentRepo } from '../storage/index.js';
 
 const MINUTE = 60_000;
 const DAY = 24 * 60 * MINUTE;

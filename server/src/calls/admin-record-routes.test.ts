@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Appointment, Lead, PhoneNumber, SecretSummary } from '@parley/contracts';
-import type { CallRecord } from './call-routes.js';
-import type { Call, Page } from '../storage/index.js';
 import { asAdmin, asAgent, request, startTestApp, type TestApp } from '../../test/test-app.js';
+import type { Call, Page } from '@parley/contracts';
+import type { CallRecord } from '@parley/contracts';
 
 let app: TestApp;
 let call: Call;

@@ -9,6 +9,22 @@ import {
   type CallWarning,
   type CallerHistory,
   type PhoneCallStatus,
+  type Call,
+  type CallDetail,
+  type Turn,
+  type Page,
+  CallCloseSchema,
+  CallInputSchema,
+  CallInsightsSchema,
+  IdempotencyKeySchema,
+  LeadTemperatureSchema,
+  TurnInputSchema,
+  type CallClose,
+  type CallClosedBy,
+  type CallInput,
+  type CallInsights,
+  type LeadTemperature,
+  type TurnInput,
 } from '@parley/contracts';
 import { parseBody } from '../http/validate.js';
 import {
@@ -20,13 +36,10 @@ import {
   toToolCall,
   toTurn,
   toWarning,
-  type Call,
-  type CallDetail,
   type CallLegRow,
   type CallRow,
   type CallWarningRow,
   type ToolCallRow,
-  type Turn,
   type TurnRow,
 } from './call-rows.js';
 import type { Database, Queryable } from '../storage/database.js';
@@ -39,24 +52,8 @@ import {
   newId,
   sqlState,
   toPage,
-  type Page,
 } from '../storage/row-helpers.js';
-import {
-  CallCloseSchema,
-  CallInputSchema,
-  CallInsightsSchema,
-  CallListQuerySchema,
-  IdempotencyKeySchema,
-  LeadTemperatureSchema,
-  TurnInputSchema,
-  type CallClose,
-  type CallClosedBy,
-  type CallInput,
-  type CallInsights,
-  type CallListQuery,
-  type LeadTemperature,
-  type TurnInput,
-} from '../storage/schemas.js';
+import { CallListQuerySchema, type CallListQuery } from '../storage/schemas.js';
 
 export interface AppendedTurn {
   turn: Turn;

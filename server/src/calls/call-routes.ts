@@ -1,19 +1,9 @@
 import { Router } from 'express';
 import { ApiError } from '../http/api-error.js';
-import type { Appointment, CallEvent, ConsentReceipt, Lead } from '@parley/contracts';
+import type { CallRecord } from '@parley/contracts';
 import { tenantOf } from '../tenants/request-tenant.js';
-import { CallListQuerySchema, type CallDetail } from '../storage/index.js';
+import { CallListQuerySchema } from '../storage/index.js';
 import { parseBody } from '../http/validate.js';
-
-/** `GET /v1/calls/:id`: the call record with everything that happened around it. */
-export interface CallRecord extends CallDetail {
-  /** Participants joining and leaving the room, as LiveKit reported them. */
-  events: CallEvent[];
-  leads: Lead[];
-  appointments: Appointment[];
-  /** The disclosure the caller accepted, when the persona asked for consent. */
-  consent?: ConsentReceipt;
-}
 
 /** Admin: the tenant's call history, web and phone alike. Mounted behind `requireAdmin`. */
 export function callRoutes(): Router {

@@ -1,71 +1,19 @@
 /** What the call repository answers, and how database rows become it. */
-import type { CallLeg, CallWarning, Channel, PhoneCallStatus } from '@parley/contracts';
+import type {
+  Call,
+  CallDetail,
+  CallClosedBy,
+  CallLeg,
+  CallOutcome,
+  CallWarning,
+  Caller,
+  Channel,
+  LeadTemperature,
+  PhoneCallStatus,
+  ToolCall,
+  Turn,
+} from '@parley/contracts';
 import { compact, iso, isoOrUndefined, orUndefined } from '../storage/row-helpers.js';
-import type { CallClosedBy, CallOutcome, LeadTemperature } from '../storage/schemas.js';
-
-export interface Caller {
-  id?: string;
-  name?: string;
-  phoneNumber?: string;
-}
-
-export interface Call {
-  id: string;
-  tenantId: string;
-  personaId: string;
-  /** The persona version this call ran; the persona may have been edited since. */
-  personaVersion: number;
-  channel: Channel;
-  status: 'active' | 'ended';
-  /** Set once ended: `livekit` is provisional until the agent's own close. */
-  closedBy?: CallClosedBy;
-  roomName: string;
-  participantIdentity?: string;
-  caller: Caller;
-  dialedNumber?: string;
-  variables: Record<string, string | number | boolean>;
-  startedAt: string;
-  endedAt?: string;
-  durationMs?: number;
-  outcome?: CallOutcome;
-  summary?: string;
-  leadTemperature?: LeadTemperature;
-  costUsd?: number;
-  /** Phone calls: whether the caller dialled in or Parley dialled out. */
-  direction?: 'inbound' | 'outbound';
-  /** Phone calls: the latest status of the phone leg (ringing, answered, busy…). */
-  phoneStatus?: PhoneCallStatus;
-}
-
-export interface ToolCall {
-  name: string;
-  args: Record<string, unknown>;
-  result?: unknown;
-  error?: string;
-}
-
-export interface Turn {
-  /** 1, 2, 3… in the order the turns were appended. */
-  seq: number;
-  idempotencyKey: string;
-  userText?: string;
-  agentText?: string;
-  interrupted: boolean;
-  /** Per-stage latencies in milliseconds. */
-  timings: Record<string, number>;
-  toolCalls: ToolCall[];
-  /** Keypad digits the phone caller pressed in this turn, in order. */
-  dtmf?: string;
-  createdAt: string;
-}
-
-export interface CallDetail extends Call {
-  turns: Turn[];
-  /** Every participant leg: the browser, the phone, a human a transfer brought in. */
-  legs: CallLeg[];
-  /** Conditions worth an operator's attention (narrowband audio, a failed transfer…). */
-  warnings: CallWarning[];
-}
 
 export interface CallRow {
   id: string;

@@ -4,10 +4,10 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import type { Appointment, Availability, Lead, PersonaInput } from '@parley/contracts';
-import type { Call } from '../storage/index.js';
 import { asAgent, request, startTestApp, type TestApp } from '../../test/test-app.js';
 import { verifyWebhookSignature } from '../webhooks/webhook-signature.js';
 import { EVERY_DAY_NINE_TO_FIVE_UTC, utcDayAt } from '../../test/booking-fixtures.js';
+import type { Call } from '@parley/contracts';
 
 let app: TestApp;
 

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { SessionResponse, WidgetConfig } from '@parley/contracts';
-import type { CallRecord } from '../calls/call-routes.js';
 import { asAdmin, asAgent, request, startTestApp, type TestApp } from '../../test/test-app.js';
+import type { CallRecord } from '@parley/contracts';
 
 let app: TestApp;
 const SHOP = 'https://shop.example';

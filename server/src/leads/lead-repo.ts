@@ -11,16 +11,14 @@ import {
   orUndefined,
   sqlState,
   toPage,
-  type Page,
 } from '../storage/row-helpers.js';
 import {
-  IdempotencyKeySchema,
   LeadInputSchema,
   LeadListQuerySchema,
   type LeadInput,
   type LeadListQuery,
-  type LeadTemperature,
 } from '../storage/schemas.js';
+import { type Page, IdempotencyKeySchema, type LeadTemperature } from '@parley/contracts';
 
 interface LeadRow {
   id: string;

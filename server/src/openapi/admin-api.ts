@@ -6,15 +6,7 @@ import {
   PutSecretRequestSchema,
   SecretNameSchema,
   SecretSummarySchema,
-} from '@parley/contracts';
-import {
-  AppointmentListQuerySchema,
-  CallListQuerySchema,
-  LeadListQuerySchema,
   WebhookEndpointInputSchema,
-} from '../storage/index.js';
-import { DeliveryFilterSchema } from '../webhooks/webhook-endpoint-routes.js';
-import {
   CallRecordSchema,
   CallSchema,
   PersonaVersionSchema,
@@ -22,7 +14,13 @@ import {
   WebhookEndpointSchema,
   listOf,
   pageOf,
-} from './response-schemas.js';
+} from '@parley/contracts';
+import {
+  AppointmentListQuerySchema,
+  CallListQuerySchema,
+  LeadListQuerySchema,
+} from '../storage/index.js';
+import { DeliveryFilterSchema } from '../webhooks/webhook-endpoint-routes.js';
 import type { RouteDoc } from './route-doc.js';
 
 const auth = 'admin';

@@ -10,9 +10,10 @@ import {
   PersonaSchema,
   RunWebhookToolRequestSchema,
   WebhookToolResultSchema,
+  CallSchema,
+  TurnSchema,
 } from '@parley/contracts';
 import { HeartbeatSchema, PersonaQuerySchema, TurnAppendSchema } from '../calls/internal-routes.js';
-import { CallSchema, TurnSchema } from './response-schemas.js';
 import type { RouteDoc } from './route-doc.js';
 
 const tag = 'Agent (internal)';

@@ -6,17 +6,14 @@ import {
   LeadSchema,
   PersonaSchema,
   PhoneNumberSchema,
-} from '@parley/contracts';
-import { buildOpenApiDocument, type OpenApiDocument } from './document.js';
-import {
-  ApiErrorBodySchema,
   CallRecordSchema,
   CallSchema,
-  SessionResponseSchema,
   TurnSchema,
   WebhookDeliverySchema,
   WebhookEndpointSchema,
-} from './response-schemas.js';
+} from '@parley/contracts';
+import { buildOpenApiDocument, type OpenApiDocument } from './document.js';
+import { ApiErrorBodySchema, SessionResponseSchema } from './response-schemas.js';
 import { ROUTE_DOCS } from './route-registry.js';
 
 /** Shown by name under `components.schemas` and referenced wherever a route uses them. */

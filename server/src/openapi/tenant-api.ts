@@ -5,8 +5,8 @@ import {
   CreatedApiKeySchema,
   CreatedTenantSchema,
   TenantSchema,
+  listOf,
 } from '@parley/contracts';
-import { listOf } from './response-schemas.js';
 import type { RouteDoc } from './route-doc.js';
 
 const auth = 'admin';

@@ -1,7 +1,8 @@
 import { ApiError } from '../http/api-error.js';
 import type { Persona } from '@parley/contracts';
 import type { PersonaStore } from './persona-store.js';
-import type { Call, CallRepo } from '../storage/index.js';
+import type { CallRepo } from '../storage/index.js';
+import type { Call } from '@parley/contracts';
 
 /**
  * The call and the persona version it runs: the agent's tools act as the persona the caller

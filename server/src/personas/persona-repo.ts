@@ -4,20 +4,13 @@ import {
   SavablePersonaSchema,
   type Persona,
   type PersonaInput,
+  type PersonaVersion,
 } from '@parley/contracts';
 import { DEFAULT_PERSONA } from './default-persona.js';
 import type { PersonaStore } from './persona-store.js';
 import { parseBody } from '../http/validate.js';
 import type { Database, Queryable } from '../storage/database.js';
 import { UNIQUE_VIOLATION, conflictOn, iso } from '../storage/row-helpers.js';
-
-/** One saved edit of a persona. Calls point at the version they ran. */
-export interface PersonaVersion {
-  personaId: string;
-  version: number;
-  persona: Persona;
-  createdAt: string;
-}
 
 interface VersionRow {
   persona_id: string;

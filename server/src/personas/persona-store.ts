@@ -1,5 +1,5 @@
 import type { Persona, PersonaInput } from '@parley/contracts';
-import type { PersonaVersion } from '../storage/index.js';
+import type { PersonaVersion } from '@parley/contracts';
 
 /** Where personas live; `storage/persona-repo.ts` keeps them, versioned, in the database. */
 export interface PersonaStore {

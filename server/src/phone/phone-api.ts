@@ -9,8 +9,8 @@ import {
   CallerHistorySchema,
   E164Schema,
   PhoneNumberSchema,
+  listOf,
 } from '@parley/contracts';
-import { listOf } from '../openapi/response-schemas.js';
 import type { RouteDoc } from '../openapi/route-doc.js';
 
 const E164Params = z.object({ e164: E164Schema });

@@ -1,5 +1,6 @@
 import type { CallInput } from '@parley/contracts';
-import type { Call, TenantStorage } from '../storage/index.js';
+import type { TenantStorage } from '../storage/index.js';
+import type { Call } from '@parley/contracts';
 
 /**
  * The phone status of calls the agent records itself. Parley makes the records of the calls it

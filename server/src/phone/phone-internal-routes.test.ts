@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { CallerHistory } from '@parley/contracts';
-import type { CallRecord } from '../calls/call-routes.js';
-import type { Call } from '../storage/index.js';
 import { asAdmin, asAgent, request, startTestApp, type TestApp } from '../../test/test-app.js';
+import type { Call } from '@parley/contracts';
+import type { CallRecord } from '@parley/contracts';
 
 const CALLER = '+14155550177';
 

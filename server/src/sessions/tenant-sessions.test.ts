@@ -12,14 +12,15 @@ import {
   type Persona,
   type SessionResponse,
   type WidgetConfig,
+  type Call,
+  type CallRecord,
 } from '@parley/contracts';
-import type { CallRecord } from '../calls/call-routes.js';
 import {
   livekitWebhook,
   startObservedApp,
   type ObservedApp,
 } from '../../test/observed-test-app.js';
-import type { Call, TenantStorage } from '../storage/index.js';
+import type { TenantStorage } from '../storage/index.js';
 import {
   LIVEKIT_API_KEY,
   LIVEKIT_API_SECRET,

@@ -6,7 +6,6 @@ export {
   type Queryable,
 } from './database.js';
 export { MigrationError, loadMigrations, migrate, type Migration } from './migrate.js';
-export type { Page } from './row-helpers.js';
 export * from './schemas.js';
 export { TenantRepo, type Tenant } from '../tenants/tenant-repo.js';
 export {
@@ -18,9 +17,8 @@ export {
   type IssuedApiKey,
   type VerifiedApiKey,
 } from '../tenants/api-key-repo.js';
-export { PersonaRepo, type PersonaVersion } from '../personas/persona-repo.js';
+export { PersonaRepo } from '../personas/persona-repo.js';
 export { PhoneNumberRepo, resolvePhoneNumber } from '../phone/phone-number-repo.js';
-export type { Call, CallDetail, Caller, ToolCall, Turn } from '../calls/call-rows.js';
 export { CallRepo, type AppendedTurn, type ClosedCall } from '../calls/call-repo.js';
 export { CallEventRepo } from '../calls/call-event-repo.js';
 export { RoomRepo } from '../sessions/room-repo.js';
@@ -28,13 +26,7 @@ export { ConsentRepo } from '../consent/consent-repo.js';
 export { LeadRepo } from '../leads/lead-repo.js';
 export { AppointmentRepo, SlotTakenError } from '../booking/appointment-repo.js';
 export { SecretRepo } from '../tenants/secret-repo.js';
-export type { Appointment, Lead, PhoneNumber } from '@parley/contracts';
-export {
-  WebhookRepo,
-  type DeliveryStatus,
-  type WebhookDelivery,
-  type WebhookEndpoint,
-} from '../webhooks/webhook-repo.js';
+export { WebhookRepo } from '../webhooks/webhook-repo.js';
 export {
   WebhookQueue,
   type DueDelivery,

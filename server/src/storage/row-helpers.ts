@@ -1,3 +1,4 @@
+import type { Page } from '@parley/contracts';
 import { randomBytes } from 'node:crypto';
 import { ApiError } from '../http/api-error.js';
 
@@ -80,12 +81,6 @@ export function decodeCursor(raw: string): Cursor {
     // Falls through to the one error below: a cursor is opaque to callers.
   }
   throw new ApiError('invalid_request', 'cursor is not valid');
-}
-
-/** One page of a list, newest first; `nextCursor` is absent on the last page. */
-export interface Page<T> {
-  items: T[];
-  nextCursor?: string;
 }
 
 /** Given `limit + 1` rows, the page of `limit` and the cursor after its last item. */

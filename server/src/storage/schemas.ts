@@ -1,6 +1,6 @@
 /**
  * Inputs the repositories accept, one zod schema each (type + validator). Routes may validate with
- * the same schemas. Shapes that cross to the agent (calls, turns) live in contracts/call.ts.
+ * the same schemas. Shapes that cross a process boundary live in `@parley/contracts`.
  */
 import { z } from 'zod';
 import {
@@ -17,9 +17,8 @@ import {
   PersonaIdSchema,
   CallOutcomeSchema,
   LeadTemperatureSchema,
+  WebhookEventTypeSchema,
 } from '@parley/contracts';
-
-export * from '@parley/contracts';
 
 export const TenantInputSchema = CreateTenantRequestSchema;
 export type TenantInput = z.input<typeof TenantInputSchema>;
@@ -133,29 +132,6 @@ export const AppointmentListQuerySchema = z.object({
   callId: z.string().min(1).max(64).optional(),
 });
 export type AppointmentListQuery = z.input<typeof AppointmentListQuerySchema>;
-
-export const WebhookEventTypeSchema = z.enum([
-  'call.started',
-  'call.ended',
-  'call.insights',
-  /** A phone leg's status changed: `{ callId, status, at }`. */
-  'call.phone_status',
-  'lead.captured',
-  'appointment.booked',
-]);
-export type WebhookEventType = z.infer<typeof WebhookEventTypeSchema>;
-
-export const WebhookEndpointInputSchema = z.object({
-  url: z
-    .string()
-    .url()
-    .max(2000)
-    .refine((u) => /^https?:\/\//.test(u), 'must be an http(s) URL'),
-  events: z.array(WebhookEventTypeSchema).min(1),
-  /** The HMAC key; generated when omitted. */
-  secret: z.string().min(16).max(200).optional(),
-});
-export type WebhookEndpointInput = z.input<typeof WebhookEndpointInputSchema>;
 
 export const WebhookEventSchema = z.object({
   /** Stable across retries and restarts; receivers deduplicate on it. */

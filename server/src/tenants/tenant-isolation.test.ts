@@ -6,13 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Appointment, Lead, Persona, PhoneNumber, SecretSummary } from '@parley/contracts';
-import type {
-  Call,
-  Page,
-  TenantStorage,
-  WebhookDelivery,
-  WebhookEndpoint,
-} from '../storage/index.js';
+import type { TenantStorage } from '../storage/index.js';
 import {
   asAdmin,
   asAgent,
@@ -22,6 +16,7 @@ import {
   type TestApp,
   type TestTenant,
 } from '../../test/test-app.js';
+import type { Call, Page, WebhookDelivery, WebhookEndpoint } from '@parley/contracts';
 
 let app: TestApp;
 let acme: TestTenant;

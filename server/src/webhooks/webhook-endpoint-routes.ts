@@ -1,8 +1,8 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { tenantOf } from '../tenants/request-tenant.js';
-import { WebhookEndpointInputSchema } from '../storage/index.js';
 import { parseBody } from '../http/validate.js';
+import { WebhookEndpointInputSchema } from '@parley/contracts';
 
 export const DeliveryFilterSchema = z.object({
   endpointId: z.string().max(100).optional(),

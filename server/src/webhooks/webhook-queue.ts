@@ -1,11 +1,7 @@
 import { ApiError } from '../http/api-error.js';
 import type { Queryable } from '../storage/database.js';
-import {
-  DELIVERY_COLUMNS,
-  toDelivery,
-  type DeliveryRow,
-  type WebhookDelivery,
-} from './webhook-repo.js';
+import { DELIVERY_COLUMNS, toDelivery, type DeliveryRow } from './webhook-repo.js';
+import type { WebhookDelivery } from '@parley/contracts';
 
 export interface WebhookQueueOptions {
   /** Attempts after which a delivery is given up as `failed`. */

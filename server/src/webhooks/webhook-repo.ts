@@ -5,39 +5,13 @@ import type { Queryable } from '../storage/database.js';
 import { compact, iso, isoOrUndefined, newId, orUndefined } from '../storage/row-helpers.js';
 import {
   WebhookEndpointInputSchema,
-  WebhookEventSchema,
+  type DeliveryStatus,
+  type WebhookDelivery,
+  type WebhookEndpoint,
   type WebhookEndpointInput,
-  type WebhookEvent,
   type WebhookEventType,
-} from '../storage/schemas.js';
-
-export interface WebhookEndpoint {
-  id: string;
-  tenantId: string;
-  url: string;
-  /** The HMAC-SHA256 key deliveries to this endpoint are signed with. */
-  secret: string;
-  events: WebhookEventType[];
-  createdAt: string;
-}
-
-export type DeliveryStatus = 'pending' | 'delivered' | 'failed';
-
-export interface WebhookDelivery {
-  id: string;
-  tenantId: string;
-  endpointId: string;
-  eventId: string;
-  eventType: WebhookEventType;
-  payload: Record<string, unknown>;
-  status: DeliveryStatus;
-  attempts: number;
-  nextAttemptAt: string;
-  lastError?: string;
-  lastStatusCode?: number;
-  createdAt: string;
-  deliveredAt?: string;
-}
+} from '@parley/contracts';
+import { WebhookEventSchema, type WebhookEvent } from '../storage/schemas.js';
 
 interface EndpointRow {
   id: string;

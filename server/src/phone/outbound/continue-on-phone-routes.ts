@@ -1,9 +1,8 @@
 import { Router, type Request, type Response } from 'express';
 import { TokenVerifier } from 'livekit-server-sdk';
 import { ApiError } from '../../http/api-error.js';
-import { ContinueOnPhoneRequestSchema } from '@parley/contracts';
+import { ContinueOnPhoneRequestSchema, type Call } from '@parley/contracts';
 import type { RateLimiter } from '../../http/rate-limiter.js';
-import type { Call } from '../../storage/index.js';
 import type { Tenancy } from '../../tenants/tenancy.js';
 import { parseBody } from '../../http/validate.js';
 import type { OutboundPhone } from './outbound-phone.js';

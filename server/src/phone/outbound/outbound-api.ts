@@ -13,8 +13,8 @@ import {
   OutboundTrunkSchema,
   TransferDialRequestSchema,
   TransferDialResultSchema,
+  listOf,
 } from '@parley/contracts';
-import { listOf } from '../../openapi/response-schemas.js';
 import type { RouteDoc } from '../../openapi/route-doc.js';
 
 const tag = 'Outbound calls';

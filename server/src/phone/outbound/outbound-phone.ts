@@ -7,8 +7,9 @@ import {
   type DispatchMetadata,
   type Persona,
   type PhoneCallStatus,
+  type Call,
 } from '@parley/contracts';
-import type { Call, TenantStorage } from '../../storage/index.js';
+import type { TenantStorage } from '../../storage/index.js';
 import { parseBody } from '../../http/validate.js';
 import { assertMayDial } from './dial-guards.js';
 import type { StoredOutboundTrunk } from './outbound-trunk-repo.js';

@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import { AccessToken } from 'livekit-server-sdk';
 import type { PersonaInput } from '@parley/contracts';
-import type { CallDetail } from '../../storage/index.js';
 import {
   LIVEKIT_API_KEY,
   LIVEKIT_API_SECRET,
@@ -13,6 +12,7 @@ import {
   type TestApp,
 } from '../../../test/test-app.js';
 import { ScriptedPhoneDialer } from './scripted-phone-dialer.js';
+import type { CallDetail } from '@parley/contracts';
 
 let app: TestApp;
 let dialer: ScriptedPhoneDialer;
