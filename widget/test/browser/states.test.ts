@@ -104,4 +104,21 @@ describe('<parley-voice> states, against a stand-in session', () => {
     assert.deepEqual(await statesOf(page), []);
     assert.deepEqual(browser.server.sessionRequests, []);
   });
+
+  test('when the browser blocks the agent\'s sound, then "Turn on sound" appears, and a click on it turns sound on', async () => {
+    const page = await browser.open('<parley-voice persona="stand-in"></parley-voice>');
+    await part(page, 'launcher').click();
+    await waitForState(page, 'waiting-for-agent');
+    await page.evaluate(() => window.parleyStandIn.agentJoins('speaking'));
+    await waitForState(page, 'speaking');
+    assert.equal(await part(page, 'audio-button').count(), 0, 'sound plays: no button');
+
+    await page.evaluate(() => window.parleyStandIn.blockAudioPlayback());
+    const button = part(page, 'audio-button');
+    await button.waitFor();
+    assert.equal((await button.textContent())?.trim(), en.turnOnSound);
+    await button.click();
+    await button.waitFor({ state: 'detached' });
+    assert.equal(await page.locator('parley-voice').getAttribute('state'), 'speaking');
+  });
 });

@@ -35,6 +35,8 @@ export interface StandInControls {
   transcribe(line: StandInLine): Promise<void>;
   /** The room connection breaks off (a network loss LiveKit gave up on). */
   dropConnection(): void;
+  /** The browser refuses to play the agent's audio until a user gesture (`startAudio()`). */
+  blockAudioPlayback(): void;
 }
 
 declare global {

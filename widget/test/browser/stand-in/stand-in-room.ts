@@ -97,8 +97,18 @@ export class StandInRoom {
     return Promise.resolve();
   }
 
+  /** Called from a user gesture, it unblocks playback, as the browser would. */
   startAudio(): Promise<void> {
+    if (!this.canPlaybackAudio) {
+      this.canPlaybackAudio = true;
+      this.#emit(RoomEvent.AudioPlaybackStatusChanged, true);
+    }
     return Promise.resolve();
+  }
+
+  blockAudioPlayback(): void {
+    this.canPlaybackAudio = false;
+    this.#emit(RoomEvent.AudioPlaybackStatusChanged, false);
   }
 
   getParticipantByIdentity(identity: string): StandInParticipant | undefined {
@@ -221,5 +231,6 @@ const controls: StandInControls = {
   agentLeaves: () => newestRoom().agentLeaves(),
   transcribe: (line) => newestRoom().transcribe(line),
   dropConnection: () => newestRoom().dropConnection(),
+  blockAudioPlayback: () => newestRoom().blockAudioPlayback(),
 };
 window.parleyStandIn = controls;
