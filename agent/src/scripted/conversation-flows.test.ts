@@ -18,7 +18,7 @@ import {
   type RecordedCall,
   recordingTools,
   type RecordingToolsOptions,
-} from './recording-tools.js';
+} from '../../test/recording-tools.js';
 import { ScriptedResponder } from './scripted-llm.js';
 
 /** Friday, March 7 2025, 10:00 in New York, where the default persona's business hours are. */

@@ -3,7 +3,7 @@ import { HANDOFF_TOOL, PersonaSchema } from '@parley/contracts';
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 import { z } from 'zod';
-import { recordingTools } from './recording-tools.js';
+import { recordingTools } from '../../test/recording-tools.js';
 import { ScriptedResponder } from './scripted-llm.js';
 
 const HOURS = 'We are open from nine to five. Come by!';

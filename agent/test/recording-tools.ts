@@ -1,6 +1,6 @@
 /**
  * Test stand-ins for the built-in tools: the real argument schemas from the contracts, an
- * `execute` that records each call and answers like the real tool does (agent/src/tools), so
+ * `execute` that records each call and answers like the real tool does (`agent/src/tools`), so
  * the scripted responder can be driven through a real AgentSession without the server.
  */
 import { llm } from '@livekit/agents';
