@@ -1,14 +1,14 @@
 /**
  * `npm run test:unit`: every package's unit tests, without the stack — the inner loop. Suites that
  * need the running stack (they read `PARLEY_TEST_STACK`) are left to `npm test`, which runs
- * everything. One throwaway PostgreSQL serves the storage suites, as in `npm test`.
+ * everything, as it does the widget's browser and package tiers. One throwaway PostgreSQL serves the storage suites, as in `npm test`.
  * `tsx scripts/unit.ts <package…>` (e.g. `server agent`) runs only those packages: each package's
  * `test` script is this, for itself (node 20's test runner expands no globs).
  */
 import { spawn } from 'node:child_process';
 import { REPO_ROOT } from './lib/stack.js';
 import { startPostgres } from './lib/postgres.js';
-import { PACKAGES, needsStack, packageOf, packageTests } from './lib/test-files.js';
+import { PACKAGES, isPackageTier, needsStack, packageOf, packageTests } from './lib/test-files.js';
 
 async function main(): Promise<void> {
   const wanted = process.argv.slice(2);
@@ -19,9 +19,9 @@ async function main(): Promise<void> {
   const all = packageTests().filter(
     (file) => wanted.length === 0 || wanted.includes(packageOf(file)),
   );
-  const files = all.filter((file) => !needsStack(file));
+  const files = all.filter((file) => !needsStack(file) && !isPackageTier(file));
   process.stdout.write(
-    `unit tests: ${files.length} files (${all.length - files.length} stack suites left to npm test)\n`,
+    `unit tests: ${files.length} files (${all.length - files.length} browser, package and stack suites left to npm test)\n`,
   );
   // Only the server's storage suites need PostgreSQL.
   const postgres = files.some((f) => packageOf(f) === 'server') ? await startPostgres() : undefined;

@@ -45,6 +45,14 @@ export function packageOf(file: string): string {
 }
 
 /**
+ * Whether a package test is of a slower tier than unit: a browser (`test/browser/`) or the built,
+ * packed package (`test/package/`). `npm test` runs them; the unit run leaves them out.
+ */
+export function isPackageTier(file: string): boolean {
+  return /\/test\/(browser|package)\//.test(file);
+}
+
+/**
  * Whether a package test needs the running stack: such files read `PARLEY_TEST_STACK`, which only
  * `npm test` (scripts/test.ts) sets; the unit run leaves them to it rather than report them skipped.
  */

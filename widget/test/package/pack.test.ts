@@ -8,7 +8,7 @@ import { promisify } from 'node:util';
 
 const run = promisify(execFile);
 
-const WIDGET = path.resolve(import.meta.dirname, '..');
+const WIDGET = path.resolve(import.meta.dirname, '../..');
 const REPO = path.resolve(WIDGET, '..');
 const CONTRACTS = path.join(REPO, 'server/contracts');
 const PNPM = path.join(REPO, '.tools/pnpm/node_modules/.bin/pnpm');

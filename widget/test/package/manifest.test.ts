@@ -8,9 +8,9 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { before, describe, it } from 'node:test';
-import { EMBED_ATTRIBUTES } from '../src/attributes.js';
+import { EMBED_ATTRIBUTES } from '../../src/attributes.js';
 
-const WIDGET = path.resolve(import.meta.dirname, '..');
+const WIDGET = path.resolve(import.meta.dirname, '../..');
 const DIST = path.join(WIDGET, 'dist');
 const PNPM = path.resolve(WIDGET, '../.tools/pnpm/node_modules/.bin/pnpm');
 
