@@ -1,6 +1,7 @@
+import { ERROR_STATUS } from '@parley/contracts';
 import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
-import { ApiError } from '../http/api-error.js';
+import { DomainError } from '../domain-errors.js';
 import { SlotTakenError } from './appointment-repo.js';
 import type { Storage } from '../storage/storage.js';
 import { forEachBackend, newTenant, openFresh } from '../../test/test-backends.js';
@@ -19,9 +20,9 @@ forEachBackend((backend) => {
 
     await assert.rejects(appointments.book({ ...TEN, name: 'Bob' }), (err: unknown) => {
       assert.ok(err instanceof SlotTakenError);
-      assert.ok(err instanceof ApiError);
+      assert.ok(err instanceof DomainError);
       assert.equal(err.code, 'slot_taken');
-      assert.equal(err.status, 409);
+      assert.equal(ERROR_STATUS[err.code], 409);
       return true;
     });
     await assert.rejects(
@@ -90,7 +91,7 @@ forEachBackend((backend) => {
     const { appointments } = storage.forTenant(await newTenant(storage));
     await assert.rejects(
       appointments.book({ startsAt: TEN.endsAt, endsAt: TEN.startsAt, name: 'Ada' }),
-      (err: unknown) => err instanceof ApiError && err.code === 'invalid_request',
+      (err: unknown) => err instanceof DomainError && err.code === 'invalid_request',
     );
   });
 

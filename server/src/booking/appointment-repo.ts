@@ -1,6 +1,4 @@
-import { ApiError } from '../http/api-error.js';
 import type { Appointment } from '@parley/contracts';
-import { parseBody } from '../http/validate.js';
 import type { Queryable } from '../storage/database.js';
 import {
   EXCLUSION_VIOLATION,
@@ -19,6 +17,7 @@ import {
   type AppointmentListQuery,
 } from '../storage/schemas.js';
 import { IdempotencyKeySchema } from '@parley/contracts';
+import { DomainError, NotFoundError, parseInput } from '../domain-errors.js';
 
 interface AppointmentRow {
   id: string;
@@ -57,8 +56,8 @@ function toAppointment(row: AppointmentRow): Appointment {
   });
 }
 
-/** Thrown when a booking overlaps one already booked; an `ApiError` `slot_taken` (409). */
-export class SlotTakenError extends ApiError {
+/** Thrown when a booking overlaps one already booked; a `DomainError` `slot_taken`. */
+export class SlotTakenError extends DomainError {
   readonly startsAt: string;
   readonly endsAt: string;
 
@@ -86,7 +85,7 @@ export class AppointmentRepo {
   async book(input: AppointmentInput): Promise<Appointment>;
   async book(input: AppointmentInput, key: string): Promise<Appointment | undefined>;
   async book(input: AppointmentInput, key?: string): Promise<Appointment | undefined> {
-    const a = parseBody(AppointmentInputSchema, input);
+    const a = parseInput(AppointmentInputSchema, input);
     try {
       const [row] = await this.db.query<AppointmentRow>(
         `INSERT INTO appointments (id, tenant_id, starts_at, ends_at, name, email, phone, notes,
@@ -105,7 +104,7 @@ export class AppointmentRepo {
           a.notes ?? null,
           a.callId ?? null,
           a.leadId ?? null,
-          key === undefined ? null : parseBody(IdempotencyKeySchema, key),
+          key === undefined ? null : parseInput(IdempotencyKeySchema, key),
         ],
       );
       if (!row && key === undefined) throw new Error('INSERT … RETURNING answered no row');
@@ -115,7 +114,10 @@ export class AppointmentRepo {
         throw new SlotTakenError(iso(a.startsAt), iso(a.endsAt));
       }
       if (sqlState(err) === FOREIGN_KEY_VIOLATION) {
-        throw new ApiError('not_found', 'the call or lead named by the appointment does not exist');
+        throw new NotFoundError(
+          'not_found',
+          'the call or lead named by the appointment does not exist',
+        );
       }
       throw err;
     }
@@ -138,7 +140,7 @@ export class AppointmentRepo {
        WHERE tenant_id = $1 AND id = $2 RETURNING ${COLUMNS}`,
       [this.tenantId, id],
     );
-    if (!row) throw new ApiError('not_found', `no appointment '${id}'`);
+    if (!row) throw new NotFoundError('not_found', `no appointment '${id}'`);
     return toAppointment(row);
   }
 
@@ -152,7 +154,7 @@ export class AppointmentRepo {
 
   /** Appointments overlapping [from, to), soonest first, at most 1000. */
   async list(query: AppointmentListQuery = {}): Promise<Appointment[]> {
-    const q = parseBody(AppointmentListQuerySchema, query);
+    const q = parseInput(AppointmentListQuerySchema, query);
     const rows = await this.db.query<AppointmentRow>(
       `SELECT ${COLUMNS} FROM appointments
        WHERE tenant_id = $1

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { ApiError } from '../http/api-error.js';
+import { DomainError } from '../domain-errors.js';
 import { availability, bookForCall } from './booking.js';
 import { PersonaSchema, type Persona } from '@parley/contracts';
 import { Storage, type TenantStorage } from '../storage/index.js';
@@ -37,7 +37,7 @@ before(async () => {
 after(() => storage.close());
 
 const refusal = (code: string, message: RegExp) => (err: unknown) =>
-  err instanceof ApiError && err.code === code && message.test(err.message);
+  err instanceof DomainError && err.code === code && message.test(err.message);
 
 test('a weekend request is refused naming Monday morning in local time and offset, winter and summer', async () => {
   const book = (key: string, startsAt: string) =>

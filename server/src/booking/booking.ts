@@ -1,4 +1,3 @@
-import { ApiError } from '../http/api-error.js';
 import {
   freeSlots,
   isWithinBusinessHours,
@@ -11,6 +10,7 @@ import {
   type Appointment,
 } from '@parley/contracts';
 import { SlotTakenError, type AppointmentRepo } from '../storage/index.js';
+import { DomainError } from '../domain-errors.js';
 
 const MINUTE = 60_000;
 const DAY = 24 * 60 * MINUTE;
@@ -20,7 +20,7 @@ const SUGGESTIONS = 3;
 
 function businessHoursOf(persona: Persona): BusinessHours {
   if (!persona.businessHours) {
-    throw new ApiError(
+    throw new DomainError(
       'no_business_hours',
       `persona '${persona.id}' has no business hours, so it offers no appointments`,
     );
@@ -119,11 +119,14 @@ export async function bookForCall(
   const requested = describeSlot(start, hours.timeZone);
   if (start < now) {
     const next = await suggestions(appointments, hours, now);
-    throw new ApiError('in_the_past', `${requested} has already passed; ${next}`);
+    throw new DomainError('in_the_past', `${requested} has already passed; ${next}`);
   }
   if (!isWithinBusinessHours(hours, start, end)) {
     const next = await suggestions(appointments, hours, start);
-    throw new ApiError('outside_business_hours', `${requested} is outside business hours; ${next}`);
+    throw new DomainError(
+      'outside_business_hours',
+      `${requested} is outside business hours; ${next}`,
+    );
   }
   let appointment: Appointment | undefined;
   try {
@@ -145,7 +148,7 @@ export async function bookForCall(
     const raced = await appointments.findByKey(callId, key);
     if (raced) return { appointment: raced, created: false };
     const next = await suggestions(appointments, hours, start);
-    throw new ApiError('slot_taken', `${requested} is already taken; ${next}`);
+    throw new DomainError('slot_taken', `${requested} is already taken; ${next}`);
   }
   if (appointment) return { appointment, created: true };
   const raced = await appointments.findByKey(callId, key);

@@ -1,8 +1,8 @@
 import type { CallEvent } from '@parley/contracts';
-import { parseBody } from '../http/validate.js';
 import type { Queryable } from '../storage/database.js';
 import { iso } from '../storage/row-helpers.js';
 import { CallEventInputSchema, type CallEventInput } from '../storage/schemas.js';
+import { parseInput } from '../domain-errors.js';
 
 interface CallEventRow {
   type: CallEvent['type'];
@@ -23,7 +23,7 @@ export class CallEventRepo {
 
   /** Stores the event; a redelivered one (same LiveKit event id) is stored once. */
   async record(input: CallEventInput): Promise<void> {
-    const event = parseBody(CallEventInputSchema, input);
+    const event = parseInput(CallEventInputSchema, input);
     await this.db.query(
       `INSERT INTO call_events (tenant_id, event_id, room_name, type, identity, kind, at)
        VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING`,

@@ -1,14 +1,14 @@
 import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
-import { ApiError } from '../http/api-error.js';
+import { DomainError } from '../domain-errors.js';
 import type { Storage, TenantStorage } from '../storage/storage.js';
 import { forEachBackend, newTenant, openFresh } from '../../test/test-backends.js';
 
 const PERSONA = { id: 'desk', name: 'Desk', greeting: 'Hello!', instructions: 'Help.' };
 const CALLER = '+14155550123';
 
-function isApiError(code: string): (err: unknown) => boolean {
-  return (err) => err instanceof ApiError && err.code === code;
+function isDomainError(code: string): (err: unknown) => boolean {
+  return (err) => err instanceof DomainError && err.code === code;
 }
 
 forEachBackend((backend) => {
@@ -43,7 +43,7 @@ forEachBackend((backend) => {
     assert.deepEqual([ringing.changed, again.changed, answered.changed], [true, false, true]);
     assert.equal(answered.call.phoneStatus, 'answered');
     assert.equal((await calls.get(call.id))?.phoneStatus, 'answered');
-    await assert.rejects(calls.setPhoneStatus('call_missing', 'busy'), isApiError('not_found'));
+    await assert.rejects(calls.setPhoneStatus('call_missing', 'busy'), isDomainError('not_found'));
   });
 
   test('when a leg is reported again, then it is one leg whose status moves on and whose start stays', async () => {
@@ -83,11 +83,11 @@ forEachBackend((backend) => {
     );
     await assert.rejects(
       calls.upsertLeg('call_missing', { kind: 'web', identity: 'x' }),
-      isApiError('not_found'),
+      isDomainError('not_found'),
     );
     await assert.rejects(
       calls.upsertLeg(call.id, { kind: 'web', identity: 'x', startedAt: 'yesterday' }),
-      isApiError('invalid_request'),
+      isDomainError('invalid_request'),
     );
   });
 
@@ -113,7 +113,7 @@ forEachBackend((backend) => {
       detail?.warnings.map((w) => w.code),
       ['narrowband_audio', 'transfer_failed'],
     );
-    await assert.rejects(calls.addWarning('call_missing', warning), isApiError('not_found'));
+    await assert.rejects(calls.addWarning('call_missing', warning), isDomainError('not_found'));
   });
 
   test('when a phone caller pressed keys, then the turn keeps the digits in order', async () => {

@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
-import { ApiError } from '../http/api-error.js';
+import { DomainError } from '../domain-errors.js';
 import type { Storage, TenantStorage } from '../storage/storage.js';
 import { forEachBackend, newTenant, openFresh } from '../../test/test-backends.js';
 
 const PERSONA = { id: 'shop', name: 'Shop', greeting: 'Hi!', instructions: 'Help.' };
 
-function isApiError(code: string): (err: unknown) => boolean {
-  return (err) => err instanceof ApiError && err.code === code;
+function isDomainError(code: string): (err: unknown) => boolean {
+  return (err) => err instanceof DomainError && err.code === code;
 }
 
 forEachBackend((backend) => {
@@ -109,7 +109,7 @@ forEachBackend((backend) => {
     assert.equal(second.call.endedAt, '2030-01-01T10:01:30.250Z');
     await assert.rejects(
       calls.appendTurn(call.id, 'late', { userText: 'hi' }),
-      isApiError('conflict'),
+      isDomainError('conflict'),
     );
     assert.equal((await calls.appendTurn(call.id, 'last', { userText: 'bye' })).created, false);
     const insights = await calls.recordInsights(call.id, { leadTemperature: 'warm' });
@@ -129,13 +129,16 @@ forEachBackend((backend) => {
     assert.deepEqual((await b.calls.list({ q: '4711' })).items, []);
     await assert.rejects(
       b.calls.appendTurn(call.id, 'x', { userText: 'hi' }),
-      isApiError('not_found'),
+      isDomainError('not_found'),
     );
-    await assert.rejects(b.calls.close(call.id, { outcome: 'failed' }), isApiError('not_found'));
-    await assert.rejects(b.leads.create({ callId: call.id, name: 'Eve' }), isApiError('not_found'));
+    await assert.rejects(b.calls.close(call.id, { outcome: 'failed' }), isDomainError('not_found'));
+    await assert.rejects(
+      b.leads.create({ callId: call.id, name: 'Eve' }),
+      isDomainError('not_found'),
+    );
     await assert.rejects(
       b.consents.record(call.id, { textVersion: 'v1' }),
-      isApiError('not_found'),
+      isDomainError('not_found'),
     );
     assert.equal((await a.calls.get(call.id))?.status, 'active');
     assert.equal((await a.calls.list()).items.length, 1);
@@ -184,19 +187,19 @@ forEachBackend((backend) => {
     assert.deepEqual(await idsOf({ q: '100%' }), [ids[3]]);
     assert.deepEqual(await idsOf({ q: '_' }), [ids[3]], 'LIKE wildcards are taken literally');
     assert.deepEqual(await idsOf({ q: 'nothing like this' }), []);
-    await assert.rejects(calls.list({ cursor: 'garbage' }), isApiError('invalid_request'));
+    await assert.rejects(calls.list({ cursor: 'garbage' }), isDomainError('invalid_request'));
   });
 
   test('when a call names an unknown persona or a room already in use, then it is refused', async () => {
     const { calls } = await tenantWithPersona();
     await assert.rejects(
       calls.create({ personaId: 'ghost', channel: 'web', roomName: 'r' }),
-      isApiError('persona_not_found'),
+      isDomainError('persona_not_found'),
     );
     await calls.create({ personaId: 'shop', channel: 'web', roomName: 'taken' });
     await assert.rejects(
       calls.create({ personaId: 'shop', channel: 'web', roomName: 'taken' }),
-      isApiError('conflict'),
+      isDomainError('conflict'),
     );
   });
 
@@ -233,7 +236,7 @@ forEachBackend((backend) => {
     assert.deepEqual([replay.closed, replay.call.outcome], [false, 'completed']);
     await assert.rejects(
       calls.appendTurn(call.id, 'after-final', { userText: 'hi' }),
-      isApiError('conflict'),
+      isDomainError('conflict'),
     );
   });
 

@@ -1,4 +1,3 @@
-import { ApiError } from '../http/api-error.js';
 import {
   CallLegSchema,
   CallWarningSchema,
@@ -26,7 +25,6 @@ import {
   type LeadTemperature,
   type TurnInput,
 } from '@parley/contracts';
-import { parseBody } from '../http/validate.js';
 import {
   CALL_COLUMNS,
   LEG_COLUMNS,
@@ -54,6 +52,7 @@ import {
   toPage,
 } from '../storage/row-helpers.js';
 import { CallListQuerySchema, type CallListQuery } from '../storage/schemas.js';
+import { DomainError, NotFoundError, ConflictError, parseInput } from '../domain-errors.js';
 
 export interface AppendedTurn {
   turn: Turn;
@@ -89,7 +88,7 @@ export class CallRepo {
 
   /** Starts a call record pinned to a persona version (the current one unless given). */
   async create(input: CallInput): Promise<Call> {
-    const call = parseBody(CallInputSchema, input);
+    const call = parseInput(CallInputSchema, input);
     let rows: CallRow[];
     try {
       rows = await this.db.query<CallRow>(
@@ -118,18 +117,18 @@ export class CallRepo {
       );
     } catch (err) {
       if (sqlState(err) === FOREIGN_KEY_VIOLATION) {
-        throw new ApiError(
+        throw new NotFoundError(
           'persona_not_found',
           `persona '${call.personaId}' has no version ${call.personaVersion}`,
         );
       }
       if (sqlState(err) === UNIQUE_VIOLATION) {
-        throw new ApiError('conflict', `room '${call.roomName}' already has a call`);
+        throw new ConflictError(`room '${call.roomName}' already has a call`);
       }
       throw err;
     }
     const [row] = rows;
-    if (!row) throw new ApiError('persona_not_found', `no persona '${call.personaId}'`);
+    if (!row) throw new NotFoundError('persona_not_found', `no persona '${call.personaId}'`);
     return toCall(row);
   }
 
@@ -141,8 +140,8 @@ export class CallRepo {
     try {
       return { call: await this.create(input), created: true };
     } catch (err) {
-      if (!(err instanceof ApiError) || err.code !== 'conflict') throw err;
-      const existing = await this.getByRoom(parseBody(CallInputSchema, input).roomName);
+      if (!(err instanceof DomainError) || err.code !== 'conflict') throw err;
+      const existing = await this.getByRoom(parseInput(CallInputSchema, input).roomName);
       if (!existing) throw err;
       return { call: existing, created: false };
     }
@@ -153,19 +152,19 @@ export class CallRepo {
    * used on this call writes nothing and answers the turn written the first time.
    */
   async appendTurn(callId: string, key: string, input: TurnInput): Promise<AppendedTurn> {
-    const idempotencyKey = parseBody(IdempotencyKeySchema, key);
-    const turn = parseBody(TurnInputSchema, input);
+    const idempotencyKey = parseInput(IdempotencyKeySchema, key);
+    const turn = parseInput(TurnInputSchema, input);
     return this.db.transaction(async (tx) => {
       // Locking the call orders concurrent appends, so sequence numbers and keys never race.
       const [call] = await tx.query<{ closed_by: CallClosedBy | null }>(
         'SELECT closed_by FROM calls WHERE tenant_id = $1 AND id = $2 FOR UPDATE',
         [this.tenantId, callId],
       );
-      if (!call) throw new ApiError('not_found', `no call '${callId}'`);
+      if (!call) throw new NotFoundError('not_found', `no call '${callId}'`);
       const existing = await this.turns(tx, callId, idempotencyKey);
       if (existing[0]) return { turn: existing[0], created: false };
       // After LiveKit's provisional close, turns the agent spooled during an outage still land.
-      if (call.closed_by === 'agent') throw new ApiError('conflict', `call '${callId}' has ended`);
+      if (call.closed_by === 'agent') throw new ConflictError(`call '${callId}' has ended`);
       const [row] = await tx.query<TurnRow>(
         `INSERT INTO turns (tenant_id, call_id, seq, idempotency_key, user_text, agent_text,
            interrupted, timings, dtmf)
@@ -208,7 +207,7 @@ export class CallRepo {
    * agent names its own.
    */
   async close(callId: string, input: CallClose, by: CallClosedBy = 'agent'): Promise<ClosedCall> {
-    const end = parseBody(CallCloseSchema, input);
+    const end = parseInput(CallCloseSchema, input);
     const endedAt = 'greatest(c.started_at, coalesce($3::timestamptz, c.ended_at, now()))';
     const [row] = await this.db.query<CallRow>(
       `UPDATE calls AS c SET status = 'ended', closed_by = $8::text,
@@ -243,13 +242,13 @@ export class CallRepo {
        WHERE tenant_id = $1 AND id = $2 AND (lead_temperature IS NULL
          OR array_position(ARRAY['cold', 'warm', 'hot'], lead_temperature)
             < array_position(ARRAY['cold', 'warm', 'hot'], $3::text))`,
-      [this.tenantId, callId, parseBody(LeadTemperatureSchema, temperature)],
+      [this.tenantId, callId, parseInput(LeadTemperatureSchema, temperature)],
     );
   }
 
   /** Post-call analysis (summary, lead temperature, cost), before or after the call ends. */
   async recordInsights(callId: string, input: CallInsights): Promise<Call> {
-    const insights = parseBody(CallInsightsSchema, input);
+    const insights = parseInput(CallInsightsSchema, input);
     const [row] = await this.db.query<CallRow>(
       `UPDATE calls AS c SET summary = coalesce($3, c.summary),
          lead_temperature = coalesce($4, c.lead_temperature), cost_usd = coalesce($5, c.cost_usd)
@@ -262,7 +261,7 @@ export class CallRepo {
         insights.costUsd ?? null,
       ],
     );
-    if (!row) throw new ApiError('not_found', `no call '${callId}'`);
+    if (!row) throw new NotFoundError('not_found', `no call '${callId}'`);
     return toCall(row);
   }
 
@@ -283,7 +282,7 @@ export class CallRepo {
 
   /** Records how the call's phone leg stands now (dialing, ringing, answered, busy…). */
   async setPhoneStatus(callId: string, status: PhoneCallStatus): Promise<PhoneStatusChange> {
-    const next = parseBody(PhoneCallStatusSchema, status);
+    const next = parseInput(PhoneCallStatusSchema, status);
     const [row] = await this.db.query<CallRow & { previous: PhoneCallStatus | null }>(
       `UPDATE calls AS c SET phone_status = $3
        FROM calls AS before
@@ -291,7 +290,7 @@ export class CallRepo {
        RETURNING ${CALL_COLUMNS}, before.phone_status AS previous`,
       [this.tenantId, callId, next],
     );
-    if (!row) throw new ApiError('not_found', `no call '${callId}'`);
+    if (!row) throw new NotFoundError('not_found', `no call '${callId}'`);
     const { previous, ...callRow } = row;
     return { call: toCall(callRow), changed: previous !== next };
   }
@@ -301,7 +300,7 @@ export class CallRepo {
    * changes its status and fills in what was missing; its start time stays the first one given.
    */
   async upsertLeg(callId: string, input: CallLeg): Promise<CallLeg> {
-    const leg = parseBody(LegTimesSchema, input);
+    const leg = parseInput(LegTimesSchema, input);
     const [row] = await this.db.query<CallLegRow>(
       `INSERT INTO call_legs AS l (tenant_id, call_id, identity, kind, phone_number, direction,
            status, started_at, ended_at)
@@ -327,13 +326,13 @@ export class CallRepo {
         leg.endedAt ?? null,
       ],
     );
-    if (!row) throw new ApiError('not_found', `no call '${callId}'`);
+    if (!row) throw new NotFoundError('not_found', `no call '${callId}'`);
     return toLeg(row);
   }
 
   /** Keeps a warning with the call; the same warning reported again is kept once. */
   async addWarning(callId: string, input: CallWarning): Promise<CallWarning> {
-    const warning = parseBody(WarningTimeSchema, input);
+    const warning = parseInput(WarningTimeSchema, input);
     const [row] = await this.db.query<CallWarningRow>(
       `WITH added AS (
            INSERT INTO call_warnings (tenant_id, call_id, code, message, at)
@@ -347,7 +346,7 @@ export class CallRepo {
          WHERE tenant_id = $1 AND call_id = $2 AND code = $3 AND message = $4`,
       [this.tenantId, callId, warning.code, warning.message, warning.at ?? null],
     );
-    if (!row) throw new ApiError('not_found', `no call '${callId}'`);
+    if (!row) throw new NotFoundError('not_found', `no call '${callId}'`);
     return toWarning(row);
   }
 
@@ -374,7 +373,7 @@ export class CallRepo {
       `SELECT ${CALL_COLUMNS} FROM calls c WHERE c.tenant_id = $1 AND c.id = $2`,
       [this.tenantId, callId],
     );
-    if (!row) throw new ApiError('not_found', `no call '${callId}'`);
+    if (!row) throw new NotFoundError('not_found', `no call '${callId}'`);
     return toCall(row);
   }
 
@@ -413,7 +412,7 @@ export class CallRepo {
    * an earlier one.
    */
   async historyOfPhoneNumber(phoneNumber: string): Promise<CallerHistory> {
-    const number = parseBody(E164Schema, phoneNumber);
+    const number = parseInput(E164Schema, phoneNumber);
     const [row] = await this.db.query<{
       n: string | number;
       last_at: Date | null;
@@ -435,7 +434,7 @@ export class CallRepo {
 
   /** Newest first, filtered, one page at a time (pass `nextCursor` back as `cursor`). */
   async list(query: CallListQuery = {}): Promise<Page<Call>> {
-    const q = parseBody(CallListQuerySchema, query);
+    const q = parseInput(CallListQuerySchema, query);
     const params: unknown[] = [this.tenantId];
     const where = ['c.tenant_id = $1'];
     const filter = (value: unknown, clause: (param: string) => string): void => {

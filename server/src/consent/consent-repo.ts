@@ -1,6 +1,4 @@
-import { ApiError } from '../http/api-error.js';
 import type { ConsentReceipt } from '@parley/contracts';
-import { parseBody } from '../http/validate.js';
 import type { Queryable } from '../storage/database.js';
 import {
   FOREIGN_KEY_VIOLATION,
@@ -16,6 +14,7 @@ import {
   type ConsentInput,
   type SessionConsentInput,
 } from '../storage/schemas.js';
+import { NotFoundError, parseInput } from '../domain-errors.js';
 
 interface ConsentRow {
   id: string;
@@ -56,7 +55,7 @@ export class ConsentRepo {
 
   /** Records acceptance; recording the same wording for the same call again keeps the first. */
   async record(callId: string, input: ConsentInput): Promise<ConsentReceipt> {
-    const consent = parseBody(ConsentInputSchema, input);
+    const consent = parseInput(ConsentInputSchema, input);
     try {
       await this.db.query(
         `INSERT INTO consent_receipts (id, tenant_id, call_id, text_version, text, accepted_at,
@@ -76,7 +75,7 @@ export class ConsentRepo {
       );
     } catch (err) {
       if (sqlState(err) === FOREIGN_KEY_VIOLATION) {
-        throw new ApiError('not_found', `no call '${callId}'`);
+        throw new NotFoundError('not_found', `no call '${callId}'`);
       }
       throw err;
     }
@@ -86,7 +85,7 @@ export class ConsentRepo {
       [this.tenantId, callId, consent.textVersion],
     );
     // Another tenant's call with this id would conflict above yet stay invisible here.
-    if (!row) throw new ApiError('not_found', `no call '${callId}'`);
+    if (!row) throw new NotFoundError('not_found', `no call '${callId}'`);
     return toReceipt(row);
   }
 
@@ -95,7 +94,7 @@ export class ConsentRepo {
    * room's call (`attachSessionConsent`). A room is issued once, so a second one is ignored.
    */
   async rememberForSession(input: SessionConsentInput): Promise<void> {
-    const consent = parseBody(SessionConsentInputSchema, input);
+    const consent = parseInput(SessionConsentInputSchema, input);
     await this.db.query(
       `DELETE FROM session_consents
        WHERE tenant_id = $1 AND created_at < now() - ${SESSION_CONSENT_TTL}`,

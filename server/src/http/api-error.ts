@@ -1,5 +1,6 @@
 import type { ErrorRequestHandler, Response } from 'express';
 import { ERROR_STATUS, type ApiErrorBody, type ErrorCode } from '@parley/contracts';
+import { DomainError } from '../domain-errors.js';
 
 /** An error the API answers with a stable code and its HTTP status. */
 export class ApiError extends Error {
@@ -27,6 +28,7 @@ const DATA_EXCEPTION = /^22[0-9A-Z]{3}$/;
 
 function toApiError(err: unknown): ApiError {
   if (err instanceof ApiError) return err;
+  if (err instanceof DomainError) return new ApiError(err.code, err.message);
   const { status, type, code } = (
     typeof err === 'object' && err !== null ? err : {}
   ) as HttpLikeError;

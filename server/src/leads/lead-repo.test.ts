@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
-import { ApiError } from '../http/api-error.js';
+import { DomainError } from '../domain-errors.js';
 import type { Storage } from '../storage/storage.js';
 import { forEachBackend, newTenant, openFresh } from '../../test/test-backends.js';
 
@@ -37,7 +37,7 @@ forEachBackend((backend) => {
 
   test('when a lead has no way to reach anyone or names an unknown call, then it is refused', async () => {
     const { leads } = storage.forTenant(await newTenant(storage));
-    const code = (c: string) => (err: unknown) => err instanceof ApiError && err.code === c;
+    const code = (c: string) => (err: unknown) => err instanceof DomainError && err.code === c;
     await assert.rejects(leads.create({ notes: 'just a note' }), code('invalid_request'));
     await assert.rejects(leads.create({ email: 'not-an-email' }), code('invalid_request'));
     await assert.rejects(leads.create({ name: 'Ada', callId: 'call_nope' }), code('not_found'));
@@ -86,7 +86,7 @@ forEachBackend((backend) => {
       await t.personas.create({ id: 'sales', name: 'Sales', greeting: 'Hi', instructions: '' });
     }
     await a.personas.create({ id: 'support', name: 'Support', greeting: 'Hi', instructions: '' });
-    const code = (c: string) => (err: unknown) => err instanceof ApiError && err.code === c;
+    const code = (c: string) => (err: unknown) => err instanceof DomainError && err.code === c;
 
     await a.phoneNumbers.assign({ e164: '+14155550123', personaId: 'sales' });
     await a.phoneNumbers.assign({ e164: '+14155550123', personaId: 'support', label: 'main' });

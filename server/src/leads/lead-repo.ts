@@ -1,6 +1,4 @@
-import { ApiError } from '../http/api-error.js';
 import type { Lead } from '@parley/contracts';
-import { parseBody } from '../http/validate.js';
 import type { Queryable } from '../storage/database.js';
 import {
   FOREIGN_KEY_VIOLATION,
@@ -19,6 +17,7 @@ import {
   type LeadListQuery,
 } from '../storage/schemas.js';
 import { type Page, IdempotencyKeySchema, type LeadTemperature } from '@parley/contracts';
+import { NotFoundError, parseInput } from '../domain-errors.js';
 
 interface LeadRow {
   id: string;
@@ -74,7 +73,7 @@ export class LeadRepo {
     key: string,
     input: LeadInput,
   ): Promise<{ lead: Lead; created: boolean }> {
-    const idempotencyKey = parseBody(IdempotencyKeySchema, key);
+    const idempotencyKey = parseInput(IdempotencyKeySchema, key);
     const lead = await this.insert({ ...input, callId }, idempotencyKey);
     if (lead) return { lead, created: true };
     const [row] = await this.db.query<LeadRow>(
@@ -87,7 +86,7 @@ export class LeadRepo {
 
   /** Nothing when a lead with this key is already stored for the call. */
   private async insert(input: LeadInput, key: string | null): Promise<Lead | undefined> {
-    const lead = parseBody(LeadInputSchema, input);
+    const lead = parseInput(LeadInputSchema, input);
     try {
       const [row] = await this.db.query<LeadRow>(
         `INSERT INTO leads (id, tenant_id, call_id, name, email, phone, company, notes,
@@ -112,7 +111,7 @@ export class LeadRepo {
       return row && toLead(row);
     } catch (err) {
       if (sqlState(err) === FOREIGN_KEY_VIOLATION) {
-        throw new ApiError('not_found', `no call '${lead.callId}'`);
+        throw new NotFoundError('not_found', `no call '${lead.callId}'`);
       }
       throw err;
     }
@@ -128,7 +127,7 @@ export class LeadRepo {
 
   /** Newest first, filtered, one page at a time (pass `nextCursor` back as `cursor`). */
   async list(query: LeadListQuery = {}): Promise<Page<Lead>> {
-    const q = parseBody(LeadListQuerySchema, query);
+    const q = parseInput(LeadListQuerySchema, query);
     const cursor = q.cursor === undefined ? undefined : decodeCursor(q.cursor);
     const rows = await this.db.query<LeadRow>(
       `SELECT ${COLUMNS} FROM leads

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { WebhookEvent } from 'livekit-server-sdk';
-import { ApiError } from '../http/api-error.js';
+import { DomainError } from '../domain-errors.js';
 import { livekitEventHandler } from './livekit-events.js';
 import { Storage, type TenantStorage } from '../storage/index.js';
 import { pglite } from '../../test/test-backends.js';
@@ -103,7 +103,7 @@ test('when the agent flushes its spool after the room finished, its turns and cl
   assert.equal((await calls.appendTurn(call.id, 'j:2', { userText: 'bye' })).created, false);
   await assert.rejects(
     calls.appendTurn(call.id, 'j:3', { userText: 'late' }),
-    (err: unknown) => err instanceof ApiError && err.code === 'conflict',
+    (err: unknown) => err instanceof DomainError && err.code === 'conflict',
   );
   assert.deepEqual(
     (await calls.get(call.id))?.turns.map((t) => t.idempotencyKey),

@@ -1,8 +1,8 @@
-import { ApiError } from '../http/api-error.js';
 import type { Persona } from '@parley/contracts';
 import type { PersonaStore } from './persona-store.js';
 import type { CallRepo } from '../storage/index.js';
 import type { Call } from '@parley/contracts';
+import { NotFoundError } from '../domain-errors.js';
 
 /**
  * The call and the persona version it runs: the agent's tools act as the persona the caller
@@ -16,7 +16,7 @@ export async function callWithPersona(
   const call = await calls.require(callId);
   const version = await personas.getVersion(call.personaId, call.personaVersion);
   if (!version) {
-    throw new ApiError(
+    throw new NotFoundError(
       'persona_not_found',
       `persona '${call.personaId}' has no version ${call.personaVersion}`,
     );

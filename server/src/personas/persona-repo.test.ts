@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
-import { ApiError } from '../http/api-error.js';
+import { DomainError } from '../domain-errors.js';
 import type { PersonaInput } from '@parley/contracts';
 import type { Storage } from '../storage/storage.js';
 import { forEachBackend, newTenant, openFresh } from '../../test/test-backends.js';
@@ -12,8 +12,8 @@ const SHOP: PersonaInput = {
   instructions: 'Help with orders.',
 };
 
-function isApiError(code: string): (err: unknown) => boolean {
-  return (err) => err instanceof ApiError && err.code === code;
+function isDomainError(code: string): (err: unknown) => boolean {
+  return (err) => err instanceof DomainError && err.code === code;
 }
 
 forEachBackend((backend) => {
@@ -91,17 +91,20 @@ forEachBackend((backend) => {
     assert.equal(used?.persona.greeting, SHOP.greeting);
     await assert.rejects(
       tenant.calls.create({ personaId: 'shop', personaVersion: 9, channel: 'web', roomName: 'r4' }),
-      isApiError('persona_not_found'),
+      isDomainError('persona_not_found'),
     );
   });
 
   test('when a persona id is taken or unknown, then create conflicts and replace is not found', async () => {
     const { personas } = storage.forTenant(await newTenant(storage));
     await personas.create(SHOP);
-    await assert.rejects(personas.create(SHOP), isApiError('conflict'));
-    await assert.rejects(personas.replace('nope', SHOP), isApiError('persona_not_found'));
-    await assert.rejects(personas.versions('nope'), isApiError('persona_not_found'));
-    await assert.rejects(personas.create({ ...SHOP, id: 'Bad Id' }), isApiError('invalid_request'));
+    await assert.rejects(personas.create(SHOP), isDomainError('conflict'));
+    await assert.rejects(personas.replace('nope', SHOP), isDomainError('persona_not_found'));
+    await assert.rejects(personas.versions('nope'), isDomainError('persona_not_found'));
+    await assert.rejects(
+      personas.create({ ...SHOP, id: 'Bad Id' }),
+      isDomainError('invalid_request'),
+    );
     assert.equal((await personas.versions('shop')).length, 1, 'failed writes left no version');
   });
 
@@ -111,11 +114,11 @@ forEachBackend((backend) => {
     await assert.rejects(
       personas.create({ ...SHOP, tools: ['capture_lead'], webhookTools: [tool] }),
       (err) =>
-        isApiError('invalid_request')(err) && /already named 'capture_lead'/.test(String(err)),
+        isDomainError('invalid_request')(err) && /already named 'capture_lead'/.test(String(err)),
     );
     await assert.rejects(
       personas.create({ ...SHOP, handoffs: [{ personaId: 'shop', when: 'always' }] }),
-      (err) => isApiError('invalid_request')(err) && /hand off to itself/.test(String(err)),
+      (err) => isDomainError('invalid_request')(err) && /hand off to itself/.test(String(err)),
     );
     await personas.create({
       ...SHOP,
@@ -130,7 +133,7 @@ forEachBackend((backend) => {
     await a.personas.create(SHOP);
     assert.equal(await b.personas.get('shop'), undefined);
     assert.deepEqual(await b.personas.list(), []);
-    await assert.rejects(b.personas.replace('shop', SHOP), isApiError('persona_not_found'));
+    await assert.rejects(b.personas.replace('shop', SHOP), isDomainError('persona_not_found'));
     await b.personas.create({ ...SHOP, name: 'B shop' });
     assert.equal((await a.personas.get('shop'))?.name, SHOP.name);
     assert.equal((await b.personas.get('shop'))?.name, 'B shop');

@@ -1,4 +1,3 @@
-import { ApiError } from '../http/api-error.js';
 import {
   PersonaSchema,
   SavablePersonaSchema,
@@ -8,9 +7,9 @@ import {
 } from '@parley/contracts';
 import { DEFAULT_PERSONA } from './default-persona.js';
 import type { PersonaStore } from './persona-store.js';
-import { parseBody } from '../http/validate.js';
 import type { Database, Queryable } from '../storage/database.js';
 import { UNIQUE_VIOLATION, conflictOn, iso } from '../storage/row-helpers.js';
+import { NotFoundError, parseInput } from '../domain-errors.js';
 
 interface VersionRow {
   persona_id: string;
@@ -65,7 +64,7 @@ export class PersonaRepo implements PersonaStore {
   }
 
   async create(input: PersonaInput): Promise<Persona> {
-    const persona = parseBody(SavablePersonaSchema, input);
+    const persona = parseInput(SavablePersonaSchema, input);
     await conflictOn([UNIQUE_VIOLATION], `persona '${persona.id}' already exists`, () =>
       this.db.transaction(async (tx) => {
         await tx.query('INSERT INTO personas (tenant_id, id, current_version) VALUES ($1, $2, 1)', [
@@ -79,7 +78,7 @@ export class PersonaRepo implements PersonaStore {
   }
 
   async replace(id: string, input: PersonaInput): Promise<Persona> {
-    const persona = parseBody(SavablePersonaSchema, { ...input, id });
+    const persona = parseInput(SavablePersonaSchema, { ...input, id });
     await this.db.transaction(async (tx) => {
       // The row lock taken here orders concurrent edits: each gets its own version number.
       const [row] = await tx.query<{ current_version: number }>(
@@ -87,7 +86,7 @@ export class PersonaRepo implements PersonaStore {
          WHERE tenant_id = $1 AND id = $2 RETURNING current_version`,
         [this.tenantId, id],
       );
-      if (!row) throw new ApiError('persona_not_found', `no persona '${id}'`);
+      if (!row) throw new NotFoundError('persona_not_found', `no persona '${id}'`);
       await this.insertVersion(tx, persona, row.current_version);
     });
     return persona;
@@ -105,13 +104,13 @@ export class PersonaRepo implements PersonaStore {
 
   /** Every version, oldest first. */
   async versions(id: string): Promise<PersonaVersion[]> {
-    if (!isPersonaId(id)) throw new ApiError('persona_not_found', `no persona '${id}'`);
+    if (!isPersonaId(id)) throw new NotFoundError('persona_not_found', `no persona '${id}'`);
     const rows = await this.db.query<VersionRow>(
       `SELECT persona_id, version, body, created_at FROM persona_versions
        WHERE tenant_id = $1 AND persona_id = $2 ORDER BY version`,
       [this.tenantId, id],
     );
-    if (rows.length === 0) throw new ApiError('persona_not_found', `no persona '${id}'`);
+    if (rows.length === 0) throw new NotFoundError('persona_not_found', `no persona '${id}'`);
     return rows.map(toVersion);
   }
 

@@ -1,9 +1,8 @@
-import { ApiError } from '../http/api-error.js';
 import type { PhoneNumber } from '@parley/contracts';
 import type { Queryable } from '../storage/database.js';
 import { FOREIGN_KEY_VIOLATION, UNIQUE_VIOLATION, iso, sqlState } from '../storage/row-helpers.js';
 import { PhoneNumberInputSchema, type PhoneNumberInput } from '../storage/schemas.js';
-import { parseBody } from '../http/validate.js';
+import { NotFoundError, ConflictError, parseInput } from '../domain-errors.js';
 
 interface PhoneNumberRow {
   e164: string;
@@ -93,7 +92,7 @@ export class PhoneNumberRepo {
    * (provisioning), also who may reach it and LiveKit's ids; without, those stay as they were.
    */
   async assign(input: PhoneNumberInput, access?: PhoneNumberAccess): Promise<PhoneNumber> {
-    const { e164, personaId, label } = parseBody(PhoneNumberInputSchema, input);
+    const { e164, personaId, label } = parseInput(PhoneNumberInputSchema, input);
     const keep = access === undefined;
     try {
       const [row] = await this.db.query<PhoneNumberRow>(
@@ -122,14 +121,14 @@ export class PhoneNumberRepo {
         ],
       );
       // No row: the number exists and belongs to another tenant.
-      if (!row) throw new ApiError('conflict', `${e164} is already in use`);
+      if (!row) throw new ConflictError(`${e164} is already in use`);
       return toStored(row).number;
     } catch (err) {
       if (sqlState(err) === FOREIGN_KEY_VIOLATION) {
-        throw new ApiError('persona_not_found', `no persona '${personaId}'`);
+        throw new NotFoundError('persona_not_found', `no persona '${personaId}'`);
       }
       if (sqlState(err) === UNIQUE_VIOLATION) {
-        throw new ApiError('conflict', `${e164} is already in use`);
+        throw new ConflictError(`${e164} is already in use`);
       }
       throw err;
     }
@@ -186,6 +185,6 @@ export class PhoneNumberRepo {
       'DELETE FROM phone_numbers WHERE tenant_id = $1 AND e164 = $2 RETURNING e164',
       [this.tenantId, e164],
     );
-    if (rows.length === 0) throw new ApiError('not_found', `no phone number ${e164}`);
+    if (rows.length === 0) throw new NotFoundError('not_found', `no phone number ${e164}`);
   }
 }

@@ -7,18 +7,23 @@ import {
   type PhoneProvisioner,
   type ReconcileAction,
 } from '@parley/sip';
-import { ApiError } from '../http/api-error.js';
 import { AssignPhoneNumberRequestSchema, E164Schema, type PhoneNumber } from '@parley/contracts';
 import type { Database } from '../storage/database.js';
 import type { TenantStorage } from '../storage/index.js';
 import { SecretRepo } from '../tenants/secret-repo.js';
-import { parseBody } from '../http/validate.js';
 import {
   PhoneNumberRepo,
   allPhoneNumbers,
   type PhoneNumberAccess,
   type StoredPhoneNumber,
 } from './phone-number-repo.js';
+import {
+  DomainError,
+  NotFoundError,
+  ConflictError,
+  InvalidInputError,
+  parseInput,
+} from '../domain-errors.js';
 
 export interface PhoneNumbersOptions {
   db: Database;
@@ -47,10 +52,10 @@ export function authSecretName(e164: string): string {
   return `SIP_INBOUND_${e164.slice(1)}`;
 }
 
-function apiErrorOf(err: unknown): unknown {
+function domainErrorOf(err: unknown): unknown {
   if (!(err instanceof SipProvisioningError)) return err;
-  if (err.code === 'invalid_address') return new ApiError('invalid_request', err.message);
-  return new ApiError(err.code, err.message);
+  if (err.code === 'invalid_address') return new InvalidInputError(err.message);
+  return new DomainError(err.code, err.message);
 }
 
 /** The operator may have deleted the password's secret by hand already. */
@@ -58,7 +63,7 @@ async function removeIfThere(secrets: SecretRepo, name: string): Promise<void> {
   try {
     await secrets.remove(name);
   } catch (err) {
-    if (!(err instanceof ApiError && err.code === 'not_found')) throw err;
+    if (!(err instanceof DomainError && err.code === 'not_found')) throw err;
   }
 }
 
@@ -85,8 +90,8 @@ export class PhoneNumbers {
   }
 
   async get(tenant: TenantStorage, e164: string): Promise<PhoneNumber> {
-    const stored = await tenant.phoneNumbers.getStored(parseBody(E164Schema, e164));
-    if (!stored) throw new ApiError('not_found', `no phone number ${e164}`);
+    const stored = await tenant.phoneNumbers.getStored(parseInput(E164Schema, e164));
+    if (!stored) throw new NotFoundError('not_found', `no phone number ${e164}`);
     return this.answer(stored);
   }
 
@@ -95,16 +100,16 @@ export class PhoneNumbers {
    * reached nothing is stored; if storing fails, LiveKit is put back as it was.
    */
   async assign(tenant: TenantStorage, e164: string, body: unknown): Promise<PhoneNumber> {
-    const number = parseBody(E164Schema, e164);
-    const request = parseBody(AssignPhoneNumberRequestSchema, body);
+    const number = parseInput(E164Schema, e164);
+    const request = parseInput(AssignPhoneNumberRequestSchema, body);
     if (request.authPassword !== undefined && request.authUsername === undefined) {
-      throw new ApiError('invalid_request', 'authPassword needs authUsername');
+      throw new InvalidInputError('authPassword needs authUsername');
     }
     if (!(await tenant.personas.get(request.personaId))) {
-      throw new ApiError('persona_not_found', `no persona '${request.personaId}'`);
+      throw new NotFoundError('persona_not_found', `no persona '${request.personaId}'`);
     }
     if (await tenant.phoneNumbers.takenElsewhere(number)) {
-      throw new ApiError('conflict', `${number} is already in use`);
+      throw new ConflictError(`${number} is already in use`);
     }
     const previous = await tenant.phoneNumbers.getStored(number);
     // A password is never answered, so a client re-sending the rest keeps the stored one.
@@ -117,16 +122,12 @@ export class PhoneNumbers {
         : undefined;
     const password = request.authPassword ?? keptPassword;
     if (request.authUsername !== undefined && password === undefined) {
-      throw new ApiError(
-        'invalid_request',
-        `authUsername needs authPassword: ${number} has none stored`,
-      );
+      throw new InvalidInputError(`authUsername needs authPassword: ${number} has none stored`);
     }
     const own = request.allowedAddresses ?? [];
     const bad = own.filter((a) => !isAddressOrCidr(a));
     if (bad.length > 0) {
-      throw new ApiError(
-        'invalid_request',
+      throw new InvalidInputError(
         `allowedAddresses: not an IP address or CIDR: ${bad.map((a) => `"${a}"`).join(', ')}`,
       );
     }
@@ -142,7 +143,7 @@ export class PhoneNumbers {
       ...(previous?.dispatchRuleId && { dispatchRuleId: previous.dispatchRuleId }),
     };
     if (this.provisioner && !isRestricted(assignment)) {
-      throw new ApiError(
+      throw new DomainError(
         'unrestricted_trunk',
         `${number} needs allowedAddresses (or PARLEY_SIP_ALLOWED_ADDRESSES on the server) or authUsername and authPassword: a trunk without either accepts calls from anyone`,
       );
@@ -156,7 +157,7 @@ export class PhoneNumbers {
       } catch (err) {
         // A repair may have gone through before the failure: put back what is stored.
         await this.restore(tenant, number, previous);
-        throw apiErrorOf(err);
+        throw domainErrorOf(err);
       }
     }
     const secretName = authSecretName(number);
@@ -192,15 +193,15 @@ export class PhoneNumbers {
 
   /** Deletes the number's trunk and rule, then the number; LiveKit unreachable changes nothing. */
   async remove(tenant: TenantStorage, e164: string): Promise<void> {
-    const number = parseBody(E164Schema, e164);
+    const number = parseInput(E164Schema, e164);
     const stored = await tenant.phoneNumbers.getStored(number);
-    if (!stored) throw new ApiError('not_found', `no phone number ${number}`);
+    if (!stored) throw new NotFoundError('not_found', `no phone number ${number}`);
     if (this.provisioner) {
       try {
         const applied = await this.provisioner.deprovision(number);
         for (const action of applied) this.log(`phone: deprovisioned ${describeAction(action)}`);
       } catch (err) {
-        throw apiErrorOf(err);
+        throw domainErrorOf(err);
       }
     }
     try {
@@ -228,7 +229,7 @@ export class PhoneNumbers {
     try {
       result = await provisioner.sync(desired);
     } catch (err) {
-      throw apiErrorOf(err);
+      throw domainErrorOf(err);
     }
     for (const [i, before] of stored.entries()) {
       const provisioned = result.numbers.find((n) => n.e164 === before.number.e164);
@@ -264,7 +265,8 @@ export class PhoneNumbers {
   }
 
   private requireProvisioner(): PhoneProvisioner {
-    if (!this.provisioner) throw new ApiError('sip_unavailable', 'no SIP provisioning configured');
+    if (!this.provisioner)
+      throw new DomainError('sip_unavailable', 'no SIP provisioning configured');
     return this.provisioner;
   }
 

@@ -1,6 +1,6 @@
 import type { Request } from 'express';
-import { ApiError } from '../http/api-error.js';
 import type { Persona } from '@parley/contracts';
+import { DomainError } from '../domain-errors.js';
 
 const LOCALHOST = /^http:\/\/(localhost|127\.0\.0\.1|\[::1\])(:\d{1,5})?$/;
 
@@ -32,7 +32,7 @@ function ownOrigins(req: Request): Set<string> {
 export function assertOriginAllowed(req: Request, persona: Persona, development: boolean): void {
   const origin = req.get('origin');
   if (!isOriginAllowed(origin, persona, ownOrigins(req), development)) {
-    throw new ApiError(
+    throw new DomainError(
       'origin_not_allowed',
       `origin ${origin} may not use persona '${persona.id}'`,
     );

@@ -1,6 +1,6 @@
 import type { Page } from '@parley/contracts';
 import { randomBytes } from 'node:crypto';
-import { ApiError } from '../http/api-error.js';
+import { ConflictError, InvalidInputError } from '../domain-errors.js';
 
 /** A random, URL-safe id with a readable type prefix, e.g. `call_3Jc0…`. */
 export function newId(prefix: string): string {
@@ -35,7 +35,7 @@ export const UNIQUE_VIOLATION = '23505';
 export const FOREIGN_KEY_VIOLATION = '23503';
 export const EXCLUSION_VIOLATION = '23P01';
 
-/** Runs `fn`, turning the listed constraint violations into an `ApiError` conflict. */
+/** Runs `fn`, turning the listed constraint violations into a `ConflictError`. */
 export async function conflictOn<T>(
   states: readonly string[],
   message: string,
@@ -45,7 +45,7 @@ export async function conflictOn<T>(
     return await fn();
   } catch (err) {
     const state = sqlState(err);
-    if (state !== undefined && states.includes(state)) throw new ApiError('conflict', message);
+    if (state !== undefined && states.includes(state)) throw new ConflictError(message);
     throw err;
   }
 }
@@ -80,7 +80,7 @@ export function decodeCursor(raw: string): Cursor {
   } catch {
     // Falls through to the one error below: a cursor is opaque to callers.
   }
-  throw new ApiError('invalid_request', 'cursor is not valid');
+  throw new InvalidInputError('cursor is not valid');
 }
 
 /** Given `limit + 1` rows, the page of `limit` and the cursor after its last item. */

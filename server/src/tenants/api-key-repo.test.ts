@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
-import { ApiError } from '../http/api-error.js';
+import { DomainError } from '../domain-errors.js';
 import { hashApiKey } from './api-key-repo.js';
 import type { ApiKeyInput } from '../storage/schemas.js';
 import type { Storage } from '../storage/storage.js';
@@ -77,14 +77,14 @@ forEachBackend((backend) => {
     assert.deepEqual(await b.apiKeys.list(), []);
     await assert.rejects(
       b.apiKeys.revoke(key.apiKey.id),
-      (err) => err instanceof ApiError && err.code === 'not_found',
+      (err) => err instanceof DomainError && err.code === 'not_found',
     );
     assert.ok(await storage.verifyApiKey(key.plaintext));
   });
 
   test('when a key asks for an unknown scope or no scope, then it is refused', async () => {
     const { apiKeys } = storage.forTenant(await newTenant(storage));
-    const invalid = (err: unknown) => err instanceof ApiError && err.code === 'invalid_request';
+    const invalid = (err: unknown) => err instanceof DomainError && err.code === 'invalid_request';
     await assert.rejects(apiKeys.create({ name: 'x', scopes: [] }), invalid);
     const fromOutside: unknown = { name: 'x', scopes: ['root'] };
     await assert.rejects(apiKeys.create(fromOutside as ApiKeyInput), invalid);

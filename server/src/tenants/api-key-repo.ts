@@ -1,9 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { ApiError } from '../http/api-error.js';
-import { parseBody } from '../http/validate.js';
 import type { Queryable } from '../storage/database.js';
 import { iso, isoOrUndefined, newId } from '../storage/row-helpers.js';
 import { ApiKeyInputSchema, type ApiKeyInput, type ApiKeyScope } from '../storage/schemas.js';
+import { NotFoundError, parseInput } from '../domain-errors.js';
 
 /** Recognisable at a glance and by secret scanners: `parley_` then 43 base64url characters. */
 export const API_KEY_PREFIX = 'parley_';
@@ -91,7 +90,7 @@ export class ApiKeyRepo {
   ) {}
 
   async create(input: ApiKeyInput): Promise<IssuedApiKey> {
-    const { name, scopes } = parseBody(ApiKeyInputSchema, input);
+    const { name, scopes } = parseInput(ApiKeyInputSchema, input);
     const plaintext = API_KEY_PREFIX + randomBytes(32).toString('base64url');
     const [row] = await this.db.query<ApiKeyRow>(
       `INSERT INTO api_keys (id, tenant_id, name, prefix, key_hash, scopes)
@@ -124,7 +123,7 @@ export class ApiKeyRepo {
        WHERE tenant_id = $1 AND id = $2 RETURNING ${COLUMNS}`,
       [this.tenantId, id],
     );
-    if (!row) throw new ApiError('not_found', `no API key '${id}'`);
+    if (!row) throw new NotFoundError('not_found', `no API key '${id}'`);
     return toApiKey(row);
   }
 }

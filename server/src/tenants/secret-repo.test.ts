@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
-import { ApiError } from '../http/api-error.js';
+import { DomainError } from '../domain-errors.js';
 import type { Storage } from '../storage/storage.js';
 import { forEachBackend, newTenant, openFresh } from '../../test/test-backends.js';
 
@@ -40,7 +40,7 @@ forEachBackend((backend) => {
 
   test('when a secret is removed or misnamed, then it is gone or refused', async () => {
     const { secrets } = storage.forTenant(await newTenant(storage));
-    const code = (c: string) => (err: unknown) => err instanceof ApiError && err.code === c;
+    const code = (c: string) => (err: unknown) => err instanceof DomainError && err.code === c;
     await secrets.put('K', 'v');
     await secrets.remove('K');
     assert.equal(await secrets.reveal('K'), undefined);

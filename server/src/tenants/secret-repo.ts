@@ -1,9 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { ApiError } from '../http/api-error.js';
 import { PutSecretRequestSchema, SecretNameSchema, type SecretSummary } from '@parley/contracts';
-import { parseBody } from '../http/validate.js';
 import type { Queryable } from '../storage/database.js';
 import { iso } from '../storage/row-helpers.js';
+import { NotFoundError, parseInput } from '../domain-errors.js';
 
 interface SummaryRow {
   name: string;
@@ -33,8 +32,8 @@ export class SecretRepo {
        RETURNING name, created_at, updated_at`,
       [
         this.tenantId,
-        parseBody(SecretNameSchema, name),
-        parseBody(PutSecretRequestSchema, { value }).value,
+        parseInput(SecretNameSchema, name),
+        parseInput(PutSecretRequestSchema, { value }).value,
       ],
     );
     if (!row) throw new Error('INSERT … RETURNING answered no row');
@@ -55,7 +54,7 @@ export class SecretRepo {
       'DELETE FROM secrets WHERE tenant_id = $1 AND name = $2 RETURNING name',
       [this.tenantId, name],
     );
-    if (rows.length === 0) throw new ApiError('not_found', `no secret '${name}'`);
+    if (rows.length === 0) throw new NotFoundError('not_found', `no secret '${name}'`);
   }
 
   /** The stored value, or nothing when the tenant has no secret of that name. */
@@ -78,7 +77,7 @@ export class SecretRepo {
        ON CONFLICT (tenant_id, name) DO NOTHING`,
       [
         this.tenantId,
-        parseBody(SecretNameSchema, name),
+        parseInput(SecretNameSchema, name),
         `whsec_${randomBytes(24).toString('base64url')}`,
       ],
     );

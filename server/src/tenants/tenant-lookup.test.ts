@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { before, test } from 'node:test';
-import { ApiError } from '../http/api-error.js';
+import { DomainError } from '../domain-errors.js';
 import type { Storage } from '../storage/storage.js';
 import { forEachBackend, newTenant, openFresh } from '../../test/test-backends.js';
 
@@ -63,11 +63,11 @@ forEachBackend((backend) => {
     const keysBefore = await storage.db.query('SELECT id FROM api_keys');
     await assert.rejects(
       storage.createTenant({ slug, name: 'Again' }, { name: 'first', scopes: ['admin'] }),
-      (err) => err instanceof ApiError && err.code === 'conflict',
+      (err) => err instanceof DomainError && err.code === 'conflict',
     );
     await assert.rejects(
       storage.createTenant({ slug: `${slug}-x`, name: 'No key' }, { name: '', scopes: ['admin'] }),
-      (err) => err instanceof ApiError && err.code === 'invalid_request',
+      (err) => err instanceof DomainError && err.code === 'invalid_request',
     );
     assert.equal(await storage.tenants.getBySlug(`${slug}-x`), undefined, 'rolled back');
     assert.equal((await storage.db.query('SELECT id FROM api_keys')).length, keysBefore.length);

@@ -1,9 +1,8 @@
-import { ApiError } from '../http/api-error.js';
 import type { Tenant } from '@parley/contracts';
-import { parseBody } from '../http/validate.js';
 import type { Queryable } from '../storage/database.js';
 import { UNIQUE_VIOLATION, conflictOn, iso, newId } from '../storage/row-helpers.js';
 import { TenantInputSchema, type TenantInput } from '../storage/schemas.js';
+import { NotFoundError, parseInput } from '../domain-errors.js';
 
 export type { Tenant };
 
@@ -25,7 +24,7 @@ export class TenantRepo {
   constructor(private readonly db: Queryable) {}
 
   async create(input: TenantInput): Promise<Tenant> {
-    const { slug, name } = parseBody(TenantInputSchema, input);
+    const { slug, name } = parseInput(TenantInputSchema, input);
     const [row] = await conflictOn([UNIQUE_VIOLATION], `tenant '${slug}' already exists`, () =>
       this.db.query<TenantRow>(
         `INSERT INTO tenants (id, slug, name) VALUES ($1, $2, $3) RETURNING ${COLUMNS}`,
@@ -38,7 +37,7 @@ export class TenantRepo {
 
   /** The tenant with this slug, created when missing (start-up seeding; safe to race). */
   async ensure(input: TenantInput): Promise<Tenant> {
-    const { slug, name } = parseBody(TenantInputSchema, input);
+    const { slug, name } = parseInput(TenantInputSchema, input);
     await this.db.query(
       'INSERT INTO tenants (id, slug, name) VALUES ($1, $2, $3) ON CONFLICT (slug) DO NOTHING',
       [newId('ten'), slug, name],
@@ -64,7 +63,7 @@ export class TenantRepo {
 
   async require(id: string): Promise<Tenant> {
     const tenant = await this.get(id);
-    if (!tenant) throw new ApiError('not_found', `no tenant '${id}'`);
+    if (!tenant) throw new NotFoundError('not_found', `no tenant '${id}'`);
     return tenant;
   }
 

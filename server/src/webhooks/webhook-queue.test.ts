@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
-import { ApiError } from '../http/api-error.js';
+import { DomainError } from '../domain-errors.js';
 import { Storage } from '../storage/storage.js';
 import { forEachBackend, newTenant, openFresh } from '../../test/test-backends.js';
 
@@ -109,7 +109,7 @@ forEachBackend((backend) => {
       assert.equal(delivered.lastStatusCode, 204);
       await assert.rejects(
         after.webhookQueue.markFailed(retried.id, { error: 'late' }),
-        (err: unknown) => err instanceof ApiError && err.code === 'conflict',
+        (err: unknown) => err instanceof DomainError && err.code === 'conflict',
       );
     } finally {
       await after.close();
@@ -132,7 +132,7 @@ forEachBackend((backend) => {
     );
     await assert.rejects(
       b.webhooks.deleteEndpoint(endpoint.id),
-      (err: unknown) => err instanceof ApiError && err.code === 'not_found',
+      (err: unknown) => err instanceof DomainError && err.code === 'not_found',
     );
     await a.webhooks.deleteEndpoint(endpoint.id);
     assert.deepEqual(await a.webhooks.listDeliveries(), [], 'its queued deliveries went with it');

@@ -1,7 +1,7 @@
-import { ApiError } from '../http/api-error.js';
 import type { Queryable } from '../storage/database.js';
 import { DELIVERY_COLUMNS, toDelivery, type DeliveryRow } from './webhook-repo.js';
 import type { WebhookDelivery } from '@parley/contracts';
+import { ConflictError } from '../domain-errors.js';
 
 export interface WebhookQueueOptions {
   /** Attempts after which a delivery is given up as `failed`. */
@@ -111,7 +111,7 @@ export class WebhookQueue {
   private async finish(sql: string, params: unknown[], id: string): Promise<WebhookDelivery> {
     const [row] = await this.db.query<DeliveryRow>(sql, params);
     if (!row)
-      throw new ApiError('conflict', `webhook delivery '${id}' is not pending (or does not exist)`);
+      throw new ConflictError(`webhook delivery '${id}' is not pending (or does not exist)`);
     return toDelivery(row);
   }
 }

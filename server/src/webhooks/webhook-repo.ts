@@ -1,6 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { ApiError } from '../http/api-error.js';
-import { parseBody } from '../http/validate.js';
 import type { Queryable } from '../storage/database.js';
 import { compact, iso, isoOrUndefined, newId, orUndefined } from '../storage/row-helpers.js';
 import {
@@ -12,6 +10,7 @@ import {
   type WebhookEventType,
 } from '@parley/contracts';
 import { WebhookEventSchema, type WebhookEvent } from '../storage/schemas.js';
+import { NotFoundError, parseInput } from '../domain-errors.js';
 
 interface EndpointRow {
   id: string;
@@ -80,7 +79,7 @@ export class WebhookRepo {
   ) {}
 
   async createEndpoint(input: WebhookEndpointInput): Promise<WebhookEndpoint> {
-    const endpoint = parseBody(WebhookEndpointInputSchema, input);
+    const endpoint = parseInput(WebhookEndpointInputSchema, input);
     const [row] = await this.db.query<EndpointRow>(
       `INSERT INTO webhook_endpoints (id, tenant_id, url, secret, events)
        VALUES ($1, $2, $3, $4, $5) RETURNING ${ENDPOINT_COLUMNS}`,
@@ -111,7 +110,7 @@ export class WebhookRepo {
       'DELETE FROM webhook_endpoints WHERE tenant_id = $1 AND id = $2 RETURNING id',
       [this.tenantId, id],
     );
-    if (rows.length === 0) throw new ApiError('not_found', `no webhook endpoint '${id}'`);
+    if (rows.length === 0) throw new NotFoundError('not_found', `no webhook endpoint '${id}'`);
   }
 
   /**
@@ -119,7 +118,7 @@ export class WebhookRepo {
    * queues nothing new, so producers may retry freely. Answers the deliveries created now.
    */
   async enqueue(input: WebhookEvent): Promise<WebhookDelivery[]> {
-    const event = parseBody(WebhookEventSchema, input);
+    const event = parseInput(WebhookEventSchema, input);
     const rows = await this.db.query<DeliveryRow>(
       `INSERT INTO webhook_deliveries AS d (id, tenant_id, endpoint_id, event_id, event_type, payload)
        SELECT 'whd_' || replace(gen_random_uuid()::text, '-', ''), e.tenant_id, e.id, $2, $3,

@@ -1,7 +1,7 @@
-import { ApiError } from '../http/api-error.js';
 import { SECRET_REFERENCE, type WebhookTool, type WebhookToolCallBody } from '@parley/contracts';
 import type { SecretRepo } from '../storage/index.js';
 import { SIGNATURE_HEADER, signWebhook } from './webhook-signature.js';
+import { DomainError } from '../domain-errors.js';
 
 /** The most of an endpoint's answer handed back to the model. */
 const RESULT_LIMIT_BYTES = 8 * 1024;
@@ -65,7 +65,7 @@ export class WebhookToolRunner {
   ): Promise<unknown> {
     const url = new URL(tool.url);
     if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-      throw new ApiError(
+      throw new DomainError(
         'tool_failed',
         `tool '${tool.name}' has a ${url.protocol} URL; only http(s) is called`,
       );
@@ -96,19 +96,19 @@ export class WebhookToolRunner {
       answer = await readCapped(res, RESULT_LIMIT_BYTES);
     } catch (err) {
       if (signal.aborted) {
-        throw new ApiError(
+        throw new DomainError(
           'tool_timeout',
           `tool '${tool.name}' did not answer within ${tool.timeoutMs} ms`,
         );
       }
-      throw new ApiError(
+      throw new DomainError(
         'tool_failed',
         `tool '${tool.name}' could not be reached: ${unreachableReason(err)}`,
       );
     }
     if (!res.ok) {
       const quote = answer.text.trim().slice(0, ERROR_QUOTE_CHARS);
-      throw new ApiError(
+      throw new DomainError(
         'tool_failed',
         `tool '${tool.name}' answered HTTP ${res.status}${quote ? `: ${quote}` : ''}`,
       );
@@ -125,7 +125,7 @@ export class WebhookToolRunner {
       for (const [, secretName = ''] of template.matchAll(SECRET_REFERENCE)) {
         const value = await this.secrets.reveal(secretName);
         if (value === undefined) {
-          throw new ApiError(
+          throw new DomainError(
             'secret_missing',
             `tool '${tool.name}' uses secret '${secretName}', which is not stored; ` +
               `set it with PUT /v1/secrets/${secretName}`,
@@ -140,7 +140,7 @@ export class WebhookToolRunner {
       try {
         headers.set(name, filled);
       } catch {
-        throw new ApiError(
+        throw new DomainError(
           'tool_failed',
           `tool '${tool.name}' has header '${name}', which is not a valid HTTP header`,
         );

@@ -1,4 +1,3 @@
-import { ApiError } from '../../http/api-error.js';
 import {
   isWithinBusinessHours,
   type BusinessHours,
@@ -6,6 +5,7 @@ import {
   type Persona,
 } from '@parley/contracts';
 import type { DialPolicyRepo } from './dial-policy-repo.js';
+import { DomainError } from '../../domain-errors.js';
 
 /** Whether the tenant's dial policy lets Parley dial `to` (an E.164 number). */
 export function isAllowedDestination(policy: DialPolicy, to: string): boolean {
@@ -52,11 +52,11 @@ export interface DialCheck {
 export async function assertMayDial(check: DialCheck): Promise<void> {
   const { rules, persona, to, now } = check;
   if (await rules.isDoNotCall(to)) {
-    throw new ApiError('do_not_call', `${to} is on the do-not-call list`);
+    throw new DomainError('do_not_call', `${to} is on the do-not-call list`);
   }
   const policy = await rules.policy();
   if (!isAllowedDestination(policy, to)) {
-    throw new ApiError(
+    throw new DomainError(
       'destination_not_allowed',
       `the dial policy allows no destination like ${to} (allowed prefixes: ${
         policy.allowedPrefixes.join(', ') || 'none'
@@ -64,14 +64,14 @@ export async function assertMayDial(check: DialCheck): Promise<void> {
     );
   }
   if (check.callingHours && !isWithinCallingHours(persona, now)) {
-    throw new ApiError(
+    throw new DomainError(
       'outside_calling_hours',
       `persona '${persona.id}' places calls only in its calling hours`,
     );
   }
   const active = await rules.activePhoneCalls();
   if (active >= policy.maxConcurrentPhoneCalls) {
-    throw new ApiError(
+    throw new DomainError(
       'phone_call_limit',
       `${active} phone calls are in progress; the dial policy allows ${policy.maxConcurrentPhoneCalls}`,
     );

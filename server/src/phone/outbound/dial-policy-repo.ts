@@ -1,4 +1,3 @@
-import { ApiError } from '../../http/api-error.js';
 import {
   DEFAULT_DIAL_POLICY,
   DialPolicySchema,
@@ -7,7 +6,7 @@ import {
 } from '@parley/contracts';
 import type { Queryable } from '../../storage/database.js';
 import { iso } from '../../storage/row-helpers.js';
-import { parseBody } from '../../http/validate.js';
+import { NotFoundError, parseInput } from '../../domain-errors.js';
 
 interface DoNotCallRow {
   e164: string;
@@ -51,7 +50,7 @@ export class DialPolicyRepo {
   }
 
   async setPolicy(input: DialPolicy): Promise<DialPolicy> {
-    const policy = parseBody(DialPolicySchema, input);
+    const policy = parseInput(DialPolicySchema, input);
     const prefixes = [...new Set(policy.allowedPrefixes)].sort();
     await this.db.query(
       `INSERT INTO dial_policies (tenant_id, allowed_prefixes, max_concurrent_phone_calls)
@@ -97,7 +96,7 @@ export class DialPolicyRepo {
       [this.tenantId, e164],
     );
     if (rows.length === 0)
-      throw new ApiError('not_found', `${e164} is not on the do-not-call list`);
+      throw new NotFoundError('not_found', `${e164} is not on the do-not-call list`);
   }
 
   /**

@@ -5,10 +5,10 @@ import {
   SipClient,
   type CreateSipOutboundTrunkOptions,
 } from 'livekit-server-sdk';
-import { ApiError } from '../../http/api-error.js';
 import { AGENT_NAME, LEG_ATTRIBUTE, type DispatchMetadata } from '@parley/contracts';
 import type { DialRequest, OutboundTrunkSpec, PhoneDialer } from './phone-dialer.js';
 import { dialOutcomeOf, type DialOutcome } from './sip-outcome.js';
+import { DomainError } from '../../domain-errors.js';
 
 export interface LivekitPhoneDialerOptions {
   /** livekit-server's URL (`ws://` or `http://`; the API is reached over HTTP). */
@@ -28,9 +28,9 @@ const TRANSPORT: Record<
 const isNotFound = (err: unknown) => err instanceof ServerError && err.status === 404;
 
 /** LiveKit could not be reached, or failed on its side: the phone feature is unavailable. */
-function unavailable(what: string, err: unknown): ApiError {
+function unavailable(what: string, err: unknown): DomainError {
   const detail = err instanceof Error ? err.message : String(err);
-  return new ApiError('sip_unavailable', `${what}: ${detail}`);
+  return new DomainError('sip_unavailable', `${what}: ${detail}`);
 }
 
 /** The phone features' LiveKit side: SIP trunks and participants, agent dispatch, rooms. */

@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import type { z } from 'zod';
-import { ApiError } from '../../http/api-error.js';
 import {
   OutboundCallRequestSchema,
   type CallOutcome,
@@ -10,11 +9,17 @@ import {
   type Call,
 } from '@parley/contracts';
 import type { TenantStorage } from '../../storage/index.js';
-import { parseBody } from '../../http/validate.js';
 import { assertMayDial } from './dial-guards.js';
 import type { StoredOutboundTrunk } from './outbound-trunk-repo.js';
 import type { DialRequest, PhoneDialer } from './phone-dialer.js';
 import type { DialOutcome } from './sip-outcome.js';
+import {
+  DomainError,
+  NotFoundError,
+  ConflictError,
+  InvalidInputError,
+  parseInput,
+} from '../../domain-errors.js';
 
 export interface OutboundPhoneOptions {
   dialer: PhoneDialer;
@@ -92,7 +97,7 @@ export class OutboundPhone {
     input: z.input<typeof OutboundCallRequestSchema>,
     tenantHint: string | undefined,
   ): Promise<PlacedCall> {
-    const request = parseBody(OutboundCallRequestSchema, input);
+    const request = parseInput(OutboundCallRequestSchema, input);
     const call = await this.admit(tenant, async () => {
       await assertMayDial({
         rules: tenant.dialRules,
@@ -103,10 +108,7 @@ export class OutboundPhone {
       });
       const trunk = await this.trunkFor(tenant, request.trunk ?? persona.phone.outboundTrunk);
       if (request.from && !trunk.numbers.includes(request.from)) {
-        throw new ApiError(
-          'invalid_request',
-          `from: ${request.from} is not a number of '${trunk.name}'`,
-        );
+        throw new InvalidInputError(`from: ${request.from} is not a number of '${trunk.name}'`);
       }
       const roomName = `phone-out-${random(12)}`;
       const created = await tenant.calls.create({
@@ -173,7 +175,7 @@ export class OutboundPhone {
     to: string,
   ): Promise<{ status: 'dialing'; identity: string }> {
     if (!persona.phone.continueOnPhone) {
-      throw new ApiError(
+      throw new DomainError(
         'continue_on_phone_disabled',
         `persona '${persona.id}' does not offer to continue on the phone`,
       );
@@ -228,10 +230,10 @@ export class OutboundPhone {
     participantIdentity: string,
   ): Promise<{ status: DialOutcome['status']; participantIdentity: string }> {
     const persona = await tenant.personas.get(call.personaId);
-    if (!persona) throw new ApiError('persona_not_found', `no persona '${call.personaId}'`);
+    if (!persona) throw new NotFoundError('persona_not_found', `no persona '${call.personaId}'`);
     const target = persona.escalation.transferTarget;
     if (!target) {
-      throw new ApiError('conflict', `persona '${persona.id}' has no escalation.transferTarget`);
+      throw new ConflictError(`persona '${persona.id}' has no escalation.transferTarget`);
     }
     const trunk = await this.trunkFor(tenant, persona.phone.outboundTrunk);
     const phoneNumber = target.startsWith('+') ? target : undefined;
@@ -272,7 +274,7 @@ export class OutboundPhone {
       ? await tenant.outboundTrunks.get(name)
       : (await tenant.outboundTrunks.list())[0];
     if (!trunk) {
-      throw new ApiError(
+      throw new DomainError(
         'no_outbound_trunk',
         name
           ? `no outbound trunk '${name}'`

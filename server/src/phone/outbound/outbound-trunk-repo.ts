@@ -1,7 +1,7 @@
-import { ApiError } from '../../http/api-error.js';
 import type { OutboundTrunk } from '@parley/contracts';
 import type { Queryable } from '../../storage/database.js';
 import { iso } from '../../storage/row-helpers.js';
+import { NotFoundError } from '../../domain-errors.js';
 
 interface OutboundTrunkRow {
   tenant_id: string;
@@ -101,7 +101,7 @@ export class OutboundTrunkRepo {
       `DELETE FROM outbound_trunks WHERE tenant_id = $1 AND name = $2 RETURNING ${COLUMNS}`,
       [this.tenantId, name],
     );
-    if (!row) throw new ApiError('not_found', `no outbound trunk '${name}'`);
+    if (!row) throw new NotFoundError('not_found', `no outbound trunk '${name}'`);
     return toTrunk(row);
   }
 }

@@ -1,6 +1,6 @@
-import { ApiError } from '../../http/api-error.js';
 import type { DispatchMetadata, LegPurpose } from '@parley/contracts';
 import type { DialOutcome } from './sip-outcome.js';
+import { DomainError } from '../../domain-errors.js';
 
 /** What LiveKit is asked to create for a tenant's carrier. */
 export interface OutboundTrunkSpec {
@@ -56,7 +56,7 @@ export interface PhoneDialer {
 /** Where LiveKit is not configured: every phone operation answers `sip_unavailable`. */
 export class UnavailablePhoneDialer implements PhoneDialer {
   private refuse(): never {
-    throw new ApiError('sip_unavailable', 'phone calls are not configured on this server');
+    throw new DomainError('sip_unavailable', 'phone calls are not configured on this server');
   }
   createOutboundTrunk(): Promise<{ trunkId: string }> {
     this.refuse();
