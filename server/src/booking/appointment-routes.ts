@@ -1,28 +1,56 @@
-import { Router } from 'express';
+import type { Router } from 'express';
+import { AppointmentSchema, listOf } from '@parley/contracts';
 import { ApiError } from '../http/api-error.js';
-import { tenantOf } from '../tenants/request-tenant.js';
+import { defineRoute, routerOf } from '../http/define-route.js';
 import { AppointmentListQuerySchema } from '../storage/index.js';
-import { parseBody } from '../http/validate.js';
+import { tenantOf } from '../tenants/request-tenant.js';
+
+const auth = 'admin';
+const tag = 'Leads and appointments';
 
 /** Admin: the tenant's booked and cancelled appointments, soonest first. Behind `requireAdmin`. */
+export const APPOINTMENT_ROUTES = [
+  defineRoute({
+    method: 'get',
+    path: '/v1/appointments',
+    summary: 'List appointments, soonest first',
+    tag,
+    auth,
+    query: AppointmentListQuerySchema,
+    responses: { 200: { description: 'the appointments', schema: listOf(AppointmentSchema) } },
+    async handler({ res, query }) {
+      res.json({ data: await tenantOf(res).appointments.list(query) });
+    },
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/v1/appointments/:id',
+    summary: 'Get an appointment',
+    tag,
+    auth,
+    responses: { 200: { description: 'the appointment', schema: AppointmentSchema } },
+    errors: ['not_found'],
+    async handler({ res, params }) {
+      const appointment = await tenantOf(res).appointments.get(params.id);
+      if (!appointment) throw new ApiError('not_found', `no appointment '${params.id}'`);
+      res.json(appointment);
+    },
+  }),
+  defineRoute({
+    method: 'post',
+    path: '/v1/appointments/:id/cancel',
+    summary: 'Cancel an appointment, freeing its slot',
+    description: 'Cancelling again answers the first cancellation.',
+    tag,
+    auth,
+    responses: { 200: { description: 'the cancelled appointment', schema: AppointmentSchema } },
+    errors: ['not_found'],
+    async handler({ res, params }) {
+      res.json(await tenantOf(res).appointments.cancel(params.id));
+    },
+  }),
+];
+
 export function appointmentRoutes(): Router {
-  const router = Router();
-
-  router.get('/v1/appointments', async (req, res) => {
-    const query = parseBody(AppointmentListQuerySchema, req.query);
-    res.json({ data: await tenantOf(res).appointments.list(query) });
-  });
-
-  router.get('/v1/appointments/:id', async (req, res) => {
-    const appointment = await tenantOf(res).appointments.get(req.params.id);
-    if (!appointment) throw new ApiError('not_found', `no appointment '${req.params.id}'`);
-    res.json(appointment);
-  });
-
-  /** Frees the slot; cancelling again answers the first cancellation. */
-  router.post('/v1/appointments/:id/cancel', async (req, res) => {
-    res.json(await tenantOf(res).appointments.cancel(req.params.id));
-  });
-
-  return router;
+  return routerOf(APPOINTMENT_ROUTES, undefined);
 }

@@ -5,15 +5,22 @@ import type { RouteDoc } from '../openapi/route-doc.js';
 
 type Parsed<S> = S extends ZodTypeAny ? z.infer<S> : undefined;
 
+/** The `:name` parameters of an Express path, each a string. */
+export type PathParams<P extends string> = P extends `${string}:${infer Name}/${infer Rest}`
+  ? Record<Name, string> & PathParams<`/${Rest}`>
+  : P extends `${string}:${infer Name}`
+    ? Record<Name, string>
+    : Record<never, string>;
+
 /** What a route's handler receives: the request, already validated by the documented schemas. */
-export interface RouteContext<B, Q> {
+export interface RouteContext<P extends string, B, Q> {
   req: Request;
   res: Response;
-  /** The body parsed by the documented `body` schema (`undefined` without one, or unvalidated). */
+  /** The body parsed by the documented `body` schema (`undefined` without one, or unparsed). */
   body: B;
   /** The query parsed by the documented `query` schema (`undefined` without one). */
   query: Q;
-  params: Request['params'];
+  params: PathParams<P>;
 }
 
 /**
@@ -27,27 +34,34 @@ export interface Route<D> {
 
 export type RouteSpec<
   D,
+  P extends string,
   B extends ZodTypeAny | undefined,
   Q extends AnyZodObject | undefined,
-> = Omit<RouteDoc, 'body' | 'query'> & {
+> = Omit<RouteDoc, 'path' | 'body' | 'query'> & {
+  path: P;
   body?: B;
   query?: Q;
   /**
-   * Whether the body is parsed by `body` before the handler runs (default). A route whose body
-   * needs the path first (e.g. an id merged in) parses it itself and says `false`.
+   * Whether `body` parses the request's body before the handler runs (the default). A route whose
+   * body needs the path first (an id merged in, a parameter checked first) says `false` and
+   * parses it itself.
    */
   parseBody?: boolean;
   /** Middleware run before the handler (a raw body parser, an auth check). */
   before?: RequestHandler[];
-  handler(ctx: RouteContext<Parsed<B>, Parsed<Q>>, deps: D): Promise<void> | void;
+  handler(ctx: RouteContext<P, Parsed<B>, Parsed<Q>>, deps: D): Promise<void> | void;
 };
 
-/** Declares a route once; the same declaration is mounted on Express and documented. */
+/**
+ * Declares a route once: the same declaration is mounted on Express (query and body parsed by
+ * the schemas it documents, errors of the async handler forwarded by Express 5) and documented.
+ */
 export function defineRoute<
   D = void,
+  P extends string = string,
   B extends ZodTypeAny | undefined = undefined,
   Q extends AnyZodObject | undefined = undefined,
->(spec: RouteSpec<D, B, Q>): Route<D> {
+>(spec: RouteSpec<D, P, B, Q>): Route<D> {
   const { handler, parseBody = true, before = [], ...doc } = spec;
   return {
     doc,
@@ -57,7 +71,8 @@ export function defineRoute<
         const body = (
           spec.body && parseBody ? parseInput(spec.body, req.body) : undefined
         ) as Parsed<B>;
-        await handler({ req, res, body, query, params: req.params }, deps);
+        const params = req.params as PathParams<P>;
+        await handler({ req, res, body, query, params }, deps);
       });
     },
   };

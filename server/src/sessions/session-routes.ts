@@ -1,4 +1,4 @@
-import { type Response, Router } from 'express';
+import type { Response, Router } from 'express';
 import {
   CreateSessionRequestSchema,
   type ConsentAcceptance,
@@ -11,6 +11,8 @@ import type { RateLimiter } from '../http/rate-limiter.js';
 import type { SessionIssuer } from './session-issuer.js';
 import type { Tenancy } from '../tenants/tenancy.js';
 import { parseBody } from '../http/validate.js';
+import { defineRoute, routerOf } from '../http/define-route.js';
+import { SessionResponseSchema } from '../openapi/response-schemas.js';
 
 export interface SessionRouteDeps {
   /**
@@ -61,50 +63,75 @@ function enforceLimit(res: Response, limiter: RateLimiter, key: string, message:
   throw new ApiError('rate_limited', message);
 }
 
+/** The public session route: what the widget asks for before it joins a room. */
+export const SESSION_ROUTES = [
+  defineRoute({
+    method: 'post',
+    path: '/v1/sessions',
+    summary: 'Open a web voice session',
+    description:
+      "The browser's `Origin` must be the server's own or listed in the persona's " +
+      '`allowedOrigins`; rate limited per client address and per persona. The token admits one ' +
+      'identity to one fresh room and dispatches the agent. `persona` is an id of the default ' +
+      "tenant's, or `<tenant-slug>/<persona-id>`.",
+    tag: 'Web sessions',
+    auth: 'public',
+    body: CreateSessionRequestSchema,
+    // The client's rate limit is enforced before the body is read.
+    parseBody: false,
+    responses: { 201: { description: 'the session', schema: SessionResponseSchema } },
+    errors: [
+      'origin_not_allowed',
+      'forbidden',
+      'consent_required',
+      'persona_not_found',
+      'consent_outdated',
+      'rate_limited',
+    ],
+    async handler({ req, res }, deps: SessionRouteDeps) {
+      const { tenancy, issuer, limiter, personaLimiter, development } = deps;
+      enforceLimit(
+        res,
+        limiter,
+        req.ip ?? 'unknown',
+        'too many session requests; try again in a minute',
+      );
+      const body = parseBody(CreateSessionRequestSchema, req.body);
+      const { tenant, persona } = await tenancy.persona(body.persona);
+      assertOriginAllowed(req, persona, development);
+      if (persona.embedKey && !sameSecret(body.embedKey ?? '', persona.embedKey)) {
+        throw new ApiError('forbidden', `persona '${persona.id}' needs its embed key`);
+      }
+      const consent = requiredConsent(persona, body.consent);
+      enforceLimit(
+        res,
+        personaLimiter,
+        `${tenant.tenantId}/${persona.id}`,
+        `persona '${persona.id}' is busy; try again in a minute`,
+      );
+      // A returning visitor (the widget keeps their id) is greeted back with what came before.
+      const visitorId = body.visitor?.id;
+      const history = visitorId ? await tenant.calls.historyOfVisitor(visitorId) : undefined;
+      // Only another tenant's sessions name their tenant: the default tenant's dispatch is as it
+      // was before there were tenants, and an agent that predates them still serves it.
+      const tenantId = tenant.tenantId === tenancy.defaultTenantId ? undefined : tenant.tenantId;
+      const session = await issuer.issue(persona, body, { history, tenantId });
+      // LiveKit's events for the room name only the room: they find the tenant through it.
+      await tenant.rooms.remember(session.roomName);
+      if (consent) {
+        await tenant.consents.rememberForSession({
+          ...consent,
+          roomName: session.roomName,
+          personaId: persona.id,
+          visitorId,
+          origin: req.get('origin')?.slice(0, 2000),
+        });
+      }
+      res.status(201).json(session);
+    },
+  }),
+];
+
 export function sessionRoutes(deps: SessionRouteDeps): Router {
-  const { tenancy, issuer, limiter, personaLimiter, development } = deps;
-  const router = Router();
-
-  router.post('/v1/sessions', async (req, res) => {
-    enforceLimit(
-      res,
-      limiter,
-      req.ip ?? 'unknown',
-      'too many session requests; try again in a minute',
-    );
-    const body = parseBody(CreateSessionRequestSchema, req.body);
-    const { tenant, persona } = await tenancy.persona(body.persona);
-    assertOriginAllowed(req, persona, development);
-    if (persona.embedKey && !sameSecret(body.embedKey ?? '', persona.embedKey)) {
-      throw new ApiError('forbidden', `persona '${persona.id}' needs its embed key`);
-    }
-    const consent = requiredConsent(persona, body.consent);
-    enforceLimit(
-      res,
-      personaLimiter,
-      `${tenant.tenantId}/${persona.id}`,
-      `persona '${persona.id}' is busy; try again in a minute`,
-    );
-    // A returning visitor (the widget keeps their id) is greeted back with what came before.
-    const visitorId = body.visitor?.id;
-    const history = visitorId ? await tenant.calls.historyOfVisitor(visitorId) : undefined;
-    // Only another tenant's sessions name their tenant: the default tenant's dispatch is as it
-    // was before there were tenants, and an agent that predates them still serves it.
-    const tenantId = tenant.tenantId === tenancy.defaultTenantId ? undefined : tenant.tenantId;
-    const session = await issuer.issue(persona, body, { history, tenantId });
-    // LiveKit's events for the room name only the room: they find the tenant through it.
-    await tenant.rooms.remember(session.roomName);
-    if (consent) {
-      await tenant.consents.rememberForSession({
-        ...consent,
-        roomName: session.roomName,
-        personaId: persona.id,
-        visitorId,
-        origin: req.get('origin')?.slice(0, 2000),
-      });
-    }
-    res.status(201).json(session);
-  });
-
-  return router;
+  return routerOf(SESSION_ROUTES, deps);
 }

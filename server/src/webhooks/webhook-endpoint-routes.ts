@@ -1,8 +1,13 @@
-import { Router } from 'express';
+import type { Router } from 'express';
 import { z } from 'zod';
+import {
+  WebhookDeliverySchema,
+  WebhookEndpointInputSchema,
+  WebhookEndpointSchema,
+  listOf,
+} from '@parley/contracts';
+import { defineRoute, routerOf } from '../http/define-route.js';
 import { tenantOf } from '../tenants/request-tenant.js';
-import { parseBody } from '../http/validate.js';
-import { WebhookEndpointInputSchema } from '@parley/contracts';
 
 export const DeliveryFilterSchema = z.object({
   endpointId: z.string().max(100).optional(),
@@ -10,28 +15,65 @@ export const DeliveryFilterSchema = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(50),
 });
 
+const auth = 'admin';
+const tag = 'Outgoing webhooks';
+
 /** Admin: where the tenant's events go, and what was delivered. Mounted behind `requireAdmin`. */
+export const WEBHOOK_ENDPOINT_ROUTES = [
+  defineRoute({
+    method: 'get',
+    path: '/v1/webhook-endpoints',
+    summary: 'List webhook endpoints',
+    tag,
+    auth,
+    responses: { 200: { description: 'every endpoint', schema: listOf(WebhookEndpointSchema) } },
+    async handler({ res }) {
+      res.json({ data: await tenantOf(res).webhooks.listEndpoints() });
+    },
+  }),
+  defineRoute({
+    method: 'post',
+    path: '/v1/webhook-endpoints',
+    summary: 'Add a webhook endpoint',
+    description:
+      'Deliveries are signed with HMAC-SHA256 over `timestamp.body` (`parley-signature`).',
+    tag,
+    auth,
+    body: WebhookEndpointInputSchema,
+    responses: { 201: { description: 'the endpoint', schema: WebhookEndpointSchema } },
+    async handler({ res, body }) {
+      res.status(201).json(await tenantOf(res).webhooks.createEndpoint(body));
+    },
+  }),
+  defineRoute({
+    method: 'delete',
+    path: '/v1/webhook-endpoints/:id',
+    summary: 'Remove a webhook endpoint',
+    tag,
+    auth,
+    responses: { 204: { description: 'removed' } },
+    errors: ['not_found'],
+    async handler({ res, params }) {
+      await tenantOf(res).webhooks.deleteEndpoint(params.id);
+      res.status(204).end();
+    },
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/v1/webhook-deliveries',
+    summary: 'List webhook deliveries and their state',
+    tag,
+    auth,
+    query: DeliveryFilterSchema,
+    responses: {
+      200: { description: 'newest first', schema: listOf(WebhookDeliverySchema) },
+    },
+    async handler({ res, query }) {
+      res.json({ data: await tenantOf(res).webhooks.listDeliveries(query) });
+    },
+  }),
+];
+
 export function webhookEndpointRoutes(): Router {
-  const router = Router();
-
-  router.get('/v1/webhook-endpoints', async (_req, res) => {
-    res.json({ data: await tenantOf(res).webhooks.listEndpoints() });
-  });
-
-  router.post('/v1/webhook-endpoints', async (req, res) => {
-    const input = parseBody(WebhookEndpointInputSchema, req.body);
-    res.status(201).json(await tenantOf(res).webhooks.createEndpoint(input));
-  });
-
-  router.delete('/v1/webhook-endpoints/:id', async (req, res) => {
-    await tenantOf(res).webhooks.deleteEndpoint(req.params.id);
-    res.status(204).end();
-  });
-
-  router.get('/v1/webhook-deliveries', async (req, res) => {
-    const filter = parseBody(DeliveryFilterSchema, req.query);
-    res.json({ data: await tenantOf(res).webhooks.listDeliveries(filter) });
-  });
-
-  return router;
+  return routerOf(WEBHOOK_ENDPOINT_ROUTES, undefined);
 }
