@@ -1,7 +1,6 @@
 /** What the call repository answers, and how database rows become it. */
 import type {
   Call,
-  CallDetail,
   CallClosedBy,
   CallLeg,
   CallOutcome,

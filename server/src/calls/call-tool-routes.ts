@@ -1,16 +1,24 @@
-import { Router } from 'express';
-import { ApiError } from '../http/api-error.js';
-import { availability, bookForCall } from '../booking/booking.js';
-import { callWithPersona } from '../personas/call-persona.js';
+import type { Router } from 'express';
 import {
+  AppointmentSchema,
   AvailabilityQuerySchema,
+  AvailabilitySchema,
   BookAppointmentRequestSchema,
   CaptureLeadRequestSchema,
+  INTERNAL_ROUTES,
+  LeadSchema,
   RunWebhookToolRequestSchema,
+  WebhookToolResultSchema,
 } from '@parley/contracts';
+import { availability, bookForCall } from '../booking/booking.js';
+import { ApiError } from '../http/api-error.js';
+import { defineRoute, routerOf } from '../http/define-route.js';
+import { callWithPersona } from '../personas/call-persona.js';
 import { tenantOf } from '../tenants/request-tenant.js';
-import { parseBody } from '../http/validate.js';
 import { WebhookToolRunner } from '../webhooks/webhook-tool-runner.js';
+
+const tag = 'Agent (internal)';
+const auth = 'agent';
 
 /**
  * What the agent's tools do on the server, for one call: capture a lead, look up free slots,
@@ -18,76 +26,142 @@ import { WebhookToolRunner } from '../webhooks/webhook-tool-runner.js';
  * the middleware that binds each request to its call's tenant; `lead.captured` and
  * `appointment.booked` go to that tenant's webhook endpoints.
  */
+export const CALL_TOOL_ROUTES = [
+  defineRoute({
+    method: 'post',
+    path: INTERNAL_ROUTES.callLeads,
+    summary: 'Capture a lead for a call (idempotent per key)',
+    description:
+      "Queues `lead.captured` and raises the call's lead temperature when the lead is hotter.",
+    tag,
+    auth,
+    body: CaptureLeadRequestSchema,
+    responses: {
+      201: { description: 'captured', schema: LeadSchema },
+      200: { description: 'a lead with this key was already captured', schema: LeadSchema },
+    },
+    errors: ['not_found'],
+    async handler({ res, params, body: { key, lead } }) {
+      const { calls, leads, webhooks } = tenantOf(res);
+      const { budget, isDecisionMaker, timelineDays, score, signals } = lead;
+      const captured = await leads.capture(params.id, key, {
+        name: lead.name,
+        email: lead.email,
+        phone: lead.phone,
+        company: lead.company,
+        notes: lead.need,
+        temperature: lead.temperature,
+        data: { budget, isDecisionMaker, timelineDays, score, signals },
+      });
+      const stored = captured.lead;
+      if (stored.temperature) await calls.raiseLeadTemperature(params.id, stored.temperature);
+      // The lead's id makes the event id stable: a retried capture queues nothing new.
+      await webhooks.enqueue({
+        id: `${stored.id}.captured`,
+        type: 'lead.captured',
+        payload: { lead: stored },
+      });
+      res.status(captured.created ? 201 : 200).json(stored);
+    },
+  }),
+  defineRoute({
+    method: 'get',
+    path: INTERNAL_ROUTES.callAvailability,
+    summary: "Free appointment slots in the call's persona business hours",
+    tag,
+    auth,
+    query: AvailabilityQuerySchema,
+    responses: { 200: { description: 'free slots, soonest first', schema: AvailabilitySchema } },
+    errors: ['not_found', 'persona_not_found', 'no_business_hours'],
+    async handler({ res, params, query }) {
+      const { calls, personas, appointments } = tenantOf(res);
+      const { persona } = await callWithPersona(calls, personas, params.id);
+      res.json(await availability(appointments, persona, query));
+    },
+  }),
+  defineRoute({
+    method: 'post',
+    path: INTERNAL_ROUTES.callAppointments,
+    summary: 'Book an appointment for a call (idempotent per key)',
+    description:
+      "Lasts the persona's `businessHours.appointmentMinutes`; queues `appointment.booked`. " +
+      'A refused booking names the next free slots in its message.',
+    tag,
+    auth,
+    body: BookAppointmentRequestSchema,
+    responses: {
+      201: { description: 'booked', schema: AppointmentSchema },
+      200: {
+        description: 'an appointment with this key was already booked',
+        schema: AppointmentSchema,
+      },
+    },
+    errors: [
+      'not_found',
+      'persona_not_found',
+      'no_business_hours',
+      'slot_taken',
+      'outside_business_hours',
+      'in_the_past',
+    ],
+    async handler({ res, params, body: { key, appointment: args } }) {
+      const { calls, personas, appointments, webhooks } = tenantOf(res);
+      const { call, persona } = await callWithPersona(calls, personas, params.id);
+      const { appointment, created } = await bookForCall(appointments, persona, {
+        callId: call.id,
+        key,
+        args,
+      });
+      await webhooks.enqueue({
+        id: `${appointment.id}.booked`,
+        type: 'appointment.booked',
+        payload: { appointment },
+      });
+      res.status(created ? 201 : 200).json(appointment);
+    },
+  }),
+  defineRoute({
+    method: 'post',
+    path: INTERNAL_ROUTES.callTool,
+    summary: "Run one of the call's persona webhook tools",
+    description:
+      "Calls the tool's endpoint (GET: arguments as the query string; otherwise a JSON body " +
+      '`{ args, call }`), with `{{secret.NAME}}` headers filled in and signed like outgoing ' +
+      "webhooks; redirects are not followed. The endpoint's JSON answer, or its text (at most " +
+      '8 KB), is the result.',
+    tag,
+    auth,
+    body: RunWebhookToolRequestSchema,
+    responses: { 200: { description: "the endpoint's answer", schema: WebhookToolResultSchema } },
+    errors: [
+      'not_found',
+      'persona_not_found',
+      'tool_not_found',
+      'secret_missing',
+      'tool_failed',
+      'tool_timeout',
+    ],
+    async handler({ res, params, body: { args } }) {
+      const { calls, personas, secrets } = tenantOf(res);
+      const { call, persona } = await callWithPersona(calls, personas, params.id);
+      const tool = persona.webhookTools.find((t) => t.name === params.name);
+      if (!tool) {
+        throw new ApiError(
+          'tool_not_found',
+          `persona '${persona.id}' has no webhook tool '${params.name}'`,
+        );
+      }
+      // Webhook tools sign with and fill headers from the call's tenant's secrets.
+      const result = await new WebhookToolRunner(secrets).run(tool, args, {
+        id: call.id,
+        personaId: call.personaId,
+        channel: call.channel,
+      });
+      res.json({ result });
+    },
+  }),
+];
+
 export function callToolRoutes(): Router {
-  const router = Router();
-
-  router.post('/internal/calls/:id/leads', async (req, res) => {
-    const { calls, leads, webhooks } = tenantOf(res);
-    const { key, lead } = parseBody(CaptureLeadRequestSchema, req.body);
-    const { budget, isDecisionMaker, timelineDays, score, signals } = lead;
-    const captured = await leads.capture(req.params.id, key, {
-      name: lead.name,
-      email: lead.email,
-      phone: lead.phone,
-      company: lead.company,
-      notes: lead.need,
-      temperature: lead.temperature,
-      data: { budget, isDecisionMaker, timelineDays, score, signals },
-    });
-    const stored = captured.lead;
-    if (stored.temperature) await calls.raiseLeadTemperature(req.params.id, stored.temperature);
-    // The lead's id makes the event id stable: a retried capture queues nothing new.
-    await webhooks.enqueue({
-      id: `${stored.id}.captured`,
-      type: 'lead.captured',
-      payload: { lead: stored },
-    });
-    res.status(captured.created ? 201 : 200).json(stored);
-  });
-
-  router.get('/internal/calls/:id/availability', async (req, res) => {
-    const { calls, personas, appointments } = tenantOf(res);
-    const query = parseBody(AvailabilityQuerySchema, req.query);
-    const { persona } = await callWithPersona(calls, personas, req.params.id);
-    res.json(await availability(appointments, persona, query));
-  });
-
-  router.post('/internal/calls/:id/appointments', async (req, res) => {
-    const { calls, personas, appointments, webhooks } = tenantOf(res);
-    const { key, appointment: args } = parseBody(BookAppointmentRequestSchema, req.body);
-    const { call, persona } = await callWithPersona(calls, personas, req.params.id);
-    const { appointment, created } = await bookForCall(appointments, persona, {
-      callId: call.id,
-      key,
-      args,
-    });
-    await webhooks.enqueue({
-      id: `${appointment.id}.booked`,
-      type: 'appointment.booked',
-      payload: { appointment },
-    });
-    res.status(created ? 201 : 200).json(appointment);
-  });
-
-  router.post('/internal/calls/:id/tools/:name', async (req, res) => {
-    const { calls, personas, secrets } = tenantOf(res);
-    const { args } = parseBody(RunWebhookToolRequestSchema, req.body);
-    const { call, persona } = await callWithPersona(calls, personas, req.params.id);
-    const tool = persona.webhookTools.find((t) => t.name === req.params.name);
-    if (!tool) {
-      throw new ApiError(
-        'tool_not_found',
-        `persona '${persona.id}' has no webhook tool '${req.params.name}'`,
-      );
-    }
-    // Webhook tools sign with and fill headers from the call's tenant's secrets.
-    const result = await new WebhookToolRunner(secrets).run(tool, args, {
-      id: call.id,
-      personaId: call.personaId,
-      channel: call.channel,
-    });
-    res.json({ result });
-  });
-
-  return router;
+  return routerOf(CALL_TOOL_ROUTES, undefined);
 }

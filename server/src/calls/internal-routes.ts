@@ -1,13 +1,18 @@
 import { Router } from 'express';
-import { z } from 'zod';
-import { ApiError } from '../http/api-error.js';
-import { callToolRoutes } from './call-tool-routes.js';
 import {
   CallCloseSchema,
   CallInputSchema,
-  IdempotencyKeySchema,
-  TurnInputSchema,
+  CallSchema,
+  HeartbeatSchema,
+  INTERNAL_ROUTES,
+  PersonaQuerySchema,
+  PersonaSchema,
+  TurnAppendSchema,
+  TurnSchema,
 } from '@parley/contracts';
+import { ApiError } from '../http/api-error.js';
+import { defineRoute } from '../http/define-route.js';
+import type { WorkerRegistry } from '../livekit/worker-registry.js';
 import {
   inboundCallStarted,
   phoneCallEnded,
@@ -16,25 +21,7 @@ import {
 import { phoneInternalRoutes } from '../phone/phone-internal-routes.js';
 import { actFor, tenantOf } from '../tenants/request-tenant.js';
 import type { Tenancy } from '../tenants/tenancy.js';
-import { parseBody } from '../http/validate.js';
-import type { WorkerRegistry } from '../livekit/worker-registry.js';
-
-export const HeartbeatSchema = z.object({
-  agentName: z.string().min(1).max(64),
-  workerId: z.string().min(1).max(128),
-  pid: z.number().int().optional(),
-});
-
-export const TurnAppendSchema = z.object({
-  /** Stable per turn (e.g. `<job>:<n>`): a retried append answers the stored turn. */
-  key: IdempotencyKeySchema,
-  turn: TurnInputSchema,
-});
-
-export const PersonaQuerySchema = z.object({
-  /** The dispatch's `tenantId`; the default tenant when absent. */
-  tenant: z.string().min(1).max(64).optional(),
-});
+import { callToolRoutes } from './call-tool-routes.js';
 
 export interface InternalDeps {
   /**
@@ -46,76 +33,134 @@ export interface InternalDeps {
   workers: WorkerRegistry;
 }
 
+const tag = 'Agent (internal)';
+const auth = 'agent';
+
+/** What the agent worker asks before a call has a tenant bound: its persona, its heartbeat, a new call. */
+const UNBOUND_ROUTES = [
+  defineRoute({
+    method: 'get',
+    path: INTERNAL_ROUTES.persona,
+    summary: 'The persona a job runs',
+    description: "In the tenant the dispatch named (`tenant`), the default tenant's without it.",
+    tag,
+    auth,
+    query: PersonaQuerySchema,
+    responses: { 200: { description: 'the persona', schema: PersonaSchema } },
+    errors: ['persona_not_found'],
+    async handler({ res, params, query }, { tenancy }: InternalDeps) {
+      const notFound = new ApiError('persona_not_found', `no persona '${params.id}'`);
+      const tenant = await tenancy.byHint(query.tenant, notFound);
+      const persona = await tenant.personas.get(params.id);
+      if (!persona) throw notFound;
+      res.json(persona);
+    },
+  }),
+  defineRoute({
+    method: 'post',
+    path: INTERNAL_ROUTES.workerHeartbeat,
+    summary: 'A worker says it is registered with LiveKit (feeds /healthz)',
+    tag,
+    auth,
+    body: HeartbeatSchema,
+    responses: { 204: { description: 'noted' } },
+    handler({ res, body }, { workers }: InternalDeps) {
+      workers.heartbeat(body.workerId);
+      res.status(204).end();
+    },
+  }),
+  defineRoute({
+    method: 'post',
+    path: INTERNAL_ROUTES.calls,
+    summary: "Start a room's call record (idempotent per room)",
+    description: 'Queues the `call.started` webhook.',
+    tag,
+    auth,
+    body: CallInputSchema,
+    responses: {
+      201: { description: 'started', schema: CallSchema },
+      200: { description: 'the room already had this call', schema: CallSchema },
+    },
+    errors: ['persona_not_found'],
+    async handler({ res, body: input }, { tenancy }: InternalDeps) {
+      const notFound = new ApiError('persona_not_found', `no persona '${input.personaId}'`);
+      const tenant = await tenancy.byHint(input.tenantId, notFound);
+      const { call, created } = await tenant.calls.ensure(withPhoneDirection(input));
+      // Consent the visitor gave in the widget, before the call existed, becomes its receipt.
+      await tenant.consents.attachSessionConsent(call.id, call.roomName);
+      // Stable event ids: a retried create or close never queues a second delivery.
+      await tenant.webhooks.enqueue({
+        id: `${call.id}.started`,
+        type: 'call.started',
+        payload: { call },
+      });
+      if (created) await inboundCallStarted(tenant, call);
+      res.status(created ? 201 : 200).json(call);
+    },
+  }),
+];
+
+/** What the agent records of one call, in the call's tenant. */
+const CALL_RECORD_ROUTES = [
+  defineRoute({
+    method: 'post',
+    path: INTERNAL_ROUTES.callTurns,
+    summary: 'Append a turn (idempotent per key)',
+    tag,
+    auth,
+    body: TurnAppendSchema,
+    responses: {
+      201: { description: 'appended', schema: TurnSchema },
+      200: { description: 'a turn with this key was already there', schema: TurnSchema },
+    },
+    errors: ['not_found', 'conflict'],
+    async handler({ res, params, body: { key, turn } }) {
+      const appended = await tenantOf(res).calls.appendTurn(params.id, key, turn);
+      res.status(appended.created ? 201 : 200).json(appended.turn);
+    },
+  }),
+  defineRoute({
+    method: 'post',
+    path: INTERNAL_ROUTES.callClose,
+    summary: 'End a call (outcome, summary, lead temperature, cost)',
+    description: 'Queues the `call.ended` webhook. The first close by the agent wins.',
+    tag,
+    auth,
+    body: CallCloseSchema,
+    responses: { 200: { description: 'the ended call', schema: CallSchema } },
+    errors: ['not_found'],
+    async handler({ res, params, body: close }) {
+      const { calls, webhooks } = tenantOf(res);
+      const call = await phoneCallEnded(tenantOf(res), (await calls.close(params.id, close)).call);
+      await webhooks.enqueue({ id: `${call.id}.ended`, type: 'call.ended', payload: { call } });
+      // What the agent learnt about the call, once: its summary, lead temperature and cost.
+      const { summary, leadTemperature, costUsd } = close;
+      if (summary !== undefined || leadTemperature !== undefined || costUsd !== undefined) {
+        await webhooks.enqueue({
+          id: `${call.id}.insights`,
+          type: 'call.insights',
+          payload: { callId: call.id, summary, leadTemperature, costUsd },
+        });
+      }
+      res.json(call);
+    },
+  }),
+];
+
+/** The agent's internal call API declared here; the call's tools and phone legs declare their own. */
+export const AGENT_CALL_ROUTES = [...UNBOUND_ROUTES, ...CALL_RECORD_ROUTES];
+
 /** Routes for the agent worker; the caller mounts them behind the agent's service credential. */
-export function internalRoutes({ tenancy, workers }: InternalDeps): Router {
+export function internalRoutes(deps: InternalDeps): Router {
   const router = Router();
-
-  router.get('/internal/personas/:id', async (req, res) => {
-    const notFound = new ApiError('persona_not_found', `no persona '${req.params.id}'`);
-    const { tenant: tenantId } = parseBody(PersonaQuerySchema, req.query);
-    const tenant = await tenancy.byHint(tenantId, notFound);
-    const persona = await tenant.personas.get(req.params.id);
-    if (!persona) throw notFound;
-    res.json(persona);
-  });
-
-  router.post('/internal/workers/heartbeat', (req, res) => {
-    const beat = parseBody(HeartbeatSchema, req.body);
-    workers.heartbeat(beat.workerId);
-    res.status(204).end();
-  });
-
-  router.post('/internal/calls', async (req, res) => {
-    const input = parseBody(CallInputSchema, req.body);
-    const notFound = new ApiError('persona_not_found', `no persona '${input.personaId}'`);
-    const tenant = await tenancy.byHint(input.tenantId, notFound);
-    const { call, created } = await tenant.calls.ensure(withPhoneDirection(input));
-    // Consent the visitor gave in the widget, before the call existed, becomes its receipt.
-    await tenant.consents.attachSessionConsent(call.id, call.roomName);
-    // Stable event ids: a retried create or close never queues a second delivery.
-    await tenant.webhooks.enqueue({
-      id: `${call.id}.started`,
-      type: 'call.started',
-      payload: { call },
-    });
-    if (created) await inboundCallStarted(tenant, call);
-    res.status(created ? 201 : 200).json(call);
-  });
-
+  for (const route of UNBOUND_ROUTES) route.mount(router, deps);
   // Everything about one call acts in the call's tenant; an unknown call is then a 404.
-  router.use('/internal/calls/:id', async (req, res, next) => {
-    actFor(res, await tenancy.ofCall(req.params.id), { kind: 'agent' });
+  router.use(INTERNAL_ROUTES.call, async (req, res, next) => {
+    actFor(res, await deps.tenancy.ofCall(req.params.id), { kind: 'agent' });
     next();
   });
-
-  router.post('/internal/calls/:id/turns', async (req, res) => {
-    const { key, turn } = parseBody(TurnAppendSchema, req.body);
-    const appended = await tenantOf(res).calls.appendTurn(req.params.id, key, turn);
-    res.status(appended.created ? 201 : 200).json(appended.turn);
-  });
-
-  router.post('/internal/calls/:id/close', async (req, res) => {
-    const { calls, webhooks } = tenantOf(res);
-    const close = parseBody(CallCloseSchema, req.body);
-    const call = await phoneCallEnded(
-      tenantOf(res),
-      (await calls.close(req.params.id, close)).call,
-    );
-    await webhooks.enqueue({ id: `${call.id}.ended`, type: 'call.ended', payload: { call } });
-    // What the agent learnt about the call, once: its summary, lead temperature and cost.
-    const { summary, leadTemperature, costUsd } = close;
-    if (summary !== undefined || leadTemperature !== undefined || costUsd !== undefined) {
-      await webhooks.enqueue({
-        id: `${call.id}.insights`,
-        type: 'call.insights',
-        payload: { callId: call.id, summary, leadTemperature, costUsd },
-      });
-    }
-    res.json(call);
-  });
-
+  for (const route of CALL_RECORD_ROUTES) route.mount(router, undefined);
   router.use(callToolRoutes());
-  router.use(phoneInternalRoutes(tenancy));
-
+  router.use(phoneInternalRoutes(deps.tenancy));
   return router;
 }

@@ -1,6 +1,8 @@
-import express, { Router } from 'express';
+import express, { type Router } from 'express';
 import { WebhookReceiver, type WebhookEvent } from 'livekit-server-sdk';
+import { z } from 'zod';
 import { ApiError } from '../http/api-error.js';
+import { defineRoute, routerOf } from '../http/define-route.js';
 
 export type LivekitEventHandler = (event: WebhookEvent) => Promise<void> | void;
 
@@ -13,22 +15,39 @@ export interface LivekitWebhookOptions {
   now?: () => number;
 }
 
+/** What the route keeps between events: the verifier and the event ids recently seen. */
+interface LivekitWebhookState {
+  receiver: WebhookReceiver;
+  maxAgeMs: number;
+  now: () => number;
+  seen: Map<string, number>;
+  onEvent: LivekitEventHandler;
+}
+
 /**
  * `POST /webhooks/livekit`: LiveKit's signed events. The signature covers the raw body, so this
  * route reads it raw before any JSON parser touches it. A forged signature, a stale event, or an
  * event id seen before is refused.
  */
-export function livekitWebhookRoutes(options: LivekitWebhookOptions): Router {
-  const receiver = new WebhookReceiver(options.apiKey, options.apiSecret);
-  const maxAgeMs = options.maxAgeMs ?? 5 * 60_000;
-  const now = options.now ?? Date.now;
-  const seen = new Map<string, number>();
-  const router = Router();
-
-  router.post(
-    '/webhooks/livekit',
-    express.raw({ type: '*/*', limit: '256kb' }),
-    async (req, res) => {
+export const LIVEKIT_WEBHOOK_ROUTES = [
+  defineRoute({
+    method: 'post',
+    path: '/webhooks/livekit',
+    summary: "LiveKit's room and participant events",
+    description:
+      'Verified on the raw body; stale (older than 5 minutes) or replayed events are refused. ' +
+      'A `room_finished` for a call still open closes it provisionally.',
+    tag: 'LiveKit',
+    auth: 'livekit',
+    body: z.record(z.unknown()).describe("LiveKit's WebhookEvent, as livekit-server sends it"),
+    bodyMediaType: 'application/webhook+json',
+    // The signature is checked on the raw body; the receiver parses it.
+    parseBody: false,
+    before: [express.raw({ type: '*/*', limit: '256kb' })],
+    responses: { 204: { description: 'received' } },
+    errors: ['conflict'],
+    async handler({ req, res }, state: LivekitWebhookState) {
+      const { receiver, maxAgeMs, now, seen } = state;
       const body = Buffer.isBuffer(req.body) ? req.body.toString('utf8') : '';
       let event: WebhookEvent;
       try {
@@ -44,10 +63,18 @@ export function livekitWebhookRoutes(options: LivekitWebhookOptions): Router {
       if (seen.has(event.id))
         throw new ApiError('conflict', `webhook event ${event.id} was already received`);
       seen.set(event.id, now());
-      await options.onEvent(event);
+      await state.onEvent(event);
       res.status(204).end();
     },
-  );
+  }),
+];
 
-  return router;
+export function livekitWebhookRoutes(options: LivekitWebhookOptions): Router {
+  return routerOf(LIVEKIT_WEBHOOK_ROUTES, {
+    receiver: new WebhookReceiver(options.apiKey, options.apiSecret),
+    maxAgeMs: options.maxAgeMs ?? 5 * 60_000,
+    now: options.now ?? Date.now,
+    seen: new Map<string, number>(),
+    onEvent: options.onEvent,
+  });
 }

@@ -1,5 +1,9 @@
 import { APPOINTMENT_ROUTES } from '../booking/appointment-routes.js';
 import { CALL_ROUTES } from '../calls/call-routes.js';
+import { CALL_TOOL_ROUTES } from '../calls/call-tool-routes.js';
+import { AGENT_CALL_ROUTES } from '../calls/internal-routes.js';
+import { LIVEKIT_WEBHOOK_ROUTES } from '../livekit/livekit-webhook-routes.js';
+import { HEALTH_ROUTES } from '../observability/health-routes.js';
 import type { Route } from '../http/define-route.js';
 import { LEAD_ROUTES } from '../leads/lead-routes.js';
 import { PERSONA_ROUTES } from '../personas/persona-routes.js';
@@ -9,17 +13,16 @@ import { API_KEY_ROUTES } from '../tenants/api-key-routes.js';
 import { SECRET_ROUTES } from '../tenants/secret-routes.js';
 import { TENANT_ROUTES } from '../tenants/tenant-routes.js';
 import { WEBHOOK_ENDPOINT_ROUTES } from '../webhooks/webhook-endpoint-routes.js';
-import { AGENT_API } from './agent-api.js';
 import { OPERATIONS_API } from './operations-api.js';
 import { PHONE_API } from '../phone/phone-api.js';
 import { OUTBOUND_PHONE_API } from '../phone/outbound/outbound-api.js';
-import { PUBLIC_API } from './public-api.js';
 import type { RouteDoc } from './route-doc.js';
 
 /** The routes declared once with `defineRoute`: Express mounts them, the document describes them. */
 const DECLARED_ROUTES: readonly (readonly Route<never>[])[] = [
   SESSION_ROUTES,
   WIDGET_CONFIG_ROUTES,
+  LIVEKIT_WEBHOOK_ROUTES,
   PERSONA_ROUTES,
   CALL_ROUTES,
   WEBHOOK_ENDPOINT_ROUTES,
@@ -28,13 +31,14 @@ const DECLARED_ROUTES: readonly (readonly Route<never>[])[] = [
   SECRET_ROUTES,
   TENANT_ROUTES,
   API_KEY_ROUTES,
+  AGENT_CALL_ROUTES,
+  CALL_TOOL_ROUTES,
+  HEALTH_ROUTES,
 ];
 
 /** Every route the server mounts, documented; a test holds this list to what Express serves. */
 export const ROUTE_DOCS: readonly RouteDoc[] = [
   ...DECLARED_ROUTES.flatMap((routes) => routes.map((route) => route.doc)),
-  ...PUBLIC_API,
-  ...AGENT_API,
   ...OPERATIONS_API,
   ...PHONE_API,
   ...OUTBOUND_PHONE_API,
