@@ -14,7 +14,8 @@ import { SECRET_ROUTES } from '../tenants/secret-routes.js';
 import { TENANT_ROUTES } from '../tenants/tenant-routes.js';
 import { WEBHOOK_ENDPOINT_ROUTES } from '../webhooks/webhook-endpoint-routes.js';
 import { OPERATIONS_API } from './operations-api.js';
-import { PHONE_API } from '../phone/phone-api.js';
+import { PHONE_INTERNAL_ROUTES } from '../phone/phone-internal-routes.js';
+import { PHONE_NUMBER_ROUTES } from '../phone/phone-number-routes.js';
 import { OUTBOUND_PHONE_API } from '../phone/outbound/outbound-api.js';
 import type { RouteDoc } from './route-doc.js';
 
@@ -34,13 +35,14 @@ const DECLARED_ROUTES: readonly (readonly Route<never>[])[] = [
   AGENT_CALL_ROUTES,
   CALL_TOOL_ROUTES,
   HEALTH_ROUTES,
+  PHONE_NUMBER_ROUTES,
+  PHONE_INTERNAL_ROUTES,
 ];
 
 /** Every route the server mounts, documented; a test holds this list to what Express serves. */
 export const ROUTE_DOCS: readonly RouteDoc[] = [
   ...DECLARED_ROUTES.flatMap((routes) => routes.map((route) => route.doc)),
   ...OPERATIONS_API,
-  ...PHONE_API,
   ...OUTBOUND_PHONE_API,
 ];
 
