@@ -16,7 +16,11 @@ import { WEBHOOK_ENDPOINT_ROUTES } from '../webhooks/webhook-endpoint-routes.js'
 import { OPERATIONS_API } from './operations-api.js';
 import { PHONE_INTERNAL_ROUTES } from '../phone/phone-internal-routes.js';
 import { PHONE_NUMBER_ROUTES } from '../phone/phone-number-routes.js';
-import { OUTBOUND_PHONE_API } from '../phone/outbound/outbound-api.js';
+import { CONTINUE_ON_PHONE_ROUTES } from '../phone/outbound/continue-on-phone-routes.js';
+import { DIAL_POLICY_ROUTES } from '../phone/outbound/dial-policy-routes.js';
+import { OUTBOUND_CALL_ROUTES } from '../phone/outbound/outbound-call-routes.js';
+import { OUTBOUND_TRUNK_ROUTES } from '../phone/outbound/outbound-trunk-routes.js';
+import { TRANSFER_DIAL_ROUTES } from '../phone/outbound/transfer-dial-routes.js';
 import type { RouteDoc } from './route-doc.js';
 
 /** The routes declared once with `defineRoute`: Express mounts them, the document describes them. */
@@ -37,13 +41,17 @@ const DECLARED_ROUTES: readonly (readonly Route<never>[])[] = [
   HEALTH_ROUTES,
   PHONE_NUMBER_ROUTES,
   PHONE_INTERNAL_ROUTES,
+  OUTBOUND_TRUNK_ROUTES,
+  DIAL_POLICY_ROUTES,
+  OUTBOUND_CALL_ROUTES,
+  CONTINUE_ON_PHONE_ROUTES,
+  TRANSFER_DIAL_ROUTES,
 ];
 
 /** Every route the server mounts, documented; a test holds this list to what Express serves. */
 export const ROUTE_DOCS: readonly RouteDoc[] = [
   ...DECLARED_ROUTES.flatMap((routes) => routes.map((route) => route.doc)),
   ...OPERATIONS_API,
-  ...OUTBOUND_PHONE_API,
 ];
 
 const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

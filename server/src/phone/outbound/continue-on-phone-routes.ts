@@ -1,7 +1,12 @@
-import { Router, type Request, type Response } from 'express';
+import type { Request, Response, Router } from 'express';
 import { TokenVerifier } from 'livekit-server-sdk';
 import { ApiError } from '../../http/api-error.js';
-import { ContinueOnPhoneRequestSchema, type Call } from '@parley/contracts';
+import {
+  ContinueOnPhoneRequestSchema,
+  ContinueOnPhoneResponseSchema,
+  type Call,
+} from '@parley/contracts';
+import { defineRoute, routerOf } from '../../http/define-route.js';
 import type { RateLimiter } from '../../http/rate-limiter.js';
 import type { Tenancy } from '../../tenants/tenancy.js';
 import { parseBody } from '../../http/validate.js';
@@ -50,37 +55,72 @@ async function visitorOf(
   return { roomName, identity };
 }
 
+/** What the route needs: its dependencies and the verifier of visitors' tokens. */
+interface ContinueOnPhoneState extends ContinueOnPhoneDeps {
+  verifier: TokenVerifier;
+}
+
 /** Public: `POST /v1/sessions/phone`, the widget's "continue on my phone". */
+export const CONTINUE_ON_PHONE_ROUTES = [
+  defineRoute({
+    method: 'post',
+    path: '/v1/sessions/phone',
+    summary: "Continue a web call on the visitor's phone",
+    description:
+      "`Authorization: Bearer <the visitor's LiveKit token>`: its room and identity name the " +
+      'call, and the visitor must still be in it. The persona must allow it ' +
+      '(`phone.continueOnPhone`); the do-not-call list, dial policy and concurrent-call limit ' +
+      'apply. The phone is dialled into the same room with `parley.leg` = `continue-on-phone`. ' +
+      'Rate limited per client address and per call.',
+    tag: 'Web sessions',
+    auth: 'public',
+    body: ContinueOnPhoneRequestSchema,
+    // The rate limit and the visitor's token are checked before the body.
+    parseBody: false,
+    responses: { 202: { description: 'dialling', schema: ContinueOnPhoneResponseSchema } },
+    errors: [
+      'unauthorized',
+      'forbidden',
+      'conflict',
+      'persona_not_found',
+      'continue_on_phone_disabled',
+      'do_not_call',
+      'destination_not_allowed',
+      'phone_call_limit',
+      'no_outbound_trunk',
+      'rate_limited',
+      'sip_unavailable',
+    ],
+    async handler({ req, res }, state: ContinueOnPhoneState) {
+      const { tenancy, outbound, limiter, roomLimiter, verifier } = state;
+      enforceLimit(res, limiter, req.ip ?? 'unknown', 'too many requests; try again in a minute');
+      const { roomName, identity } = await visitorOf(req, verifier);
+      const { to } = parseBody(ContinueOnPhoneRequestSchema, req.body);
+      enforceLimit(res, roomLimiter, roomName, 'this call already asked to be dialled too often');
+      const tenant = await tenancy.ofRoom(roomName);
+      const call = await callOfRoom(tenant, roomName);
+      if (!call || call.status !== 'active') {
+        throw new ApiError('conflict', 'there is no call in progress in this session');
+      }
+      const persona = await tenant.personas.get(call.personaId);
+      if (!persona) throw new ApiError('persona_not_found', `no persona '${call.personaId}'`);
+      if (!persona.phone.continueOnPhone) {
+        throw new ApiError(
+          'continue_on_phone_disabled',
+          `persona '${persona.id}' does not offer to continue on the phone`,
+        );
+      }
+      if (!(await outbound.phoneDialer.isInRoom(roomName, identity))) {
+        throw new ApiError('forbidden', 'only a visitor who is in the call may move it to a phone');
+      }
+      res.status(202).json(await outbound.continueOnPhone(tenant, call, persona, to));
+    },
+  }),
+];
+
 export function continueOnPhoneRoutes(deps: ContinueOnPhoneDeps): Router {
-  const { tenancy, outbound, limiter, roomLimiter } = deps;
   const verifier = new TokenVerifier(deps.livekitApiKey, deps.livekitApiSecret);
-  const router = Router();
-
-  router.post('/v1/sessions/phone', async (req, res) => {
-    enforceLimit(res, limiter, req.ip ?? 'unknown', 'too many requests; try again in a minute');
-    const { roomName, identity } = await visitorOf(req, verifier);
-    const { to } = parseBody(ContinueOnPhoneRequestSchema, req.body);
-    enforceLimit(res, roomLimiter, roomName, 'this call already asked to be dialled too often');
-    const tenant = await tenancy.ofRoom(roomName);
-    const call = await callOfRoom(tenant, roomName);
-    if (!call || call.status !== 'active') {
-      throw new ApiError('conflict', 'there is no call in progress in this session');
-    }
-    const persona = await tenant.personas.get(call.personaId);
-    if (!persona) throw new ApiError('persona_not_found', `no persona '${call.personaId}'`);
-    if (!persona.phone.continueOnPhone) {
-      throw new ApiError(
-        'continue_on_phone_disabled',
-        `persona '${persona.id}' does not offer to continue on the phone`,
-      );
-    }
-    if (!(await outbound.phoneDialer.isInRoom(roomName, identity))) {
-      throw new ApiError('forbidden', 'only a visitor who is in the call may move it to a phone');
-    }
-    res.status(202).json(await outbound.continueOnPhone(tenant, call, persona, to));
-  });
-
-  return router;
+  return routerOf(CONTINUE_ON_PHONE_ROUTES, { ...deps, verifier });
 }
 
 /** How long a request waits for the agent to record a call that has only just started. */
