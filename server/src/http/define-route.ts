@@ -47,8 +47,8 @@ export type RouteSpec<
    * parses it itself.
    */
   parseBody?: boolean;
-  /** Middleware run before the handler (a raw body parser, an auth check). */
-  before?: RequestHandler[];
+  /** Middleware run before the handler (a raw body parser, an auth check), or made from `deps`. */
+  before?: RequestHandler[] | ((deps: D) => RequestHandler[]);
   handler(ctx: RouteContext<P, Parsed<B>, Parsed<Q>>, deps: D): Promise<void> | void;
 };
 
@@ -66,7 +66,8 @@ export function defineRoute<
   return {
     doc,
     mount(router, deps) {
-      router[doc.method](doc.path, ...before, async (req: Request, res: Response) => {
+      const middleware = typeof before === 'function' ? before(deps) : before;
+      router[doc.method](doc.path, ...middleware, async (req: Request, res: Response) => {
         const query = (spec.query ? parseInput(spec.query, req.query) : undefined) as Parsed<Q>;
         const body = (
           spec.body && parseBody ? parseInput(spec.body, req.body) : undefined

@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
-import { Router } from 'express';
+import type { Router } from 'express';
+import { defineRoute, routerOf } from '../http/define-route.js';
 import { requireBearer } from '../tenants/bearer-auth.js';
 import type { ServerMetrics } from './metrics.js';
 
@@ -22,15 +23,32 @@ export function isLoopback(address: string | undefined): boolean {
  * loopback (`trust proxy`), so a reverse proxy on this host must set it for this check to see
  * the real client.
  */
-export function metricsRoutes({ metrics, adminKey }: MetricsRouteDeps): Router {
-  const router = Router();
-  const adminOnly = requireBearer(adminKey);
-  router.get(
-    '/metrics',
-    (req, res, next) => (isLoopback(req.ip) ? next() : adminOnly(req, res, next)),
-    async (_req, res) => {
+export const METRICS_ROUTES = [
+  defineRoute({
+    method: 'get',
+    path: '/metrics',
+    summary: 'Prometheus metrics',
+    description:
+      'Open to loopback callers (as the client address Express sees it, behind a proxy on ' +
+      'loopback the forwarded one); anyone else needs the admin key.',
+    tag: 'Operations',
+    auth: 'loopbackOrAdmin',
+    responses: {
+      200: {
+        description: 'the Prometheus text exposition format',
+        mediaType: 'text/plain; version=0.0.4',
+      },
+    },
+    before: ({ adminKey }: MetricsRouteDeps) => {
+      const adminOnly = requireBearer(adminKey);
+      return [(req, res, next) => (isLoopback(req.ip) ? next() : adminOnly(req, res, next))];
+    },
+    async handler({ res }, { metrics }: MetricsRouteDeps) {
       res.type(metrics.contentType).send(await metrics.text());
     },
-  );
-  return router;
+  }),
+];
+
+export function metricsRoutes(deps: MetricsRouteDeps): Router {
+  return routerOf(METRICS_ROUTES, deps);
 }

@@ -13,7 +13,8 @@ import { API_KEY_ROUTES } from '../tenants/api-key-routes.js';
 import { SECRET_ROUTES } from '../tenants/secret-routes.js';
 import { TENANT_ROUTES } from '../tenants/tenant-routes.js';
 import { WEBHOOK_ENDPOINT_ROUTES } from '../webhooks/webhook-endpoint-routes.js';
-import { OPERATIONS_API } from './operations-api.js';
+import { METRICS_ROUTES } from '../observability/metrics-routes.js';
+import { OPENAPI_ROUTES } from './openapi-routes.js';
 import { PHONE_INTERNAL_ROUTES } from '../phone/phone-internal-routes.js';
 import { PHONE_NUMBER_ROUTES } from '../phone/phone-number-routes.js';
 import { CONTINUE_ON_PHONE_ROUTES } from '../phone/outbound/continue-on-phone-routes.js';
@@ -23,7 +24,10 @@ import { OUTBOUND_TRUNK_ROUTES } from '../phone/outbound/outbound-trunk-routes.j
 import { TRANSFER_DIAL_ROUTES } from '../phone/outbound/transfer-dial-routes.js';
 import type { RouteDoc } from './route-doc.js';
 
-/** The routes declared once with `defineRoute`: Express mounts them, the document describes them. */
+/**
+ * Every route, each declared once with `defineRoute` in its capability's folder: Express mounts
+ * that declaration and the OpenAPI document describes it, so the two cannot differ.
+ */
 const DECLARED_ROUTES: readonly (readonly Route<never>[])[] = [
   SESSION_ROUTES,
   WIDGET_CONFIG_ROUTES,
@@ -46,13 +50,12 @@ const DECLARED_ROUTES: readonly (readonly Route<never>[])[] = [
   OUTBOUND_CALL_ROUTES,
   CONTINUE_ON_PHONE_ROUTES,
   TRANSFER_DIAL_ROUTES,
+  METRICS_ROUTES,
+  OPENAPI_ROUTES,
 ];
 
 /** Every route the server mounts, documented; a test holds this list to what Express serves. */
-export const ROUTE_DOCS: readonly RouteDoc[] = [
-  ...DECLARED_ROUTES.flatMap((routes) => routes.map((route) => route.doc)),
-  ...OPERATIONS_API,
-];
+export const ROUTE_DOCS: readonly RouteDoc[] = DECLARED_ROUTES.flat().map((route) => route.doc);
 
 const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
