@@ -10,7 +10,7 @@ import {
   TurnAppendSchema,
   TurnSchema,
 } from '@parley/contracts';
-import { ApiError } from '../http/api-error.js';
+import { NotFoundError } from '../domain-errors.js';
 import { defineRoute } from '../http/define-route.js';
 import type { WorkerRegistry } from '../livekit/worker-registry.js';
 import {
@@ -49,7 +49,7 @@ const UNBOUND_ROUTES = [
     responses: { 200: { description: 'the persona', schema: PersonaSchema } },
     errors: ['persona_not_found'],
     async handler({ res, params, query }, { tenancy }: InternalDeps) {
-      const notFound = new ApiError('persona_not_found', `no persona '${params.id}'`);
+      const notFound = new NotFoundError('persona_not_found', `no persona '${params.id}'`);
       const tenant = await tenancy.byHint(query.tenant, notFound);
       const persona = await tenant.personas.get(params.id);
       if (!persona) throw notFound;
@@ -83,7 +83,7 @@ const UNBOUND_ROUTES = [
     },
     errors: ['persona_not_found'],
     async handler({ res, body: input }, { tenancy }: InternalDeps) {
-      const notFound = new ApiError('persona_not_found', `no persona '${input.personaId}'`);
+      const notFound = new NotFoundError('persona_not_found', `no persona '${input.personaId}'`);
       const tenant = await tenancy.byHint(input.tenantId, notFound);
       const { call, created } = await tenant.calls.ensure(withPhoneDirection(input));
       // Consent the visitor gave in the widget, before the call existed, becomes its receipt.

@@ -8,7 +8,7 @@ import {
   CallerHistorySchema,
   INTERNAL_ROUTES,
 } from '@parley/contracts';
-import { ApiError } from '../http/api-error.js';
+import { NotFoundError } from '../domain-errors.js';
 import { defineRoute, routerOf } from '../http/define-route.js';
 import { tenantOf } from '../tenants/request-tenant.js';
 import type { Tenancy } from '../tenants/tenancy.js';
@@ -34,7 +34,7 @@ export const PHONE_INTERNAL_ROUTES = [
     async handler({ res, query }, tenancy: Tenancy) {
       const tenant = await tenancy.byHint(
         query.tenant,
-        new ApiError('not_found', `no tenant '${query.tenant}'`),
+        new NotFoundError('not_found', `no tenant '${query.tenant}'`),
       );
       res.json(await tenant.calls.historyOfPhoneNumber(query.phoneNumber));
     },

@@ -1,12 +1,9 @@
 import type { Response, Router } from 'express';
-import {
-  CreateSessionRequestSchema,
-  type ConsentAcceptance,
-  type Persona,
-} from '@parley/contracts';
+import { CreateSessionRequestSchema } from '@parley/contracts';
 import { ApiError } from '../http/api-error.js';
 import { sameSecret } from '../tenants/bearer-auth.js';
 import { assertOriginAllowed } from './origin-policy.js';
+import { requiredConsent } from '../consent/required-consent.js';
 import type { RateLimiter } from '../http/rate-limiter.js';
 import type { SessionIssuer } from './session-issuer.js';
 import type { Tenancy } from '../tenants/tenancy.js';
@@ -27,33 +24,6 @@ export interface SessionRouteDeps {
   personaLimiter: RateLimiter;
   /** Development: any localhost page may open sessions. */
   development: boolean;
-}
-
-/**
- * The consent a persona requires, checked against what the visitor accepted; answers the
- * acceptance to keep, or nothing when the persona asks for none.
- */
-function requiredConsent(
-  persona: Persona,
-  consent: ConsentAcceptance | undefined,
-): ConsentAcceptance | undefined {
-  const { requireConsent, consentVersion } = persona.disclosure;
-  if (!requireConsent) return undefined;
-  if (!consent) {
-    throw new ApiError(
-      'consent_required',
-      `persona '${persona.id}' needs the visitor's consent (version ${consentVersion}) first`,
-    );
-  }
-  if (consent.version !== consentVersion) {
-    throw new ApiError(
-      'consent_outdated',
-      `consent version ${consent.version} is not the current version ${consentVersion}`,
-    );
-  }
-  // A receipt never claims a time after the server heard of it.
-  const acceptedAt = new Date(Math.min(Date.parse(consent.acceptedAt), Date.now()));
-  return { ...consent, acceptedAt: acceptedAt.toISOString() };
 }
 
 /** Counts a request against `limiter`; over the limit, 429 with the seconds to wait (Retry-After). */

@@ -1,4 +1,4 @@
-import { ApiError } from '../http/api-error.js';
+import { NotFoundError, type DomainError } from '../domain-errors.js';
 import type { Persona } from '@parley/contracts';
 import type { Database } from '../storage/database.js';
 import type { Storage, TenantRepo, TenantStorage, VerifiedApiKey } from '../storage/index.js';
@@ -67,7 +67,7 @@ export class Tenancy {
    * The tenant a hint names (the agent passes its dispatch's `tenantId` back), the default one
    * without a hint. An unknown tenant is `notFound`: nothing of it can exist.
    */
-  async byHint(tenantId: string | undefined, notFound: ApiError): Promise<TenantStorage> {
+  async byHint(tenantId: string | undefined, notFound: DomainError): Promise<TenantStorage> {
     if (tenantId === undefined) return this.defaultTenant;
     if (!(await this.tenants.get(tenantId))) throw notFound;
     return this.forTenant(tenantId);
@@ -78,7 +78,7 @@ export class Tenancy {
    * An unknown tenant answers like an unknown persona, so slugs cannot be probed.
    */
   async persona(ref: string): Promise<TenantPersona> {
-    const notFound = new ApiError('persona_not_found', `no persona '${ref}'`);
+    const notFound = new NotFoundError('persona_not_found', `no persona '${ref}'`);
     const slash = ref.indexOf('/');
     let tenant = this.defaultTenant;
     if (slash >= 0) {
