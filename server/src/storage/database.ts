@@ -4,20 +4,9 @@
  * `DATABASE_URL` is given — so one schema and one migration set serve both.
  */
 
-/** Something that runs SQL: the database itself or an open transaction. */
-export interface Queryable {
-  /** One statement with `$1…$n` parameters; answers the rows. */
-  query<T>(sql: string, params?: readonly unknown[]): Promise<T[]>;
-  /** Several statements without parameters (migrations). */
-  exec(sql: string): Promise<void>;
-}
+import type { Database } from './queryable.js';
 
-export interface Database extends Queryable {
-  readonly kind: 'pglite' | 'postgres';
-  /** Runs `fn` in one transaction: committed when it resolves, rolled back when it throws. */
-  transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
-  close(): Promise<void>;
-}
+export type { Database, Queryable } from './queryable.js';
 
 export interface OpenDatabaseOptions {
   /** A `postgresql://` URL: use that server. */

@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { PGlite, type Transaction } from '@electric-sql/pglite';
 import { btree_gist } from '@electric-sql/pglite/contrib/btree_gist';
-import type { Database, Queryable } from './database.js';
+import type { Database, Queryable } from './queryable.js';
 
 /** Contrib extensions the migrations create; PGlite must load them when it starts. */
 export const PGLITE_EXTENSIONS = { btree_gist };

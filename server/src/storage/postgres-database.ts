@@ -1,5 +1,5 @@
 import pg from 'pg';
-import type { Database, Queryable } from './database.js';
+import type { Database, Queryable } from './queryable.js';
 
 function queryable(target: pg.Pool | pg.PoolClient): Queryable {
   return {
