@@ -6,9 +6,18 @@
  * `test` script is this, for itself (node 20's test runner expands no globs).
  */
 import { spawn } from 'node:child_process';
+import os from 'node:os';
 import { REPO_ROOT } from './lib/stack.js';
 import { startPostgres } from './lib/postgres.js';
 import { PACKAGES, isPackageTier, needsStack, packageOf, packageTests } from './lib/test-files.js';
+
+/**
+ * Test files run in parallel processes: most of a file's time is starting Node and loading its
+ * imports, or waiting on a subprocess (PocketSphinx, Flite), not computing.
+ */
+const CONCURRENCY = Number(
+  process.env.PARLEY_UNIT_CONCURRENCY ?? Math.max(2, os.availableParallelism()),
+);
 
 async function main(): Promise<void> {
   const wanted = process.argv.slice(2);
@@ -26,15 +35,19 @@ async function main(): Promise<void> {
   // Only the server's storage suites need PostgreSQL.
   const postgres = files.some((f) => packageOf(f) === 'server') ? await startPostgres() : undefined;
   const status = await new Promise<number>((resolve) => {
-    const run = spawn(process.execPath, ['--import', 'tsx', '--test', ...files], {
-      cwd: REPO_ROOT,
-      stdio: 'inherit',
-      env: {
-        ...process.env,
-        NODE_ENV: 'production',
-        ...(postgres && { DATABASE_URL: postgres.url }),
+    const run = spawn(
+      process.execPath,
+      ['--import', 'tsx', '--test', `--test-concurrency=${CONCURRENCY}`, ...files],
+      {
+        cwd: REPO_ROOT,
+        stdio: 'inherit',
+        env: {
+          ...process.env,
+          NODE_ENV: 'production',
+          ...(postgres && { DATABASE_URL: postgres.url }),
+        },
       },
-    });
+    );
     run.once('exit', (code) => resolve(code ?? 1));
   });
   await postgres?.stop();

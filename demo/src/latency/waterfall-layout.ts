@@ -6,7 +6,7 @@
  * placements follow LiveKit's metric definitions; each bar's length is the measured number.
  */
 
-/** The per-turn timing keys the agent records (agent/src/calls/README.md), in waterfall order. */
+/** The per-turn timing keys the agent records (agent/src/recording/README.md), in waterfall order. */
 export const STAGES = [
   { key: 'endOfTurnMs', label: 'End of turn' },
   { key: 'transcriptionMs', label: 'STT' },

@@ -17,3 +17,4 @@ export * from './page.js';
 export * from './call-record.js';
 export * from './persona-version.js';
 export * from './webhook.js';
+export * from './list-queries.js';

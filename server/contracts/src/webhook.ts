@@ -1,5 +1,6 @@
 /** Outgoing webhooks: the event types, the endpoints a tenant registers and their deliveries. */
 import { z } from 'zod';
+import { JsonObjectSchema } from './call.js';
 
 export const WebhookEventTypeSchema = z.enum([
   'call.started',
@@ -54,3 +55,12 @@ export const WebhookDeliverySchema = z.object({
   deliveredAt: z.string().optional(),
 });
 export type WebhookDelivery = z.infer<typeof WebhookDeliverySchema>;
+
+/** The body Parley posts to a customer's webhook endpoint (signed; see the server's README). */
+export const WebhookEventSchema = z.object({
+  /** Stable across retries and restarts; receivers deduplicate on it. */
+  id: z.string().min(1).max(200),
+  type: WebhookEventTypeSchema,
+  payload: JsonObjectSchema,
+});
+export type WebhookEvent = z.input<typeof WebhookEventSchema>;

@@ -1,3 +1,4 @@
+import { AppointmentListQuerySchema, type AppointmentListQuery } from '@parley/contracts';
 import type { Appointment } from '@parley/contracts';
 import type { Queryable } from '../storage/database.js';
 import {
@@ -10,12 +11,7 @@ import {
   orUndefined,
   sqlState,
 } from '../storage/row-helpers.js';
-import {
-  AppointmentInputSchema,
-  AppointmentListQuerySchema,
-  type AppointmentInput,
-  type AppointmentListQuery,
-} from '../storage/schemas.js';
+import { AppointmentInputSchema, type AppointmentInput } from '../storage/schemas.js';
 import { IdempotencyKeySchema } from '@parley/contracts';
 import { DomainError, NotFoundError, parseInput } from '../domain-errors.js';
 

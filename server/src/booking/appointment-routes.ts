@@ -1,8 +1,8 @@
 import type { Router } from 'express';
-import { AppointmentSchema, listOf } from '@parley/contracts';
+import { AppointmentSchema, listOf, AppointmentListQuerySchema } from '@parley/contracts';
 import { ApiError } from '../http/api-error.js';
 import { defineRoute, routerOf } from '../http/define-route.js';
-import { AppointmentListQuerySchema } from '../storage/index.js';
+
 import { tenantOf } from '../tenants/request-tenant.js';
 
 const auth = 'admin';

@@ -24,6 +24,8 @@ import {
   type CallInsights,
   type LeadTemperature,
   type TurnInput,
+  CallListQuerySchema,
+  type CallListQuery,
 } from '@parley/contracts';
 import {
   CALL_COLUMNS,
@@ -51,7 +53,7 @@ import {
   sqlState,
   toPage,
 } from '../storage/row-helpers.js';
-import { CallListQuerySchema, type CallListQuery } from '../storage/schemas.js';
+
 import { DomainError, NotFoundError, ConflictError, parseInput } from '../domain-errors.js';
 
 export interface AppendedTurn {

@@ -1,8 +1,14 @@
 import type { Router } from 'express';
-import { CallRecordSchema, CallSchema, pageOf, type CallRecord } from '@parley/contracts';
+import {
+  CallRecordSchema,
+  CallSchema,
+  pageOf,
+  type CallRecord,
+  CallListQuerySchema,
+} from '@parley/contracts';
 import { ApiError } from '../http/api-error.js';
 import { defineRoute, routerOf } from '../http/define-route.js';
-import { CallListQuerySchema } from '../storage/index.js';
+
 import { tenantOf } from '../tenants/request-tenant.js';
 
 const auth = 'admin';

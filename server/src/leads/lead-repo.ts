@@ -1,3 +1,4 @@
+import { LeadListQuerySchema, type LeadListQuery } from '@parley/contracts';
 import type { Lead } from '@parley/contracts';
 import type { Queryable } from '../storage/database.js';
 import {
@@ -10,12 +11,7 @@ import {
   sqlState,
   toPage,
 } from '../storage/row-helpers.js';
-import {
-  LeadInputSchema,
-  LeadListQuerySchema,
-  type LeadInput,
-  type LeadListQuery,
-} from '../storage/schemas.js';
+import { LeadInputSchema, type LeadInput } from '../storage/schemas.js';
 import { type Page, IdempotencyKeySchema, type LeadTemperature } from '@parley/contracts';
 import { NotFoundError, parseInput } from '../domain-errors.js';
 

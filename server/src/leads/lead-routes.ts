@@ -1,8 +1,8 @@
 import type { Router } from 'express';
-import { LeadSchema, pageOf } from '@parley/contracts';
+import { LeadSchema, pageOf, LeadListQuerySchema } from '@parley/contracts';
 import { ApiError } from '../http/api-error.js';
 import { defineRoute, routerOf } from '../http/define-route.js';
-import { LeadListQuerySchema } from '../storage/index.js';
+
 import { tenantOf } from '../tenants/request-tenant.js';
 
 const auth = 'admin';

@@ -3,7 +3,7 @@ import type { Channel, CallOutcome, ErrorCode } from '@parley/contracts';
 import type { Logger } from './logger.js';
 
 /**
- * The per-turn timings the agent reports (milliseconds, see agent/src/calls/README.md) and the
+ * The per-turn timings the agent reports (milliseconds, see agent/src/recording/README.md) and the
  * `stage` label each is observed under. Other timing keys are ignored: a label value taken from
  * the request would let one caller grow the series without bound.
  */

@@ -4,10 +4,8 @@
  */
 import { z } from 'zod';
 import {
-  AppointmentStatusSchema,
   AssignPhoneNumberRequestSchema,
   CallEventSchema,
-  ChannelSchema,
   ConsentAcceptanceSchema,
   CreateApiKeyRequestSchema,
   CreateTenantRequestSchema,
@@ -15,9 +13,7 @@ import {
   E164Schema,
   JsonObjectSchema,
   PersonaIdSchema,
-  CallOutcomeSchema,
   LeadTemperatureSchema,
-  WebhookEventTypeSchema,
 } from '@parley/contracts';
 
 export const TenantInputSchema = CreateTenantRequestSchema;
@@ -32,23 +28,6 @@ export type ApiKeyInput = z.input<typeof ApiKeyInputSchema>;
 
 export const PhoneNumberInputSchema = AssignPhoneNumberRequestSchema.extend({ e164: E164Schema });
 export type PhoneNumberInput = z.input<typeof PhoneNumberInputSchema>;
-
-const LimitSchema = z.coerce.number().int().min(1).max(100).default(20);
-
-export const CallListQuerySchema = z.object({
-  limit: LimitSchema,
-  cursor: z.string().max(500).optional(),
-  personaId: PersonaIdSchema.optional(),
-  channel: ChannelSchema.optional(),
-  outcome: CallOutcomeSchema.optional(),
-  /** Calls started at or after this time. */
-  from: DateTimeSchema.optional(),
-  /** Calls started before this time. */
-  to: DateTimeSchema.optional(),
-  /** Words to find in the transcript (either side) or the summary, case-insensitive. */
-  q: z.string().min(1).max(200).optional(),
-});
-export type CallListQuery = z.input<typeof CallListQuerySchema>;
 
 export const ConsentInputSchema = z.object({
   /** Which wording of the recording/AI disclosure the caller accepted. */
@@ -93,18 +72,6 @@ export const CallEventInputSchema = CallEventSchema.extend({
 });
 export type CallEventInput = z.input<typeof CallEventInputSchema>;
 
-export const LeadListQuerySchema = z.object({
-  limit: LimitSchema,
-  cursor: z.string().max(500).optional(),
-  callId: z.string().min(1).max(64).optional(),
-  temperature: LeadTemperatureSchema.optional(),
-  /** Leads captured at or after this time. */
-  from: DateTimeSchema.optional(),
-  /** Leads captured before this time. */
-  to: DateTimeSchema.optional(),
-});
-export type LeadListQuery = z.input<typeof LeadListQuerySchema>;
-
 export const AppointmentInputSchema = z
   .object({
     startsAt: DateTimeSchema,
@@ -121,22 +88,3 @@ export const AppointmentInputSchema = z
     path: ['endsAt'],
   });
 export type AppointmentInput = z.input<typeof AppointmentInputSchema>;
-
-export const AppointmentListQuerySchema = z.object({
-  /** Appointments ending after this time. */
-  from: DateTimeSchema.optional(),
-  /** Appointments starting before this time. */
-  to: DateTimeSchema.optional(),
-  /** Only booked or only cancelled ones; both when omitted. */
-  status: AppointmentStatusSchema.optional(),
-  callId: z.string().min(1).max(64).optional(),
-});
-export type AppointmentListQuery = z.input<typeof AppointmentListQuerySchema>;
-
-export const WebhookEventSchema = z.object({
-  /** Stable across retries and restarts; receivers deduplicate on it. */
-  id: z.string().min(1).max(200),
-  type: WebhookEventTypeSchema,
-  payload: JsonObjectSchema,
-});
-export type WebhookEvent = z.input<typeof WebhookEventSchema>;

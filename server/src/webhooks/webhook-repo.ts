@@ -8,8 +8,10 @@ import {
   type WebhookEndpoint,
   type WebhookEndpointInput,
   type WebhookEventType,
+  WebhookEventSchema,
+  type WebhookEvent,
 } from '@parley/contracts';
-import { WebhookEventSchema, type WebhookEvent } from '../storage/schemas.js';
+
 import { NotFoundError, parseInput } from '../domain-errors.js';
 
 interface EndpointRow {
