@@ -32,6 +32,12 @@ function endAfterSpeech(
   });
 }
 
+/**
+ * How long after a failed SIP REFER a caller leaving the call still counts as transferred: the
+ * phone may have followed the REFER that LiveKit reported as failed.
+ */
+export const REFER_SETTLE_MS = 15_000;
+
 /** What end_call answers the model: its reply is the goodbye. */
 export const END_CALL_REPLY = 'The call ends after your reply: say a short goodbye, nothing else.';
 
@@ -92,7 +98,9 @@ export function transferToHumanTool(
         try {
           await sipTransfer(target);
         } catch (error) {
-          controls.expectOutcome(undefined);
+          // livekit-sip can report a REFER as failed ("transaction failed to complete") although
+          // the phone follows it: a caller who leaves soon after still counts as transferred.
+          setTimeout(() => controls.expectOutcome(undefined), REFER_SETTLE_MS).unref();
           const detail = error instanceof Error ? error.message : String(error);
           throw new llm.ToolError(
             `The transfer to a person failed (${detail}). Apologise and offer to help another way.`,
