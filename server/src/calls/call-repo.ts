@@ -53,7 +53,6 @@ import {
   sqlState,
   toPage,
 } from '../storage/row-helpers.js';
-
 import { DomainError, NotFoundError, ConflictError, parseInput } from '../domain-errors.js';
 
 export interface AppendedTurn {

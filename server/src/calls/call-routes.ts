@@ -8,7 +8,6 @@ import {
 } from '@parley/contracts';
 import { ApiError } from '../http/api-error.js';
 import { defineRoute, routerOf } from '../http/define-route.js';
-
 import { tenantOf } from '../tenants/request-tenant.js';
 
 const auth = 'admin';

@@ -2,7 +2,6 @@ import type { Router } from 'express';
 import { LeadSchema, pageOf, LeadListQuerySchema } from '@parley/contracts';
 import { ApiError } from '../http/api-error.js';
 import { defineRoute, routerOf } from '../http/define-route.js';
-
 import { tenantOf } from '../tenants/request-tenant.js';
 
 const auth = 'admin';

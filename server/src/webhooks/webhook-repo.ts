@@ -11,7 +11,6 @@ import {
   WebhookEventSchema,
   type WebhookEvent,
 } from '@parley/contracts';
-
 import { NotFoundError, parseInput } from '../domain-errors.js';
 
 interface EndpointRow {
