@@ -1,23 +1,30 @@
 /**
- * `npm run test:unit`: every package's unit tests, without the stack — the inner loop. Suites that
+ * `npm run test:unit`: every package's unit tests, without the stack — the inner loop. A package's
+ * files share a few processes rather than start one each (scripts/lib/unit-groups.ts). Suites that
  * need the running stack (they read `PARLEY_TEST_STACK`) are left to `npm test`, which runs
  * everything, as it does the widget's browser and package tiers. One throwaway PostgreSQL serves the storage suites, as in `npm test`.
  * `tsx scripts/unit.ts <package…>` (e.g. `server agent`) runs only those packages: each package's
  * `test` script is this, for itself (node 20's test runner expands no globs).
  */
 import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
 import { REPO_ROOT } from './lib/stack.js';
 import { startPostgres } from './lib/postgres.js';
 import { PACKAGES, isPackageTier, needsStack, packageOf, packageTests } from './lib/test-files.js';
+import { needsOwnProcess, splitFiles, writeGroupEntry } from './lib/unit-groups.js';
 
 /**
- * Test files run in parallel processes: most of a file's time is starting Node and loading its
- * imports, or waiting on a subprocess (PocketSphinx, Flite), not computing.
+ * Groups of test files run in parallel processes, as many as there are cores: more would only
+ * slow the audio suites that stream in real time (Flite, PocketSphinx, the cloud fakes).
  */
 const CONCURRENCY = Number(
   process.env.PARLEY_UNIT_CONCURRENCY ?? Math.max(2, os.availableParallelism()),
 );
+
+/** How many processes each package's files are split over (scripts/lib/unit-groups.ts). */
+const GROUPS_PER_PACKAGE: Record<string, number> = { server: 3, agent: 4 };
 
 async function main(): Promise<void> {
   const wanted = process.argv.slice(2);
@@ -34,10 +41,24 @@ async function main(): Promise<void> {
   );
   // Only the server's storage suites need PostgreSQL.
   const postgres = files.some((f) => packageOf(f) === 'server') ? await startPostgres() : undefined;
+  const entryDir = mkdtempSync(path.join(os.tmpdir(), 'parley-unit-'));
+  // The agent's groups first: they are the longest, so they should not start last.
+  const order = ['agent', ...PACKAGES.filter((p) => p !== 'agent')];
+  const entries = order.flatMap((pkg) =>
+    splitFiles(
+      files.filter((f) => packageOf(f) === pkg && !needsOwnProcess(f)),
+      GROUPS_PER_PACKAGE[pkg] ?? 1,
+    ).map((group, i) => {
+      const entry = path.join(entryDir, `${pkg.replaceAll('/', '-')}-${i + 1}.test.mjs`);
+      writeGroupEntry(entry, group);
+      return entry;
+    }),
+  );
+  const alone = files.filter(needsOwnProcess);
   const status = await new Promise<number>((resolve) => {
     const run = spawn(
       process.execPath,
-      ['--import', 'tsx', '--test', `--test-concurrency=${CONCURRENCY}`, ...files],
+      ['--import', 'tsx', '--test', `--test-concurrency=${CONCURRENCY}`, ...entries, ...alone],
       {
         cwd: REPO_ROOT,
         stdio: 'inherit',
@@ -51,6 +72,7 @@ async function main(): Promise<void> {
     run.once('exit', (code) => resolve(code ?? 1));
   });
   await postgres?.stop();
+  rmSync(entryDir, { recursive: true, force: true });
   process.exit(status);
 }
 
