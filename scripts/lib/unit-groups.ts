@@ -13,12 +13,15 @@ import { REPO_ROOT } from './stack.js';
 
 /**
  * Whether a file must keep a process of its own: the server's storage harness
- * (`server/test/test-backends.ts`) keeps one admin pool and one cleanup list per process and closes
- * them after the first file that used them, so the files using it cannot share a process yet.
+ * (`server/test/test-backends.ts`) cleans up after each `forEachBackend` group, but what a file
+ * opens outside one is only cleaned up after the first file in the process that used the harness.
  */
 export function needsOwnProcess(file: string): boolean {
   const source = readFileSync(path.join(REPO_ROOT, file), 'utf8');
-  return /test-backends\.js'|'@parley\/server\/testing'/.test(source);
+  return (
+    /test-backends\.js'|'@parley\/server\/testing'/.test(source) &&
+    !source.includes('forEachBackend(')
+  );
 }
 
 /** Splits `files` into `count` groups of about equal size, keeping each group's files in order. */

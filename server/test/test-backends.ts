@@ -30,9 +30,12 @@ export interface TestBackend {
 }
 
 const cleanups: (() => Promise<void>)[] = [];
-after(async () => {
+async function cleanUp(): Promise<void> {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+}
+// After the file's tests; `forEachBackend` also cleans up after each backend's group, so files that
+// share a process (the unit run) each leave nothing behind.
+after(cleanUp);
 
 async function tempDir(prefix: string): Promise<string> {
   const dir = await mkdtemp(path.join(os.tmpdir(), prefix));
@@ -113,7 +116,10 @@ function postgresServer(): Promise<{ createDatabase(name: string): Promise<strin
     const adminUrl = process.env.DATABASE_URL;
     if (adminUrl) {
       const admin = new pg.Pool({ connectionString: adminUrl, max: 1 });
-      cleanups.push(() => admin.end());
+      cleanups.push(() => {
+        server = undefined;
+        return admin.end();
+      });
       return {
         async createDatabase(name: string) {
           await admin.query(`CREATE DATABASE ${name}`);
@@ -127,7 +133,10 @@ function postgresServer(): Promise<{ createDatabase(name: string): Promise<strin
       };
     }
     const started: ThrowawayPostgres = await startPostgres();
-    cleanups.unshift(() => started.stop());
+    cleanups.unshift(() => {
+      server = undefined;
+      return started.stop();
+    });
     return started;
   })();
   return server;
@@ -146,7 +155,10 @@ export const postgres: TestBackend = {
 /** Defines the same tests once per backend, each group under `on PGlite` / `on PostgreSQL`. */
 export function forEachBackend(define: (backend: TestBackend) => void): void {
   for (const backend of [pglite, postgres]) {
-    describe(`on ${backend.name}`, () => define(backend));
+    describe(`on ${backend.name}`, () => {
+      define(backend);
+      after(cleanUp);
+    });
   }
 }
 
