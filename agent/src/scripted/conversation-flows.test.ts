@@ -112,7 +112,11 @@ describe('scripted responder in an AgentSession (default persona)', () => {
     const call = await startCall();
     assert.match(await onlyReply(call, "I'm interested in getting a quote"), /your name/);
     assert.match(await onlyReply(call, 'my name is john smith'), /^Thanks, John Smith\..*email/);
-    assert.match(await onlyReply(call, 'john at example dot com'), /what do you need/i);
+    assert.equal(
+      await onlyReply(call, 'john at example dot com'),
+      'I have john at example dot com. Is that right?',
+    );
+    assert.match(await onlyReply(call, "yes that's right"), /what do you need/i);
     assert.match(await onlyReply(call, 'a new website for my bakery'), /budget/);
     assert.match(await onlyReply(call, 'about five thousand dollars'), /get started/);
     assert.match(await onlyReply(call, 'next month'), /make.* the decision/);
@@ -142,7 +146,8 @@ describe('scripted responder in an AgentSession (default persona)', () => {
     const call = await startCall();
     await call.say('can someone contact me about pricing for my business');
     await call.say('Ana');
-    await call.say('five five five one two three four');
+    assert.match(await onlyReply(call, 'five five five one two three four'), /5 5 5, 1 2 3, 4\./);
+    await call.say('yes');
     await call.say('a booking system');
     assert.match(await onlyReply(call, 'hard to say'), /^Sorry, I didn't catch an amount/);
     assert.match(await onlyReply(call, 'I really do not know'), /^No problem, let me move on\./);
@@ -156,6 +161,75 @@ describe('scripted responder in an AgentSession (default persona)', () => {
       timelineDays: 14,
       isDecisionMaker: false,
     });
+  });
+
+  test('when the caller corrects the read-back number, then the corrected one is read back and kept', async () => {
+    const call = await startCall();
+    await call.say("I'm interested");
+    await call.say('my name is john smith');
+    assert.equal(
+      await onlyReply(call, 'you can reach me at five five five one two three five five six seven'),
+      'I have 5 5 5, 1 2 3, 5 5 6 7. Is that right?',
+    );
+    assert.equal(
+      await onlyReply(call, 'no it is five five five one two three four five six seven'),
+      'I have 5 5 5, 1 2 3, 4 5 6 7. Is that right?',
+    );
+    assert.match(await onlyReply(call, 'yes'), /^Got it\. What do you need help with\?$/);
+    await call.say('a new website');
+    await call.say('about five thousand dollars');
+    await call.say('next month');
+    const run = await call.say('yes I am');
+    nextReply(run);
+    assert.equal(
+      CaptureLeadArgsSchema.parse(nextCallArgs(run, 'capture_lead')).phone,
+      '5551234567',
+    );
+  });
+
+  test('when the caller says no to the read-back, then the number is asked again; after two noes the form moves on without it', async () => {
+    const call = await startCall();
+    await call.say("I'm interested");
+    await call.say('my name is ana');
+    await call.say('five five five one two three four');
+    assert.match(await onlyReply(call, "no that's wrong"), /say the number again, digit by digit/);
+    assert.match(
+      await onlyReply(call, 'five five five one two three five'),
+      /^I have 5 5 5, 1 2 3, 5\./,
+    );
+    assert.equal(
+      await onlyReply(call, 'no'),
+      'No problem, let me move on. What do you need help with?',
+    );
+    await call.say('a booking system');
+    await call.say('about five thousand dollars');
+    await call.say('next month');
+    const run = await call.say('yes I am');
+    nextReply(run);
+    const args = CaptureLeadArgsSchema.parse(nextCallArgs(run, 'capture_lead'));
+    assert.equal(args.phone, undefined);
+    assert.equal(args.email, undefined);
+  });
+
+  test('when the answer to the read-back is neither yes nor no, then it is asked once more, then kept', async () => {
+    const call = await startCall();
+    await call.say("I'm interested");
+    await call.say('my name is ana');
+    await call.say('my email is ana at example dot com');
+    assert.equal(
+      await onlyReply(call, 'hmm'),
+      'Sorry, is that a yes or a no: ana at example dot com?',
+    );
+    assert.match(await onlyReply(call, 'hmm'), /^Got it\. What do you need help with\?$/);
+    await call.say('a booking system');
+    await call.say('about five thousand dollars');
+    await call.say('next month');
+    const run = await call.say('yes I am');
+    nextReply(run);
+    assert.equal(
+      CaptureLeadArgsSchema.parse(nextCallArgs(run, 'capture_lead')).email,
+      'ana@example.com',
+    );
   });
 
   test('when the caller says never mind mid-form, then the form is dropped and nothing is saved', async () => {

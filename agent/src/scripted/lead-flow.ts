@@ -1,12 +1,21 @@
 /**
  * Lead capture by slot filling: name, contact, need, budget, timeline and authority, asked in
  * turn (slots the caller already gave are skipped), each re-asked once when the answer does not
- * parse, then `capture_lead` with what was gathered.
+ * parse, then `capture_lead` with what was gathered. A contact heard over the line is read back
+ * for the caller to confirm or correct before it is kept: speech recognisers confuse digits
+ * ("four" and "five"), and a lead with a wrong number cannot be called back.
  */
 import type { CaptureLeadArgs } from '@parley/contracts';
 import type { CallerProfile, FlowResult, ToolCallRequest, Turn } from './dialogue-context.js';
 import { sentences } from './dialogue-context.js';
-import { parseContact, parseMoney, parseName, parseTimelineDays, parseYesNo } from './parsers.js';
+import {
+  type Contact,
+  parseContact,
+  parseMoney,
+  parseName,
+  parseTimelineDays,
+  parseYesNo,
+} from './parsers.js';
 
 export const CAPTURE_LEAD_TOOL = 'capture_lead';
 
@@ -19,8 +28,12 @@ export interface LeadFlow {
   /** Slots answered or given up on. */
   settled: LeadSlot[];
   asking?: LeadSlot;
-  /** Whether `asking` has been asked a second time. */
+  /** Whether `asking` (or the read-back) has been asked a second time. */
   retried: boolean;
+  /** A contact heard and read back, waiting for the caller's yes, no or correction. */
+  confirming?: Contact;
+  /** Read-backs the caller said no to. */
+  denied: number;
   /** Set once `capture_lead` has been called with these arguments. */
   saving?: CaptureLeadArgs;
 }
@@ -56,6 +69,24 @@ const ACKS: Record<LeadSlot, (lead: Partial<CaptureLeadArgs>) => string> = {
   timeline: () => 'Got it.',
   authority: () => 'Thank you.',
 };
+
+/** Read-backs a caller may deny before the flow moves on without a contact. */
+const MAX_DENIALS = 2;
+
+/** A contact as the agent reads it back: digits one by one in groups, the address in words. */
+export function spokenContact(contact: Contact): string {
+  if (contact.email) return contact.email.replace('@', ' at ').replace(/\./g, ' dot ');
+  const phone = contact.phone ?? '';
+  const digits = phone.replace(/\D/g, '');
+  const groups =
+    digits.length === 10
+      ? [digits.slice(0, 3), digits.slice(3, 6), digits.slice(6)]
+      : (digits.match(/.{1,3}/g) ?? []);
+  const spoken = groups.map((group) => group.split('').join(' ')).join(', ');
+  return phone.startsWith('+') ? `plus ${spoken}` : spoken;
+}
+
+const confirmQuestion = (contact: Contact) => `I have ${spokenContact(contact)}. Is that right?`;
 
 /** Reads one slot's answer into the lead; `undefined` when the answer does not say it. */
 function read(
@@ -122,12 +153,13 @@ export function startLead(profile: CallerProfile): FlowResult<LeadFlow> {
   const settled: LeadSlot[] = [];
   if (profile.name) settled.push('name');
   if (profile.email || profile.phone) settled.push('contact');
-  const flow: LeadFlow = { kind: 'lead', lead, settled, retried: false };
+  const flow: LeadFlow = { kind: 'lead', lead, settled, retried: false, denied: 0 };
   return askNext(flow, profile, "I'd be glad to help with that.");
 }
 
 /** The question the flow is waiting on, to repeat it after an aside. */
 export function leadQuestion(flow: LeadFlow): string | undefined {
+  if (flow.confirming) return confirmQuestion(flow.confirming);
   return flow.asking && QUESTIONS[flow.asking];
 }
 
@@ -137,12 +169,66 @@ export function answerLead(
   profile: CallerProfile,
   text: string,
 ): FlowResult<LeadFlow> {
+  if (flow.confirming) return answerReadBack(flow, flow.confirming, profile, text);
   const slot = flow.asking;
   if (!slot) return askNext(flow, profile, '');
   const value = read(slot, text, flow.retried);
   if (!value && !flow.retried) {
     return { flow: { ...flow, retried: true }, profile, turn: turn(REASKS[slot], `reask_${slot}`) };
   }
+  if (slot === 'contact' && value) return readBack(flow, value, profile);
+  return settle(flow, slot, value, profile);
+}
+
+/** Reads the contact back and waits for the caller to confirm it. */
+function readBack(flow: LeadFlow, contact: Contact, profile: CallerProfile): FlowResult<LeadFlow> {
+  return {
+    flow: { ...flow, confirming: contact, retried: false },
+    profile,
+    turn: turn(confirmQuestion(contact), 'confirm_contact'),
+  };
+}
+
+/** The caller's answer to a read-back: a correction, a yes, a no, or neither. */
+function answerReadBack(
+  flow: LeadFlow,
+  contact: Contact,
+  profile: CallerProfile,
+  text: string,
+): FlowResult<LeadFlow> {
+  const corrected = parseContact(text);
+  const same = corrected?.email === contact.email && corrected?.phone === contact.phone;
+  if (corrected && !same) return readBack(flow, corrected, profile);
+  const yes = same || parseYesNo(text);
+  const rest: LeadFlow = { ...flow, confirming: undefined };
+  if (yes === true) return settle(rest, 'contact', contact, profile);
+  if (yes === false) {
+    const denied = flow.denied + 1;
+    if (denied >= MAX_DENIALS) return settle({ ...rest, denied }, 'contact', undefined, profile);
+    const say = contact.email
+      ? 'Sorry about that. Could you say the email address again?'
+      : 'Sorry about that. Could you say the number again, digit by digit?';
+    return {
+      flow: { ...rest, asking: 'contact', retried: true, denied },
+      profile,
+      turn: turn(say, 'correct_contact'),
+    };
+  }
+  if (!flow.retried) {
+    const say = `Sorry, is that a yes or a no: ${spokenContact(contact)}?`;
+    return { flow: { ...flow, retried: true }, profile, turn: turn(say, 'reconfirm_contact') };
+  }
+  // Asked twice without a no: keep what was heard rather than lose the lead's only contact.
+  return settle(rest, 'contact', contact, profile);
+}
+
+/** Records `slot` as answered (or given up on, without `value`) and asks the next one. */
+function settle(
+  flow: LeadFlow,
+  slot: LeadSlot,
+  value: Partial<CaptureLeadArgs> | undefined,
+  profile: CallerProfile,
+): FlowResult<LeadFlow> {
   const lead = { ...flow.lead, ...value };
   const settled = [...flow.settled, slot];
   const known: CallerProfile = { ...profile };
