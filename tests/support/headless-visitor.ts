@@ -12,6 +12,7 @@ import {
   type RemoteParticipant,
   type RemoteTrack,
 } from '@livekit/rtc-node';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { SessionResponse } from '@parley/contracts';
 import { rms, type Pcm } from './wav.js';
 
@@ -23,6 +24,8 @@ export interface TranscriptSegment {
 }
 
 const FRAME_MS = 10;
+/** How far ahead of the clock speech is queued in the microphone (its native queue holds 1 s). */
+const MIC_LEAD_MS = 400;
 /** Above this RMS a 10 ms frame counts as sound rather than silence or comfort noise. */
 export const SOUND_RMS = 300;
 
@@ -89,20 +92,29 @@ export class HeadlessVisitor {
     await this.room.localParticipant?.publishTrack(track, options);
   }
 
-  /** Streams PCM into the microphone in real time. */
+  /**
+   * Streams PCM into the microphone in real time, as a sound card would: the frames go into the
+   * source's native queue up to {@link MIC_LEAD_MS} ahead of the clock, and LiveKit's own audio
+   * thread sends them every 10 ms. Pacing each frame from this (busy) event loop instead lets a
+   * late timer leave a hole in the stream, which the agent's jitter buffer fills with
+   * concealment, and the recogniser then mishears. Resolves when the last frame is due out.
+   */
   async speak(pcm: Pcm): Promise<void> {
     if (!this.source || this.source.sampleRate !== pcm.sampleRate) {
       throw new Error('publishMicrophone() with the PCM sample rate first');
     }
     const perFrame = (pcm.sampleRate * FRAME_MS) / 1000;
     const started = performance.now();
-    for (let i = 0, n = 0; i < pcm.samples.length; i += perFrame, n++) {
+    let n = 0;
+    for (let i = 0; i < pcm.samples.length; i += perFrame, n++) {
       const chunk = new Int16Array(perFrame);
       chunk.set(pcm.samples.subarray(i, i + perFrame));
       await this.source.captureFrame(new AudioFrame(chunk, pcm.sampleRate, 1, perFrame));
       const ahead = started + (n + 1) * FRAME_MS - performance.now();
-      if (ahead > 0) await new Promise((r) => setTimeout(r, ahead));
+      if (ahead > MIC_LEAD_MS) await sleep(ahead - MIC_LEAD_MS);
     }
+    const left = started + n * FRAME_MS - performance.now();
+    if (left > 0) await sleep(left);
   }
 
   transcript(role: 'user' | 'agent'): string {
