@@ -2,9 +2,10 @@
  * The unit run's process layout. Starting Node, tsx and a package's imports (`@livekit/agents` alone
  * is ~1.6 s of CPU) for each of a hundred test files cost more CPU than most files' tests, so the
  * unit run loads several files into one `node --test` process: a generated entry wraps each file
- * in a suite of its own (so its top-level `before`/`after`/`beforeEach` hooks stay its own) and
- * imports it only once the previous file's suite has finished (so its module-level set-up never
- * overlaps another file's tests). `npm test` keeps one process per file.
+ * in a suite of its own, so its top-level `before`/`after`/`beforeEach` hooks stay its own. The
+ * group's files are all imported up front, so a file's module-level code runs before the earlier
+ * files' tests: files that share a process must not change globals at import. `npm test` keeps
+ * one process per file.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
