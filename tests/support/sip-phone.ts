@@ -4,6 +4,7 @@
  * and records what it hears (the `sndfile` module) so a suite can transcribe the agent offline.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createSocket } from 'node:dgram';
 import { EventEmitter, once } from 'node:events';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
@@ -65,6 +66,8 @@ export class SipPhone extends EventEmitter {
   readonly events: PhoneEvent[] = [];
   private control?: Socket;
   private token = 0;
+  /** baresip's last lines of output, for the error when it fails to start. */
+  private readonly outputTail: string[] = [];
   private readonly pending = new Map<string, (reply: Record<string, unknown>) => void>();
 
   private constructor(
@@ -84,10 +87,12 @@ export class SipPhone extends EventEmitter {
   static async start(options: SipPhoneOptions): Promise<SipPhone> {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'parley-phone-'));
     const host = options.host ?? '127.0.0.1';
+    // SIP and RTP are UDP: a port free for TCP may still be held by another phone's or
+    // WebRTC's UDP socket, and baresip exits when it cannot bind its SIP port.
     const [sipPort, ctrlPort, rtpPort] = [
-      await freePort(host),
+      await freeUdpPorts(host, 1),
       await freePort('127.0.0.1'),
-      await freePort(host),
+      await freeUdpPorts(host, RTP_PORTS),
     ];
     const codec = options.codec ?? 'G722';
     const incoming = options.incoming ?? 'answer';
@@ -112,7 +117,7 @@ export class SipPhone extends EventEmitter {
       `audio_codecs ${codec === 'G722' ? 'G722/16000/1' : 'PCMU/8000/1'}`,
       `snd_path ${path.join(dir, 'recordings')}`,
       // Room for a second call: a transfer (REFER) makes one while the first still holds its ports.
-      `rtp_ports ${rtpPort}-${rtpPort + 19}`,
+      `rtp_ports ${rtpPort}-${rtpPort + RTP_PORTS - 1}`,
       'audio_buffer 20-160',
       'call_max_calls 4',
       '',
@@ -127,11 +132,18 @@ export class SipPhone extends EventEmitter {
     await writeFile(path.join(dir, 'contacts'), '');
     const child = spawn('baresip', ['-f', dir], { stdio: ['ignore', 'pipe', 'pipe'] });
     const onLine = options.onLine ?? (() => undefined);
+    const phone = new SipPhone(options, dir, child, sipPort, ctrlPort);
     for (const stream of [child.stdout, child.stderr]) {
       stream?.setEncoding('utf8');
-      stream?.on('data', (chunk: string) => chunk.split('\n').forEach((l) => l && onLine(l)));
+      stream?.on('data', (chunk: string) =>
+        chunk.split('\n').forEach((line) => {
+          if (!line) return;
+          phone.outputTail.push(line);
+          if (phone.outputTail.length > 20) phone.outputTail.shift();
+          onLine(line);
+        }),
+      );
     }
-    const phone = new SipPhone(options, dir, child, sipPort, ctrlPort);
     await phone.connect();
     return phone;
   }
@@ -139,7 +151,9 @@ export class SipPhone extends EventEmitter {
   private async connect(): Promise<void> {
     const deadline = Date.now() + 15_000;
     for (;;) {
-      if (this.child.exitCode !== null) throw new Error('baresip exited while starting');
+      if (this.child.exitCode !== null) {
+        throw new Error(`baresip exited while starting: ${this.outputTail.join(' | ')}`);
+      }
       try {
         const socket = new Socket();
         await new Promise<void>((resolve, reject) => {
@@ -303,4 +317,29 @@ export function resampleLinear({ sampleRate, samples }: Pcm, rate: number): Int1
     out[i] = Math.round(a + (b - a) * (x - j));
   }
   return out;
+}
+
+/** RTP ports each phone gets: room for a second call while a transfer (REFER) is made. */
+const RTP_PORTS = 20;
+
+/** The first of `count` consecutive ports that are free for UDP (and the first for TCP). */
+async function freeUdpPorts(host: string, count: number): Promise<number> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const first = await freePort(host);
+    if (first + count > 65_536) continue;
+    const ports = Array.from({ length: count }, (_, i) => first + i);
+    if ((await Promise.all(ports.map((port) => udpFree(host, port)))).every(Boolean)) return first;
+  }
+  throw new Error(`no ${count} consecutive free UDP ports on ${host}`);
+}
+
+function udpFree(host: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = createSocket('udp4');
+    socket.once('error', () => {
+      socket.close();
+      resolve(false);
+    });
+    socket.bind(port, host, () => socket.close(() => resolve(true)));
+  });
 }
