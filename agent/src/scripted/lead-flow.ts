@@ -197,7 +197,10 @@ function answerReadBack(
   text: string,
 ): FlowResult<LeadFlow> {
   const corrected = parseContact(text);
-  const same = corrected?.email === contact.email && corrected?.phone === contact.phone;
+  const same =
+    corrected !== undefined &&
+    corrected.email === contact.email &&
+    corrected.phone === contact.phone;
   if (corrected && !same) return readBack(flow, corrected, profile);
   const yes = same || parseYesNo(text);
   const rest: LeadFlow = { ...flow, confirming: undefined };
