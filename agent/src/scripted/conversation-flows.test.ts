@@ -6,6 +6,7 @@
 import { initializeLogger, llm, voice } from '@livekit/agents';
 import {
   BookAppointmentArgsSchema,
+  type CaptureLeadArgs,
   CaptureLeadArgsSchema,
   type Persona,
   PersonaSchema,
@@ -81,6 +82,16 @@ async function onlyReply(call: Call, userInput: string): Promise<string> {
 function nextCallArgs(run: Run, name: string): unknown {
   const event = run.expect.nextEvent().isFunctionCall({ name }).event();
   return JSON.parse(event.item.args);
+}
+
+/** Answers the lead form's questions after the contact, and returns what `capture_lead` got. */
+async function finishLead(call: Call, need: string): Promise<CaptureLeadArgs> {
+  await call.say(need);
+  await call.say('about five thousand dollars');
+  await call.say('next month');
+  const run = await call.say('yes I am');
+  nextReply(run);
+  return CaptureLeadArgsSchema.parse(nextCallArgs(run, 'capture_lead'));
 }
 
 describe('scripted responder in an AgentSession (default persona)', () => {
@@ -176,15 +187,7 @@ describe('scripted responder in an AgentSession (default persona)', () => {
       'I have 5 5 5, 1 2 3, 4 5 6 7. Is that right?',
     );
     assert.match(await onlyReply(call, 'yes'), /^Got it\. What do you need help with\?$/);
-    await call.say('a new website');
-    await call.say('about five thousand dollars');
-    await call.say('next month');
-    const run = await call.say('yes I am');
-    nextReply(run);
-    assert.equal(
-      CaptureLeadArgsSchema.parse(nextCallArgs(run, 'capture_lead')).phone,
-      '5551234567',
-    );
+    assert.equal((await finishLead(call, 'a new website')).phone, '5551234567');
   });
 
   test('when the caller says no to the read-back, then the number is asked again; after two noes the form moves on without it', async () => {
@@ -201,12 +204,7 @@ describe('scripted responder in an AgentSession (default persona)', () => {
       await onlyReply(call, 'no'),
       'No problem, let me move on. What do you need help with?',
     );
-    await call.say('a booking system');
-    await call.say('about five thousand dollars');
-    await call.say('next month');
-    const run = await call.say('yes I am');
-    nextReply(run);
-    const args = CaptureLeadArgsSchema.parse(nextCallArgs(run, 'capture_lead'));
+    const args = await finishLead(call, 'a booking system');
     assert.equal(args.phone, undefined);
     assert.equal(args.email, undefined);
   });
@@ -221,15 +219,7 @@ describe('scripted responder in an AgentSession (default persona)', () => {
       'Sorry, is that a yes or a no: ana at example dot com?',
     );
     assert.match(await onlyReply(call, 'hmm'), /^Got it\. What do you need help with\?$/);
-    await call.say('a booking system');
-    await call.say('about five thousand dollars');
-    await call.say('next month');
-    const run = await call.say('yes I am');
-    nextReply(run);
-    assert.equal(
-      CaptureLeadArgsSchema.parse(nextCallArgs(run, 'capture_lead')).email,
-      'ana@example.com',
-    );
+    assert.equal((await finishLead(call, 'a booking system')).email, 'ana@example.com');
   });
 
   test('when the caller says never mind mid-form, then the form is dropped and nothing is saved', async () => {

@@ -74,7 +74,7 @@ const ACKS: Record<LeadSlot, (lead: Partial<CaptureLeadArgs>) => string> = {
 const MAX_DENIALS = 2;
 
 /** A contact as the agent reads it back: digits one by one in groups, the address in words. */
-export function spokenContact(contact: Contact): string {
+function spokenContact(contact: Contact): string {
   if (contact.email) return contact.email.replace('@', ' at ').replace(/\./g, ' dot ');
   const phone = contact.phone ?? '';
   const digits = phone.replace(/\D/g, '');
