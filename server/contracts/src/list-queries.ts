@@ -9,11 +9,16 @@ import {
 } from './call.js';
 import { ChannelSchema } from './session.js';
 
-const LimitSchema = z.coerce.number().int().min(1).max(100).default(20);
-
-export const CallListQuerySchema = z.object({
-  limit: LimitSchema,
+/** Paging of the cursor-paged lists: a page's size and where the previous page ended. */
+const PageQuerySchema = z.object({
+  limit: z.coerce.number().int().min(1).max(100).default(20),
   cursor: z.string().max(500).optional(),
+});
+
+/** Only the records of this call. */
+const CallIdQuerySchema = z.string().min(1).max(64).optional();
+
+export const CallListQuerySchema = PageQuerySchema.extend({
   personaId: PersonaIdSchema.optional(),
   channel: ChannelSchema.optional(),
   outcome: CallOutcomeSchema.optional(),
@@ -26,10 +31,8 @@ export const CallListQuerySchema = z.object({
 });
 export type CallListQuery = z.input<typeof CallListQuerySchema>;
 
-export const LeadListQuerySchema = z.object({
-  limit: LimitSchema,
-  cursor: z.string().max(500).optional(),
-  callId: z.string().min(1).max(64).optional(),
+export const LeadListQuerySchema = PageQuerySchema.extend({
+  callId: CallIdQuerySchema,
   temperature: LeadTemperatureSchema.optional(),
   /** Leads captured at or after this time. */
   from: DateTimeSchema.optional(),
@@ -45,6 +48,6 @@ export const AppointmentListQuerySchema = z.object({
   to: DateTimeSchema.optional(),
   /** Only booked or only cancelled ones; both when omitted. */
   status: AppointmentStatusSchema.optional(),
-  callId: z.string().min(1).max(64).optional(),
+  callId: CallIdQuerySchema,
 });
 export type AppointmentListQuery = z.input<typeof AppointmentListQuerySchema>;
