@@ -89,10 +89,13 @@ test('a web visitor continues on their phone: same room, same agent, one record 
   assert.ok(heard.length > 0);
 
   const call = await eventually(
-    'one record with the phone leg',
+    'one record with the phone leg and its answered turn',
     async () =>
       admin<StoredPhoneCall>(stack, `/v1/calls/${(await callOfRoom(stack, session.roomName)).id}`),
-    (c) => (c.legs ?? []).some((l) => l.kind === 'phone' && l.phoneNumber === VISITOR_PHONE),
+    // The turn is appended once its reply has played out, which can be after the leg is recorded.
+    (c) =>
+      (c.legs ?? []).some((l) => l.kind === 'phone' && l.phoneNumber === VISITOR_PHONE) &&
+      c.turns.some((t) => t.agentText?.includes('Monday to Friday')),
     30_000,
   );
   assert.equal(call.channel, 'web', 'the call began on the web');
