@@ -19,12 +19,26 @@ function queryable(target: PGlite | Transaction): Queryable {
 }
 
 /**
+ * PostgreSQL's buffer pool inside PGlite. Its default, 128 MB, is sized for a database server;
+ * PGlite zeroes and indexes all of it at every start (≈ 0.4 s of CPU here), while its files are
+ * cached by the OS anyway. 32 MB holds a small deployment's working set: measured here, a start
+ * takes 330 ms instead of 660 ms and holds ~100 MB less.
+ */
+const SHARED_BUFFERS = '32MB';
+
+/**
  * The embedded database. PGlite runs one connection, so it serialises queries and transactions by
  * itself; a transaction's callback must use the handle it is given, never the database.
  */
 export async function openPglite(dataDir: string): Promise<Database> {
   await mkdir(dataDir, { recursive: true });
-  const pg = await PGlite.create({ dataDir, extensions: PGLITE_EXTENSIONS });
+  const pg = await PGlite.create({
+    dataDir,
+    extensions: PGLITE_EXTENSIONS,
+    // A start parameter, not PGlite's `postgresqlconf`, which would overwrite the data directory's
+    // postgresql.conf (and with it initdb's time zone and text search settings).
+    startParams: [...PGlite.defaultStartParams, '-c', `shared_buffers=${SHARED_BUFFERS}`],
+  });
   let closing: Promise<void> | undefined;
   return {
     kind: 'pglite',
