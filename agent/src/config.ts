@@ -1,10 +1,9 @@
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { REPO_ROOT } from './package-dir.js';
 
 const DEBIAN_MODEL_DIR = '/usr/share/pocketsphinx/model/en-us';
-const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 /** Where the offline STT finds its shim and model; every path can be overridden from env. */
 export interface PocketSphinxPaths {
@@ -155,7 +154,7 @@ export function cloudConfig(env: Env = process.env): CloudConfig {
 /** The offline STT's paths from env, falling back to the repo's tools folder and Debian's model. */
 export function pocketSphinxPaths(env: Env = process.env): PocketSphinxPaths {
   return {
-    binPath: read(env, 'PARLEY_PS_STREAM_BIN', path, `${REPO_ROOT}.tools/bin/parley-ps-stream`),
+    binPath: read(env, 'PARLEY_PS_STREAM_BIN', path, `${REPO_ROOT}/.tools/bin/parley-ps-stream`),
     hmmDir: read(env, 'PARLEY_PS_HMM_DIR', path, `${DEBIAN_MODEL_DIR}/en-us`),
     lmPath: read(env, 'PARLEY_PS_LM', path, `${DEBIAN_MODEL_DIR}/en-us.lm.bin`),
     dictPath: read(env, 'PARLEY_PS_DICT', path, `${DEBIAN_MODEL_DIR}/cmudict-en-us.dict`),

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { buildNodeBundles, NODE_BUNDLES } from './build-node.js';
 import { startProcess, stopProcess, type ManagedProcess, type SpawnOptions } from './processes.js';
 import { httpStatus, tcpOpen, waitFor } from './readiness.js';
 import { sipBridgeYaml } from '@parley/sip';
@@ -82,16 +83,15 @@ async function assertPortsFree(ports: StackPorts): Promise<void> {
   }
 }
 
-const NODE_TS = ['--import', 'tsx'];
-
 /**
  * Starts Redis, livekit-server, livekit-sip, the Parley server and the agent worker, in
- * dependency order.
+ * dependency order; the server and the worker run as freshly built bundles (build-node.ts).
  */
 export async function startStack(options: StackOptions): Promise<Stack> {
   const { ports, stateDir } = options;
   const timeout = options.readyTimeoutMs ?? 120_000;
   await assertPortsFree(ports);
+  await buildNodeBundles();
   const secrets = await loadOrCreateSecrets(stateDir);
   await mkdir(path.join(stateDir, 'redis'), { recursive: true });
   const spoolDir = path.join(stateDir, 'spool');
@@ -180,7 +180,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       LIVEKIT_API_SECRET: secrets.livekitApiSecret,
       PARLEY_AGENT_KEY: secrets.agentKey,
     };
-    const server = start('server', process.execPath, [...NODE_TS, 'server/src/main.ts'], {
+    const server = start('server', process.execPath, [NODE_BUNDLES.server.out], {
       ...shared,
       PORT: String(ports.server),
       PARLEY_ADMIN_KEY: secrets.adminKey,
@@ -198,7 +198,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       server.exited,
     );
 
-    const agent = start('agent', process.execPath, [...NODE_TS, 'agent/src/worker.ts', 'start'], {
+    const agent = start('agent', process.execPath, [NODE_BUNDLES.agent.out, 'start'], {
       ...shared,
       PARLEY_SERVER_URL: url,
       PARLEY_AGENT_HTTP_PORT: String(ports.agentHttp),

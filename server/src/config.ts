@@ -1,10 +1,8 @@
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { isAddressOrCidr } from '@parley/sip';
 import { z } from 'zod';
 import { LogLevelSchema } from './observability/logger.js';
-
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+import { REPO_ROOT } from './package-dir.js';
 
 const ConfigSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(8787),
@@ -20,9 +18,9 @@ const ConfigSchema = z.object({
   PARLEY_AGENT_KEY: z.string().min(16, 'must be at least 16 characters'),
   /** PostgreSQL; without it, the embedded database lives in PARLEY_DATA_DIR. */
   DATABASE_URL: z.string().url().optional(),
-  PARLEY_DATA_DIR: z.string().default(path.join(repoRoot, '.parley', 'data')),
-  PARLEY_WIDGET_DIST: z.string().default(path.join(repoRoot, 'widget', 'dist')),
-  PARLEY_DEMO_DIST: z.string().default(path.join(repoRoot, 'demo', 'dist')),
+  PARLEY_DATA_DIR: z.string().default(path.join(REPO_ROOT, '.parley', 'data')),
+  PARLEY_WIDGET_DIST: z.string().default(path.join(REPO_ROOT, 'widget', 'dist')),
+  PARLEY_DEMO_DIST: z.string().default(path.join(REPO_ROOT, 'demo', 'dist')),
   /** Seconds a session token admits a join (at most 10 minutes). */
   PARLEY_TOKEN_TTL: z.coerce.number().int().min(30).max(600).default(600),
   /** Session requests allowed per client IP per minute. */

@@ -4,7 +4,7 @@
  * webhook closes the record, and the next call is served).
  */
 import assert from 'node:assert/strict';
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -171,6 +171,26 @@ describe('barge-in', () => {
       !story.agentText?.includes('forty people'),
       `the stored answer stops where it was cut: "${story.agentText}"`,
     );
+  });
+});
+
+describe("a call's job process", () => {
+  test('runs the built worker bundle: no TypeScript is compiled at run time', async () => {
+    const persona = await personaOf(stack);
+    const { visitor, roomName } = await callIn(persona);
+    const job = await jobPidOfRoom(stack, roomName);
+    const commandLine = async (pid: number) =>
+      (await readFile(`/proc/${pid}/cmdline`, 'utf8')).split('\0').join(' ');
+    const parentOf = async (pid: number) =>
+      Number((await readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1]?.split(' ')[1]);
+    const environment = (await readFile(`/proc/${job}/environ`, 'utf8')).split('\0');
+    const worker = await parentOf(job);
+    const [jobCommand, workerCommand] = [await commandLine(job), await commandLine(worker)];
+    assert.match(workerCommand, /agent\/dist\/worker\.js start/, 'the worker runs the bundle');
+    assert.doesNotMatch(`${workerCommand} ${jobCommand}`, /tsx/, 'no tsx loader');
+    const nodeOptions = environment.find((v) => v.startsWith('NODE_OPTIONS=')) ?? '';
+    assert.doesNotMatch(nodeOptions, /tsx/, 'no tsx loader through NODE_OPTIONS');
+    await visitor.leave();
   });
 });
 

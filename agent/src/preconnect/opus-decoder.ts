@@ -1,10 +1,9 @@
 import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+import { REPO_ROOT } from '../package-dir.js';
 
 /** Where `make -C agent/native` puts the decoder; `PARLEY_OPUS_DECODE_BIN` overrides it. */
-export const DEFAULT_OPUS_DECODER = fileURLToPath(
-  new URL('../../../.tools/bin/parley-opus-decode', import.meta.url),
-);
+export const DEFAULT_OPUS_DECODER = path.join(REPO_ROOT, '.tools', 'bin', 'parley-opus-decode');
 
 /** Decoded Opus is always 48 kHz. */
 export const OPUS_SAMPLE_RATE = 48_000;

@@ -1,8 +1,8 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { AGENT_DIR } from '../package-dir.js';
 
-const NATIVE_DIR = fileURLToPath(new URL('../../native/', import.meta.url));
+const NATIVE_DIR = join(AGENT_DIR, 'native');
 
 /**
  * Builds the PocketSphinx shim into `outDir` with `make` (a no-op when it is up to date) and

@@ -1,8 +1,6 @@
-import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { ConfigError } from '../config.js';
-
-const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+import { REPO_ROOT } from '../package-dir.js';
 
 /** Where call records wait while the server cannot be reached (see agent/README.md). */
 export interface RecordingConfig {
@@ -18,7 +16,7 @@ const IntervalSchema = z.coerce.number().int().min(100).max(3_600_000);
 
 /** Reads the recording settings from env; throws a {@link ConfigError} naming a bad key. */
 export function recordingConfig(env: Env = process.env): RecordingConfig {
-  const spoolDir = env.PARLEY_SPOOL_DIR?.trim() || `${REPO_ROOT}.parley/spool`;
+  const spoolDir = env.PARLEY_SPOOL_DIR?.trim() || `${REPO_ROOT}/.parley/spool`;
   const rawInterval = env.PARLEY_SPOOL_FLUSH_INTERVAL_MS?.trim() || '30000';
   const interval = IntervalSchema.safeParse(rawInterval);
   if (!interval.success) {

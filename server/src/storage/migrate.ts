@@ -1,8 +1,13 @@
 import { createHash } from 'node:crypto';
 import { readFile, readdir } from 'node:fs/promises';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { SERVER_DIR } from '../package-dir.js';
 import type { Database, Queryable } from './queryable.js';
 
-const MIGRATIONS_DIR = new URL('./migrations/', import.meta.url);
+const MIGRATIONS_DIR = pathToFileURL(
+  path.join(SERVER_DIR, 'src', 'storage', 'migrations') + path.sep,
+);
 const FILE_NAME = /^(\d{4})-[a-z0-9-]+\.sql$/;
 /** Arbitrary, fixed: every Parley process migrating the same database takes this advisory lock. */
 const MIGRATION_LOCK = 7_242_019;
