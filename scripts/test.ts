@@ -87,6 +87,10 @@ async function main(): Promise<void> {
     ports: TEST_PORTS,
     stateDir,
     onLine: (name, line) => log.write(`[${name}] ${line}\n`),
+    // Suites keep earlier calls open while they test the next one, and the server refuses a
+    // session once the worker is full (tests/e2e/admission.test.ts fills one on a stack of its
+    // own): room for them, above the default of two calls per core.
+    agentEnv: { PARLEY_AGENT_MAX_JOBS: '8' },
   });
   process.stdout.write(`stack ready at ${stack.url} (logs: tests/artifacts/stack.log)\n`);
 

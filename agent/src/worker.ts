@@ -315,6 +315,7 @@ if (isMain) {
     agentKey: config.agentKey,
     agentName: AGENT_NAME,
     intervalMs: config.heartbeatIntervalMs,
+    maxJobs: config.maxJobs,
   });
   const options = new ServerOptions({
     agent: fileURLToPath(import.meta.url),

@@ -511,3 +511,45 @@ describe('session policy', () => {
     assert.deepEqual(fresh.history, { previousCalls: 0 });
   });
 });
+
+describe('admission: every agent worker busy', () => {
+  test('a session is refused at once with at_capacity and Retry-After, no room is made, and served again once a call ends', async () => {
+    const full = new WorkerRegistry();
+    const app = await serveApp(testDeps(storage, tenantId, { workers: full }));
+    const at = (route: string, body: unknown, headers: Record<string, string>) =>
+      fetch(`${app.url}${route}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: JSON.stringify(body),
+      });
+    const agent = { authorization: `Bearer ${AGENT}` };
+    const open = () => at('/v1/sessions', { persona: 'default' }, { origin: app.url });
+    const beat = (activeJobs: number) =>
+      at(
+        '/internal/workers/heartbeat',
+        { agentName: 'parley', workerId: 'AW_full', activeJobs, maxJobs: 2 },
+        agent,
+      );
+    try {
+      assert.equal((await beat(1)).status, 204);
+      // One slot left: the first visitor gets it; the second finds every agent busy.
+      assert.equal((await open()).status, 201);
+      const rooms = async () =>
+        (await storage.db.query<{ n: number }>('SELECT count(*)::int AS n FROM rooms'))[0]?.n;
+      const roomsBefore = await rooms();
+      const refused = await open();
+      assert.equal(refused.status, 503);
+      assert.equal(await errorCode(refused), 'at_capacity');
+      const retryAfter = Number(refused.headers.get('retry-after'));
+      assert.ok(retryAfter >= 1 && retryAfter <= 5, `Retry-After ${retryAfter}`);
+      assert.equal(await rooms(), roomsBefore, 'no room is noted for a refused session');
+      // The worker reports both calls, then one ends: a slot is free again.
+      assert.equal((await beat(2)).status, 204);
+      assert.equal((await open()).status, 503);
+      assert.equal((await beat(1)).status, 204);
+      assert.equal((await open()).status, 201);
+    } finally {
+      await app.stop();
+    }
+  });
+});

@@ -127,6 +127,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(
     sessionRoutes({
       tenancy,
+      workers: deps.workers,
       issuer: deps.issuer,
       limiter: new RateLimiter(deps.sessionRatePerMinute, 60_000),
       personaLimiter: new RateLimiter(deps.personaSessionRatePerMinute, 60_000),

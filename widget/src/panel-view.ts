@@ -37,6 +37,7 @@ export interface PanelHandlers {
   talk(talking: boolean): void;
   resumeAudio(): void;
   useText(): void;
+  retry(): void;
   submitText(event: SubmitEvent): void;
   acceptConsent(): void;
   declineConsent(): void;
@@ -49,6 +50,9 @@ const MICROPHONE_ERRORS: ReadonlySet<string> = new Set([
   'microphone_unavailable',
   'unsupported_browser',
 ]);
+
+/** Failures that pass by themselves: the panel offers to try again. */
+const PASSING_ERRORS: ReadonlySet<string> = new Set(['at_capacity', 'agent_unavailable']);
 
 export const microphoneIcon = svg`<path fill="currentColor" d=${MICROPHONE_PATH} />`;
 
@@ -151,12 +155,22 @@ function renderError(view: PanelView, on: PanelHandlers): TemplateResult | typeo
   const { error, state, messages: t } = view;
   if (!error || state !== 'error') return nothing;
   const offerText = MICROPHONE_ERRORS.has(error.code) && !view.textOnly;
+  const offerRetry = PASSING_ERRORS.has(error.code);
   return html`<p part="error" class="error" role="alert">${error.message}</p>
     ${
       offerText
         ? html`<div class="actions">
             <button part="text-mode-button" class="secondary" type="button" @click=${on.useText}>
               ${t.useText}
+            </button>
+          </div>`
+        : nothing
+    }
+    ${
+      offerRetry
+        ? html`<div class="actions">
+            <button part="retry-button" class="secondary" type="button" @click=${on.retry}>
+              ${t.retry}
             </button>
           </div>`
         : nothing

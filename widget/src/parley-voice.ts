@@ -298,6 +298,7 @@ export class ParleyVoice extends ParleyVoiceAttributes {
       this.textOnly = true;
       void this.start();
     },
+    retry: () => void this.start(),
     submitText: (event) => {
       event.preventDefault();
       const form = event.currentTarget;

@@ -40,6 +40,39 @@ describe('WorkerHeartbeat', () => {
   const make = (opts: Partial<ConstructorParameters<typeof WorkerHeartbeat>[0]> = {}) =>
     new WorkerHeartbeat({ serverUrl, agentKey: 'k', agentName: 'parley', logger, ...opts });
 
+  test("with maxJobs, each heartbeat carries the worker's load, and a changed call count is sent at once", async () => {
+    const hb = make({ pid: 7, maxJobs: 4, intervalMs: 60_000 });
+    hb.observe('AW_load', 0);
+    await hb.beat();
+    hb.observe('AW_load', 0);
+    hb.observe('AW_load', 3);
+    const deadline = Date.now() + 2_000;
+    while (
+      Date.now() < deadline &&
+      !beats.some((b) => (b.body as { activeJobs?: number }).activeJobs === 3)
+    ) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    const counts = beats.map((b) => (b.body as { activeJobs?: number }).activeJobs);
+    assert.deepEqual(beats[0]?.body, {
+      agentName: 'parley',
+      workerId: 'AW_load',
+      pid: 7,
+      activeJobs: 0,
+      maxJobs: 4,
+    });
+    assert.equal(
+      counts.at(-1),
+      3,
+      `the new count is sent without waiting a minute: ${counts.join(',')}`,
+    );
+    assert.ok(
+      counts.filter((c) => c === 0).length <= 2,
+      `an unchanged count is not resent: ${counts.join(',')}`,
+    );
+    hb.stop();
+  });
+
   test('nothing is sent before the worker is registered', async () => {
     const hb = make();
     hb.observe('unregistered');

@@ -6,6 +6,8 @@ import { ServerClient } from '../server-api/server-client.js';
 export interface RegisteredWorker {
   /** LiveKit's id for the worker, `'unregistered'` until registration completes. */
   readonly id: string;
+  /** The calls it runs now. */
+  readonly activeJobs?: readonly unknown[];
 }
 
 /** The subset of a logger the heartbeat uses. */
@@ -26,6 +28,11 @@ export interface WorkerHeartbeatOptions {
   staleAfterMs: number;
   timeoutMs: number;
   pid: number;
+  /**
+   * The calls this worker takes at most (`PARLEY_MAX_JOBS`). With it, each heartbeat carries the
+   * worker's load (`activeJobs` of `maxJobs`), which the server admits new calls by.
+   */
+  maxJobs?: number;
   fetch: typeof fetch;
   now: () => number;
   logger?: HeartbeatLogger;
@@ -48,6 +55,9 @@ export class WorkerHeartbeat {
   readonly #server: ServerClient;
   #workerId?: string;
   #lastSeen = -Infinity;
+  #activeJobs?: number;
+  /** The call count the last accepted heartbeat carried. */
+  #sentJobs?: number;
   #timer?: NodeJS.Timeout;
   #inFlight?: Promise<boolean>;
   #failing = false;
@@ -77,24 +87,33 @@ export class WorkerHeartbeat {
     loadFunc: (worker: W) => Promise<number>,
   ): (worker: W) => Promise<number> {
     return (worker) => {
-      this.observe(worker.id);
+      this.observe(worker.id, worker.activeJobs?.length);
       return loadFunc(worker);
     };
   }
 
-  /** Records that the worker with this id is registered and connected right now. */
-  observe(workerId: string): void {
+  /**
+   * Records that the worker with this id is registered and connected right now, running
+   * `activeJobs` calls. A changed call count is sent at once, so the server's view of free
+   * capacity lags the worker's by one load poll (2.5 s), not a heartbeat interval.
+   */
+  observe(workerId: string, activeJobs?: number): void {
     if (!workerId || workerId === UNREGISTERED) return;
     this.#lastSeen = this.#opts.now();
     const isNew = workerId !== this.#workerId;
+    const loadChanged = activeJobs !== undefined && activeJobs !== this.#activeJobs;
     this.#workerId = workerId;
+    if (activeJobs !== undefined) this.#activeJobs = activeJobs;
     if (!this.#timer) {
       this.#timer = setInterval(() => void this.beat(), this.#opts.intervalMs);
       this.#timer.unref();
     }
     if (isNew) {
       this.#logger.info({ workerId }, 'worker registered with LiveKit; sending heartbeats');
-      void this.beat();
+    }
+    // A beat already in flight may carry the old count: the new one follows it.
+    if (isNew || loadChanged) {
+      void this.beat().then(() => this.#sentJobs !== this.#activeJobs && this.beat());
     }
   }
 
@@ -109,9 +128,17 @@ export class WorkerHeartbeat {
     if (!workerId || this.#opts.now() - this.#lastSeen > this.#opts.staleAfterMs) return false;
     const path = INTERNAL_API.workerHeartbeat();
     const url = `${this.#opts.serverUrl}${path}`;
-    const beat: Heartbeat = { agentName: this.#opts.agentName, workerId, pid: this.#opts.pid };
+    const { maxJobs } = this.#opts;
+    const beat: Heartbeat = {
+      agentName: this.#opts.agentName,
+      workerId,
+      pid: this.#opts.pid,
+      ...(maxJobs !== undefined &&
+        this.#activeJobs !== undefined && { activeJobs: this.#activeJobs, maxJobs }),
+    };
     try {
       await this.#server.request({ method: 'POST', path, body: beat });
+      this.#sentJobs = beat.activeJobs;
       if (this.#failing) this.#logger.info({ url }, 'heartbeats accepted again');
       this.#failing = false;
       return true;

@@ -42,6 +42,11 @@ export const ERROR_STATUS = {
   /** A webhook tool's endpoint could not be reached or answered with a non-2xx status. */
   tool_failed: 502,
   livekit_unavailable: 503,
+  /**
+   * Every agent worker is busy: no call can be served now. Comes with `Retry-After`, so the
+   * visitor is told at once instead of joining a room no agent will enter.
+   */
+  at_capacity: 503,
   /** livekit-sip (or LiveKit's SIP API) could not be reached or refused the request. */
   sip_unavailable: 503,
   /** A webhook tool's endpoint did not answer within the tool's `timeoutMs`. */

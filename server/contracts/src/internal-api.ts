@@ -82,6 +82,10 @@ export const HeartbeatSchema = z.object({
   agentName: z.string().min(1).max(64),
   workerId: z.string().min(1).max(128),
   pid: z.number().int().optional(),
+  /** Calls the worker is running now. With `maxJobs`, what the server admits new calls by. */
+  activeJobs: z.number().int().min(0).max(10_000).optional(),
+  /** Calls the worker takes at most (`PARLEY_MAX_JOBS`). */
+  maxJobs: z.number().int().min(1).max(10_000).optional(),
 });
 export type Heartbeat = z.infer<typeof HeartbeatSchema>;
 

@@ -65,7 +65,9 @@ const UNBOUND_ROUTES = [
     body: HeartbeatSchema,
     responses: { 204: { description: 'noted' } },
     handler({ res, body }, { workers }: InternalDeps) {
-      workers.heartbeat(body.workerId);
+      const { activeJobs, maxJobs } = body;
+      const load = activeJobs !== undefined && maxJobs !== undefined;
+      workers.heartbeat(body.workerId, load ? { activeJobs, maxJobs } : undefined);
       res.status(204).end();
     },
   }),

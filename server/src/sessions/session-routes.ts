@@ -7,6 +7,7 @@ import { requiredConsent } from '../consent/required-consent.js';
 import type { RateLimiter } from '../http/rate-limiter.js';
 import type { SessionIssuer } from './session-issuer.js';
 import type { Tenancy } from '../tenants/tenancy.js';
+import type { WorkerRegistry } from '../livekit/worker-registry.js';
 import { parseBody } from '../http/validate.js';
 import { defineRoute, routerOf } from '../http/define-route.js';
 import { SessionResponseSchema } from '../openapi/response-schemas.js';
@@ -18,6 +19,8 @@ export interface SessionRouteDeps {
    */
   tenancy: Tenancy;
   issuer: SessionIssuer;
+  /** The agent workers and their calls: a session is handed out only if one can serve it. */
+  workers: WorkerRegistry;
   /** Per client address. */
   limiter: RateLimiter;
   /** Per persona: caps what one embed can cost, whoever the callers are. */
@@ -33,6 +36,17 @@ function enforceLimit(res: Response, limiter: RateLimiter, key: string, message:
   throw new ApiError('rate_limited', message);
 }
 
+/**
+ * Takes a call slot on the agent workers; when every worker is full, 503 `at_capacity` with the
+ * seconds to wait (Retry-After), before any room is made.
+ */
+function admitCall(res: Response, workers: WorkerRegistry): void {
+  const admission = workers.admit();
+  if (admission.admitted) return;
+  res.set('Retry-After', String(admission.retryAfterSeconds));
+  throw new ApiError('at_capacity', 'all agents are busy; try again shortly');
+}
+
 /** The public session route: what the widget asks for before it joins a room. */
 export const SESSION_ROUTES = [
   defineRoute({
@@ -43,7 +57,8 @@ export const SESSION_ROUTES = [
       "The browser's `Origin` must be the server's own or listed in the persona's " +
       '`allowedOrigins`; rate limited per client address and per persona. The token admits one ' +
       'identity to one fresh room and dispatches the agent. `persona` is an id of the default ' +
-      "tenant's, or `<tenant-slug>/<persona-id>`.",
+      "tenant's, or `<tenant-slug>/<persona-id>`. When every agent worker is busy it answers " +
+      '503 `at_capacity` with `Retry-After` instead of a room no agent would enter.',
     tag: 'Web sessions',
     auth: 'public',
     body: CreateSessionRequestSchema,
@@ -57,9 +72,10 @@ export const SESSION_ROUTES = [
       'persona_not_found',
       'consent_outdated',
       'rate_limited',
+      'at_capacity',
     ],
     async handler({ req, res }, deps: SessionRouteDeps) {
-      const { tenancy, issuer, limiter, personaLimiter, development } = deps;
+      const { tenancy, issuer, workers, limiter, personaLimiter, development } = deps;
       enforceLimit(
         res,
         limiter,
@@ -79,6 +95,7 @@ export const SESSION_ROUTES = [
         `${tenant.tenantId}/${persona.id}`,
         `persona '${persona.id}' is busy; try again in a minute`,
       );
+      admitCall(res, workers);
       // A returning visitor (the widget keeps their id) is greeted back with what came before.
       const visitorId = body.visitor?.id;
       const history = visitorId ? await tenant.calls.historyOfVisitor(visitorId) : undefined;

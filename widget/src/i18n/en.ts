@@ -32,6 +32,7 @@ export const en: Messages = {
   send: 'Send',
   turnOnSound: 'Turn on sound',
   useText: 'Type instead',
+  retry: 'Try again',
   accept: 'Accept',
   decline: 'Decline',
   visitorLevel: 'Your voice',
@@ -74,6 +75,7 @@ export const en: Messages = {
     connection_failed: 'Could not connect to the voice assistant. Please try again later.',
     connection_lost: 'The connection to the voice assistant was lost.',
     agent_unavailable: 'The voice assistant did not answer. Please try again in a moment.',
+    at_capacity: 'All our agents are busy right now. Please try again in a moment.',
     internal: 'Something went wrong starting the call.',
   },
 };

@@ -32,6 +32,7 @@ export const fr: Messages = {
   send: 'Envoyer',
   turnOnSound: 'Activer le son',
   useText: 'Écrire plutôt',
+  retry: 'Réessayer',
   accept: 'Accepter',
   decline: 'Refuser',
   visitorLevel: 'Votre voix',
@@ -73,6 +74,7 @@ export const fr: Messages = {
     connection_failed: 'Impossible de se connecter à l’assistant vocal. Réessayez plus tard.',
     connection_lost: 'La connexion avec l’assistant vocal a été perdue.',
     agent_unavailable: 'L’assistant vocal n’a pas répondu. Réessayez dans un instant.',
+    at_capacity: 'Tous nos agents sont occupés pour le moment. Réessayez dans un instant.',
     internal: 'Un problème est survenu au démarrage de l’appel.',
   },
 };

@@ -61,6 +61,11 @@ export interface Messages {
     /** Why the number was refused, with what to do next; other codes show the server's message. */
     readonly problems: Readonly<Record<PhoneProblemCode, string>>;
   };
-  /** What the widget says when it fails by itself; server refusals show the server's message. */
-  readonly errors: Readonly<Record<WidgetErrorCode, string>>;
+  /**
+   * What the widget says when it fails by itself, or when every agent is busy (`at_capacity`);
+   * other server refusals show the server's message.
+   */
+  readonly errors: Readonly<Record<WidgetErrorCode | 'at_capacity', string>>;
+  /** The button after a failure that may pass by itself (every agent busy, no agent answered). */
+  readonly retry: string;
 }

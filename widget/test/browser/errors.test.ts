@@ -125,6 +125,34 @@ describe('<parley-voice> errors, against a stand-in session', () => {
     );
   });
 
+  test('when every agent is busy (at_capacity), then the visitor is told so at once and can try again', async () => {
+    browser.server.sessionAnswer = {
+      kind: 'error',
+      status: 503,
+      code: 'at_capacity',
+      message: 'all agents are busy; try again shortly',
+    };
+    const page = await browser.open('<parley-voice persona="stand-in"></parley-voice>');
+    await part(page, 'launcher').click();
+    await waitForState(page, 'error');
+
+    assert.deepEqual(await detailsOf(page, 'parley-error'), [
+      { code: 'at_capacity', message: en.errors.at_capacity },
+    ]);
+    assert.equal(await part(page, 'error').textContent(), en.errors.at_capacity);
+    assert.ok(
+      !(await statesOf(page)).includes('waiting-for-agent'),
+      'no room is joined to wait for an agent',
+    );
+    // An agent is free again: the retry button (keyboard-operable) starts a new call.
+    browser.server.sessionAnswer = { kind: 'session' };
+    const retry = part(page, 'retry-button');
+    assert.equal((await retry.textContent())?.trim(), en.retry);
+    await retry.focus();
+    await page.keyboard.press('Enter');
+    await waitForState(page, 'waiting-for-agent');
+  });
+
   test('when the room connection drops during the conversation, then the call fails with connection_lost', async () => {
     const page = await browser.open('<parley-voice persona="stand-in"></parley-voice>');
     await part(page, 'launcher').click();
