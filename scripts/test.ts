@@ -87,10 +87,12 @@ async function main(): Promise<void> {
     ports: TEST_PORTS,
     stateDir,
     onLine: (name, line) => log.write(`[${name}] ${line}\n`),
-    // Suites keep earlier calls open while they test the next one, and the server refuses a
-    // session once the worker is full (tests/e2e/admission.test.ts fills one on a stack of its
-    // own): room for them, above the default of two calls per core.
-    agentEnv: { PARLEY_AGENT_MAX_JOBS: '8' },
+    // The server refuses a session once the workers are full, and a session nobody joins holds
+    // its slot for 10 s. The security suites ask for 600 sessions within seconds to reach the
+    // rate limits, and other suites keep earlier calls open while they test the next: this
+    // worker's slots must not run out first. Admission itself is tested on a stack of its own
+    // with one slot (tests/e2e/admission.test.ts).
+    agentEnv: { PARLEY_AGENT_MAX_JOBS: '1000' },
   });
   process.stdout.write(`stack ready at ${stack.url} (logs: tests/artifacts/stack.log)\n`);
 

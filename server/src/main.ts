@@ -17,6 +17,7 @@ import { Tenancy } from './tenants/tenancy.js';
 import { WebhookSender } from './webhooks/webhook-sender.js';
 import { WorkerRegistry } from './livekit/worker-registry.js';
 import { LivekitPhoneDialer } from './phone/outbound/livekit-phone-dialer.js';
+import { admitPhoneCallers } from './phone/phone-admission.js';
 
 async function main(logger: Logger): Promise<void> {
   const config = loadConfig();
@@ -47,6 +48,13 @@ async function main(logger: Logger): Promise<void> {
     defaultAllowedAddresses: config.PARLEY_SIP_ALLOWED_ADDRESSES,
     log,
   });
+  const workers = new WorkerRegistry();
+  // Outbound calls, warm transfers and "continue on my phone" dial through livekit-sip.
+  const phoneDialer = new LivekitPhoneDialer({
+    url: config.LIVEKIT_URL,
+    apiKey: config.LIVEKIT_API_KEY,
+    apiSecret: config.LIVEKIT_API_SECRET,
+  });
   const app = createApp({
     tenancy,
     issuer: new SessionIssuer({
@@ -55,7 +63,7 @@ async function main(logger: Logger): Promise<void> {
       serverUrl: config.livekitPublicUrl,
       ttlSeconds: config.PARLEY_TOKEN_TTL,
     }),
-    workers: new WorkerRegistry(),
+    workers,
     livekitReady: livekitCheck(
       config.LIVEKIT_URL,
       config.LIVEKIT_API_KEY,
@@ -65,16 +73,18 @@ async function main(logger: Logger): Promise<void> {
       sipReady: sipHealthCheck(config.PARLEY_SIP_HEALTH_URL),
     }),
     phoneNumbers,
-    // Outbound calls, warm transfers and "continue on my phone" dial through livekit-sip.
-    phoneDialer: new LivekitPhoneDialer({
-      url: config.LIVEKIT_URL,
-      apiKey: config.LIVEKIT_API_KEY,
-      apiSecret: config.LIVEKIT_API_SECRET,
-    }),
+    phoneDialer,
     livekitApiKey: config.LIVEKIT_API_KEY,
     livekitApiSecret: config.LIVEKIT_API_SECRET,
-    onLivekitEvent: byRoomTenant(tenancy, (tenant) =>
-      withCallLogContext(livekitEventHandler(tenant, log), tenant.calls),
+    onLivekitEvent: admitPhoneCallers(
+      {
+        workers,
+        closeRoom: (room) => phoneDialer.closeRoom(room),
+        log: (fields, message) => logger.warn(fields, message),
+      },
+      byRoomTenant(tenancy, (tenant) =>
+        withCallLogContext(livekitEventHandler(tenant, log), tenant.calls),
+      ),
     ),
     adminKey: config.PARLEY_ADMIN_KEY,
     agentKey: config.PARLEY_AGENT_KEY,

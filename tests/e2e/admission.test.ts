@@ -12,6 +12,8 @@ import { dispose } from '@livekit/rtc-node';
 import type { ApiErrorBody, Persona, SessionResponse } from '@parley/contracts';
 import { REPO_ROOT, TEST_PORTS, type StackPorts } from '../../scripts/lib/stack-config.js';
 import { eventually, openSession } from '../support/calls.js';
+import { assignNumber, phoneCallsFrom } from '../support/phone-calls.js';
+import { SipPhone } from '../support/sip-phone.js';
 import { HeadlessVisitor } from '../support/headless-visitor.js';
 import { personaOf, startLoggedStack, type LoggedStack } from '../support/stack-env.js';
 
@@ -24,6 +26,11 @@ const ports = Object.fromEntries(
 let stack: LoggedStack;
 let persona: Persona;
 const visitors: HeadlessVisitor[] = [];
+const phones: SipPhone[] = [];
+/** This suite's line, and the callers who dial it. */
+const LINE = '+15550500001';
+const REFUSED_CALLER = '+15557500001';
+const ADMITTED_CALLER = '+15557500002';
 
 async function requestSession(): Promise<Response> {
   return fetch(`${stack.url}/v1/sessions`, {
@@ -56,9 +63,11 @@ before(async () => {
     },
   );
   persona = await personaOf(stack);
+  await assignNumber(stack, LINE, persona.id);
 });
 
 after(async () => {
+  for (const phone of phones) await phone.stop();
   for (const visitor of visitors) await visitor.leave();
   await dispose();
   await stack?.release();
@@ -90,5 +99,43 @@ describe('admission control: a full worker', () => {
     );
     const second = await greetedVisitor((await admitted.json()) as SessionResponse);
     assert.ok(second.agentPresent, 'the admitted visitor has an agent');
+  });
+
+  test('a phone caller is refused at once, not left ringing, and is answered once the call ends', async () => {
+    // The web visitor admitted last is still in their call: the worker is full.
+    const busy = visitors.at(-1);
+    assert.ok(busy?.agentPresent, 'a call holds the only slot');
+    const refused = await SipPhone.start({ number: REFUSED_CALLER });
+    phones.push(refused);
+    await refused.dial(LINE, stack.sipAddress);
+    // livekit-sip keeps a caller ringing until the agent speaks (up to its ringing timeout); a
+    // refused caller's call ends instead, well within that.
+    const closed = await refused.waitFor('CALL_CLOSED', 15_000);
+    assert.ok(
+      !refused.events.some((e) => e.type === 'CALL_ESTABLISHED'),
+      `never answered (closed: ${closed.param ?? '-'})`,
+    );
+    assert.deepEqual(await phoneCallsFrom(stack, REFUSED_CALLER), [], 'no call was recorded');
+
+    await busy.leave();
+    const admitted = await SipPhone.start({ number: ADMITTED_CALLER });
+    phones.push(admitted);
+    // A slot frees once the worker reports the call's end (within its 2.5 s load poll).
+    await eventually(
+      'a caller answered once the slot is free',
+      async () => {
+        const seen = admitted.events.length;
+        await admitted.dial(LINE, stack.sipAddress);
+        const outcome = await Promise.race([
+          admitted.waitFor('CALL_ESTABLISHED', 20_000, seen).then(() => 'answered'),
+          admitted.waitFor('CALL_CLOSED', 20_000, seen).then(() => 'refused'),
+        ]);
+        if (outcome === 'answered') return outcome;
+        await new Promise((resolve) => setTimeout(resolve, 1_000));
+        return outcome;
+      },
+      (outcome) => outcome === 'answered',
+      45_000,
+    );
   });
 });
