@@ -71,6 +71,8 @@ export class WorkerRegistry {
    * load (an older worker, or none registered yet): capacity is then unknown, not exhausted.
    */
   admit(): Admission {
+    // Holds expire here too, so they cannot pile up while no worker reports its load.
+    this.held();
     const free = this.freeSlots();
     if (free === undefined || free > 0) {
       this.admitted.push(this.now());
