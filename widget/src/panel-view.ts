@@ -154,23 +154,19 @@ function renderConsent(text: string, t: Messages, on: PanelHandlers): TemplateRe
 function renderError(view: PanelView, on: PanelHandlers): TemplateResult | typeof nothing {
   const { error, state, messages: t } = view;
   if (!error || state !== 'error') return nothing;
-  const offerText = MICROPHONE_ERRORS.has(error.code) && !view.textOnly;
-  const offerRetry = PASSING_ERRORS.has(error.code);
+  // What the visitor can do next: type instead of talking, or try again (never both).
+  const next =
+    MICROPHONE_ERRORS.has(error.code) && !view.textOnly
+      ? { part: 'text-mode-button', label: t.useText, act: on.useText }
+      : PASSING_ERRORS.has(error.code)
+        ? { part: 'retry-button', label: t.retry, act: on.retry }
+        : undefined;
   return html`<p part="error" class="error" role="alert">${error.message}</p>
     ${
-      offerText
+      next
         ? html`<div class="actions">
-            <button part="text-mode-button" class="secondary" type="button" @click=${on.useText}>
-              ${t.useText}
-            </button>
-          </div>`
-        : nothing
-    }
-    ${
-      offerRetry
-        ? html`<div class="actions">
-            <button part="retry-button" class="secondary" type="button" @click=${on.retry}>
-              ${t.retry}
+            <button part=${next.part} class="secondary" type="button" @click=${next.act}>
+              ${next.label}
             </button>
           </div>`
         : nothing

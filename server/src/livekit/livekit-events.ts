@@ -14,6 +14,11 @@ const PARTICIPANT_KINDS: Readonly<Record<number, string>> = {
   8: 'bridge',
 };
 
+/** A participant's kind by name (`sip`, `agent`, `standard`…), `unknown` for a new one. */
+export function participantKind(participant: { kind: number }): string {
+  return PARTICIPANT_KINDS[participant.kind] ?? 'unknown';
+}
+
 export interface LivekitEventRepos {
   calls: CallRepo;
   callEvents: CallEventRepo;
@@ -43,7 +48,7 @@ export function livekitEventHandler(
         roomName: room,
         type: event.event,
         identity: participant.identity,
-        kind: PARTICIPANT_KINDS[participant.kind] ?? 'unknown',
+        kind: participantKind(participant),
         at: new Date(Number(event.createdAt) * 1000).toISOString(),
       });
       return;

@@ -60,10 +60,7 @@ export class WorkerRegistry {
 
   /** Free call slots over the live workers that report their load; undefined if none does. */
   freeSlots(): number | undefined {
-    const loads = [...this.live().values()].flatMap((s) => (s.load ? [s.load] : []));
-    if (loads.length === 0) return undefined;
-    const free = loads.reduce((n, l) => n + Math.max(0, l.maxJobs - l.activeJobs), 0);
-    return Math.max(0, free - this.held().length);
+    return this.freeBeside(this.held());
   }
 
   /**
@@ -71,20 +68,29 @@ export class WorkerRegistry {
    * load (an older worker, or none registered yet): capacity is then unknown, not exhausted.
    */
   admit(): Admission {
-    // Holds expire here too, so they cannot pile up while no worker reports its load.
-    this.held();
-    const free = this.freeSlots();
+    // Expired holds are dropped on every call, so they cannot pile up while no worker reports.
+    const held = this.held();
+    const free = this.freeBeside(held);
     if (free === undefined || free > 0) {
       this.admitted.push(this.now());
       return { admitted: true };
     }
     // A held slot frees when its hold ends; a running call, at the soonest when a worker beats.
-    const [oldest] = this.held();
+    const [oldest] = held;
     const untilHeldFree = oldest === undefined ? Infinity : oldest + this.holdMs - this.now();
     const seconds = Math.ceil(Math.min(untilHeldFree, 5_000) / 1000);
     return { admitted: false, retryAfterSeconds: Math.max(1, seconds) };
   }
 
+  /** The workers' free slots less the sessions still holding one. */
+  private freeBeside(held: readonly number[]): number | undefined {
+    const loads = [...this.live().values()].flatMap((s) => (s.load ? [s.load] : []));
+    if (loads.length === 0) return undefined;
+    const free = loads.reduce((n, l) => n + Math.max(0, l.maxJobs - l.activeJobs), 0);
+    return Math.max(0, free - held.length);
+  }
+
+  /** The admitted sessions still holding a slot, after dropping those whose hold has ended. */
   private held(): number[] {
     const cutoff = this.now() - this.holdMs;
     this.admitted = this.admitted.filter((at) => at > cutoff);

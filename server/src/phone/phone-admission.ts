@@ -1,9 +1,7 @@
 import { ROOM_PREFIX } from '@parley/sip';
+import { participantKind } from '../livekit/livekit-events.js';
 import type { LivekitEventHandler } from '../livekit/livekit-webhook-routes.js';
 import type { WorkerRegistry } from '../livekit/worker-registry.js';
-
-/** `livekit.ParticipantInfo.Kind.SIP`. */
-const SIP_KIND = 3;
 
 export interface PhoneAdmissionDeps {
   workers: WorkerRegistry;
@@ -32,7 +30,8 @@ export function admitPhoneCallers(
     // a caller let in by a dispatch rule carries its `sip.ruleID` (a transfer leg has none).
     const isCaller =
       event.event === 'participant_joined' &&
-      participant?.kind === SIP_KIND &&
+      participant !== undefined &&
+      participantKind(participant) === 'sip' &&
       room?.startsWith(`${ROOM_PREFIX}_`) === true &&
       Boolean(participant.attributes['sip.ruleID']);
     if (isCaller && room && !deps.workers.admit().admitted) {
