@@ -62,6 +62,12 @@ export const TEST_PORTS: StackPorts = {
   sipRtp: 20000 + offset,
 };
 
+/** `ports`, every one moved by `by`: a stack of a suite's own beside the test command's. */
+export function shiftPorts(ports: StackPorts, by: number): StackPorts {
+  const entries = Object.entries(ports).map(([key, port]) => [key, port + by]);
+  return Object.fromEntries(entries) as unknown as StackPorts;
+}
+
 export interface StackSecrets {
   livekitApiKey: string;
   livekitApiSecret: string;

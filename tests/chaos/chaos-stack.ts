@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { Stack, StackOptions } from '../../scripts/lib/stack.js';
-import { TEST_PORTS, type StackPorts } from '../../scripts/lib/stack-config.js';
+import { TEST_PORTS, shiftPorts, type StackPorts } from '../../scripts/lib/stack-config.js';
 import { startLoggedStack, type TestStack } from '../support/stack-env.js';
 
 export const CHAOS_ARTIFACTS = path.resolve(import.meta.dirname, '../artifacts/chaos');
@@ -14,9 +14,7 @@ const CHAOS_PORT_SHIFT = 50;
 const PORTS_PER_SUITE = 10;
 
 export function chaosPorts(slot: number): StackPorts {
-  const shift = CHAOS_PORT_SHIFT + PORTS_PER_SUITE * slot;
-  const entries = Object.entries(TEST_PORTS).map(([key, port]) => [key, port + shift]);
-  return Object.fromEntries(entries) as unknown as StackPorts;
+  return shiftPorts(TEST_PORTS, CHAOS_PORT_SHIFT + PORTS_PER_SUITE * slot);
 }
 
 /** One line a component logged, and when this process saw it. */

@@ -9,19 +9,17 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { dispose } from '@livekit/rtc-node';
-import type { ApiErrorBody, Persona, SessionResponse } from '@parley/contracts';
-import { REPO_ROOT, TEST_PORTS, type StackPorts } from '../../scripts/lib/stack-config.js';
+import type { Persona, SessionResponse } from '@parley/contracts';
+import { REPO_ROOT, TEST_PORTS, shiftPorts } from '../../scripts/lib/stack-config.js';
 import { eventually, openSession } from '../support/calls.js';
 import { assignNumber, phoneCallsFrom } from '../support/phone-calls.js';
 import { SipPhone } from '../support/sip-phone.js';
 import { HeadlessVisitor } from '../support/headless-visitor.js';
+import { errorOf, requestSession } from '../support/security-sessions.js';
 import { personaOf, startLoggedStack, type LoggedStack } from '../support/stack-env.js';
 
-/** A multiple of livekit-sip's RTP range, so no port of this stack meets the shared stack's. */
-const PORT_SHIFT = 500;
-const ports = Object.fromEntries(
-  Object.entries(TEST_PORTS).map(([key, port]) => [key, port + PORT_SHIFT]),
-) as unknown as StackPorts;
+/** By a multiple of livekit-sip's RTP range, so no port of this stack meets the shared stack's. */
+const ports = shiftPorts(TEST_PORTS, 500);
 
 let stack: LoggedStack;
 let persona: Persona;
@@ -32,13 +30,8 @@ const LINE = '+15550500001';
 const REFUSED_CALLER = '+15557500001';
 const ADMITTED_CALLER = '+15557500002';
 
-async function requestSession(): Promise<Response> {
-  return fetch(`${stack.url}/v1/sessions`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ persona: persona.id }),
-  });
-}
+/** A visitor's session request, from an address of the suite's own (RFC 5737). */
+const askForSession = () => requestSession(stack, persona.id, { address: '192.0.2.50' });
 
 async function greetedVisitor(session: SessionResponse): Promise<HeadlessVisitor> {
   const visitor = new HeadlessVisitor();
@@ -79,21 +72,21 @@ describe('admission control: a full worker', () => {
     // The worker reports its one call with its next load poll (every 2.5 s).
     const refused = await eventually(
       'a session refused while the only call slot is taken',
-      requestSession,
+      askForSession,
       (res) => res.status !== 201,
       15_000,
     );
     assert.equal(refused.status, 503);
-    assert.equal(((await refused.json()) as ApiErrorBody).error.code, 'at_capacity');
+    assert.equal((await errorOf(refused)).code, 'at_capacity');
     const retryAfter = Number(refused.headers.get('retry-after'));
     assert.ok(retryAfter >= 1 && retryAfter <= 10, `Retry-After: ${retryAfter}`);
     // Still full while the call goes on.
-    assert.equal((await requestSession()).status, 503);
+    assert.equal((await askForSession()).status, 503);
 
     await first.leave();
     const admitted = await eventually(
       'a session admitted once the call has ended',
-      requestSession,
+      askForSession,
       (res) => res.status === 201,
       30_000,
     );
