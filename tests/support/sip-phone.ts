@@ -8,7 +8,7 @@ import { createSocket } from 'node:dgram';
 import { EventEmitter, once } from 'node:events';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
-import { Socket } from 'node:net';
+import { createServer, Socket } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { freePort } from '../../scripts/lib/readiness.js';
@@ -87,12 +87,13 @@ export class SipPhone extends EventEmitter {
   static async start(options: SipPhoneOptions): Promise<SipPhone> {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'parley-phone-'));
     const host = options.host ?? '127.0.0.1';
-    // SIP and RTP are UDP: a port free for TCP may still be held by another phone's or
-    // WebRTC's UDP socket, and baresip exits when it cannot bind its SIP port.
+    // baresip binds its SIP port for UDP and TCP and the next one for TLS, and exits when it
+    // cannot bind them; RTP is UDP. A port free for TCP may still be held by another phone's or
+    // WebRTC's UDP socket, so every port is checked for both.
     const [sipPort, ctrlPort, rtpPort] = [
-      await freeUdpPorts(host, 1),
+      await freePorts(host, 2),
       await freePort('127.0.0.1'),
-      await freeUdpPorts(host, RTP_PORTS),
+      await freePorts(host, RTP_PORTS),
     ];
     const codec = options.codec ?? 'G722';
     const incoming = options.incoming ?? 'answer';
@@ -322,15 +323,18 @@ export function resampleLinear({ sampleRate, samples }: Pcm, rate: number): Int1
 /** RTP ports each phone gets: room for a second call while a transfer (REFER) is made. */
 const RTP_PORTS = 20;
 
-/** The first of `count` consecutive ports that are free for UDP (and the first for TCP). */
-async function freeUdpPorts(host: string, count: number): Promise<number> {
+/** The first of `count` consecutive ports that are each free for both UDP and TCP. */
+async function freePorts(host: string, count: number): Promise<number> {
   for (let attempt = 0; attempt < 50; attempt++) {
     const first = await freePort(host);
     if (first + count > 65_536) continue;
     const ports = Array.from({ length: count }, (_, i) => first + i);
-    if ((await Promise.all(ports.map((port) => udpFree(host, port)))).every(Boolean)) return first;
+    const free = await Promise.all(
+      ports.map(async (port) => (await udpFree(host, port)) && (await tcpFree(host, port))),
+    );
+    if (free.every(Boolean)) return first;
   }
-  throw new Error(`no ${count} consecutive free UDP ports on ${host}`);
+  throw new Error(`no ${count} consecutive free UDP and TCP ports on ${host}`);
 }
 
 function udpFree(host: string, port: number): Promise<boolean> {
@@ -341,5 +345,13 @@ function udpFree(host: string, port: number): Promise<boolean> {
       resolve(false);
     });
     socket.bind(port, host, () => socket.close(() => resolve(true)));
+  });
+}
+
+function tcpFree(host: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, host, () => server.close(() => resolve(true)));
   });
 }
