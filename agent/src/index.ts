@@ -16,7 +16,7 @@ export {
 export { buildPipeline, createAgentSession, type Pipeline } from './pipeline.js';
 export { PersonaAgent } from './conversation/persona-agent.js';
 export { personaInstructions } from './personas/persona-instructions.js';
-export { CLOUD_KEY_VARS, MissingProviderKeyError } from './providers/cloud-engines.js';
+export { CLOUD_KEY_VARS, MissingProviderKeyError } from './providers/cloud-keys.js';
 export { type FallbackEvent, FALLBACK_TUNING } from './providers/fallback-chains.js';
 export { FliteTTS, FLITE_VOICES, type FliteVoice } from './providers/flite-tts.js';
 export { PocketSphinxSTT } from './providers/pocketsphinx-stt.js';

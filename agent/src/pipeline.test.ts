@@ -2,12 +2,16 @@ import { inference, initializeLogger, llm, stt } from '@livekit/agents';
 import * as silero from '@livekit/agents-plugin-silero';
 import { PersonaSchema } from '@parley/contracts';
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
 import { before, describe, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { loadConfig } from './config.js';
+import { AGENT_DIR } from './package-dir.js';
 import { buildPipeline, chooseChain, createAgentSession, fliteVoiceFor } from './pipeline.js';
 import { PersonaAgent } from './conversation/persona-agent.js';
 import { personaInstructions } from './personas/persona-instructions.js';
-import { MissingProviderKeyError } from './providers/cloud-engines.js';
+import { MissingProviderKeyError } from './providers/cloud-keys.js';
 import { HandledErrorsTTSFallback } from './providers/fallback-chains.js';
 import { FliteTTS } from './providers/flite-tts.js';
 import { PocketSphinxSTT } from './providers/pocketsphinx-stt.js';
@@ -24,6 +28,20 @@ const config = loadConfig(BASE_ENV);
 const KEYS = { DEEPGRAM_API_KEY: 'dg', OPENAI_API_KEY: 'oa', CARTESIA_API_KEY: 'ca' };
 const withKeys = loadConfig({ ...BASE_ENV, ...KEYS });
 
+const LOADED_PLUGINS = fileURLToPath(new URL('../test/loaded-plugins.fixture.ts', import.meta.url));
+
+/** Which LiveKit plugins a fresh process has loaded before and after building one pipeline. */
+async function pluginsLoadedBuilding(
+  providers: [string, string, string],
+): Promise<{ before: string[]; after: string[]; engines: Record<string, string[]> }> {
+  const { stdout } = await promisify(execFile)(
+    process.execPath,
+    ['--import', 'tsx', LOADED_PLUGINS, ...providers],
+    { cwd: AGENT_DIR },
+  );
+  return JSON.parse(stdout) as Awaited<ReturnType<typeof pluginsLoadedBuilding>>;
+}
+
 const persona = PersonaSchema.parse({
   id: 'shop',
   name: 'Shop',
@@ -35,15 +53,15 @@ const persona = PersonaSchema.parse({
 describe('pipeline', () => {
   before(() => initializeLogger({ pretty: false, level: 'error' }));
 
-  test('with no cloud keys, auto picks the offline stack for every stage', () => {
-    const pipeline = buildPipeline(persona, config);
+  test('with no cloud keys, auto picks the offline stack for every stage', async () => {
+    const pipeline = await buildPipeline(persona, config);
     assert.deepEqual(pipeline.engines, { stt: ['offline'], llm: ['scripted'], tts: ['offline'] });
     assert.ok(pipeline.stt instanceof PocketSphinxSTT);
     assert.ok(pipeline.llm instanceof ScriptedResponder);
     assert.ok(pipeline.tts instanceof FliteTTS);
   });
 
-  test('the offline STT is biased towards what callers of the persona say', () => {
+  test('the offline STT is biased towards what callers of the persona say', async () => {
     const withPhrases = {
       ...persona,
       escalation: { ...persona.escalation, phrases: ['a real person'] },
@@ -60,7 +78,7 @@ describe('pipeline', () => {
         },
       ],
     };
-    const stt = buildPipeline(withPhrases, config).stt as PocketSphinxSTT;
+    const stt = (await buildPipeline(withPhrases, config)).stt as PocketSphinxSTT;
     assert.deepEqual(stt.options.biasPhrases, [
       'Do you offer free shipping?',
       ...CALLER_PHRASES,
@@ -72,7 +90,7 @@ describe('pipeline', () => {
   });
 
   test('with every key set, auto runs each stage as a chain: cloud first, offline last', async () => {
-    const pipeline = buildPipeline(persona, withKeys);
+    const pipeline = await buildPipeline(persona, withKeys);
     assert.deepEqual(pipeline.engines, {
       stt: ['deepgram', 'offline'],
       llm: ['openai', 'scripted'],
@@ -84,17 +102,17 @@ describe('pipeline', () => {
     await pipeline.close();
   });
 
-  test('a persona that names the offline engines gets them alone, keys or not', () => {
+  test('a persona that names the offline engines gets them alone, keys or not', async () => {
     const offline = PersonaSchema.parse({
       ...persona,
       providers: { stt: 'offline', llm: 'scripted', tts: 'offline' },
     });
-    const pipeline = buildPipeline(offline, withKeys);
+    const pipeline = await buildPipeline(offline, withKeys);
     assert.deepEqual(pipeline.engines, { stt: ['offline'], llm: ['scripted'], tts: ['offline'] });
     assert.ok(pipeline.llm instanceof ScriptedResponder);
   });
 
-  test('a persona that names a cloud provider without its key fails, naming the variable', () => {
+  test('a persona that names a cloud provider without its key fails, naming the variable', async () => {
     const cases = [
       [{ stt: 'deepgram' }, 'DEEPGRAM_API_KEY', 'deepgram STT'],
       [{ llm: 'openai' }, 'OPENAI_API_KEY', 'openai LLM'],
@@ -102,8 +120,8 @@ describe('pipeline', () => {
     ] as const;
     for (const [providers, key, what] of cases) {
       const wanted = PersonaSchema.parse({ ...persona, providers });
-      assert.throws(
-        () => buildPipeline(wanted, config),
+      await assert.rejects(
+        buildPipeline(wanted, config),
         (error: unknown) =>
           error instanceof MissingProviderKeyError &&
           error.key === key &&
@@ -111,6 +129,20 @@ describe('pipeline', () => {
           error.message === `${key} is not set but persona 'shop' asks for ${what}`,
       );
     }
+  });
+
+  test('a call on the offline engines never loads a cloud plugin; one using a cloud engine loads them then', async () => {
+    const [offline, cartesia] = await Promise.all([
+      pluginsLoadedBuilding(['offline', 'scripted', 'offline']),
+      pluginsLoadedBuilding(['offline', 'scripted', 'cartesia']),
+    ]);
+    assert.deepEqual(offline.engines, { stt: ['offline'], llm: ['scripted'], tts: ['offline'] });
+    assert.deepEqual(offline.before, []);
+    assert.deepEqual(offline.after, []);
+    assert.deepEqual(cartesia.engines.tts, ['cartesia', 'offline']);
+    assert.deepEqual(cartesia.before, []);
+    // The cloud engines share one module, so the other two come along with the one used.
+    assert.deepEqual(cartesia.after, ['cartesia', 'deepgram', 'openai']);
   });
 
   test('a named cloud provider with its key runs first, the offline engine backs it up', () => {
@@ -136,7 +168,7 @@ describe('pipeline', () => {
   });
 
   test('the session runs the local v1-mini turn detector and VAD interruptions', async () => {
-    const pipeline = buildPipeline(persona, config);
+    const pipeline = await buildPipeline(persona, config);
     const vad = await silero.VAD.load();
     const session = createAgentSession(pipeline, vad, persona.turnTaking);
     assert.equal(session.vad, vad);
@@ -157,7 +189,7 @@ describe('pipeline', () => {
       minInterruptionDurationMs: 700,
     };
     const vad = await silero.VAD.load();
-    const session = createAgentSession(buildPipeline(persona, config), vad, turnTaking);
+    const session = createAgentSession(await buildPipeline(persona, config), vad, turnTaking);
     const { endpointing, interruption } = session.sessionOptions.turnHandling;
     assert.equal(endpointing.minDelay, 250);
     assert.equal(endpointing.maxDelay, 1_800);

@@ -1,14 +1,7 @@
 import { inference, type llm, log, type stt, type tts, type VAD, voice } from '@livekit/agents';
 import type { Persona } from '@parley/contracts';
 import type { AgentConfig, CloudConfig } from './config.js';
-import {
-  createCartesiaTTS,
-  createDeepgramSTT,
-  createOpenAILLM,
-  isCloudProvider,
-  MissingProviderKeyError,
-  missingKey,
-} from './providers/cloud-engines.js';
+import { isCloudProvider, MissingProviderKeyError, missingKey } from './providers/cloud-keys.js';
 import {
   type FallbackEvent,
   llmChain,
@@ -35,7 +28,13 @@ export interface ProviderContext {
   config: AgentConfig;
 }
 
-type Factory<T> = (ctx: ProviderContext) => T;
+type Factory<T> = (ctx: ProviderContext) => T | Promise<T>;
+
+/**
+ * The cloud engines and, with them, LiveKit's Deepgram, OpenAI and Cartesia plugins: imported the
+ * first time a call's pipeline uses one, so a call on the offline engines never loads them.
+ */
+const cloudEngines = () => import('./providers/cloud-engines.js');
 
 /** Engines per stage, by the name a persona uses in `providers`. */
 export const STT_ENGINES: Record<SttEngine, Factory<stt.STT>> = {
@@ -51,18 +50,21 @@ export const STT_ENGINES: Record<SttEngine, Factory<stt.STT>> = {
       vadPostspeechFrames: Math.round(config.endOfSpeech.sttSilenceMs / 10),
     });
   },
-  deepgram: ({ persona, config }) => createDeepgramSTT(config.cloud.deepgram, persona),
+  deepgram: async ({ persona, config }) =>
+    (await cloudEngines()).createDeepgramSTT(config.cloud.deepgram, persona),
 };
 
 export const LLM_ENGINES: Record<LlmEngine, Factory<llm.LLM>> = {
   scripted: ({ persona }) => new ScriptedResponder(persona),
-  openai: ({ persona, config }) => createOpenAILLM(config.cloud.openai, persona),
+  openai: async ({ persona, config }) =>
+    (await cloudEngines()).createOpenAILLM(config.cloud.openai, persona),
 };
 
 export const TTS_ENGINES: Record<TtsEngine, Factory<tts.TTS>> = {
   offline: ({ persona, config }) =>
     new FliteTTS({ binPath: config.fliteBin, voice: fliteVoiceFor(persona.voice) }),
-  cartesia: ({ persona, config }) => createCartesiaTTS(config.cloud.cartesia, persona),
+  cartesia: async ({ persona, config }) =>
+    (await cloudEngines()).createCartesiaTTS(config.cloud.cartesia, persona),
 };
 
 /**
@@ -119,8 +121,8 @@ function members<E extends string, T>(
   engines: Record<E, Factory<T>>,
   names: E[],
   ctx: ProviderContext,
-): NamedEngine<T>[] {
-  return names.map((name) => ({ name, engine: engines[name](ctx) }));
+): Promise<NamedEngine<T>[]> {
+  return Promise.all(names.map(async (name) => ({ name, engine: await engines[name](ctx) })));
 }
 
 export interface Pipeline {
@@ -140,7 +142,7 @@ export interface Pipeline {
  * engine. Throws {@link MissingProviderKeyError} when the persona names a cloud provider whose
  * key is not set.
  */
-export function buildPipeline(persona: Persona, config: AgentConfig): Pipeline {
+export async function buildPipeline(persona: Persona, config: AgentConfig): Promise<Pipeline> {
   const ctx: ProviderContext = { persona, config };
   const { providers } = persona;
   const engines = {
@@ -148,10 +150,15 @@ export function buildPipeline(persona: Persona, config: AgentConfig): Pipeline {
     llm: chooseChain('llm', providers.llm, AUTO_PREFERENCE.llm, config.cloud, persona.id),
     tts: chooseChain('tts', providers.tts, AUTO_PREFERENCE.tts, config.cloud, persona.id),
   };
+  const [sttEngines, llmEngines, ttsEngines] = await Promise.all([
+    members(STT_ENGINES, engines.stt, ctx),
+    members(LLM_ENGINES, engines.llm, ctx),
+    members(TTS_ENGINES, engines.tts, ctx),
+  ]);
   const stages = {
-    stt: sttChain(members(STT_ENGINES, engines.stt, ctx)),
-    llm: llmChain(members(LLM_ENGINES, engines.llm, ctx), config.cloud.openai.attemptTimeoutMs),
-    tts: ttsChain(members(TTS_ENGINES, engines.tts, ctx)),
+    stt: sttChain(sttEngines),
+    llm: llmChain(llmEngines, config.cloud.openai.attemptTimeoutMs),
+    tts: ttsChain(ttsEngines),
   };
   return {
     stt: stages.stt.runner,

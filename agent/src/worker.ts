@@ -53,7 +53,7 @@ import {
   PersonaLoadError,
 } from './personas/persona-client.js';
 import { buildPipeline, createAgentSession, type Pipeline } from './pipeline.js';
-import { MissingProviderKeyError } from './providers/cloud-engines.js';
+import { MissingProviderKeyError } from './providers/cloud-keys.js';
 import {
   answerAtOnce,
   attachPhoneFeatures,
@@ -81,9 +81,13 @@ async function prewarm(proc: JobProcess<ProcessData>): Promise<void> {
 type Logger = ReturnType<typeof log>;
 
 /** Builds a persona's pipeline, or logs why it cannot be built (a missing cloud key). */
-function pipelineFor(persona: Persona, config: AgentConfig, logger: Logger): Pipeline | undefined {
+async function pipelineFor(
+  persona: Persona,
+  config: AgentConfig,
+  logger: Logger,
+): Promise<Pipeline | undefined> {
   try {
-    const pipeline = buildPipeline(persona, config);
+    const pipeline = await buildPipeline(persona, config);
     logger.info({ personaId: persona.id, engines: pipeline.engines }, 'pipeline ready');
     pipeline.onFallback(({ stage, engine, available }) => {
       if (available) logger.info({ stage, engine }, 'engine recovered; it is preferred again');
@@ -153,7 +157,7 @@ async function takeOver(
       `the ${target.personaId} assistant is not available (${error instanceof Error ? error.message : String(error)})`,
     );
   });
-  const pipeline = pipelineFor(persona, scope.config, scope.logger);
+  const pipeline = await pipelineFor(persona, scope.config, scope.logger);
   if (!pipeline) throw new llm.ToolError(`the ${persona.name} assistant is not available`);
   scope.ctx.addShutdownCallback(() => pipeline.close());
   scope.logger.info({ from: from.id, to: persona.id, keepVoice: target.keepVoice }, 'handoff');
@@ -195,7 +199,7 @@ async function entry(ctx: JobContext<ProcessData>): Promise<void> {
     ctx.shutdown(`persona unavailable: ${error.code}`);
     return;
   }
-  const pipeline = pipelineFor(persona, config, logger);
+  const pipeline = await pipelineFor(persona, config, logger);
   if (!pipeline) {
     ctx.shutdown('provider unavailable');
     return;

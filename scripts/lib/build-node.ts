@@ -10,6 +10,11 @@
  * a second, so every stack start rebuilds; a bundle is written to a temporary name and renamed, so
  * stacks starting side by side never read a half-written one. The source map lets
  * `node --enable-source-maps` name the TypeScript lines in stack traces.
+ *
+ * Code splitting keeps a dynamic `import()` lazy: what the code loads on demand (the cloud engines
+ * and their LiveKit plugins) goes into a `chunk-<hash>.js` beside the bundle, imported only when
+ * used, instead of being hoisted into the bundle's own imports. Chunks are named by their content,
+ * so stacks building side by side write the same files; chunks of older builds are left in `dist/`.
  */
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -38,7 +43,9 @@ export async function buildNodeBundles(): Promise<void> {
       const outfile = path.join(REPO_ROOT, out);
       const result = await build({
         entryPoints: [path.join(REPO_ROOT, entry)],
-        outfile,
+        outdir: path.dirname(outfile),
+        entryNames: path.basename(outfile, '.js'),
+        splitting: true,
         bundle: true,
         platform: 'node',
         format: 'esm',
@@ -49,10 +56,11 @@ export async function buildNodeBundles(): Promise<void> {
         plugins: [installedPackagesExternal],
       });
       await mkdir(path.dirname(outfile), { recursive: true });
-      // The map first: the bundle names it, so it must be in place when the bundle is.
-      const isMap = (file: { path: string }) => file.path.endsWith('.map');
-      const files = result.outputFiles;
-      for (const file of [...files.filter(isMap), ...files.filter((f) => !isMap(f))]) {
+      // Maps first, then chunks, the bundle last: each must be in place when what names it is.
+      const rank = (file: { path: string }) =>
+        file.path.endsWith('.map') ? 0 : file.path === outfile ? 2 : 1;
+      const files = [...result.outputFiles].sort((a, b) => rank(a) - rank(b));
+      for (const file of files) {
         const temp = `${file.path}.${process.pid}.tmp`;
         await writeFile(temp, file.contents);
         await rename(temp, file.path);

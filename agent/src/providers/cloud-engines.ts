@@ -1,45 +1,15 @@
+/**
+ * The cloud engines, built on LiveKit's plugins. Importing this module imports the plugins, so only
+ * a pipeline that uses a cloud engine loads it (pipeline.ts imports it on demand); what a
+ * provider's key means lives plugin-free in cloud-keys.ts.
+ */
 import * as deepgram from '@livekit/agents-plugin-deepgram';
 import * as openai from '@livekit/agents-plugin-openai';
 import type { Persona } from '@parley/contracts';
-import type { CartesiaConfig, CloudConfig, DeepgramConfig, OpenAIConfig } from '../config.js';
+import type { CartesiaConfig, DeepgramConfig, OpenAIConfig } from '../config.js';
 import { CartesiaTTS } from './cartesia-tts.js';
+import { CLOUD_KEY_VARS, type CloudProvider, MissingProviderKeyError } from './cloud-keys.js';
 import { StallGuardSTT } from './stall-guard-stt.js';
-
-/** The environment variable that holds each cloud provider's key. */
-export const CLOUD_KEY_VARS = {
-  deepgram: 'DEEPGRAM_API_KEY',
-  openai: 'OPENAI_API_KEY',
-  cartesia: 'CARTESIA_API_KEY',
-} as const;
-export type CloudProvider = keyof typeof CLOUD_KEY_VARS;
-
-const STAGE_OF: Record<CloudProvider, string> = { deepgram: 'STT', openai: 'LLM', cartesia: 'TTS' };
-
-/** A persona asks for a cloud provider whose key this agent does not have. */
-export class MissingProviderKeyError extends Error {
-  override readonly name = 'MissingProviderKeyError';
-  readonly code = 'provider_key_missing';
-  readonly retryable = false;
-  constructor(
-    /** The environment variable to set. */
-    readonly key: string,
-    readonly provider: CloudProvider,
-    readonly personaId: string,
-  ) {
-    super(
-      `${key} is not set but persona '${personaId}' asks for ${provider} ${STAGE_OF[provider]}`,
-    );
-  }
-}
-
-export function isCloudProvider(engine: string): engine is CloudProvider {
-  return Object.hasOwn(CLOUD_KEY_VARS, engine);
-}
-
-/** The variable a provider still needs, or undefined when its key is set. */
-export function missingKey(cloud: CloudConfig, provider: CloudProvider): string | undefined {
-  return cloud[provider].apiKey === undefined ? CLOUD_KEY_VARS[provider] : undefined;
-}
 
 function requireKey(
   config: { apiKey?: string },
