@@ -139,8 +139,8 @@ export interface Pipeline {
 
 /**
  * Builds the STT, LLM and TTS for a persona, each as a fallback chain ending in the offline
- * engine. Throws {@link MissingProviderKeyError} when the persona names a cloud provider whose
- * key is not set.
+ * engine. Rejects with {@link MissingProviderKeyError} when the persona names a cloud provider
+ * whose key is not set.
  */
 export async function buildPipeline(persona: Persona, config: AgentConfig): Promise<Pipeline> {
   const ctx: ProviderContext = { persona, config };

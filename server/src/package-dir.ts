@@ -3,9 +3,9 @@ import { fileURLToPath } from 'node:url';
 
 /**
  * The server package's directory. This file sits at the top of `src/`, as the built bundle
- * (`dist/main.js`, scripts/lib/build-node.ts) sits at the top of `dist/`, so the same relative
- * URL finds the package from the sources and from the bundle. Paths to files beside the code
- * (migrations, the built widget and demo) start here, never from a deeper module.
+ * (`dist/main.js`, scripts/lib/build-node.ts) and its chunks sit at the top of `dist/`, so the
+ * same relative URL finds the package from the sources and from the bundle. Paths to files beside
+ * the code (migrations, the built widget and demo) start here, never from a deeper module.
  */
 export const SERVER_DIR = fileURLToPath(new URL('../', import.meta.url));
 
