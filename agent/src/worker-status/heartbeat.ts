@@ -29,8 +29,8 @@ export interface WorkerHeartbeatOptions {
   timeoutMs: number;
   pid: number;
   /**
-   * The calls this worker takes at most (`PARLEY_AGENT_MAX_JOBS`). With it, each heartbeat carries the
-   * worker's load (`activeJobs` of `maxJobs`), which the server admits new calls by.
+   * The calls this worker takes at most (`PARLEY_AGENT_MAX_JOBS`). With it, each heartbeat
+   * carries the worker's load (`activeJobs` of `maxJobs`), which the server admits new calls by.
    */
   maxJobs?: number;
   fetch: typeof fetch;

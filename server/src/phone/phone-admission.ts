@@ -15,9 +15,10 @@ export interface PhoneAdmissionDeps {
  * arrives (livekit-sip puts them in a fresh `phone-…` room, about 100 ms after their INVITE)
  * and every agent worker is full, the room is closed at once. livekit-sip answers only once the
  * agent publishes its audio, so it refuses the still-ringing INVITE with 486 Busy Here (about
- * 100 ms after the INVITE, on loopback) instead of ringing until its timeout with no agent coming. An admitted caller takes a call slot,
- * so web sessions do not overbook the workers either. Calls Parley dials itself (outbound,
- * transfers, "continue on my phone") have their agent already and are not checked here.
+ * 100 ms after the INVITE, on loopback) instead of ringing until its timeout with no agent
+ * coming. An admitted caller takes a call slot, so web sessions do not overbook the workers
+ * either. Calls Parley dials itself (outbound, transfers, "continue on my phone") have their
+ * agent already and are not checked here.
  */
 export function admitPhoneCallers(
   deps: PhoneAdmissionDeps,
