@@ -10,7 +10,13 @@ import path from 'node:path';
 import { REPO_ROOT, startStack } from './lib/stack.js';
 import { TEST_PORTS } from './lib/stack-config.js';
 import { startPostgres } from './lib/postgres.js';
-import { PACKAGES, TEST_PACKAGES, findTests, packageTests } from './lib/test-files.js';
+import {
+  PACKAGES,
+  TEST_PACKAGES,
+  TEST_PROCESS_FLAGS,
+  findTests,
+  packageTests,
+} from './lib/test-files.js';
 
 /**
  * `tsx scripts/test.ts <files…>` runs just those suites against the stack, without lint and
@@ -103,6 +109,7 @@ async function main(): Promise<void> {
   const suites = spawn(
     process.execPath,
     [
+      ...TEST_PROCESS_FLAGS,
       '--import',
       'tsx',
       '--test',

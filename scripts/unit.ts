@@ -12,7 +12,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { REPO_ROOT } from './lib/stack.js';
 import { startPostgres } from './lib/postgres.js';
-import { PACKAGES, isPackageTier, needsStack, packageOf, packageTests } from './lib/test-files.js';
+import {
+  PACKAGES,
+  TEST_PROCESS_FLAGS,
+  isPackageTier,
+  needsStack,
+  packageOf,
+  packageTests,
+} from './lib/test-files.js';
 import { needsOwnProcess, splitFiles, writeGroupEntry } from './lib/unit-groups.js';
 
 /**
@@ -22,6 +29,12 @@ import { needsOwnProcess, splitFiles, writeGroupEntry } from './lib/unit-groups.
 const CONCURRENCY = Number(
   process.env.PARLEY_UNIT_CONCURRENCY ?? Math.max(2, os.availableParallelism()),
 );
+
+/**
+ * A group of files still running after five minutes has hung (the whole run takes under two): it
+ * fails rather than holding the run forever.
+ */
+const GROUP_TIMEOUT_MS = 300_000;
 
 /** How many processes each package's files are split over (scripts/lib/unit-groups.ts). */
 const GROUPS_PER_PACKAGE: Record<string, number> = { server: 3, agent: 4 };
@@ -58,7 +71,16 @@ async function main(): Promise<void> {
   const status = await new Promise<number>((resolve) => {
     const run = spawn(
       process.execPath,
-      ['--import', 'tsx', '--test', `--test-concurrency=${CONCURRENCY}`, ...entries, ...alone],
+      [
+        ...TEST_PROCESS_FLAGS,
+        '--import',
+        'tsx',
+        '--test',
+        `--test-timeout=${GROUP_TIMEOUT_MS}`,
+        `--test-concurrency=${CONCURRENCY}`,
+        ...entries,
+        ...alone,
+      ],
       {
         cwd: REPO_ROOT,
         stdio: 'inherit',

@@ -1,15 +1,14 @@
 /**
- * Test support, run as a child process by pipeline.test.ts: builds one pipeline for a persona whose
- * providers are the arguments (`stt llm tts`), with every cloud key set, and prints as JSON which
- * LiveKit plugins this process had loaded before and after. Its own process, because a module
- * once imported stays loaded.
+ * Test support, run as a child process by pipeline.test.ts: builds, one after another, a pipeline
+ * for each argument (a persona's providers, `stt,llm,tts`), with every cloud key set, and prints
+ * one JSON line per pipeline with the LiveKit plugins this process had loaded before and after
+ * building it. Its own process, because a module once imported stays loaded.
  */
 import { initializeLogger, Plugin } from '@livekit/agents';
 import { PersonaSchema } from '@parley/contracts';
 import { loadConfig } from '../src/config.js';
 import { buildPipeline } from '../src/pipeline.js';
 
-const [stt = 'auto', llm = 'auto', tts = 'auto'] = process.argv.slice(2);
 const loaded = () => Plugin.registeredPlugins.map((p) => p.title).sort();
 const config = loadConfig({
   PARLEY_AGENT_KEY: 'k',
@@ -20,16 +19,19 @@ const config = loadConfig({
   OPENAI_API_KEY: 'oa',
   CARTESIA_API_KEY: 'ca',
 });
-const persona = PersonaSchema.parse({
-  id: 'shop',
-  name: 'Shop',
-  greeting: 'Hi!',
-  instructions: '',
-  providers: { stt, llm, tts },
-});
 initializeLogger({ pretty: false, level: 'error' });
-const before = loaded();
-const pipeline = await buildPipeline(persona, config);
-const after = loaded();
-await pipeline.close();
-process.stdout.write(`${JSON.stringify({ before, after, engines: pipeline.engines })}\n`);
+for (const providers of process.argv.slice(2)) {
+  const [stt = 'auto', llm = 'auto', tts = 'auto'] = providers.split(',');
+  const persona = PersonaSchema.parse({
+    id: 'shop',
+    name: 'Shop',
+    greeting: 'Hi!',
+    instructions: '',
+    providers: { stt, llm, tts },
+  });
+  const before = loaded();
+  const pipeline = await buildPipeline(persona, config);
+  const after = loaded();
+  await pipeline.close();
+  process.stdout.write(`${JSON.stringify({ before, after, engines: pipeline.engines })}\n`);
+}

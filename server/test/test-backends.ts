@@ -5,7 +5,7 @@
  */
 import { execFile as execFileCb } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { appendFileSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { mkdir, mkdtemp, readdir, rename, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -57,6 +57,15 @@ const PGLITE_VERSION = (
   ) as { version: string }
 ).version;
 const TEMPLATE_ROOT = path.join(os.tmpdir(), 'parley-pglite-templates');
+
+/**
+ * Settings appended to each template's `postgresql.conf`, and so to every copy. PostgreSQL's
+ * default 128 MB of shared buffers are set up in WebAssembly memory at every open: with 16 MB an
+ * open costs about 0.32 CPU-s instead of 0.78 (and 0.24 s instead of 0.66 s of wall time), and the
+ * storage suites open PGlite some fifty times. A test database holds a few hundred rows. The
+ * server's own embedded database keeps PostgreSQL's defaults.
+ */
+const TEMPLATE_SETTINGS = 'shared_buffers = 16MB\n';
 const templates = new Map<string, Promise<string>>();
 
 /**
@@ -75,7 +84,7 @@ function pgliteTemplate(state: 'empty' | 'migrated'): Promise<string> {
 
 async function buildTemplate(state: 'empty' | 'migrated'): Promise<string> {
   const migrations = state === 'empty' ? [] : await loadMigrations();
-  const key = [`pglite-${PGLITE_VERSION}`, state]
+  const key = [`pglite-${PGLITE_VERSION}-sb16`, state]
     .concat(migrations.map((m) => `${m.id}-${m.checksum.slice(0, 12)}`))
     .join('_');
   const dir = path.join(TEMPLATE_ROOT, key);
@@ -83,6 +92,7 @@ async function buildTemplate(state: 'empty' | 'migrated'): Promise<string> {
   if ((await readdir(TEMPLATE_ROOT)).includes(key)) return dir;
   const scratch = path.join(TEMPLATE_ROOT, `.building-${process.pid}-${Date.now()}`);
   await (await openDatabase({ dataDir: scratch, migrate: state === 'migrated' })).close();
+  appendFileSync(path.join(scratch, 'postgresql.conf'), TEMPLATE_SETTINGS);
   try {
     await rename(scratch, dir);
   } catch (err) {
