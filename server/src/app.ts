@@ -86,6 +86,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(requestLog({ logger, metrics }));
   const outboundPhone = new OutboundPhone({
     dialer: deps.phoneDialer ?? new UnavailablePhoneDialer(),
+    agents: deps.workers,
     log: (line) => logger.info(line),
   });
 

@@ -42,6 +42,21 @@ export class InvalidInputError extends DomainError {
 }
 
 /** Parses a value with its schema, or throws {@link InvalidInputError} naming the first bad field. */
+/**
+ * Every agent worker is busy: the caller is told so at once and when to ask again, rather than
+ * being put in a room no agent would enter.
+ */
+export class AtCapacityError extends DomainError {
+  override readonly name: string = 'AtCapacityError';
+
+  constructor(
+    readonly retryAfterSeconds: number,
+    message = 'all agents are busy; try again shortly',
+  ) {
+    super('at_capacity', message);
+  }
+}
+
 export function parseInput<S extends z.ZodTypeAny>(schema: S, value: unknown): z.infer<S> {
   const result = schema.safeParse(value);
   if (result.success) return result.data;

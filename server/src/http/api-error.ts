@@ -1,6 +1,6 @@
 import type { ErrorRequestHandler, Response } from 'express';
 import { ERROR_STATUS, type ApiErrorBody, type ErrorCode } from '@parley/contracts';
-import { DomainError } from '../domain-errors.js';
+import { AtCapacityError, DomainError } from '../domain-errors.js';
 
 /** An error the API answers with a stable code and its HTTP status. */
 export class ApiError extends Error {
@@ -63,6 +63,7 @@ export function answeredError(res: Response): AnsweredError | undefined {
 export const errorHandler: ErrorRequestHandler = (err, _req, res, _next) => {
   const apiError = toApiError(err);
   res.locals.answeredError = { code: apiError.code, cause: err } satisfies AnsweredError;
+  if (err instanceof AtCapacityError) res.set('Retry-After', String(err.retryAfterSeconds));
   const body: ApiErrorBody = { error: { code: apiError.code, message: apiError.message } };
   res.status(apiError.status).json(body);
 };

@@ -1,6 +1,7 @@
 import type { Response, Router } from 'express';
 import { CreateSessionRequestSchema } from '@parley/contracts';
 import { ApiError } from '../http/api-error.js';
+import { AtCapacityError } from '../domain-errors.js';
 import { sameSecret } from '../tenants/bearer-auth.js';
 import { assertOriginAllowed } from './origin-policy.js';
 import { requiredConsent } from '../consent/required-consent.js';
@@ -40,11 +41,9 @@ function enforceLimit(res: Response, limiter: RateLimiter, key: string, message:
  * Takes a call slot on the agent workers; when every worker is full, 503 `at_capacity` with the
  * seconds to wait (Retry-After), before any room is made.
  */
-function admitCall(res: Response, workers: WorkerRegistry): void {
+function admitCall(workers: WorkerRegistry): void {
   const admission = workers.admit();
-  if (admission.admitted) return;
-  res.set('Retry-After', String(admission.retryAfterSeconds));
-  throw new ApiError('at_capacity', 'all agents are busy; try again shortly');
+  if (!admission.admitted) throw new AtCapacityError(admission.retryAfterSeconds);
 }
 
 /** The public session route: what the widget asks for before it joins a room. */
@@ -95,7 +94,7 @@ export const SESSION_ROUTES = [
         `${tenant.tenantId}/${persona.id}`,
         `persona '${persona.id}' is busy; try again in a minute`,
       );
-      admitCall(res, workers);
+      admitCall(workers);
       // A returning visitor (the widget keeps their id) is greeted back with what came before.
       const visitorId = body.visitor?.id;
       const history = visitorId ? await tenant.calls.historyOfVisitor(visitorId) : undefined;

@@ -42,8 +42,10 @@ export const OUTBOUND_CALL_ROUTES = [
       'Checked before anything dials, in this order: the persona exists, the number is not on ' +
       "the do-not-call list, the dial policy allows its prefix, it is within the persona's " +
       'calling hours (`phone.callingHours`, else its business hours, in its time zone), the ' +
-      'tenant is under its concurrent phone calls, and it has an outbound trunk. The call record ' +
-      '(`phoneStatus: dialing`) and the agent exist when this answers; the dial goes on, and each ' +
+      'tenant is under its concurrent phone calls, it has an outbound trunk, and an agent ' +
+      'worker has a free slot (else 503 `at_capacity` with `Retry-After`, as for a web ' +
+      'session). The call record (`phoneStatus: dialing`) and the agent exist when this ' +
+      'answers; the dial goes on, and each ' +
       'status (ringing, answered, no_answer, busy, failed) is stored on the call and sent as ' +
       '`call.phone_status`. A call nobody answered is closed (`abandoned`, or `failed`).',
     tag: 'Outbound calls',
@@ -57,6 +59,7 @@ export const OUTBOUND_CALL_ROUTES = [
       'outside_calling_hours',
       'phone_call_limit',
       'no_outbound_trunk',
+      'at_capacity',
       'sip_unavailable',
     ],
     async handler({ res, body: request }, { tenancy, outbound }: OutboundCallDeps) {

@@ -13,7 +13,9 @@ import { assertMayDial } from './dial-guards.js';
 import type { StoredOutboundTrunk } from './outbound-trunk-repo.js';
 import type { DialRequest, PhoneDialer } from './phone-dialer.js';
 import type { DialOutcome } from './sip-outcome.js';
+import type { Admission } from '../../livekit/worker-registry.js';
 import {
+  AtCapacityError,
   DomainError,
   NotFoundError,
   ConflictError,
@@ -23,6 +25,11 @@ import {
 
 export interface OutboundPhoneOptions {
   dialer: PhoneDialer;
+  /**
+   * The agent workers' call slots (the server's worker registry): an outbound call takes one
+   * before anything dials, as a web session does. Without it, capacity is not checked.
+   */
+  agents?: { admit(): Admission };
   /** How long a visitor's phone rings (continue on my phone) before it counts as unanswered. */
   ringingTimeoutSeconds?: number;
   now?: () => Date;
@@ -70,6 +77,7 @@ export function dialTargetOf(target: string): string {
  */
 export class OutboundPhone {
   private readonly dialer: PhoneDialer;
+  private readonly agents: { admit(): Admission } | undefined;
   private readonly ringingTimeoutSeconds: number;
   private readonly now: () => Date;
   private readonly log: (line: string) => void;
@@ -78,6 +86,7 @@ export class OutboundPhone {
 
   constructor(options: OutboundPhoneOptions) {
     this.dialer = options.dialer;
+    this.agents = options.agents;
     this.ringingTimeoutSeconds = options.ringingTimeoutSeconds ?? 30;
     this.now = options.now ?? (() => new Date());
     this.log = options.log ?? (() => undefined);
@@ -110,6 +119,9 @@ export class OutboundPhone {
       if (request.from && !trunk.numbers.includes(request.from)) {
         throw new InvalidInputError(`from: ${request.from} is not a number of '${trunk.name}'`);
       }
+      // Last of the checks, so a call refused for another reason holds no agent's slot.
+      const admission = this.agents?.admit();
+      if (admission && !admission.admitted) throw new AtCapacityError(admission.retryAfterSeconds);
       const roomName = `phone-out-${random(12)}`;
       const created = await tenant.calls.create({
         personaId: persona.id,

@@ -11,6 +11,7 @@ import {
   startTestApp,
   type TestApp,
 } from '../../../test/test-app.js';
+import { WorkerRegistry } from '../../livekit/worker-registry.js';
 import { ScriptedPhoneDialer } from './scripted-phone-dialer.js';
 import type { CallDetail } from '@parley/contracts';
 
@@ -365,5 +366,61 @@ describe('POST /v1/sessions/phone (continue on my phone)', () => {
     const visitor3 = await tokenFor('web_cop_3', 'visitor-3');
     assert.equal(await refused('+15550001234', visitor3), 'do_not_call');
     assert.equal(await refused('+33612345678', visitor3), 'destination_not_allowed');
+  });
+});
+
+describe('POST /v1/calls/outbound when every agent is busy', () => {
+  test('it is refused at once with at_capacity and Retry-After, nothing is recorded or dialled, and it is placed again once a call ends', async () => {
+    const busyDialer = new ScriptedPhoneDialer();
+    const busy = await startTestApp(() => ({
+      phoneDialer: busyDialer,
+      workers: new WorkerRegistry(),
+    }));
+    const as = <T = Record<string, unknown>>(
+      path: string,
+      body: unknown,
+      headers: Record<string, string>,
+      method = 'POST',
+    ) => request<T>(`${busy.url}${path}`, method, body, headers);
+    const beat = async (activeJobs: number) =>
+      (
+        await as(
+          '/internal/workers/heartbeat',
+          { agentName: 'parley', workerId: 'AW_busy', activeJobs, maxJobs: 1 },
+          asAgent,
+        )
+      ).status;
+    const place = () =>
+      fetch(`${busy.url}/v1/calls/outbound`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...asAdmin },
+        body: JSON.stringify({ persona: 'sales', to: '+15550006666' }),
+      });
+    try {
+      assert.equal((await as('/v1/personas', SALES, asAdmin)).status, 201);
+      assert.equal((await as('/v1/outbound-trunks/main', TRUNK, asAdmin, 'PUT')).status, 200);
+      await as(
+        '/v1/dial-policy',
+        { allowedPrefixes: ['+1'], maxConcurrentPhoneCalls: 5 },
+        asAdmin,
+        'PUT',
+      );
+      assert.equal(await beat(1), 204);
+      const refused = await place();
+      assert.equal(refused.status, 503);
+      assert.equal(code(await refused.json()), 'at_capacity');
+      const retryAfter = Number(refused.headers.get('retry-after'));
+      assert.ok(retryAfter >= 1 && retryAfter <= 5, `Retry-After ${retryAfter}`);
+      assert.equal(busyDialer.dispatches.length, 0);
+      assert.equal(busyDialer.dials.length, 0);
+      assert.equal((await busy.tenant.calls.list()).items.length, 0, 'no call record is made');
+      // The worker's call ends: the next attempt is placed.
+      assert.equal(await beat(0), 204);
+      const placed = await place();
+      assert.equal(placed.status, 202);
+      assert.equal(busyDialer.dispatches.length, 1);
+    } finally {
+      await busy.stop();
+    }
   });
 });
