@@ -85,9 +85,9 @@ async function prewarm(proc: JobProcess<ProcessData>): Promise<void> {
 /**
  * What a job's first moments would otherwise do on the caller's time, done while the process
  * waits in the idle pool: loading Node's fetch (undici), which the persona's request uses, and
- * ICU's date formatting, which the greeting's built-in values use. On this machine, a process's
- * first fetch takes about 75 ms against 20 ms for the next, and its first time-zone formatting
- * about 20 ms. A failure here changes nothing: the job then does the same work itself.
+ * ICU's date formatting, which the greeting's built-in values use. On this machine, a process's first fetch takes about 75 ms against 20 ms for the
+ * next, and its first time-zone formatting about 20 ms. A failure here changes nothing: the job
+ * then does the same work itself.
  */
 async function warmUp(config: AgentConfig): Promise<void> {
   builtinValues({
