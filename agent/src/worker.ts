@@ -18,7 +18,6 @@ import {
 import * as silero from '@livekit/agents-plugin-silero';
 import {
   AGENT_NAME,
-  builtinValues,
   type CallInput,
   type DispatchMetadata,
   type HandoffTarget,
@@ -44,8 +43,7 @@ import {
 } from './conversation/call-session.js';
 import { superviseCall } from './conversation/call-supervisor.js';
 import { handoffTool } from './conversation/handoff.js';
-import { openingLinesFor, PersonaAgent } from './conversation/persona-agent.js';
-import { PrerenderedSpeech } from './conversation/prerendered-speech.js';
+import { PersonaAgent } from './conversation/persona-agent.js';
 import { WorkerHeartbeat } from './worker-status/heartbeat.js';
 import { receivePreConnectAudio } from './preconnect/index.js';
 import { jobCountLoad, LIVEKIT_TARGET_LOAD } from './worker-status/worker-load.js';
@@ -77,29 +75,7 @@ function loadVad(config: AgentConfig): Promise<VAD> {
 }
 
 async function prewarm(proc: JobProcess<ProcessData>): Promise<void> {
-  const config = loadConfig();
-  proc.userData.vad = await loadVad(config);
-  await warmUp(config);
-}
-
-/**
- * What a job's first moments would otherwise do on the caller's time, done while the process
- * waits in the idle pool: loading Node's fetch (undici), which the persona's request uses, and
- * ICU's date formatting, which the greeting's built-in values use. On this machine, a process's first fetch takes about 75 ms against 20 ms for the
- * next, and its first time-zone formatting about 20 ms. A failure here changes nothing: the job
- * then does the same work itself.
- */
-async function warmUp(config: AgentConfig): Promise<void> {
-  builtinValues({
-    now: new Date(),
-    timeZone: 'UTC',
-    channel: 'web',
-    personaName: 'Parley',
-    language: 'en-US',
-  });
-  await fetch(new URL('/livez', config.serverUrl), { signal: AbortSignal.timeout(2_000) })
-    .then((res) => res.arrayBuffer())
-    .catch(() => undefined);
+  proc.userData.vad = await loadVad(loadConfig());
 }
 
 type Logger = ReturnType<typeof log>;
@@ -229,16 +205,6 @@ async function entry(ctx: JobContext<ProcessData>): Promise<void> {
     return;
   }
   ctx.addShutdownCallback(() => pipeline.close());
-  // The greeting's audio is rendered while the agent joins. The caller is not known yet: a
-  // greeting that names them is rendered again when said.
-  const opening = new PrerenderedSpeech(pipeline.tts, logger);
-  const roomName = ctx.job.room?.name ?? '';
-  opening.prepare(
-    openingLinesFor(
-      persona,
-      templateValues(persona, callInputFor(metadata, roomName, { identity: '', attributes: {} })),
-    ),
-  );
 
   const vad = ctx.proc.userData.vad ?? (await loadVad(config));
   const participant = await joined;
@@ -316,24 +282,8 @@ async function entry(ctx: JobContext<ProcessData>): Promise<void> {
   const agent = personaAgent(scope, persona, { history: await history });
   // The caller's microphone, with their pre-connect audio first (see src/preconnect).
   preConnect.attach(session, participant.identity);
-  const onState = (ev: voice.AgentStateChangedEvent) => {
-    if (ev.newState !== 'speaking') return;
-    session.off(voice.AgentSessionEventTypes.AgentStateChanged, onState);
-    logger.info({ greetingMs: Math.round(performance.now() - startedAt) }, 'greeting playing');
-  };
-  session.on(voice.AgentSessionEventTypes.AgentStateChanged, onState);
   await session.start({ agent, room: ctx.room, inputOptions: { audioEnabled: false } });
-  if (preConnect.expected()) {
-    // Known race, kept as it was: LiveKit Agents hears nothing for the first 3 s the agent
-    // speaks (its echo-cancellation warm-up), so a greeting that starts before the visitor's
-    // early words have reached the recogniser loses them. Synthesizing the greeting now leaves
-    // them the time that takes; a prepared greeting would start too soon.
-    for (const line of agent.openingLines()) session.say(line);
-  } else {
-    opening.sayAll(session, agent.openingLines()).catch((error: unknown) => {
-      logger.error({ err: String(error) }, 'cannot say the opening lines');
-    });
-  }
+  for (const line of agent.openingLines()) session.say(line);
   void answer?.then((track) => track?.handOver(ctx.room));
   const stopPhone = attachPhoneFeatures({
     room: ctx.room,

@@ -115,11 +115,6 @@ export class PreConnectAudio {
     }
   }
 
-  /** Whether a buffer was received, or is announced by a microphone track. */
-  expected(): boolean {
-    return this.#buffers.size > 0 || this.#announced();
-  }
-
   close(): void {
     this.#room.unregisterByteStreamHandler(PRE_CONNECT_TOPIC);
   }
@@ -209,8 +204,6 @@ export interface PreConnectAudioReceiver {
     participantIdentity: string,
     options?: Partial<MicrophoneInputOptions>,
   ): void;
-  /** Whether the visitor sent pre-connect audio, or their microphone track announces it. */
-  expected(): boolean;
   /** Stops receiving (at shutdown). */
   close(): void;
 }
@@ -246,7 +239,6 @@ export function receivePreConnectAudio(
         inputOptions,
       );
     },
-    expected: () => audio.expected(),
     close: () => audio.close(),
   };
 }
