@@ -41,7 +41,6 @@ export class InvalidInputError extends DomainError {
   }
 }
 
-/** Parses a value with its schema, or throws {@link InvalidInputError} naming the first bad field. */
 /**
  * Every agent worker is busy: the caller is told so at once and when to ask again, rather than
  * being put in a room no agent would enter.
@@ -57,6 +56,7 @@ export class AtCapacityError extends DomainError {
   }
 }
 
+/** Parses a value with its schema, or throws {@link InvalidInputError} naming the first bad field. */
 export function parseInput<S extends z.ZodTypeAny>(schema: S, value: unknown): z.infer<S> {
   const result = schema.safeParse(value);
   if (result.success) return result.data;

@@ -4,10 +4,10 @@
  * is skipped: without PostgreSQL the suite fails, naming what is missing.
  */
 import { execFile as execFileCb } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { appendFileSync, readFileSync } from 'node:fs';
+import { createHash, randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { mkdir, mkdtemp, readdir, rename, rm } from 'node:fs/promises';
+import { appendFile, mkdir, mkdtemp, readdir, rename, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { after, describe } from 'node:test';
@@ -66,6 +66,8 @@ const TEMPLATE_ROOT = path.join(os.tmpdir(), 'parley-pglite-templates');
  * server's own embedded database keeps PostgreSQL's defaults.
  */
 const TEMPLATE_SETTINGS = 'shared_buffers = 16MB\n';
+/** In each template's key, so that changed settings never reuse a template built without them. */
+const SETTINGS_KEY = createHash('sha256').update(TEMPLATE_SETTINGS).digest('hex').slice(0, 8);
 const templates = new Map<string, Promise<string>>();
 
 /**
@@ -84,7 +86,7 @@ function pgliteTemplate(state: 'empty' | 'migrated'): Promise<string> {
 
 async function buildTemplate(state: 'empty' | 'migrated'): Promise<string> {
   const migrations = state === 'empty' ? [] : await loadMigrations();
-  const key = [`pglite-${PGLITE_VERSION}-sb16`, state]
+  const key = [`pglite-${PGLITE_VERSION}-${SETTINGS_KEY}`, state]
     .concat(migrations.map((m) => `${m.id}-${m.checksum.slice(0, 12)}`))
     .join('_');
   const dir = path.join(TEMPLATE_ROOT, key);
@@ -92,7 +94,7 @@ async function buildTemplate(state: 'empty' | 'migrated'): Promise<string> {
   if ((await readdir(TEMPLATE_ROOT)).includes(key)) return dir;
   const scratch = path.join(TEMPLATE_ROOT, `.building-${process.pid}-${Date.now()}`);
   await (await openDatabase({ dataDir: scratch, migrate: state === 'migrated' })).close();
-  appendFileSync(path.join(scratch, 'postgresql.conf'), TEMPLATE_SETTINGS);
+  await appendFile(path.join(scratch, 'postgresql.conf'), TEMPLATE_SETTINGS);
   try {
     await rename(scratch, dir);
   } catch (err) {

@@ -17,8 +17,8 @@ export interface PhoneAdmissionDeps {
  * agent publishes its audio, so it refuses the still-ringing INVITE with 486 Busy Here (about
  * 100 ms after the INVITE, on loopback) instead of ringing until its timeout with no agent
  * coming. An admitted caller takes a call slot, so web sessions do not overbook the workers
- * either. Calls Parley dials itself (outbound, transfers, "continue on my phone") have their
- * agent already and are not checked here.
+ * either. An outbound call takes its slot when it is placed (`outbound/outbound-phone.ts`);
+ * transfers and "continue on my phone" dial into a call whose agent is already there.
  */
 export function admitPhoneCallers(
   deps: PhoneAdmissionDeps,
