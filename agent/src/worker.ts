@@ -59,6 +59,7 @@ import {
   attachPhoneFeatures,
   warmTransferFor,
   calleeAnswered,
+  endWhenCallerLeaves,
   PhoneApi,
   phoneCallerHistory,
   phoneDirection,
@@ -282,7 +283,17 @@ async function entry(ctx: JobContext<ProcessData>): Promise<void> {
   const agent = personaAgent(scope, persona, { history: await history });
   // The caller's microphone, with their pre-connect audio first (see src/preconnect).
   preConnect.attach(session, participant.identity);
-  await session.start({ agent, room: ctx.room, inputOptions: { audioEnabled: false } });
+  // The call ends when the caller leaves, as RoomIO would end it, but not while they move to
+  // their phone (see endWhenCallerLeaves).
+  const inputOptions = { audioEnabled: false, closeOnDisconnect: false };
+  await session.start({ agent, room: ctx.room, inputOptions });
+  const stopWatchingCaller = endWhenCallerLeaves(
+    ctx.room,
+    caller,
+    (reason) => session.shutdown({ drain: false, reason }),
+    logger,
+  );
+  ctx.addShutdownCallback(async () => stopWatchingCaller());
   for (const line of agent.openingLines()) session.say(line);
   void answer?.then((track) => track?.handOver(ctx.room));
   const stopPhone = attachPhoneFeatures({

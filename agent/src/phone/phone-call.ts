@@ -160,8 +160,9 @@ export function attachPhoneFeatures(opts: PhoneFeaturesOptions): () => void {
           return;
         }
         input.follow(phone.identity);
-        // RoomIO links the session to one participant: its transcripts and "the caller left,
-        // close the session" follow the phone now, so the browser leaving ends nothing.
+        // RoomIO links the session to one participant: its transcripts follow the phone now, and
+        // so does "the caller left, end the call" (endWhenCallerLeaves reads `caller`), so the
+        // browser leaving ends nothing.
         session._roomIO?.setParticipant(phone.identity);
         caller.identity = phone.identity;
         logger.info({ from, to: phone.identity }, 'the conversation continues on the phone');

@@ -1,39 +1,7 @@
-import { RoomEvent } from '@livekit/rtc-node';
 import assert from 'node:assert/strict';
-import { EventEmitter } from 'node:events';
 import { test } from 'node:test';
-import {
-  type LegParticipant,
-  type SipRoom,
-  waitUntilAnswered,
-  watchForLeg,
-} from './sip-participant.js';
-
-/** A room whose participants the test adds, updates and removes, with LiveKit's events. */
-function fakeRoom() {
-  const emitter = new EventEmitter();
-  const remoteParticipants = new Map<string, LegParticipant>();
-  const room = Object.assign(emitter, { remoteParticipants }) as unknown as SipRoom;
-  return {
-    room,
-    join(identity: string, attributes: Record<string, string>) {
-      const participant = { identity, attributes };
-      remoteParticipants.set(identity, participant);
-      emitter.emit(RoomEvent.ParticipantConnected, participant);
-    },
-    set(identity: string, attributes: Record<string, string>) {
-      const participant = remoteParticipants.get(identity) as LegParticipant;
-      participant.attributes = { ...participant.attributes, ...attributes };
-      emitter.emit(RoomEvent.ParticipantAttributesChanged, attributes, participant);
-    },
-    leave(identity: string) {
-      const participant = remoteParticipants.get(identity);
-      remoteParticipants.delete(identity);
-      emitter.emit(RoomEvent.ParticipantDisconnected, participant);
-    },
-    listeners: () => emitter.eventNames().reduce((n, e) => n + emitter.listenerCount(e), 0),
-  };
-}
+import { fakeSipRoom as fakeRoom } from '../../test/fake-sip-room.js';
+import { ringingLeg, waitUntilAnswered, watchForLeg } from './sip-participant.js';
 
 test('an outbound callee is answered when its call status becomes active', async () => {
   const { room, join, set, listeners } = fakeRoom();
@@ -76,4 +44,18 @@ test('a continue-on-phone leg is reported once, when it is answered, and other l
   stop();
   join('phone-2', { 'parley.leg': 'continue-on-phone', 'sip.callStatus': 'active' });
   assert.equal(answered.length, 2, 'stopped watching');
+});
+
+test('a ringing leg is one dialled for the purpose whose call is neither answered nor over', () => {
+  const { room, join, set } = fakeRoom();
+  join('visitor', {});
+  join('human', { 'parley.leg': 'transfer', 'sip.callStatus': 'ringing' });
+  assert.equal(ringingLeg(room, 'continue-on-phone'), undefined);
+  join('phone', { 'parley.leg': 'continue-on-phone', 'sip.callStatus': 'dialing' });
+  assert.equal(ringingLeg(room, 'continue-on-phone'), 'phone');
+  set('phone', { 'sip.callStatus': 'active' });
+  assert.equal(ringingLeg(room, 'continue-on-phone'), undefined, 'answered');
+  join('phone-2', { 'parley.leg': 'continue-on-phone', 'sip.callStatus': 'ringing' });
+  set('phone-2', { 'sip.callStatus': 'hangup' });
+  assert.equal(ringingLeg(room, 'continue-on-phone'), undefined, 'over');
 });

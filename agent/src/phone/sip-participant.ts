@@ -103,6 +103,16 @@ export function watchForLeg(
   };
 }
 
+/** A participant dialled as `purpose` whose call is neither answered nor over yet, if any. */
+export function ringingLeg(room: SipRoom, purpose: LegPurpose): string | undefined {
+  for (const participant of room.remoteParticipants.values()) {
+    const status = participant.attributes[SIP_CALL_STATUS];
+    if (legPurpose(participant.attributes) !== purpose) continue;
+    if (status !== 'active' && status !== 'hangup') return participant.identity;
+  }
+  return undefined;
+}
+
 /** Calls `onLeft` when `identity` leaves the room; returns a function that stops waiting. */
 export function whenLeaves(room: SipRoom, identity: string, onLeft: () => void): () => void {
   const listener: ParticipantListener = (participant) => {
