@@ -6,10 +6,10 @@
 import { execFile as execFileCb, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { chown, mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { freePort } from './readiness.js';
+import { SCRATCH_DIR } from './scratch.js';
 
 const execFile = promisify(execFileCb);
 const PG_ROOT = '/usr/lib/postgresql';
@@ -155,7 +155,7 @@ export function startPostgres(): Promise<ThrowawayPostgres> {
 async function launch(): Promise<ThrowawayPostgres> {
   const { bin, version } = findPostgresBin();
   const owner = await serverUserIds();
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'parley-pg-'));
+  const dir = await mkdtemp(path.join(SCRATCH_DIR, 'parley-pg-'));
   const cleanupOnExit = (): void => rmSync(dir, { recursive: true, force: true });
   try {
     if (owner) await chown(dir, owner.uid, owner.gid);

@@ -13,6 +13,8 @@ export interface OpenDatabaseOptions {
   url?: string;
   /** Without a URL: where the embedded database keeps its files (created when missing). */
   dataDir?: string;
+  /** The embedded database's buffer pool, as PostgreSQL writes sizes (default `32MB`). */
+  pgliteSharedBuffers?: string;
   /** Apply pending migrations (default true). */
   migrate?: boolean;
 }
@@ -25,7 +27,7 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
     db = await openPostgres(options.url);
   } else if (options.dataDir) {
     const { openPglite } = await import('./pglite-database.js');
-    db = await openPglite(options.dataDir);
+    db = await openPglite(options.dataDir, options.pgliteSharedBuffers);
   } else {
     throw new Error('openDatabase needs a url (PostgreSQL) or a dataDir (embedded)');
   }

@@ -30,14 +30,17 @@ const SHARED_BUFFERS = '32MB';
  * The embedded database. PGlite runs one connection, so it serialises queries and transactions by
  * itself; a transaction's callback must use the handle it is given, never the database.
  */
-export async function openPglite(dataDir: string): Promise<Database> {
+export async function openPglite(
+  dataDir: string,
+  sharedBuffers = SHARED_BUFFERS,
+): Promise<Database> {
   await mkdir(dataDir, { recursive: true });
   const pg = await PGlite.create({
     dataDir,
     extensions: PGLITE_EXTENSIONS,
     // A start parameter, not PGlite's `postgresqlconf`, which would overwrite the data directory's
     // postgresql.conf (and with it initdb's time zone and text search settings).
-    startParams: [...PGlite.defaultStartParams, '-c', `shared_buffers=${SHARED_BUFFERS}`],
+    startParams: [...PGlite.defaultStartParams, '-c', `shared_buffers=${sharedBuffers}`],
   });
   let closing: Promise<void> | undefined;
   return {
