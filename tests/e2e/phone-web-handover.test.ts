@@ -108,15 +108,19 @@ async function askOnPhone(on: SipPhone) {
   assert.ok(heard.length > 0);
 }
 
-/** The room's call began on the web and holds the phone leg and the turn answered on it. */
+/**
+ * The room's call began on the web and holds the phone leg, the turn answered on it, and the
+ * browser leg, ended.
+ */
 async function oneRecordWithBothLegs(roomName: string, phoneNumber: string) {
   const call = await eventually(
-    'one record with the phone leg and its answered turn',
+    'one record with both legs and the turn answered on the phone',
     async () =>
       admin<StoredPhoneCall>(stack, `/v1/calls/${(await callOfRoom(stack, roomName)).id}`),
     // The turn is appended once its reply has played out, which can be after the leg is recorded.
     (c) =>
       (c.legs ?? []).some((l) => l.kind === 'phone' && l.phoneNumber === phoneNumber) &&
+      (c.legs ?? []).some((l) => l.kind === 'web' && l.endedAt) &&
       c.turns.some((t) => t.agentText?.includes('Monday to Friday')),
     30_000,
   );

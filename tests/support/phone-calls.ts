@@ -19,7 +19,13 @@ export interface StoredPhoneCall extends StoredCall {
   dialedNumber?: string;
   direction?: 'inbound' | 'outbound';
   phoneStatus?: string;
-  legs?: Array<{ kind: string; identity: string; phoneNumber?: string; status?: string }>;
+  legs?: Array<{
+    kind: string;
+    identity: string;
+    phoneNumber?: string;
+    status?: string;
+    endedAt?: string;
+  }>;
   warnings?: Array<{ code: string; message: string }>;
   turns: Array<StoredCall['turns'][number] & { dtmf?: string }>;
 }

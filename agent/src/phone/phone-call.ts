@@ -180,13 +180,14 @@ export function attachPhoneFeatures(opts: PhoneFeaturesOptions): () => void {
             startedAt,
           }),
         );
-        stops.push(
-          whenLeaves(room, from, () => {
-            const endedAt = new Date().toISOString();
-            logger.info({ identity: from }, 'the browser leg left; the call goes on by phone');
-            report('web leg', (id) => api.reportLeg(id, { kind: 'web', identity: from, endedAt }));
-          }),
-        );
+        const browserLeft = () => {
+          const endedAt = new Date().toISOString();
+          logger.info({ identity: from }, 'the browser leg left; the call goes on by phone');
+          report('web leg', (id) => api.reportLeg(id, { kind: 'web', identity: from, endedAt }));
+        };
+        // The visitor may have closed the page while the phone rang: their leg ends now.
+        if (room.remoteParticipants.has(from)) stops.push(whenLeaves(room, from, browserLeft));
+        else browserLeft();
         checkBandwidth(phone.identity);
       }),
     );
