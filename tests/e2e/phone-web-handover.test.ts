@@ -36,23 +36,22 @@ let slowPhone: SipPhone;
 /** Each test's visitor (a headless visitor joins one room once). */
 const visitors: HeadlessVisitor[] = [];
 
+/** A persona any page may embed whose visitors may continue on their phone through `trunk`. */
+async function handoverPersona(id: string, name: string, trunk: string) {
+  await putPersona(stack, {
+    ...base,
+    id,
+    name,
+    allowedOrigins: ['*'],
+    phone: { continueOnPhone: true, outboundTrunk: trunk },
+  });
+}
+
 before(async () => {
   stack = await testStack();
   base = await personaOf(stack);
-  await putPersona(stack, {
-    ...base,
-    id: 'handover',
-    name: 'Handover',
-    allowedOrigins: ['*'],
-    phone: { continueOnPhone: true, outboundTrunk: 'visitors' },
-  });
-  await putPersona(stack, {
-    ...base,
-    id: 'handover-slow',
-    name: 'Handover to a slow phone',
-    allowedOrigins: ['*'],
-    phone: { continueOnPhone: true, outboundTrunk: 'slow-visitors' },
-  });
+  await handoverPersona('handover', 'Handover', 'visitors');
+  await handoverPersona('handover-slow', 'Handover to a slow phone', 'slow-visitors');
   phone = await SipPhone.start({ number: VISITOR_PHONE });
   slowPhone = await SipPhone.start({ number: SLOW_PHONE, incoming: 'ring' });
   await putOutboundTrunk(stack, 'visitors', phone.address, ['+15550300001']);
