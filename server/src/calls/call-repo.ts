@@ -354,7 +354,7 @@ export class CallRepo {
   private async legs(callId: string): Promise<CallLeg[]> {
     const rows = await this.db.query<CallLegRow>(
       `SELECT ${LEG_COLUMNS} FROM call_legs WHERE tenant_id = $1 AND call_id = $2
-       ORDER BY created_at, identity`,
+       ORDER BY added`,
       [this.tenantId, callId],
     );
     return rows.map(toLeg);
