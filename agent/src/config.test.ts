@@ -38,6 +38,7 @@ describe('loadConfig', () => {
     );
     assert.equal(config.heartbeatIntervalMs, 5000);
     assert.ok(config.maxJobs >= 2);
+    assert.ok(config.idleProcesses >= 1 && config.idleProcesses <= 4);
     assert.deepEqual(config.workerHttp, { host: '127.0.0.1', port: 8081 });
   });
 
@@ -48,8 +49,10 @@ describe('loadConfig', () => {
       PARLEY_PS_STREAM_BIN: '/opt/shim',
       PARLEY_HEARTBEAT_INTERVAL_MS: '1000',
       PARLEY_AGENT_MAX_JOBS: '3',
+      PARLEY_AGENT_IDLE_PROCESSES: '5',
     });
     assert.equal(config.maxJobs, 3);
+    assert.equal(config.idleProcesses, 5);
     assert.equal(config.serverUrl, 'http://localhost:9000');
     assert.equal(config.pocketsphinx.binPath, '/opt/shim');
     assert.equal(config.heartbeatIntervalMs, 1000);

@@ -35,6 +35,11 @@ export interface AgentConfig {
   heartbeatIntervalMs: number;
   /** Calls one worker takes at once; LiveKit sends further calls to other workers. */
   maxJobs: number;
+  /**
+   * Job processes kept started and waiting (the VAD loaded), so a call does not wait for one to
+   * start; LiveKit Agents starts the next one when a call takes one, one at a time.
+   */
+  idleProcesses: number;
   /** Where the worker's own health endpoint (LiveKit Agents' HTTP server) listens. */
   workerHttp: { host: string; port: number };
   /** Cloud providers; a provider whose `apiKey` is undefined is not configured. */
@@ -192,6 +197,12 @@ export function loadConfig(env: Env = process.env, { checkFiles = false } = {}):
       'PARLEY_AGENT_MAX_JOBS',
       z.coerce.number().int().min(1).max(1_000),
       String(2 * availableParallelism()),
+    ),
+    idleProcesses: read(
+      env,
+      'PARLEY_AGENT_IDLE_PROCESSES',
+      z.coerce.number().int().min(1).max(100),
+      String(Math.min(availableParallelism(), 4)),
     ),
     workerHttp: {
       host: read(env, 'PARLEY_AGENT_HTTP_HOST', z.string().min(1), '127.0.0.1'),

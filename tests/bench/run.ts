@@ -4,7 +4,7 @@
  * the figures depend on the machine and on what else runs on it.
  *
  *   tsx tests/bench/run.ts [--turns 30] [--greetings 20] [--levels 1,2,4,…] [--session-turns 4]
- *                          [--phone-calls 10] [--phone-turns 20]
+ *                          [--phone-calls 10] [--phone-turns 20] [--burst 10] [--burst-window 10]
  *                          [--skip-cloud] [--skip-concurrency] [--turn-taking '{"minEndpointingDelayMs":400}']
  *
  * The agent's end-of-speech settings come from the environment as for `npm run dev`
@@ -24,7 +24,8 @@ import { personaOf, startLoggedStack, type LoggedStack } from '../support/stack-
 import { padWithSilence, writeWav } from '../support/wav.js';
 import { BENCH_TURN_TAKING, benchPersona } from './bench-persona.js';
 import { measureConcurrency, type ConcurrencyRun } from './concurrency.js';
-import { chart, median, table, verdicts, type BenchResults } from './report.js';
+import { measureGreetingBurst } from './greeting-burst.js';
+import { burstLine, chart, median, table, verdicts, type BenchResults } from './report.js';
 import { measurePhone } from './phone-latency.js';
 import { summarize } from './stats.js';
 import { measureClickToGreeting, measureWebVoiceToVoice, type WebTurn } from './web-latency.js';
@@ -37,6 +38,8 @@ const { values: args } = parseArgs({
     'session-turns': { type: 'string', default: '4' },
     'phone-calls': { type: 'string', default: '10' },
     'phone-turns': { type: 'string', default: '20' },
+    burst: { type: 'string', default: '10' },
+    'burst-window': { type: 'string', default: '10' },
     'skip-cloud': { type: 'boolean', default: false },
     'skip-concurrency': { type: 'boolean', default: false },
     'turn-taking': { type: 'string', default: '{}' },
@@ -52,6 +55,10 @@ const GREETINGS = count('greetings', args.greetings);
 const SESSION_TURNS = count('session-turns', args['session-turns']);
 const PHONE_CALLS = count('phone-calls', args['phone-calls']);
 const PHONE_TURNS = count('phone-turns', args['phone-turns']);
+const BURST = count('burst', args.burst);
+const BURST_WINDOW_MS = count('burst-window', args['burst-window']) * 1000;
+/** Far enough apart that each call is alone and the idle processes are refilled. */
+const LONE_SPACING_MS = 8000;
 const LEVELS = (args.levels ?? '').split(',').map((v) => count('levels', v));
 const TURN_TAKING = {
   ...BENCH_TURN_TAKING,
@@ -133,6 +140,21 @@ async function main(): Promise<void> {
     const greetings = await measureClickToGreeting(stack, 'bench', GREETINGS, silent);
     say(`greeting ms: ${greetings.map((g) => Math.round(g.greetingMs)).join(', ')}`);
 
+    // The persona every newcomer gets; headless callers send no pre-connect audio (as a phone).
+    const greetingRun = (calls: number, spacingMs: number) =>
+      measureGreetingBurst(stack.url, 'default', {
+        calls,
+        spacingMs,
+        logFile: stack.logFile,
+        log: say,
+      });
+    step(`greeting after dispatch: ${BURST} callers one at a time, then ${BURST} in a burst`);
+    const alone = await greetingRun(BURST, LONE_SPACING_MS);
+    say(burstLine(alone));
+    await new Promise((resolve) => setTimeout(resolve, LONE_SPACING_MS));
+    const burst = await greetingRun(BURST, BURST_WINDOW_MS / BURST);
+    say(burstLine(burst));
+
     step(
       `web voice-to-voice in Chromium: one call, ${TURNS} questions (~${Math.ceil((TURNS * 9.5) / 60)} min)`,
     );
@@ -161,7 +183,7 @@ async function main(): Promise<void> {
         log: say,
       });
     }
-    return { greetings, web, phone, concurrency };
+    return { greetings, greetingAfterDispatch: { alone, burst }, web, phone, concurrency };
   });
 
   let cloudFakes: ConcurrencyRun | { blocked: string } | undefined;
@@ -236,6 +258,7 @@ async function main(): Promise<void> {
         agentJoinedMs: median(offline.greetings.map((g) => g.agentJoinedMs)),
       },
     },
+    greetingAfterDispatch: offline.greetingAfterDispatch,
     concurrency: { offline: offline.concurrency, cloudFakes },
     bundles,
   };

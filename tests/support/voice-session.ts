@@ -100,6 +100,13 @@ export class UtteranceBank {
 export class VoiceSession {
   /** Milliseconds from `open()` to the first agent audio (set by `waitForGreeting`). */
   greetingMs?: number;
+  /**
+   * Milliseconds from joining the room to the first agent audio (set by `waitForGreeting`):
+   * joining creates the room, which dispatches the agent, so this is dispatch to greeting heard.
+   */
+  greetingAfterJoinMs?: number;
+  /** When the visitor had joined the room. */
+  private joinedAt?: number;
   /** Why the call ended before `close()`: the agent left, or the room went away. */
   droppedReason?: string;
   /** When the agent state last became `speaking`. */
@@ -125,6 +132,7 @@ export class VoiceSession {
     call.watch();
     try {
       await call.visitor.join(session);
+      call.joinedAt = performance.now();
       await call.visitor.publishMicrophone(sampleRate);
     } catch (error) {
       await call.close();
@@ -142,7 +150,9 @@ export class VoiceSession {
       'greeting_timeout',
       'the greeting',
     );
-    this.greetingMs = (this.visitor.firstAgentSoundAt as number) - this.openedAt;
+    const heardAt = this.visitor.firstAgentSoundAt as number;
+    this.greetingMs = heardAt - this.openedAt;
+    this.greetingAfterJoinMs = heardAt - (this.joinedAt ?? this.openedAt);
     await this.until(
       () => this.playedOut(this.openedAt),
       deadline,

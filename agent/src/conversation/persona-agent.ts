@@ -24,10 +24,18 @@ export interface PersonaAgentOptions {
   history?: CallerHistory;
 }
 
+/** What the agent says when a call starts: the greeting, then the AI disclosure if required. */
+export function openingLinesFor(persona: Persona, values: TemplateValues): string[] {
+  const greeting = renderTemplate(persona.greeting, values).text;
+  const { disclosure } = persona;
+  return disclosure.atStart ? [greeting, disclosure.line] : [greeting];
+}
+
 /** A persona as a LiveKit agent: its rendered instructions, its tools, its engines. */
 export class PersonaAgent extends voice.Agent {
   readonly persona: Persona;
   readonly greeting: string;
+  readonly #openingLines: string[];
   readonly #greetOnEnter: boolean;
 
   constructor(options: PersonaAgentOptions) {
@@ -45,14 +53,14 @@ export class PersonaAgent extends voice.Agent {
       allowInterruptions: options.persona.turnTaking.interruptions,
     });
     this.persona = options.persona;
-    this.greeting = renderTemplate(options.persona.greeting, options.values).text;
+    this.#openingLines = openingLinesFor(options.persona, options.values);
+    this.greeting = this.#openingLines[0] ?? '';
     this.#greetOnEnter = options.greetOnEnter ?? false;
   }
 
   /** What the agent says when the call starts: the greeting, then the AI disclosure if required. */
   openingLines(): string[] {
-    const { disclosure } = this.persona;
-    return disclosure.atStart ? [this.greeting, disclosure.line] : [this.greeting];
+    return [...this.#openingLines];
   }
 
   override async onEnter(): Promise<void> {

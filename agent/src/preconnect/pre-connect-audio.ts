@@ -115,6 +115,11 @@ export class PreConnectAudio {
     }
   }
 
+  /** Whether a buffer was received, or is announced by a microphone track. */
+  expected(): boolean {
+    return this.#buffers.size > 0 || this.#announced();
+  }
+
   close(): void {
     this.#room.unregisterByteStreamHandler(PRE_CONNECT_TOPIC);
   }
@@ -204,6 +209,8 @@ export interface PreConnectAudioReceiver {
     participantIdentity: string,
     options?: Partial<MicrophoneInputOptions>,
   ): void;
+  /** Whether the visitor sent pre-connect audio, or their microphone track announces it. */
+  expected(): boolean;
   /** Stops receiving (at shutdown). */
   close(): void;
 }
@@ -239,6 +246,7 @@ export function receivePreConnectAudio(
         inputOptions,
       );
     },
+    expected: () => audio.expected(),
     close: () => audio.close(),
   };
 }
