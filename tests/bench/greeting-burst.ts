@@ -6,10 +6,16 @@ export interface GreetingBurst {
   calls: number;
   /** Between one call's arrival and the next. */
   spacingMs: number;
-  /** Joining the room (which dispatches the agent) → the caller hears the greeting. */
+  /**
+   * The caller's side: joined the room → heard the greeting. Joining creates the room, and
+   * LiveKit dispatches the agent once the caller is connected.
+   */
   afterJoin: Summary;
-  /** The agent's own part: its job starts → its greeting begins playing (from the agent's log). */
-  jobToGreeting: Summary;
+  /**
+   * The agent's side: the worker receives the job → the job's greeting begins playing (the
+   * agent's state turns to speaking), from the agent's log.
+   */
+  afterDispatch: Summary;
   /** Calls not greeted within the timeout, or that failed to open. */
   failures: number;
 }
@@ -17,28 +23,40 @@ export interface GreetingBurst {
 export interface GreetingBurstOptions {
   calls: number;
   spacingMs: number;
-  /** The stack's log file, where the agent writes `greeting playing` with its `greetingMs`. */
+  /** The stack's log file, with the agent's `received job request` and `greeting playing`. */
   logFile: string;
   log: (line: string) => void;
 }
 
 const GREETING_TIMEOUT_MS = 30_000;
 
-/** Each job's `greetingMs` in the agent's log, by room. */
-async function jobGreetings(logFile: string): Promise<Map<string, number>> {
+interface AgentLogLine {
+  msg?: string;
+  time?: number;
+  jobId?: string;
+  room?: string;
+}
+
+/**
+ * Per room, milliseconds from the worker receiving the job (LiveKit's dispatch reaching it) to
+ * the job's greeting playing, both from the agent's log (one clock: the machine's).
+ */
+async function dispatchToGreeting(logFile: string): Promise<Map<string, number>> {
+  const received = new Map<string, number>();
   const byRoom = new Map<string, number>();
   for (const line of (await readFile(logFile, 'utf8')).split('\n')) {
-    if (!line.includes('"greeting playing"')) continue;
+    if (!line.startsWith('[agent] {')) continue;
+    let entry: AgentLogLine;
     try {
-      const entry = JSON.parse(line.slice(line.indexOf('{'))) as {
-        room?: string;
-        greetingMs?: number;
-      };
-      if (entry.room && typeof entry.greetingMs === 'number') {
-        byRoom.set(entry.room, entry.greetingMs);
-      }
+      entry = JSON.parse(line.slice(line.indexOf('{'))) as AgentLogLine;
     } catch {
-      // a line that merely mentions the phrase
+      continue; // not a log record
+    }
+    if (!entry.jobId || entry.time === undefined) continue;
+    if (entry.msg === 'received job request') received.set(entry.jobId, entry.time);
+    const start = received.get(entry.jobId);
+    if (entry.msg === 'greeting playing' && entry.room && start !== undefined) {
+      byRoom.set(entry.room, entry.time - start);
     }
   }
   return byRoom;
@@ -76,16 +94,16 @@ export async function measureGreetingBurst(
   );
   // The agent logs asynchronously: give its last lines a moment to reach the file.
   await new Promise((resolve) => setTimeout(resolve, 1000));
-  const jobs = await jobGreetings(options.logFile);
-  const jobToGreeting = rooms.flatMap((room) => {
-    const ms = jobs.get(room);
+  const agentSide = await dispatchToGreeting(options.logFile);
+  const afterDispatch = rooms.flatMap((room) => {
+    const ms = agentSide.get(room);
     return ms === undefined ? [] : [ms];
   });
   return {
     calls: options.calls,
     spacingMs: options.spacingMs,
     afterJoin: summarize(afterJoin),
-    jobToGreeting: summarize(jobToGreeting),
+    afterDispatch: summarize(afterDispatch),
     failures,
   };
 }

@@ -66,9 +66,9 @@ export function median(values: (number | undefined)[]): number {
 
 const ms = (v: number) => (Number.isFinite(v) ? `${v} ms` : 'n/a');
 
-/** A greeting run's p95 as heard, against the target; a caller never greeted fails it. */
+/** A greeting run's p95 after dispatch, against the target; a caller never greeted fails it. */
 function greetingVerdict(run: GreetingBurst): Verdict {
-  const p95 = run.afterJoin.p95;
+  const p95 = run.afterDispatch.p95;
   return {
     name: `greeting after dispatch p95, ${run.calls} calls ${run.spacingMs / 1000} s apart`,
     value: ms(p95),
@@ -81,10 +81,10 @@ function greetingVerdict(run: GreetingBurst): Verdict {
 export function burstLine(run: GreetingBurst): string {
   const how = `${run.calls} calls ${(run.spacingMs / 1000).toFixed(1)} s apart`;
   return (
-    `greeting after dispatch (${how}): p50 ${run.afterJoin.p50} ms, p95 ${run.afterJoin.p95} ms, ` +
-    `max ${run.afterJoin.max} ms (${run.afterJoin.count} greeted, ${run.failures} failed); ` +
-    `the agent's job start → greeting playing p50 ${run.jobToGreeting.p50} ms, ` +
-    `p95 ${run.jobToGreeting.p95} ms`
+    `greeting (${how}, ${run.afterJoin.count} greeted, ${run.failures} failed): dispatch → ` +
+    `playing p50 ${run.afterDispatch.p50} ms, p95 ${run.afterDispatch.p95} ms, ` +
+    `max ${run.afterDispatch.max} ms; caller joined → heard p50 ${run.afterJoin.p50} ms, ` +
+    `p95 ${run.afterJoin.p95} ms, max ${run.afterJoin.max} ms`
   );
 }
 
