@@ -24,9 +24,9 @@ import { PocketSphinxSTT } from './pocketsphinx-stt.js';
 
 /**
  * Word error rate each pair must stay within, over ROUND_TRIP_SENTENCES (29 words). Measured:
- * 3.4% (1 error: "to a human" heard as "to human") for every pair; the bound allows 4 errors. Both
- * fakes run on the offline engines, so the cloud pairs show that audio survives the wire
- * protocols (rates, framing, events) intact.
+ * 3.4% for the Cartesia pairs (1 error: "to a human" heard as "to human") and 6.9% for Flite's
+ * (2 errors: "to you man"); the bound allows 4 errors. Both fakes run on the offline engines,
+ * so the cloud pairs show that audio survives the wire protocols (rates, framing, events) intact.
  */
 const MAX_WER = 0.15;
 
@@ -54,25 +54,29 @@ describe('provider conformance', () => {
     'deepgram (fake)': () => createDeepgramSTT(fx.config.cloud.deepgram, persona),
   };
 
-  for (const [speakerName, speaker] of Object.entries(speakers)) {
-    for (const [listenerName, listener] of Object.entries(listeners)) {
-      test(`${speakerName} → ${listenerName}: what is spoken is heard within WER ${MAX_WER}`, async (t) => {
-        const [voice, ear] = [speaker(), listener()];
-        t.after(async () => {
-          await voice.close();
-          await ear.close();
+  // The pairs run side by side: each waits mostly for its transcripts to settle, and each has
+  // its own engines, so one's audio cannot reach another's recogniser.
+  describe('round trips', { concurrency: true }, () => {
+    for (const [speakerName, speaker] of Object.entries(speakers)) {
+      for (const [listenerName, listener] of Object.entries(listeners)) {
+        test(`${speakerName} → ${listenerName}: what is spoken is heard within WER ${MAX_WER}`, async (t) => {
+          const [voice, ear] = [speaker(), listener()];
+          t.after(async () => {
+            await voice.close();
+            await ear.close();
+          });
+          const result = await roundTrip(voice, ear);
+          t.diagnostic(
+            `WER ${(result.wer * 100).toFixed(1)}% over ${ROUND_TRIP_SENTENCES.length} sentences`,
+          );
+          for (const { reference, hypothesis } of result.sentences) {
+            t.diagnostic(`  "${reference}" → "${hypothesis}"`);
+          }
+          assert.ok(result.wer <= MAX_WER, `WER ${result.wer.toFixed(3)} > ${MAX_WER}`);
         });
-        const result = await roundTrip(voice, ear);
-        t.diagnostic(
-          `WER ${(result.wer * 100).toFixed(1)}% over ${ROUND_TRIP_SENTENCES.length} sentences`,
-        );
-        for (const { reference, hypothesis } of result.sentences) {
-          t.diagnostic(`  "${reference}" → "${hypothesis}"`);
-        }
-        assert.ok(result.wer <= MAX_WER, `WER ${result.wer.toFixed(3)} > ${MAX_WER}`);
-      });
+      }
     }
-  }
+  });
 
   const models: Record<string, { create: () => llm.LLM; callsTools: boolean }> = {
     scripted: { create: () => new ScriptedResponder(persona), callsTools: false },
