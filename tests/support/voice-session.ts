@@ -102,7 +102,8 @@ export class VoiceSession {
   greetingMs?: number;
   /**
    * Milliseconds from joining the room to the first agent audio (set by `waitForGreeting`):
-   * joining creates the room, which dispatches the agent, so this is dispatch to greeting heard.
+   * joining creates the room, and LiveKit dispatches the agent once the visitor is connected
+   * (about 0.2 s later on loopback), so this is a little more than dispatch to greeting heard.
    */
   greetingAfterJoinMs?: number;
   /** When the visitor had joined the room. */
