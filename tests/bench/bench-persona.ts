@@ -7,6 +7,13 @@ export const BENCH_QUESTIONS = [
   'Where are you located?',
 ] as const;
 
+/** The bench persona's answer to each of {@link BENCH_QUESTIONS}, in its knowledge. */
+export const BENCH_ANSWERS: Record<(typeof BENCH_QUESTIONS)[number], string> = {
+  'What are your opening hours?': 'We are open nine to five, Monday to Friday.',
+  'Do you offer free shipping?': 'Yes, on orders over fifty dollars.',
+  'Where are you located?': 'On Main Street, next to the library.',
+};
+
 /**
  * Turn-taking of the benchmark persona unless `--turn-taking` says otherwise. The local
  * end-of-turn model was trained on people; Flite's flat "What are your opening hours?" reads to
@@ -30,11 +37,7 @@ export function benchPersona(
     name: 'Bench',
     greeting: 'Hi! How can I help?',
     instructions: 'Answer briefly, only from the knowledge you were given.',
-    knowledge: [
-      { question: BENCH_QUESTIONS[0], answer: 'We are open nine to five, Monday to Friday.' },
-      { question: BENCH_QUESTIONS[1], answer: 'Yes, on orders over fifty dollars.' },
-      { question: BENCH_QUESTIONS[2], answer: 'On Main Street, next to the library.' },
-    ],
+    knowledge: BENCH_QUESTIONS.map((question) => ({ question, answer: BENCH_ANSWERS[question] })),
     language: 'en-US',
     voice: 'default',
     providers,

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { sampleTree } from '../support/process-stats.js';
-import { UtteranceBank, VoiceSession } from '../support/voice-session.js';
-import { BENCH_QUESTIONS } from './bench-persona.js';
+import type { UtteranceBank} from '../support/voice-session.js';
+import { VoiceSession } from '../support/voice-session.js';
+import { BENCH_ANSWERS, BENCH_QUESTIONS } from './bench-persona.js';
 import { summarize, type Summary } from './stats.js';
 
 /** p95 voice-to-voice a level must stay under to count as held. */
@@ -12,6 +13,13 @@ export interface ConcurrencyLevel {
   voiceToVoice: Summary;
   /** Turns that got no reply, or sessions that failed to open or were dropped. */
   failures: number;
+  /** Turns answered with something other than the question's answer (misheard or cut). */
+  wrongAnswers: number;
+  /**
+   * CPU cores of the bench process itself while the level ran: the visitors (the load
+   * generator) and, on the cloud stack, the protocol fakes. Not part of `cores`.
+   */
+  generatorCores: number;
   /** CPU cores the stack (agent, server, livekit-server, Redis) used while the level ran. */
   cores: number;
   /** Cores per session above the idle stack. */
@@ -35,7 +43,8 @@ export interface ConcurrencyOptions {
   /** Session counts to try, in order; stops after the first level that does not hold. */
   levels: number[];
   turnsPerSession: number;
-  workDir: string;
+  /** The questions' audio (the same bank the canned fakes were given, if any). */
+  bank: UtteranceBank;
   /** Pids of the stack's processes (their trees are measured). */
   stackPids: number[];
   log: (line: string) => void;
@@ -83,7 +92,7 @@ export async function measureConcurrency(
   persona: string,
   options: ConcurrencyOptions,
 ): Promise<ConcurrencyRun> {
-  const bank = new UtteranceBank(options.workDir, { before: 0.2, after: 1.5 });
+  const { bank } = options;
   // The idle stack (heartbeats, idle job processes): what sessions are measured above.
   const idleStart = stackUsage(options.stackPids);
   await new Promise((resolve) => setTimeout(resolve, 3000));
@@ -95,7 +104,9 @@ export async function measureConcurrency(
     levels.push(level);
     options.log(
       `${sessions} sessions: p50 ${level.voiceToVoice.p50} ms, p95 ${level.voiceToVoice.p95} ms, ` +
-        `${level.failures} failures, ${level.cores.toFixed(2)} cores, ${Math.round(level.rssMb)} MB`,
+        `${level.failures} failures, ${level.wrongAnswers} wrong answers, ` +
+        `${level.cores.toFixed(2)} cores (bench process ${level.generatorCores.toFixed(2)}), ` +
+        `${Math.round(level.pssPerSessionMb)} MB PSS per session`,
     );
     if (!level.held) break;
     // Let ended calls' jobs wind down before the next level.
@@ -114,6 +125,7 @@ async function runLevel(
   idle: Usage & { cores: number },
 ): Promise<ConcurrencyLevel> {
   const before = stackUsage(options.stackPids);
+  const generatorBefore = process.cpuUsage();
   const startedAt = performance.now();
   const peak = { rss: before.rssBytes, pss: before.pssBytes };
   const sampler = setInterval(() => {
@@ -123,6 +135,7 @@ async function runLevel(
   }, 1000);
   const latencies: number[] = [];
   let failures = 0;
+  let wrongAnswers = 0;
   try {
     await Promise.all(
       Array.from({ length: sessions }, async (_, index) => {
@@ -134,10 +147,16 @@ async function runLevel(
           for (let turn = 0; turn < options.turnsPerSession; turn++) {
             // A listener's pause, different per visitor, so turns spread out.
             await new Promise((resolve) => setTimeout(resolve, 300 + Math.random() * 1500));
-            const question = BENCH_QUESTIONS[(index + turn) % BENCH_QUESTIONS.length] as string;
+            const question = BENCH_QUESTIONS[
+              (index + turn) % BENCH_QUESTIONS.length
+            ] as (typeof BENCH_QUESTIONS)[number];
             const sample = await call.turn(await bank.get(question), { replyTimeoutMs: 20_000 });
             if (sample.v2vMs === undefined) failures++;
             else latencies.push(sample.v2vMs);
+            if (!sameWords(sample.replyText, BENCH_ANSWERS[question])) {
+              wrongAnswers++;
+              options.log(`  session ${index}: "${question}" answered "${sample.replyText}"`);
+            }
           }
         } catch (error) {
           failures++;
@@ -151,6 +170,7 @@ async function runLevel(
     clearInterval(sampler);
   }
   const after = stackUsage(options.stackPids);
+  const generator = process.cpuUsage(generatorBefore);
   const seconds = (performance.now() - startedAt) / 1000;
   const cores = (after.cpuSeconds - before.cpuSeconds) / seconds;
   const voiceToVoice = summarize(latencies);
@@ -158,12 +178,29 @@ async function runLevel(
     sessions,
     voiceToVoice,
     failures,
+    wrongAnswers,
+    generatorCores: (generator.user + generator.system) / 1e6 / seconds,
     cores,
     coresPerSession: Math.max(0, cores - idle.cores) / sessions,
     rssMb: peak.rss / MB,
     rssPerSessionMb: Math.max(0, peak.rss - idle.rssBytes) / MB / sessions,
     pssMb: peak.pss / MB,
     pssPerSessionMb: Math.max(0, peak.pss - idle.pssBytes) / MB / sessions,
-    held: failures === 0 && latencies.length > 0 && voiceToVoice.p95 < HELD_P95_MS,
+    held:
+      failures === 0 &&
+      wrongAnswers === 0 &&
+      latencies.length > 0 &&
+      voiceToVoice.p95 < HELD_P95_MS,
   };
+}
+
+const words = (text: string) =>
+  text
+    .toLowerCase()
+    .match(/[a-z0-9']+/g)
+    ?.join(' ') ?? '';
+
+/** Whether a reply is the expected answer, up to case and punctuation. */
+function sameWords(reply: string, expected: string): boolean {
+  return words(reply) === words(expected);
 }

@@ -218,7 +218,8 @@ export function table(results: BenchResults): string {
     for (const l of run.levels) {
       out.push(
         `  ${String(l.sessions).padStart(3)} sessions: p50 ${l.voiceToVoice.p50} ms, ` +
-          `p95 ${l.voiceToVoice.p95} ms, ${l.failures} failures, ` +
+          `p95 ${l.voiceToVoice.p95} ms, ${l.failures} failures, ${l.wrongAnswers} wrong answers, ` +
+          `bench process ${l.generatorCores.toFixed(2)} cores, ` +
           `per session ${l.coresPerSession.toFixed(3)} cores, ${Math.round(l.pssPerSessionMb)} MB PSS ` +
           `(${Math.round(l.rssPerSessionMb)} MB RSS)`,
       );

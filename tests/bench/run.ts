@@ -15,14 +15,15 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { pocketSphinxPaths, startFakeCloud } from '@parley/test-fakes';
+import { CannedSpeech, pocketSphinxPaths, startFakeCloud } from '@parley/test-fakes';
 import type { Stack } from '../../scripts/lib/stack.js';
 import { REPO_ROOT, TEST_PORTS } from '../../scripts/lib/stack-config.js';
 import { bundleSize, type BundleSize } from '../support/bundle-size.js';
 import { putPersona } from '../support/calls.js';
 import { personaOf, startLoggedStack, type LoggedStack } from '../support/stack-env.js';
+import { UtteranceBank } from '../support/voice-session.js';
 import { padWithSilence, writeWav } from '../support/wav.js';
-import { BENCH_TURN_TAKING, benchPersona } from './bench-persona.js';
+import { BENCH_QUESTIONS, BENCH_TURN_TAKING, benchPersona } from './bench-persona.js';
 import { measureConcurrency, type ConcurrencyRun } from './concurrency.js';
 import { measureGreetingBurst } from './greeting-burst.js';
 import { burstLine, chart, median, table, verdicts, type BenchResults } from './report.js';
@@ -114,6 +115,8 @@ function stages(turns: WebTurn[]) {
 async function main(): Promise<void> {
   await mkdir(OUT, { recursive: true });
   const work = await mkdtemp(path.join(os.tmpdir(), 'parley-bench-work-'));
+  // The concurrency callers' questions, spoken by Flite; the canned cloud fakes know them.
+  const bank = new UtteranceBank(work, { before: 0.2, after: 1.5 });
   step('building the widget');
   const build = spawnSync(PNPM, ['--filter', '@parley/widget', 'build'], {
     cwd: REPO_ROOT,
@@ -178,7 +181,7 @@ async function main(): Promise<void> {
       concurrency = await measureConcurrency(stack.url, 'bench', {
         levels: LEVELS,
         turnsPerSession: SESSION_TURNS,
-        workDir: work,
+        bank,
         stackPids: pidsOf(stack),
         log: say,
       });
@@ -189,9 +192,14 @@ async function main(): Promise<void> {
   let cloudFakes: ConcurrencyRun | { blocked: string } | undefined;
   if (!args['skip-cloud'] && !args['skip-concurrency']) {
     step(
-      'cloud-fakes stack: Deepgram, OpenAI and Cartesia plugins against the local protocol fakes',
+      'cloud-fakes stack: Deepgram, OpenAI and Cartesia plugins against the local protocol fakes, ' +
+        'canned (transcripts matched to the known questions, answers rendered once)',
     );
-    const cloud = await startFakeCloud(pocketSphinxPaths());
+    const questions = await Promise.all(BENCH_QUESTIONS.map((q) => bank.get(q)));
+    const canned = new CannedSpeech(
+      questions.map((u) => ({ text: u.text, samples: u.samples, sampleRate: u.sampleRate })),
+    );
+    const cloud = await startFakeCloud(pocketSphinxPaths(), { canned });
     try {
       cloudFakes = await withStack('cloud', cloud.env, async (stack) => {
         await putPersona(
@@ -206,7 +214,7 @@ async function main(): Promise<void> {
         return measureConcurrency(stack.url, 'bench-cloud', {
           levels: LEVELS,
           turnsPerSession: SESSION_TURNS,
-          workDir: work,
+          bank,
           stackPids: pidsOf(stack),
           log: say,
         });

@@ -21,6 +21,12 @@ export interface CartesiaFakeOptions {
   fliteBin?: string;
   /** Audio per `chunk` message, in milliseconds. */
   chunkMs?: number;
+  /**
+   * Keep each text's audio once rendered and send it again when asked again (capacity runs ask
+   * the same few answers over and over; the fake should cost next to nothing). Flite speaks a
+   * text the same way every time, so only the fake's cost changes.
+   */
+  reuseAudio?: boolean;
 }
 
 export type CartesiaFake = FakeControl;
@@ -59,13 +65,27 @@ export async function startCartesiaFake(options: CartesiaFakeOptions): Promise<C
     }
     return undefined;
   };
+  const fliteBin = options.fliteBin ?? 'flite';
+  const rendered = new Map<string, Promise<Int16Array>>();
+  const speak: Speak = (text, rate) => {
+    if (!options.reuseAudio) return speakPcm(text, { rate, fliteBin });
+    const key = `${rate}:${text}`;
+    let pcm = rendered.get(key);
+    if (!pcm) {
+      pcm = speakPcm(text, { rate, fliteBin });
+      pcm.catch(() => rendered.delete(key));
+      rendered.set(key, pcm);
+    }
+    return pcm;
+  };
   const server = new FakeServer({
     checkUpgrade,
-    socket: (ws, _req, drop) =>
-      new CartesiaConnection(ws, options.fliteBin ?? 'flite', options.chunkMs ?? 40, drop),
+    socket: (ws, _req, drop) => new CartesiaConnection(ws, speak, options.chunkMs ?? 40, drop),
   });
   return server.listen(options.port);
 }
+
+type Speak = (text: string, rate: number) => Promise<Int16Array>;
 
 interface Context {
   /** Synthesis runs one message after another. */
@@ -80,7 +100,7 @@ class CartesiaConnection {
 
   constructor(
     readonly ws: WebSocket,
-    readonly fliteBin: string,
+    readonly speak: Speak,
     readonly chunkMs: number,
     readonly drop: boolean,
   ) {
@@ -143,7 +163,7 @@ class CartesiaConnection {
     const rate = request.output_format.sample_rate;
     if (request.transcript.trim() && !context.cancelled) {
       const started = performance.now();
-      const pcm = await speakPcm(request.transcript, { rate, fliteBin: this.fliteBin });
+      const pcm = await this.speak(request.transcript, rate);
       const stepTime = performance.now() - started;
       const step = Math.round((rate * this.chunkMs) / 1000);
       for (let i = 0; i < pcm.length && !context.cancelled; i += step) {

@@ -4,7 +4,8 @@
  * - `GET /v1/listen` upgraded to a WebSocket: live transcription (see deepgram-session.ts);
  * - `POST /v1/listen`: pre-recorded transcription of a WAV (or raw linear16) body.
  * Both want `Authorization: Token <key>`. Utterances end after 300 ms of silence (PocketSphinx's
- * VAD) whatever `endpointing` asks for.
+ * VAD) whatever `endpointing` asks for. With `canned`, transcripts come from the phrases it knows
+ * instead of PocketSphinx (canned-speech.ts), for capacity runs.
  */
 import type { IncomingMessage } from 'node:http';
 import { randomUUID } from 'node:crypto';
@@ -15,6 +16,7 @@ import {
   POCKETSPHINX_SAMPLE_RATE,
   parseWav,
 } from '@parley/agent';
+import { type CannedSpeech, type StreamRecogniser } from './canned-speech.js';
 import { prerecordedResponse, timedWords, type DeepgramWord } from './deepgram-messages.js';
 import { DeepgramStreamSession, type ListenParams } from './deepgram-session.js';
 import { type FakeControl, FakeServer, type HttpError, readBody, sendJson } from './fake-server.js';
@@ -28,6 +30,8 @@ export interface DeepgramFakeOptions {
   pocketsphinx: PocketSphinxPaths;
   /** Deepgram's NET-0001 timeout: no audio and no KeepAlive for this long closes the stream. */
   idleTimeoutMs?: number;
+  /** Transcribe by matching the phrases a capacity run speaks, not with PocketSphinx. */
+  canned?: CannedSpeech;
 }
 
 export interface DeepgramFake extends FakeControl {
@@ -41,6 +45,9 @@ export async function startDeepgramFake(options: DeepgramFakeOptions): Promise<D
     vadPostspeechFrames: 30,
     partialIntervalMs: 200,
   };
+  const { canned } = options;
+  const startRecogniser = async (): Promise<StreamRecogniser> =>
+    canned ? canned.recogniser() : PocketSphinxProcess.start(recogniser);
   const checkRequest = (req: IncomingMessage): HttpError | ListenParams => {
     const url = new URL(req.url ?? '/', 'http://fake');
     if (url.pathname !== '/v1/listen') return { status: 404, body: { err_msg: 'Not found' } };
@@ -68,7 +75,7 @@ export async function startDeepgramFake(options: DeepgramFakeOptions): Promise<D
       new DeepgramStreamSession(ws, {
         params,
         requestId,
-        pocketsphinx: recogniser,
+        startRecogniser,
         idleTimeoutMs: options.idleTimeoutMs ?? 10_000,
         drop,
       });
@@ -86,7 +93,7 @@ export async function startDeepgramFake(options: DeepgramFakeOptions): Promise<D
         });
       }
       if (drop) return void res.socket?.destroy();
-      const words = await transcribe(recogniser, audio.pcm16k, params.punctuate);
+      const words = await transcribe(await startRecogniser(), audio.pcm16k, params.punctuate);
       sendJson(res, {
         status: 200,
         body: prerecordedResponse(
@@ -168,11 +175,10 @@ function toInt16(bytes: Buffer): Int16Array {
 }
 
 async function transcribe(
-  recogniser: PocketSphinxProcessOptions,
+  proc: StreamRecogniser,
   pcm16k: Int16Array,
   punctuate: boolean,
 ): Promise<DeepgramWord[]> {
-  const proc = await PocketSphinxProcess.start(recogniser);
   try {
     proc.writeAudio(pcm16k);
     proc.quit();

@@ -1,12 +1,7 @@
 import { AudioFrame } from '@livekit/rtc-node';
 import type { RawData, WebSocket } from 'ws';
-import {
-  PocketSphinxProcess,
-  type PocketSphinxProcessOptions,
-  type ShimEvent,
-  MonoConverter,
-  POCKETSPHINX_SAMPLE_RATE,
-} from '@parley/agent';
+import { type ShimEvent, MonoConverter, POCKETSPHINX_SAMPLE_RATE } from '@parley/agent';
+import type { StreamRecogniser } from './canned-speech.js';
 import {
   metadataMessage,
   resultsMessage,
@@ -30,7 +25,8 @@ export interface ListenParams {
 export interface StreamSessionOptions {
   params: ListenParams;
   requestId: string;
-  pocketsphinx: PocketSphinxProcessOptions;
+  /** A recogniser of its own for the stream: PocketSphinx, or canned transcripts. */
+  startRecogniser: () => Promise<StreamRecogniser>;
   /** Deepgram closes a stream that gets neither audio nor a message for this long. */
   idleTimeoutMs: number;
   /** Cut the connection right after the first Results message (an outage mid-stream). */
@@ -39,13 +35,13 @@ export interface StreamSessionOptions {
 
 /**
  * One live transcription stream: binary linear16 audio in, Deepgram's JSON messages out. The
- * audio is transcribed for real by a PocketSphinx process of its own.
+ * audio is transcribed by a recogniser of its own (PocketSphinx, or canned transcripts).
  */
 export class DeepgramStreamSession {
   readonly #ws: WebSocket;
   readonly #o: StreamSessionOptions;
   readonly #converter = new MonoConverter(POCKETSPHINX_SAMPLE_RATE);
-  #proc?: PocketSphinxProcess;
+  #proc?: StreamRecogniser;
   /** Audio that arrived while the recogniser was still loading. */
   #backlog: Int16Array[] = [];
   #oddByte?: number;
@@ -68,7 +64,7 @@ export class DeepgramStreamSession {
 
   async #run(): Promise<void> {
     try {
-      this.#proc = await PocketSphinxProcess.start(this.#o.pocketsphinx);
+      this.#proc = await this.#o.startRecogniser();
       if (this.#ws.readyState !== this.#ws.OPEN) return this.#end();
       for (const pcm of this.#backlog) this.#write(pcm);
       this.#backlog = [];

@@ -1,5 +1,6 @@
 import { initializeLogger, loggerOptions } from '@livekit/agents';
 import type { PocketSphinxPaths } from '@parley/agent';
+import type { CannedSpeech } from './canned-speech.js';
 import { type CartesiaFake, startCartesiaFake } from './cartesia-fake.js';
 import { type DeepgramFake, startDeepgramFake } from './deepgram-fake.js';
 import { type OpenAIFake, startOpenAIFake } from './openai-fake.js';
@@ -19,14 +20,21 @@ export interface FakeCloud {
   stop(): Promise<void>;
 }
 
-export async function startFakeCloud(pocketsphinx: PocketSphinxPaths): Promise<FakeCloud> {
+/**
+ * `canned`: the cheap mode of capacity runs. The Deepgram fake transcribes by matching the
+ * phrases it is given instead of with PocketSphinx, and the Cartesia fake renders each text once.
+ */
+export async function startFakeCloud(
+  pocketsphinx: PocketSphinxPaths,
+  { canned }: { canned?: CannedSpeech } = {},
+): Promise<FakeCloud> {
   // The fakes speak and listen with the agent's engines, which log through LiveKit's logger; a
   // suite outside the agent package (tests/chaos) has not set it up.
   if (!loggerOptions()) initializeLogger({ pretty: false, level: 'warn' });
   const [deepgram, openai, cartesia] = await Promise.all([
-    startDeepgramFake({ port: 0, apiKey: FAKE_KEYS.deepgram, pocketsphinx }),
+    startDeepgramFake({ port: 0, apiKey: FAKE_KEYS.deepgram, pocketsphinx, canned }),
     startOpenAIFake({ port: 0, apiKey: FAKE_KEYS.openai }),
-    startCartesiaFake({ port: 0, apiKey: FAKE_KEYS.cartesia }),
+    startCartesiaFake({ port: 0, apiKey: FAKE_KEYS.cartesia, reuseAudio: canned !== undefined }),
   ]);
   return {
     deepgram,

@@ -4,6 +4,7 @@
  * the work for real: the Deepgram fake transcribes with PocketSphinx, the Cartesia fake speaks
  * with Flite. `tsx tests/fakes/src/serve-fakes.ts` runs all three as one process.
  */
+export { type CannedPhrase, CannedSpeech } from './canned-speech.js';
 export { type CartesiaFake, type CartesiaFakeOptions, startCartesiaFake } from './cartesia-fake.js';
 export { type ScriptedReply, type ScriptedToolCall, defaultReply } from './chat-script.js';
 export { type DeepgramFake, type DeepgramFakeOptions, startDeepgramFake } from './deepgram-fake.js';
