@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { sampleTree } from '../support/process-stats.js';
-import type { UtteranceBank} from '../support/voice-session.js';
+import type { UtteranceBank } from '../support/voice-session.js';
 import { VoiceSession } from '../support/voice-session.js';
 import { BENCH_ANSWERS, BENCH_QUESTIONS } from './bench-persona.js';
 import { summarize, type Summary } from './stats.js';
