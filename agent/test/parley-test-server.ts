@@ -48,7 +48,7 @@ export class ParleyTestServer {
         serverUrl: 'ws://127.0.0.1:7880',
         ttlSeconds: 600,
       }),
-      workers: new WorkerRegistry(),
+      workers: new WorkerRegistry(this.storage.db),
       livekitReady: async () => true,
       livekitApiKey: 'APIcalltests',
       livekitApiSecret: 'call-tests-secret-call-tests-secret-0123',

@@ -11,16 +11,15 @@ import {
   LIVEKIT_API_KEY as API_KEY,
   LIVEKIT_API_SECRET as API_SECRET,
   serveApp,
+  startTestApp,
   testDeps,
 } from '../test/test-app.js';
-import { WorkerRegistry } from './livekit/worker-registry.js';
 
 let base = '';
 let storage: Storage;
 let tenantId = '';
 let livekitUp = true;
 const livekitEvents: string[] = [];
-const workers = new WorkerRegistry();
 let close: () => Promise<void>;
 
 function startServer(
@@ -29,7 +28,6 @@ function startServer(
 ): Promise<{ url: string; stop: () => Promise<void> }> {
   return serveApp(
     testDeps(storage, tenantId, {
-      workers,
       livekitReady: async () => livekitUp,
       onLivekitEvent: (event) => {
         livekitEvents.push(event.event);
@@ -514,8 +512,8 @@ describe('session policy', () => {
 
 describe('admission: every agent worker busy', () => {
   test('a session is refused at once with at_capacity and Retry-After, no room is made, and served again once a call ends', async () => {
-    const full = new WorkerRegistry();
-    const app = await serveApp(testDeps(storage, tenantId, { workers: full }));
+    // A database of its own: the workers and holds in it count for this app alone.
+    const app = await startTestApp();
     const at = (route: string, body: unknown, headers: Record<string, string>) =>
       fetch(`${app.url}${route}`, {
         method: 'POST',
@@ -535,7 +533,7 @@ describe('admission: every agent worker busy', () => {
       // One slot left: the first visitor gets it; the second finds every agent busy.
       assert.equal((await open()).status, 201);
       const rooms = async () =>
-        (await storage.db.query<{ n: number }>('SELECT count(*)::int AS n FROM rooms'))[0]?.n;
+        (await app.storage.db.query<{ n: number }>('SELECT count(*)::int AS n FROM rooms'))[0]?.n;
       const roomsBefore = await rooms();
       const refused = await open();
       assert.equal(refused.status, 503);

@@ -109,6 +109,7 @@ export function createApp(deps: AppDeps): Express {
   // Before the JSON parser: the webhook signature covers the raw body.
   app.use(
     livekitWebhookRoutes({
+      db: tenancy.db,
       apiKey: deps.livekitApiKey,
       apiSecret: deps.livekitApiSecret,
       onEvent: deps.onLivekitEvent,

@@ -48,7 +48,7 @@ async function main(logger: Logger): Promise<void> {
     defaultAllowedAddresses: config.PARLEY_SIP_ALLOWED_ADDRESSES,
     log,
   });
-  const workers = new WorkerRegistry();
+  const workers = new WorkerRegistry(storage.db);
   // Outbound calls, warm transfers and "continue on my phone" dial through livekit-sip.
   const phoneDialer = new LivekitPhoneDialer({
     url: config.LIVEKIT_URL,

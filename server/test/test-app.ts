@@ -27,7 +27,10 @@ export interface TestApp {
   stop(): Promise<void>;
 }
 
-/** The app's deps for `storage`, with generous rate limits and no LiveKit behind it. */
+/**
+ * The app's deps for `storage`, with generous rate limits, no LiveKit behind it, and the worker
+ * registry in that database.
+ */
 export function testDeps(
   storage: Storage,
   defaultTenantId: string,
@@ -41,7 +44,7 @@ export function testDeps(
       serverUrl: 'ws://127.0.0.1:7880',
       ttlSeconds: 600,
     }),
-    workers: new WorkerRegistry(),
+    workers: new WorkerRegistry(storage.db),
     livekitReady: async () => true,
     livekitApiKey: LIVEKIT_API_KEY,
     livekitApiSecret: LIVEKIT_API_SECRET,

@@ -191,6 +191,21 @@ export async function openFresh(backend: TestBackend): Promise<Storage> {
   return storage;
 }
 
+/**
+ * One fresh migrated database opened by two server replicas, as `main.ts` opens it: two
+ * connection pools on PostgreSQL. PGlite can be opened by one process only, so both replicas
+ * share its one handle there.
+ */
+export async function openReplicas(backend: TestBackend): Promise<[Storage, Storage]> {
+  const options = await backend.fresh();
+  const first = await Storage.open(options);
+  cleanups.push(() => first.close());
+  if (backend.name === 'PGlite') return [first, first];
+  const second = await Storage.open(options);
+  cleanups.push(() => second.close());
+  return [first, second];
+}
+
 /** A tenant of its own, so tests sharing a database cannot see each other's rows. */
 export async function newTenant(storage: Storage, label = 'test'): Promise<string> {
   const slug = `${label}-${randomBytes(4).toString('hex')}`;

@@ -64,10 +64,10 @@ const UNBOUND_ROUTES = [
     auth,
     body: HeartbeatSchema,
     responses: { 204: { description: 'noted' } },
-    handler({ res, body }, { workers }: InternalDeps) {
+    async handler({ res, body }, { workers }: InternalDeps) {
       const { activeJobs, maxJobs } = body;
       const load = activeJobs !== undefined && maxJobs !== undefined;
-      workers.heartbeat(body.workerId, load ? { activeJobs, maxJobs } : undefined);
+      await workers.heartbeat(body.workerId, load ? { activeJobs, maxJobs } : undefined);
       res.status(204).end();
     },
   }),

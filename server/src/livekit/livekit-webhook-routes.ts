@@ -3,10 +3,14 @@ import { WebhookReceiver, type WebhookEvent } from 'livekit-server-sdk';
 import { z } from 'zod';
 import { ApiError } from '../http/api-error.js';
 import { defineRoute, routerOf } from '../http/define-route.js';
+import type { Queryable } from '../storage/database.js';
+import { ReceivedEventRepo } from './received-event-repo.js';
 
 export type LivekitEventHandler = (event: WebhookEvent) => Promise<void> | void;
 
 export interface LivekitWebhookOptions {
+  /** Where the event ids already received are kept, for every server replica to see. */
+  db: Queryable;
   apiKey: string;
   apiSecret: string;
   onEvent: LivekitEventHandler;
@@ -15,19 +19,21 @@ export interface LivekitWebhookOptions {
   now?: () => number;
 }
 
-/** What the route keeps between events: the verifier and the event ids recently seen. */
+/** What the route keeps between events: the verifier and where event ids received are noted. */
 interface LivekitWebhookState {
   receiver: WebhookReceiver;
   maxAgeMs: number;
   now: () => number;
-  seen: Map<string, number>;
+  received: ReceivedEventRepo;
+  /** When this replica last deleted the ids too old to matter (any replica's). */
+  prunedAt: number;
   onEvent: LivekitEventHandler;
 }
 
 /**
  * `POST /webhooks/livekit`: LiveKit's signed events. The signature covers the raw body, so this
  * route reads it raw before any JSON parser touches it. A forged signature, a stale event, or an
- * event id seen before is refused.
+ * event id any server replica has received before is refused.
  */
 export const LIVEKIT_WEBHOOK_ROUTES = [
   defineRoute({
@@ -47,7 +53,7 @@ export const LIVEKIT_WEBHOOK_ROUTES = [
     responses: { 204: { description: 'received' } },
     errors: ['conflict'],
     async handler({ req, res }, state: LivekitWebhookState) {
-      const { receiver, maxAgeMs, now, seen } = state;
+      const { receiver, maxAgeMs, now, received } = state;
       const body = Buffer.isBuffer(req.body) ? req.body.toString('utf8') : '';
       let event: WebhookEvent;
       try {
@@ -59,10 +65,15 @@ export const LIVEKIT_WEBHOOK_ROUTES = [
       if (!event.id || !Number.isFinite(createdMs) || Math.abs(now() - createdMs) > maxAgeMs) {
         throw new ApiError('unauthorized', 'webhook event is stale or has no id');
       }
-      for (const [id, at] of seen) if (now() - at > maxAgeMs) seen.delete(id);
-      if (seen.has(event.id))
+      const at = now();
+      // Ids older than the window count for nothing anyway; deleting them once a window is enough.
+      if (at - state.prunedAt >= maxAgeMs) {
+        state.prunedAt = at;
+        await received.forgetBefore(new Date(at - maxAgeMs));
+      }
+      if (!(await received.receive(event.id, new Date(at), new Date(at - maxAgeMs)))) {
         throw new ApiError('conflict', `webhook event ${event.id} was already received`);
-      seen.set(event.id, now());
+      }
       await state.onEvent(event);
       res.status(204).end();
     },
@@ -74,7 +85,8 @@ export function livekitWebhookRoutes(options: LivekitWebhookOptions): Router {
     receiver: new WebhookReceiver(options.apiKey, options.apiSecret),
     maxAgeMs: options.maxAgeMs ?? 5 * 60_000,
     now: options.now ?? Date.now,
-    seen: new Map<string, number>(),
+    received: new ReceivedEventRepo(options.db),
+    prunedAt: -Infinity,
     onEvent: options.onEvent,
   });
 }

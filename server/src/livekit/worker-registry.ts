@@ -1,3 +1,5 @@
+import type { Database, Queryable } from '../storage/database.js';
+
 /** What a worker last said about its calls (`activeJobs` of `maxJobs`). */
 export interface WorkerLoad {
   activeJobs: number;
@@ -7,99 +9,184 @@ export interface WorkerLoad {
 /** Whether a new call can be served now, and if not, when to ask again. */
 export type Admission = { admitted: true } | { admitted: false; retryAfterSeconds: number };
 
-interface Seen {
-  at: number;
-  load?: WorkerLoad;
-}
-
 export interface WorkerRegistryOptions {
   /** How long one heartbeat counts. */
-  staleAfterMs?: number;
+  staleAfterMs: number;
   /**
    * How long an admitted session holds a call slot if no worker reports a new call for it (the
    * visitor never joined). Normally the hold ends sooner: the visitor joins, LiveKit dispatches
    * the job, and the worker reports one more call within a load poll (2.5 s).
    */
-  holdMs?: number;
-  now?: () => number;
+  holdMs: number;
+  /** The clock every heartbeat and hold is stamped with (not the database's: tests move it). */
+  now: () => number;
 }
+
+const DEFAULTS: WorkerRegistryOptions = {
+  staleAfterMs: 15_000,
+  holdMs: 10_000,
+  now: Date.now,
+};
+
+/** The longest Retry-After a refused session is told: a running call may end at any beat. */
+const MAX_RETRY_AFTER_MS = 5_000;
+
+/** The live workers' capacity and the holds on it, read in one statement. */
+interface CapacityRow {
+  /** Live workers that report their load. */
+  reporting: number;
+  /** Their free slots, before holds. */
+  free: number;
+  held: number;
+  oldest_hold: Date | null;
+}
+
+interface Capacity {
+  /** Free slots less held ones; undefined if no live worker reports its load. */
+  free: number | undefined;
+  /** When the oldest hold still counting was taken. */
+  oldestHold: number | undefined;
+}
+
+const iso = (ms: number) => new Date(ms).toISOString();
 
 /**
  * Agent workers that said they are registered with LiveKit, by their last heartbeat, with the
  * calls each runs and takes at most. The session routes ask it before they hand out a room, so
  * that when every worker is full a visitor is told so at once (`at_capacity`) instead of waiting
  * in a room no agent will enter.
+ *
+ * It keeps nothing in memory: every server replica reads and writes the same rows, so a worker
+ * beating to one replica counts for all of them, and a slot one replica hands out is taken for
+ * all. Changes happen one at a time across replicas (a table lock): two replicas never both take
+ * the last slot.
  */
 export class WorkerRegistry {
-  private readonly seen = new Map<string, Seen>();
-  /** When each session admitted within `holdMs` was issued. */
-  private admitted: number[] = [];
-  private readonly staleAfterMs: number;
-  private readonly holdMs: number;
-  private readonly now: () => number;
+  private readonly options: WorkerRegistryOptions;
 
-  constructor(options: WorkerRegistryOptions = {}) {
-    this.staleAfterMs = options.staleAfterMs ?? 15_000;
-    this.holdMs = options.holdMs ?? 10_000;
-    this.now = options.now ?? Date.now;
+  constructor(
+    private readonly db: Database,
+    options: Partial<WorkerRegistryOptions> = {},
+  ) {
+    this.options = { ...DEFAULTS, ...options };
+    const { staleAfterMs, holdMs } = this.options;
+    if (!(staleAfterMs > 0 && holdMs > 0)) {
+      throw new RangeError('WorkerRegistry: staleAfterMs and holdMs must be positive');
+    }
   }
 
-  heartbeat(workerId: string, load?: WorkerLoad): void {
-    const before = this.seen.get(workerId)?.load;
-    this.seen.set(workerId, { at: this.now(), load });
-    // Calls a worker took since its last beat are (most likely) admitted sessions arriving: their
-    // holds end, oldest first, and the worker's own count stands for them.
-    const started = before && load ? load.activeJobs - before.activeJobs : 0;
-    if (started > 0) this.admitted.splice(0, started);
+  async heartbeat(workerId: string, load?: WorkerLoad): Promise<void> {
+    const now = this.options.now();
+    await this.db.transaction(async (tx) => {
+      await lockRegistry(tx);
+      // A beat older than the staleness window is forgotten: the worker starts afresh.
+      const [before] = await tx.query<{ active_jobs: number | null }>(
+        `SELECT active_jobs FROM agent_workers WHERE worker_id = $1 AND seen_at >= $2::timestamptz`,
+        [workerId, iso(this.staleCutoff(now))],
+      );
+      await tx.query(
+        `INSERT INTO agent_workers (worker_id, seen_at, active_jobs, max_jobs)
+         VALUES ($1, $2::timestamptz, $3, $4)
+         ON CONFLICT (worker_id) DO UPDATE SET seen_at = excluded.seen_at,
+           active_jobs = excluded.active_jobs, max_jobs = excluded.max_jobs`,
+        [workerId, iso(now), load?.activeJobs ?? null, load?.maxJobs ?? null],
+      );
+      // Calls a worker took since its last beat are (most likely) admitted sessions arriving: their
+      // holds end, oldest first, and the worker's own count stands for them.
+      const previous = before?.active_jobs ?? undefined;
+      const started = previous !== undefined && load ? load.activeJobs - previous : 0;
+      if (started > 0) {
+        await tx.query(
+          `DELETE FROM admission_holds WHERE id IN (
+             SELECT id FROM admission_holds WHERE admitted_at > $1::timestamptz
+             ORDER BY admitted_at, id LIMIT $2)`,
+          [iso(this.holdCutoff(now)), started],
+        );
+      }
+      // Workers that stopped beating (restarted ones beat under a new id) leave no rows behind.
+      await tx.query('DELETE FROM agent_workers WHERE seen_at < $1::timestamptz', [
+        iso(this.staleCutoff(now)),
+      ]);
+    });
   }
 
   /** Workers heard from within the staleness window. */
-  liveWorkers(): string[] {
-    return [...this.live().keys()];
+  async liveWorkers(): Promise<string[]> {
+    const rows = await this.db.query<{ worker_id: string }>(
+      'SELECT worker_id FROM agent_workers WHERE seen_at >= $1::timestamptz ORDER BY worker_id',
+      [iso(this.staleCutoff(this.options.now()))],
+    );
+    return rows.map((r) => r.worker_id);
   }
 
   /** Free call slots over the live workers that report their load; undefined if none does. */
-  freeSlots(): number | undefined {
-    return this.freeBeside(this.held());
+  async freeSlots(): Promise<number | undefined> {
+    return (await this.capacity(this.db, this.options.now())).free;
   }
 
   /**
    * Takes a call slot for a new session if one is free. Admits when no live worker reports its
    * load (an older worker, or none registered yet): capacity is then unknown, not exhausted.
    */
-  admit(): Admission {
-    // Expired holds are dropped on every call, so they cannot pile up while no worker reports.
-    const held = this.held();
-    const free = this.freeBeside(held);
-    if (free === undefined || free > 0) {
-      this.admitted.push(this.now());
-      return { admitted: true };
-    }
-    // A held slot frees when its hold ends; a running call, at the soonest when a worker beats.
-    const [oldest] = held;
-    const untilHeldFree = oldest === undefined ? Infinity : oldest + this.holdMs - this.now();
-    const seconds = Math.ceil(Math.min(untilHeldFree, 5_000) / 1000);
-    return { admitted: false, retryAfterSeconds: Math.max(1, seconds) };
+  async admit(): Promise<Admission> {
+    const now = this.options.now();
+    return this.db.transaction(async (tx) => {
+      await lockRegistry(tx);
+      // Expired holds are dropped on every call, so they cannot pile up while no worker reports.
+      await tx.query('DELETE FROM admission_holds WHERE admitted_at <= $1::timestamptz', [
+        iso(this.holdCutoff(now)),
+      ]);
+      const { free, oldestHold } = await this.capacity(tx, now);
+      if (free === undefined || free > 0) {
+        await tx.query('INSERT INTO admission_holds (admitted_at) VALUES ($1::timestamptz)', [
+          iso(now),
+        ]);
+        return { admitted: true };
+      }
+      // A held slot frees when its hold ends; a running call, at the soonest when a worker beats.
+      const untilHeldFree =
+        oldestHold === undefined ? Infinity : oldestHold + this.options.holdMs - now;
+      const seconds = Math.ceil(Math.min(untilHeldFree, MAX_RETRY_AFTER_MS) / 1000);
+      return { admitted: false, retryAfterSeconds: Math.max(1, seconds) };
+    });
   }
 
-  /** The workers' free slots less the sessions still holding one. */
-  private freeBeside(held: readonly number[]): number | undefined {
-    const loads = [...this.live().values()].flatMap((s) => (s.load ? [s.load] : []));
-    if (loads.length === 0) return undefined;
-    const free = loads.reduce((n, l) => n + Math.max(0, l.maxJobs - l.activeJobs), 0);
-    return Math.max(0, free - held.length);
+  /** The live workers' free slots less the sessions still holding one, as of `now`. */
+  private async capacity(db: Queryable, now: number): Promise<Capacity> {
+    const [row] = await db.query<CapacityRow>(
+      `WITH loads AS (
+         SELECT active_jobs, max_jobs FROM agent_workers
+         WHERE seen_at >= $1::timestamptz AND max_jobs IS NOT NULL),
+       holds AS (SELECT admitted_at FROM admission_holds WHERE admitted_at > $2::timestamptz)
+       SELECT (SELECT count(*)::int FROM loads) AS reporting,
+         (SELECT coalesce(sum(greatest(0, max_jobs - active_jobs)), 0)::int FROM loads) AS free,
+         (SELECT count(*)::int FROM holds) AS held,
+         (SELECT min(admitted_at) FROM holds) AS oldest_hold`,
+      [iso(this.staleCutoff(now)), iso(this.holdCutoff(now))],
+    );
+    if (!row) throw new Error('WorkerRegistry: the capacity query answered no row');
+    return {
+      free: row.reporting === 0 ? undefined : Math.max(0, row.free - row.held),
+      oldestHold: row.oldest_hold === null ? undefined : new Date(row.oldest_hold).getTime(),
+    };
   }
 
-  /** The admitted sessions still holding a slot, after dropping those whose hold has ended. */
-  private held(): number[] {
-    const cutoff = this.now() - this.holdMs;
-    this.admitted = this.admitted.filter((at) => at > cutoff);
-    return this.admitted;
+  /** Heartbeats before this no longer count. */
+  private staleCutoff(now: number): number {
+    return now - this.options.staleAfterMs;
   }
 
-  private live(): Map<string, Seen> {
-    const cutoff = this.now() - this.staleAfterMs;
-    for (const [id, seen] of this.seen) if (seen.at < cutoff) this.seen.delete(id);
-    return this.seen;
+  /** Holds taken at or before this have ended. */
+  private holdCutoff(now: number): number {
+    return now - this.options.holdMs;
   }
+}
+
+/**
+ * Heartbeats and admissions change the registry one at a time, whichever replica serves them:
+ * this mode conflicts with itself and with every write, not with plain reads. Held until the
+ * transaction ends; both tables in one fixed order, so two writers cannot deadlock.
+ */
+async function lockRegistry(tx: Queryable): Promise<void> {
+  await tx.query('LOCK TABLE agent_workers, admission_holds IN SHARE ROW EXCLUSIVE MODE');
 }

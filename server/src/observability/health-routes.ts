@@ -27,11 +27,12 @@ async function answerReadiness(
   { res }: { req: Request; res: Response },
   { livekitReady, workers, sipReady }: HealthDeps,
 ): Promise<void> {
-  const [livekit, sip] = await Promise.all([
+  const [livekit, sip, live] = await Promise.all([
     livekitReady().catch(() => false),
     sipReady ? sipReady().catch(() => false) : undefined,
+    workers.liveWorkers(),
   ]);
-  const agentWorkers = workers.liveWorkers().length;
+  const agentWorkers = live.length;
   const checks = {
     server: 'ok',
     livekit: livekit ? 'ok' : 'unreachable',

@@ -35,7 +35,7 @@ export function admitPhoneCallers(
       participantKind(participant) === 'sip' &&
       room?.startsWith(`${ROOM_PREFIX}_`) === true &&
       Boolean(participant.attributes['sip.ruleID']);
-    if (isCaller && room && !deps.workers.admit().admitted) {
+    if (isCaller && room && !(await deps.workers.admit()).admitted) {
       deps.log(
         { roomName: room, caller: participant.attributes['sip.phoneNumber'] },
         'phone caller refused: every agent worker is busy',

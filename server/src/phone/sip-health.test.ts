@@ -2,8 +2,7 @@ import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
-import { request, startTestApp, type TestApp } from '../../test/test-app.js';
-import { WorkerRegistry } from '../livekit/worker-registry.js';
+import { asAgent, request, startTestApp, type TestApp } from '../../test/test-app.js';
 import { sipHealthCheck } from './sip-health.js';
 
 interface Health {
@@ -30,20 +29,18 @@ describe('/healthz and livekit-sip', () => {
   let unconfigured: TestApp;
   let unreachable: TestApp;
   // A worker heard from just now: only the bridge decides readiness here.
-  const workers = new WorkerRegistry();
-  const health = (app: TestApp, path = '/healthz') => {
-    workers.heartbeat('worker-1');
+  const health = async (app: TestApp, path = '/healthz') => {
+    const beat = { agentName: 'parley', workerId: 'worker-1' };
+    const beaten = await request(`${app.url}/internal/workers/heartbeat`, 'POST', beat, asAgent);
+    assert.equal(beaten.status, 204);
     return request<Health>(`${app.url}${path}`, 'GET');
   };
 
   before(async () => {
-    configured = await startTestApp(() => ({ workers, sipReady: sipHealthCheck(bridgeUrl) }));
-    unconfigured = await startTestApp(() => ({ workers }));
+    configured = await startTestApp(() => ({ sipReady: sipHealthCheck(bridgeUrl) }));
+    unconfigured = await startTestApp();
     // Nothing listens on port 9.
-    unreachable = await startTestApp(() => ({
-      workers,
-      sipReady: sipHealthCheck('http://127.0.0.1:9/'),
-    }));
+    unreachable = await startTestApp(() => ({ sipReady: sipHealthCheck('http://127.0.0.1:9/') }));
   });
   after(async () => {
     await Promise.all([configured.stop(), unconfigured.stop(), unreachable.stop()]);

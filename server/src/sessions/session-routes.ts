@@ -41,8 +41,8 @@ function enforceLimit(res: Response, limiter: RateLimiter, key: string, message:
  * Takes a call slot on the agent workers; when every worker is full, 503 `at_capacity` with the
  * seconds to wait (Retry-After), before any room is made.
  */
-function admitCall(workers: WorkerRegistry): void {
-  const admission = workers.admit();
+async function admitCall(workers: WorkerRegistry): Promise<void> {
+  const admission = await workers.admit();
   if (!admission.admitted) throw new AtCapacityError(admission.retryAfterSeconds);
 }
 
@@ -94,7 +94,7 @@ export const SESSION_ROUTES = [
         `${tenant.tenantId}/${persona.id}`,
         `persona '${persona.id}' is busy; try again in a minute`,
       );
-      admitCall(workers);
+      await admitCall(workers);
       // A returning visitor (the widget keeps their id) is greeted back with what came before.
       const visitorId = body.visitor?.id;
       const history = visitorId ? await tenant.calls.historyOfVisitor(visitorId) : undefined;

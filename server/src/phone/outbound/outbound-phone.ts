@@ -29,7 +29,7 @@ export interface OutboundPhoneOptions {
    * The agent workers' call slots (the server's worker registry): an outbound call takes one
    * before anything dials, as a web session does. Without it, capacity is not checked.
    */
-  agents?: { admit(): Admission };
+  agents?: { admit(): Promise<Admission> };
   /** How long a visitor's phone rings (continue on my phone) before it counts as unanswered. */
   ringingTimeoutSeconds?: number;
   now?: () => Date;
@@ -77,7 +77,7 @@ export function dialTargetOf(target: string): string {
  */
 export class OutboundPhone {
   private readonly dialer: PhoneDialer;
-  private readonly agents: { admit(): Admission } | undefined;
+  private readonly agents: { admit(): Promise<Admission> } | undefined;
   private readonly ringingTimeoutSeconds: number;
   private readonly now: () => Date;
   private readonly log: (line: string) => void;
@@ -120,7 +120,7 @@ export class OutboundPhone {
         throw new InvalidInputError(`from: ${request.from} is not a number of '${trunk.name}'`);
       }
       // Last of the checks, so a call refused for another reason holds no agent's slot.
-      const admission = this.agents?.admit();
+      const admission = await this.agents?.admit();
       if (admission && !admission.admitted) throw new AtCapacityError(admission.retryAfterSeconds);
       const roomName = `phone-out-${random(12)}`;
       const created = await tenant.calls.create({

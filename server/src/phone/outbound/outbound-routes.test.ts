@@ -11,7 +11,6 @@ import {
   startTestApp,
   type TestApp,
 } from '../../../test/test-app.js';
-import { WorkerRegistry } from '../../livekit/worker-registry.js';
 import { ScriptedPhoneDialer } from './scripted-phone-dialer.js';
 import type { CallDetail } from '@parley/contracts';
 
@@ -372,10 +371,8 @@ describe('POST /v1/sessions/phone (continue on my phone)', () => {
 describe('POST /v1/calls/outbound when every agent is busy', () => {
   test('it is refused at once with at_capacity and Retry-After, nothing is recorded or dialled, and it is placed again once a call ends', async () => {
     const busyDialer = new ScriptedPhoneDialer();
-    const busy = await startTestApp(() => ({
-      phoneDialer: busyDialer,
-      workers: new WorkerRegistry(),
-    }));
+    // A database of its own: the workers and holds in it count for this app alone.
+    const busy = await startTestApp(() => ({ phoneDialer: busyDialer }));
     const as = <T = Record<string, unknown>>(
       path: string,
       body: unknown,
