@@ -29,6 +29,45 @@ export interface StackOptions {
   readyTimeoutMs?: number;
   /** `development` lets any localhost page open sessions (PARLEY_ENV of the server). */
   environment?: 'development' | 'production';
+  /**
+   * Scale-out on one machine (default 1): this many livekit-server nodes sharing the one Redis,
+   * Parley servers and agent workers, as on several machines. Replica `n` (from 2) is a node
+   * `livekit-n` (its webhooks to `server-n`), a server `server-n` and a worker `agent-n` that
+   * talk to it, on ports of their own ({@link replicaPorts}). The servers share state only
+   * through their database, so more than one needs PostgreSQL (`serverEnv.DATABASE_URL`).
+   * livekit-sip stays one, on the first node.
+   */
+  replicas?: number;
+}
+
+/** Where replica `n` (2, 3, …) of a scaled-out stack listens; replica 1 is `ports` itself. */
+export interface ReplicaPorts {
+  livekit: number;
+  livekitTcp: number;
+  livekitUdp: number;
+  server: number;
+  agentHttp: number;
+}
+
+export function replicaPorts(ports: StackPorts, n: number): ReplicaPorts {
+  const k = n - 1;
+  return {
+    livekit: ports.livekit + 3 * k,
+    livekitTcp: ports.livekitTcp + 3 * k,
+    livekitUdp: ports.livekitUdp + 3 * k,
+    server: ports.server + k,
+    agentHttp: ports.agentHttp + k,
+  };
+}
+
+/** One replica of a scaled-out stack, as a test or a client sees it. */
+export interface StackReplica {
+  /** 1, 2, …: its components are `livekit`, `server`, `agent` for 1, `livekit-2`, … for 2. */
+  n: number;
+  url: string;
+  livekitUrl: string;
+  /** Its worker's call-record journals. */
+  spoolDir: string;
 }
 
 export interface Stack {
@@ -41,6 +80,8 @@ export interface Stack {
   processes: ManagedProcess[];
   /** livekit-sip's SIP address on loopback (`127.0.0.1:5060`): where phone calls arrive. */
   sipAddress: string;
+  /** Every replica, the first being `url`/`livekitUrl`/`spoolDir` above (one unless scaled out). */
+  replicas: StackReplica[];
   /** Resolves with the name of the first component that exits on its own. */
   firstExit: Promise<string>;
   /**
@@ -51,6 +92,10 @@ export interface Stack {
   restart(name: string, downMs?: number): Promise<ManagedProcess>;
   stop(): Promise<void>;
 }
+
+/** A component's name in replica `n`: `agent`, `agent-2`, … */
+export const replicaName = (component: string, n: number) =>
+  n === 1 ? component : `${component}-${n}`;
 
 export class PortBusyError extends Error {
   override readonly name = 'PortBusyError';
@@ -90,13 +135,36 @@ async function assertPortsFree(ports: StackPorts): Promise<void> {
 export async function startStack(options: StackOptions): Promise<Stack> {
   const { ports, stateDir } = options;
   const timeout = options.readyTimeoutMs ?? 120_000;
+  const replicaCount = options.replicas ?? 1;
+  if (!Number.isInteger(replicaCount) || replicaCount < 1) {
+    throw new Error(`replicas must be a positive integer, got ${options.replicas}`);
+  }
+  if (replicaCount > 1 && !options.serverEnv?.DATABASE_URL) {
+    throw new Error('several server replicas share one database: give serverEnv.DATABASE_URL');
+  }
+  const extraPorts = Array.from({ length: replicaCount - 1 }, (_, i) => replicaPorts(ports, i + 2));
   await assertPortsFree(ports);
+  for (const extra of extraPorts) {
+    await assertPortsFree({ ...ports, ...extra });
+  }
   await buildNodeBundles();
   const secrets = await loadOrCreateSecrets(stateDir);
   await mkdir(path.join(stateDir, 'redis'), { recursive: true });
-  const spoolDir = path.join(stateDir, 'spool');
-  const livekitConfig = path.join(stateDir, 'livekit.yaml');
-  await writeFile(livekitConfig, livekitYaml(ports, secrets), { mode: 0o600 });
+  const replicas: (StackReplica & { ports: StackPorts })[] = [
+    ports,
+    ...extraPorts.map((extra) => ({ ...ports, ...extra })),
+  ].map((own, i) => ({
+    n: i + 1,
+    ports: own,
+    url: `http://127.0.0.1:${own.server}`,
+    livekitUrl: `ws://127.0.0.1:${own.livekit}`,
+    spoolDir: path.join(stateDir, i === 0 ? 'spool' : `spool-${i + 1}`),
+  }));
+  const { spoolDir } = replicas[0] as StackReplica;
+  for (const replica of replicas) {
+    const config = path.join(stateDir, `${replicaName('livekit', replica.n)}.yaml`);
+    await writeFile(config, livekitYaml(replica.ports, secrets), { mode: 0o600 });
+  }
   const sipConfig = path.join(stateDir, 'livekit-sip.yaml');
   await writeFile(
     sipConfig,
@@ -154,13 +222,17 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     if (!existsSync(livekitBin)) {
       throw new Error(`${livekitBin} is missing: run \`bash scripts/bootstrap.sh\` first`);
     }
-    const livekit = start('livekit', livekitBin, ['--config', livekitConfig]);
-    await waitFor(
-      'livekit-server',
-      async () => (await httpStatus(`http://127.0.0.1:${ports.livekit}/`)) === 200,
-      timeout,
-      livekit.exited,
-    );
+    for (const replica of replicas) {
+      const name = replicaName('livekit', replica.n);
+      const config = path.join(stateDir, `${name}.yaml`);
+      const livekit = start(name, livekitBin, ['--config', config]);
+      await waitFor(
+        name === 'livekit' ? 'livekit-server' : `livekit-server (${name})`,
+        async () => (await httpStatus(`http://127.0.0.1:${replica.ports.livekit}/`)) === 200,
+        timeout,
+        livekit.exited,
+      );
+    }
 
     const sipBin = path.join(TOOLS_BIN, 'livekit-sip');
     if (!existsSync(sipBin)) {
@@ -175,42 +247,59 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     );
 
     const shared = {
-      LIVEKIT_URL: livekitUrl,
       LIVEKIT_API_KEY: secrets.livekitApiKey,
       LIVEKIT_API_SECRET: secrets.livekitApiSecret,
       PARLEY_AGENT_KEY: secrets.agentKey,
     };
-    const server = start('server', process.execPath, [NODE_BUNDLES.server.out], {
-      ...shared,
-      PORT: String(ports.server),
-      PARLEY_ADMIN_KEY: secrets.adminKey,
-      PARLEY_ENV: options.environment ?? 'production',
-      PARLEY_DATA_DIR: path.join(stateDir, 'data'),
-      PARLEY_SIP_HEALTH_URL: `http://127.0.0.1:${ports.sipHealth}/`,
-      // Unless told otherwise, loopback callers only: SIP phones on this host.
-      PARLEY_SIP_ALLOWED_ADDRESSES: process.env.PARLEY_SIP_ALLOWED_ADDRESSES ?? '127.0.0.1/32',
-      ...options.serverEnv,
-    });
-    await waitFor(
-      'Parley server',
-      async () => (await httpStatus(`${url}/healthz`)) > 0,
-      timeout,
-      server.exited,
-    );
+    for (const replica of replicas) {
+      const name = replicaName('server', replica.n);
+      const server = start(name, process.execPath, [NODE_BUNDLES.server.out], {
+        ...shared,
+        LIVEKIT_URL: replica.livekitUrl,
+        PORT: String(replica.ports.server),
+        PARLEY_ADMIN_KEY: secrets.adminKey,
+        PARLEY_ENV: options.environment ?? 'production',
+        PARLEY_DATA_DIR: path.join(stateDir, replicaName('data', replica.n)),
+        PARLEY_SIP_HEALTH_URL: `http://127.0.0.1:${ports.sipHealth}/`,
+        // Unless told otherwise, loopback callers only: SIP phones on this host.
+        PARLEY_SIP_ALLOWED_ADDRESSES: process.env.PARLEY_SIP_ALLOWED_ADDRESSES ?? '127.0.0.1/32',
+        ...options.serverEnv,
+      });
+      await waitFor(
+        name === 'server' ? 'Parley server' : `Parley server (${name})`,
+        async () => (await httpStatus(`${replica.url}/healthz`)) > 0,
+        timeout,
+        server.exited,
+      );
+    }
 
-    const agent = start('agent', process.execPath, [NODE_BUNDLES.agent.out, 'start'], {
-      ...shared,
-      PARLEY_SERVER_URL: url,
-      PARLEY_AGENT_HTTP_PORT: String(ports.agentHttp),
-      PARLEY_SPOOL_DIR: spoolDir,
-      ...options.agentEnv,
-    });
-    await waitFor(
-      'agent worker (registered with livekit-server)',
-      async () => (await httpStatus(`${url}/healthz`)) === 200,
-      timeout,
-      agent.exited,
-    );
+    for (const replica of replicas) {
+      const name = replicaName('agent', replica.n);
+      const agent = start(name, process.execPath, [NODE_BUNDLES.agent.out, 'start'], {
+        ...shared,
+        LIVEKIT_URL: replica.livekitUrl,
+        PARLEY_SERVER_URL: replica.url,
+        PARLEY_AGENT_HTTP_PORT: String(replica.ports.agentHttp),
+        PARLEY_SPOOL_DIR: replica.spoolDir,
+        ...options.agentEnv,
+      });
+      // A server is healthy once a worker has told it that it is registered with LiveKit; the
+      // servers share what workers say, so the last replica's health waits for every worker.
+      const registered = async () => {
+        const res = await fetch(`${replica.url}/healthz`).catch(() => undefined);
+        const body = (await res?.json().catch(() => undefined)) as
+          { status?: string; agentWorkers?: number } | undefined;
+        return body?.status === 'ok' && (body.agentWorkers ?? 0) >= replica.n;
+      };
+      await waitFor(
+        name === 'agent'
+          ? 'agent worker (registered with livekit-server)'
+          : `agent worker (${name})`,
+        replicaCount === 1 ? async () => (await httpStatus(`${url}/healthz`)) === 200 : registered,
+        timeout,
+        agent.exited,
+      );
+    }
   } catch (err) {
     await stop();
     throw err;
@@ -235,6 +324,12 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     ports,
     spoolDir,
     sipAddress,
+    replicas: replicas.map(({ n, url: u, livekitUrl: l, spoolDir: d }) => ({
+      n,
+      url: u,
+      livekitUrl: l,
+      spoolDir: d,
+    })),
     processes,
     firstExit,
     restart,
