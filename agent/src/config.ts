@@ -15,6 +15,11 @@ export interface PocketSphinxPaths {
   lmPath: string;
   /** Pronunciation dictionary. */
   dictPath: string;
+  /**
+   * The worker's PocketSphinx server (`PARLEY_PS_SERVER_SOCKET`, set by the worker for its job
+   * processes: `providers/pocketsphinx-server.ts`); unset, every stream loads the model itself.
+   */
+  serverSocket?: string;
 }
 
 export interface AgentConfig {
@@ -163,6 +168,7 @@ export function pocketSphinxPaths(env: Env = process.env): PocketSphinxPaths {
     hmmDir: read(env, 'PARLEY_PS_HMM_DIR', path, `${DEBIAN_MODEL_DIR}/en-us`),
     lmPath: read(env, 'PARLEY_PS_LM', path, `${DEBIAN_MODEL_DIR}/en-us.lm.bin`),
     dictPath: read(env, 'PARLEY_PS_DICT', path, `${DEBIAN_MODEL_DIR}/cmudict-en-us.dict`),
+    serverSocket: optional(env, 'PARLEY_PS_SERVER_SOCKET', z.string().min(1)),
   };
 }
 

@@ -56,6 +56,7 @@ import {
 } from './personas/persona-client.js';
 import { buildPipeline, createAgentSession, type Pipeline } from './pipeline.js';
 import { MissingProviderKeyError } from './providers/cloud-keys.js';
+import { SERVER_SOCKET_ENV, startPocketSphinxServer } from './providers/pocketsphinx-server.js';
 import {
   answerAtOnce,
   attachPhoneFeatures,
@@ -405,6 +406,27 @@ if (isMain) {
   // The framework calls loadFunc every 2.5 s while it is registered with LiveKit: the heartbeat
   // rides on it (see worker-status/heartbeat.ts). Load counts calls, not CPU (see worker-status/worker-load.ts).
   options.loadFunc = heartbeat.wrapLoadFunc<AgentServer>(jobCountLoad(config.maxJobs));
+  // One PocketSphinx model for every call of this worker: job processes (forked from here, so
+  // they inherit the variable) start their recognition streams from it in milliseconds.
+  try {
+    const server = await startPocketSphinxServer(
+      config.pocketsphinx,
+      Math.round(config.endOfSpeech.sttSilenceMs / 10),
+    );
+    process.env[SERVER_SOCKET_ENV] = server.socketPath;
+    console.error(
+      `parley agent: PocketSphinx server ready (pid ${server.pid}, model loaded in ${server.loadMs} ms)`,
+    );
+    void server.exited.then((code) =>
+      console.error(
+        `parley agent: the PocketSphinx server exited (${code}): streams load the model themselves`,
+      ),
+    );
+  } catch (error) {
+    console.error(
+      `parley agent: no PocketSphinx server (${(error as Error).message}): streams load the model themselves`,
+    );
+  }
   // Replays call records left in the spool by a killed job or an unreachable server.
   startSpoolFlusher({
     serverUrl: config.serverUrl,

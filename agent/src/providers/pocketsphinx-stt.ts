@@ -36,6 +36,8 @@ export interface PocketSphinxSTTOptions {
   vadPostspeechFrames: number;
   /** Audio between interim transcripts, in milliseconds. */
   partialIntervalMs: number;
+  /** The worker's PocketSphinx server (`pocketsphinx-server.ts`), if it runs one. */
+  serverSocket?: string;
 }
 
 const defaults = {
@@ -50,7 +52,9 @@ type RequiredKeys = 'binPath' | 'hmmDir' | 'lmPath' | 'dictPath';
 
 /**
  * Offline, streaming speech-to-text with CMU PocketSphinx (Debian's en-us model). Each stream
- * runs its own `parley-ps-stream` process, so one call never waits on another's decoding.
+ * runs in a `parley-ps-stream` process of its own, so one call never waits on another's
+ * decoding: forked by the worker's PocketSphinx server when there is one (it starts at once and
+ * shares the loaded model), else started afresh.
  */
 export class PocketSphinxSTT extends stt.STT {
   label = 'parley.PocketSphinxSTT';
@@ -94,6 +98,7 @@ export class PocketSphinxSTT extends stt.STT {
       biasWeight: this.options.biasWeight,
       vadPostspeechFrames: this.options.vadPostspeechFrames,
       partialIntervalMs: this.options.partialIntervalMs,
+      serverSocket: this.options.serverSocket,
     };
   }
 
@@ -162,8 +167,13 @@ export class PocketSphinxSpeechStream extends stt.SpeechStream {
   protected async run(): Promise<void> {
     const proc = await startProcess(this.#stt.processOptions());
     this.#logger.info(
-      { pid: proc.pid, loadMs: proc.loadMs, startupMs: Math.round(proc.startupMs) },
-      'PocketSphinx model loaded',
+      {
+        pid: proc.pid,
+        served: proc.served,
+        loadMs: proc.loadMs,
+        startupMs: Math.round(proc.startupMs),
+      },
+      proc.served ? 'PocketSphinx stream forked by the server' : 'PocketSphinx model loaded',
     );
     // Stops the writer without losing a frame, so a retried run() reads on where this one stopped.
     const stopWriting = new AbortController();

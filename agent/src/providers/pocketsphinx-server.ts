@@ -1,0 +1,73 @@
+import { spawn } from 'node:child_process';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import type { PocketSphinxPaths } from '../config.js';
+import { keepStderrTail, ShimEventSchema } from './pocketsphinx-process.js';
+
+/** The environment variable that tells job processes where the worker's server listens. */
+export const SERVER_SOCKET_ENV = 'PARLEY_PS_SERVER_SOCKET';
+
+export interface PocketSphinxServer {
+  readonly socketPath: string;
+  readonly pid: number | undefined;
+  /** Milliseconds the model took to load. */
+  readonly loadMs: number;
+  /** Resolves when the server has exited (it exits when its starter does, too). */
+  readonly exited: Promise<number | null>;
+  stop(): void;
+}
+
+/**
+ * Starts `parley-ps-stream -serve`: PocketSphinx's model loaded once, each recognition stream a
+ * child forked from it (`ps-stream.c`), which starts in milliseconds and shares the model's
+ * memory, where a process of its own loads the model again (about 0.3 CPU-seconds and 100 MB per
+ * call). The worker starts one and hands its socket to the job processes
+ * ({@link SERVER_SOCKET_ENV}); a stream falls back to a process of its own when the server is
+ * gone. The server exits once its stdin closes, so it cannot outlive the worker.
+ */
+export async function startPocketSphinxServer(
+  paths: PocketSphinxPaths,
+  vadPostspeechFrames: number,
+  socketPath = join(tmpdir(), `parley-ps-${process.pid}.sock`),
+): Promise<PocketSphinxServer> {
+  const args = ['-serve', socketPath, '-hmm', paths.hmmDir, '-lm', paths.lmPath];
+  args.push('-dict', paths.dictPath, '-vad_postspeech', String(vadPostspeechFrames));
+  const child = spawn(paths.binPath, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+  const stderrTail = keepStderrTail(child);
+  const exited = new Promise<number | null>((resolve) => child.once('close', resolve));
+  const failed = new Promise<never>((_, reject) => child.once('error', reject));
+  failed.catch(() => {});
+  const lines = createInterface({ input: child.stdout, crlfDelay: Infinity });
+  const first = await Promise.race([
+    (async () => {
+      for await (const line of lines) return line;
+      return undefined;
+    })(),
+    failed,
+  ]);
+  const ready = first === undefined ? undefined : ShimEventSchema.safeParse(safeJson(first));
+  if (!ready?.success || ready.data.type !== 'ready') {
+    child.kill('SIGKILL');
+    const why =
+      ready?.success && ready.data.type === 'error'
+        ? ready.data.message
+        : stderrTail.join('').trim().split('\n').slice(-3).join(' | ');
+    throw new Error(`the PocketSphinx server did not start: ${why}`);
+  }
+  return {
+    socketPath,
+    pid: child.pid,
+    loadMs: ready.data.loadMs,
+    exited,
+    stop: () => child.stdin.end(),
+  };
+}
+
+function safeJson(line: string): unknown {
+  try {
+    return JSON.parse(line);
+  } catch {
+    return undefined;
+  }
+}
