@@ -7,19 +7,23 @@ import type { PersonaLines } from './verdict.js';
 export const LOAD_PERSONA_ID = 'load';
 
 /**
- * The default persona's knowledge, answered by the offline engines only (no cloud call even if
- * keys are set) and without tools, so every question has one deterministic spoken answer. The
- * time limit allows the long call to last the whole run.
+ * The default persona's knowledge, answered by the cloud plugins (on the canned fakes) or by the
+ * offline engines only (no cloud call even if keys are set), without tools, so every question
+ * has one deterministic spoken answer. The time limit allows the long call to last the whole run.
  */
 export async function prepareLoadPersona(
   stack: TestStack,
+  engines: 'cloud' | 'offline',
 ): Promise<{ questions: Question[]; lines: PersonaLines }> {
   const base = await personaOf(stack);
   const persona: Persona = {
     ...base,
     id: LOAD_PERSONA_ID,
     name: 'Load test',
-    providers: { stt: 'offline', llm: 'scripted', tts: 'offline' },
+    providers:
+      engines === 'cloud'
+        ? { stt: 'deepgram', llm: 'openai', tts: 'cartesia' }
+        : { stt: 'offline', llm: 'scripted', tts: 'offline' },
     tools: [],
     maxCallDurationSeconds: 4 * 3600,
   };

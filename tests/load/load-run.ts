@@ -6,6 +6,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { dispose } from '@livekit/rtc-node';
+import { CannedSpeech, pocketSphinxPaths, startFakeCloud } from '@parley/test-fakes';
 import { startPostgres, type ThrowawayPostgres } from '../../scripts/lib/postgres.js';
 import { REPO_ROOT, type Stack } from '../../scripts/lib/stack.js';
 import { TEST_PORTS } from '../../scripts/lib/stack-config.js';
@@ -41,14 +42,14 @@ function pidOf(stack: Stack, name: string): number | undefined {
   return stack.processes.find((p) => p.name === name)?.child.pid;
 }
 
-async function startLoadStack(options: LoadOptions, logs: LogWatch) {
+async function startLoadStack(options: LoadOptions, logs: LogWatch, cloudEnv: NodeJS.ProcessEnv) {
   const postgres: ThrowawayPostgres | undefined =
     options.database === 'postgres' ? await startPostgres() : undefined;
   const stack = await startLoggedStack('load-stack', path.join(ARTIFACTS, 'stack.log'), {
     ports: TEST_PORTS,
     observe: (name, line) => logs.see(name, line),
     // Room for calls still shutting down while their slot's next call starts.
-    agentEnv: { PARLEY_AGENT_MAX_JOBS: String(options.sessions * 2) },
+    agentEnv: { ...cloudEnv, PARLEY_AGENT_MAX_JOBS: String(options.sessions * 2) },
     serverEnv: {
       ...(postgres && { DATABASE_URL: postgres.url }),
       // Every simulated caller comes from 127.0.0.1; the per-IP limit is for real visitors.
@@ -103,16 +104,31 @@ async function storedCalls(
 
 export async function runLoad(options: LoadOptions): Promise<LoadReport> {
   const logs = new LogWatch();
-  const { stack, cleanUp } = await startLoadStack(options, logs);
+  // The questions are the stack's default persona's: the canned fakes learn them once known.
+  const canned = options.engines === 'cloud' ? new CannedSpeech() : undefined;
+  const cloud = canned && (await startFakeCloud(pocketSphinxPaths(), { canned }));
+  const { stack, cleanUp: stopStack } = await startLoadStack(options, logs, cloud?.env ?? {}).catch(
+    async (error: unknown) => {
+      await cloud?.stop();
+      throw error;
+    },
+  );
+  const cleanUp = async () => {
+    await stopStack();
+    await cloud?.stop();
+  };
   const testStack: TestStack = { ...stack, release: cleanUp };
   const failures: string[] = [];
   let stackStopping = false;
   const speechDir = await mkdtemp(path.join(os.tmpdir(), 'parley-load-speech-'));
   try {
-    const { questions, lines } = await prepareLoadPersona(testStack);
+    const { questions, lines } = await prepareLoadPersona(testStack, options.engines);
     const utterances = new UtteranceBank(speechDir);
     // Synthesised before the clock starts, so Flite does not compete with the calls.
-    await Promise.all(questions.map((q) => utterances.get(q.text)));
+    const spoken = await Promise.all(questions.map((q) => utterances.get(q.text)));
+    canned?.learn(
+      spoken.map((u) => ({ text: u.text, samples: u.samples, sampleRate: u.sampleRate })),
+    );
     const plan: CallerPlan = { ...PLAN, personaId: LOAD_PERSONA_ID, questions, utterances };
 
     let longCallJob: number | undefined;

@@ -186,7 +186,11 @@ function summarizeTree(
   };
 }
 
-/** Stored replies that carry the answer to the question the visitor asked in that turn. */
+/**
+ * Questions the visitor asked whose answer the call's record holds: each asked question takes the
+ * first stored reply, not taken yet, that carries its answer (a turn the agent missed shifts the
+ * record's turns against the visitor's, so they are not paired by position).
+ */
 function expectedAnswers(
   calls: readonly CallLog[],
   records: ReadonlyMap<string, StoredCall>,
@@ -196,11 +200,18 @@ function expectedAnswers(
   let matched = 0;
   for (const call of calls) {
     const record = call.roomName ? records.get(call.roomName) : undefined;
-    const stored = record?.turns.filter((t) => t.userText) ?? [];
-    call.turns.forEach((turn, i) => {
+    const replies = (record?.turns ?? []).filter((t) => t.userText).map((t) => t.agentText ?? '');
+    const taken = new Set<number>();
+    for (const turn of call.turns) {
       const answer = answerOf.get(turn.question);
-      if (answer && stored[i]?.agentText?.includes(answer)) matched++;
-    });
+      const at = replies.findIndex(
+        (reply, i) => !taken.has(i) && !!answer && reply.includes(answer),
+      );
+      if (at >= 0) {
+        taken.add(at);
+        matched++;
+      }
+    }
   }
   return matched;
 }
@@ -237,8 +248,14 @@ export function buildReport(input: ReportInput): LoadReport {
     label,
     trend: memoryTrend(steady, tree, rss),
   }));
+  const expected = expectedAnswers(calls, records, input.questions);
+  const answered = calls.flatMap((c) => c.turns).filter((t) => t.answered).length;
   const failures = [
     ...input.failures,
+    // Canned transcripts cannot mishear: a wrong answer means the agent heard cut or garbled audio.
+    ...(options.engines === 'cloud' && expected < answered
+      ? [`${answered - expected} answered turns stored without the expected knowledge answer`]
+      : []),
     ...callFailures(calls, records, input.lines),
     ...memoryFailures(
       memory.map(({ label, trend }) => ({ label, trend, maxGrowth: MAX_MEMORY_GROWTH })),
@@ -263,7 +280,7 @@ export function buildReport(input: ReportInput): LoadReport {
       failed: calls.filter((c) => c.error).length,
       turnsSpoken: turns.length,
       turnsAnswered: turns.filter((t) => t.answered).length,
-      expectedAnswers: expectedAnswers(calls, records, input.questions),
+      expectedAnswers: expected,
     },
     latency: {
       v2vMs: summarize(defined(turns.map((t) => t.v2vMs))),
@@ -300,6 +317,11 @@ export function buildReport(input: ReportInput): LoadReport {
 
 const percent = (fraction: number) => `${(fraction * 100).toFixed(1)} %`;
 
+const engineLabel = (engines: LoadOptions['engines']) =>
+  engines === 'cloud'
+    ? 'cloud plugins (Deepgram, OpenAI, Cartesia) on the canned fakes'
+    : 'offline engines (PocketSphinx, scripted responder, Flite)';
+
 /** The report as lines for the terminal. */
 export function formatReport(report: LoadReport): string[] {
   const { calls, latency, resources, logs } = report;
@@ -308,7 +330,7 @@ export function formatReport(report: LoadReport): string[] {
   const lines = [
     `Load run: ${report.options.sessions} web sessions for ${report.options.minutes} min ` +
       `(${report.durationS.toFixed(0)} s in all, ${report.steadyS.toFixed(0)} s at full load), ` +
-      `${report.options.database}, seed ${report.options.seed}`,
+      `${report.options.database}, ${engineLabel(report.options.engines)}, seed ${report.options.seed}`,
     `NOTE: ${report.phone}`,
     `calls: ${calls.opened} opened, ${calls.greeted} greeted, ${calls.dropped} dropped, ` +
       `${calls.failed} failed`,

@@ -175,15 +175,20 @@ function correlation(a: number[], b: number[], lag: number): number {
 
 /** The phrases a capacity run speaks; hands out recognisers that know them. */
 export class CannedSpeech {
-  readonly #phrases: { text: string; contour: number[] }[];
+  readonly #phrases: { text: string; contour: number[] }[] = [];
 
-  constructor(phrases: readonly CannedPhrase[]) {
-    this.#phrases = phrases.map((p) => ({
-      text: p.text,
-      contour: contourOf(resamplePcm(p.samples, p.sampleRate, POCKETSPHINX_SAMPLE_RATE)),
-    }));
-    const empty = this.#phrases.find((p) => p.contour.length === 0);
-    if (empty) throw new Error(`canned phrase "${empty.text}" has no speech in its audio`);
+  constructor(phrases: readonly CannedPhrase[] = []) {
+    this.learn(phrases);
+  }
+
+  /** Adds phrases (a run may know its questions only once the stack, and the fakes, are up). */
+  learn(phrases: readonly CannedPhrase[]): void {
+    for (const p of phrases) {
+      const contour = contourOf(resamplePcm(p.samples, p.sampleRate, POCKETSPHINX_SAMPLE_RATE));
+      if (contour.length === 0)
+        throw new Error(`canned phrase "${p.text}" has no speech in its audio`);
+      this.#phrases.push({ text: p.text, contour });
+    }
   }
 
   /** The phrase this contour is, or '' when none is close enough. */
