@@ -52,6 +52,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
@@ -347,6 +348,9 @@ static int serve_forever(const char *socket_path, double started) {
     int conn = accept(listener, NULL, NULL);
     if (conn < 0) continue;
     double accepted = now_ms();
+    /* A client that connects and says nothing must not hold up everyone else's streams. */
+    struct timeval patience = {.tv_sec = 2};
+    setsockopt(conn, SOL_SOCKET, SO_RCVTIMEO, &patience, sizeof patience);
     unsigned char header[5];
     if (!read_fd_exact(conn, header, sizeof header) || header[0] != 'C') {
       refuse(conn, "the first frame must be 'C' (config)");
@@ -396,6 +400,8 @@ static int serve_forever(const char *socket_path, double started) {
     if (child == 0) {
       close(listener);
       signal(SIGCHLD, SIG_DFL);
+      struct timeval forever = {0};
+      setsockopt(conn, SOL_SOCKET, SO_RCVTIMEO, &forever, sizeof forever);
       dup2(conn, 0);
       dup2(conn, 1);
       close(conn);

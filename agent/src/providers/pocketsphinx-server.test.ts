@@ -1,9 +1,10 @@
 import { initializeLogger, stt } from '@livekit/agents';
 import { AudioFrame, dispose } from '@livekit/rtc-node';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { testPocketSphinxPaths } from '@parley/test-fakes';
 import type { PocketSphinxPaths } from '../config.js';
@@ -123,15 +124,33 @@ describe('the PocketSphinx server: one loaded model, a forked recogniser per str
     assert.deepEqual(finals, ['what are your opening hours']);
   });
 
-  test('the server exits once whoever started it is gone, and removes its socket', async () => {
-    const own = await startPocketSphinxServer(
-      paths,
-      VAD_FRAMES,
-      join(tmpdir(), `parley-ps-test-own-${process.pid}.sock`),
-    );
+  test('a client that connects and says nothing does not hold up the next stream for long', async () => {
+    const silent = connect(server.socketPath);
+    await new Promise((resolve) => silent.once('connect', resolve));
+    try {
+      const next = await PocketSphinxProcess.start({
+        ...paths,
+        vadPostspeechFrames: VAD_FRAMES,
+        serverSocket: server.socketPath,
+      });
+      assert.equal(next.served, true);
+      assert.match(await hear(next), /opening hours/);
+    } finally {
+      silent.destroy();
+    }
+  });
+
+  test('the server exits once whoever started it is gone, and removes its private folder', async () => {
+    const own = await startPocketSphinxServer(paths, VAD_FRAMES);
     assert.ok(existsSync(own.socketPath));
+    assert.equal(
+      statSync(dirname(own.socketPath)).mode & 0o777,
+      0o700,
+      'only its owner may connect',
+    );
     own.stop();
     assert.equal(await own.exited, 0);
-    assert.equal(existsSync(own.socketPath), false);
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.equal(existsSync(dirname(own.socketPath)), false);
   });
 });

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -29,13 +30,17 @@ export interface PocketSphinxServer {
 export async function startPocketSphinxServer(
   paths: PocketSphinxPaths,
   vadPostspeechFrames: number,
-  socketPath = join(tmpdir(), `parley-ps-${process.pid}.sock`),
+  socketPath?: string,
 ): Promise<PocketSphinxServer> {
+  // By default in a folder of its own (0700, removed on exit): no other user may connect.
+  const ownDir = socketPath ? undefined : mkdtempSync(join(tmpdir(), 'parley-ps-'));
+  socketPath ??= join(ownDir as string, 'ps.sock');
   const args = ['-serve', socketPath, '-hmm', paths.hmmDir, '-lm', paths.lmPath];
   args.push('-dict', paths.dictPath, '-vad_postspeech', String(vadPostspeechFrames));
   const child = spawn(paths.binPath, args, { stdio: ['pipe', 'pipe', 'pipe'] });
   const stderrTail = keepStderrTail(child);
   const exited = new Promise<number | null>((resolve) => child.once('close', resolve));
+  if (ownDir) void exited.then(() => rmSync(ownDir, { recursive: true, force: true }));
   const failed = new Promise<never>((_, reject) => child.once('error', reject));
   failed.catch(() => {});
   const lines = createInterface({ input: child.stdout, crlfDelay: Infinity });
