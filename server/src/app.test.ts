@@ -22,26 +22,19 @@ let livekitUp = true;
 const livekitEvents: string[] = [];
 let close: () => Promise<void>;
 
-function startServer(
-  sessionRatePerMinute: number,
-  personaSessionRatePerMinute = 1000,
-): Promise<{ url: string; stop: () => Promise<void> }> {
-  return serveApp(
+before(async () => {
+  storage = await Storage.open(await pglite.fresh());
+  tenantId = (await storage.ensureDefaultTenant()).id;
+  const started = await serveApp(
     testDeps(storage, tenantId, {
       livekitReady: async () => livekitUp,
       onLivekitEvent: (event) => {
         livekitEvents.push(event.event);
       },
-      sessionRatePerMinute,
-      personaSessionRatePerMinute,
+      sessionRatePerMinute: 1000,
+      personaSessionRatePerMinute: 1000,
     }),
   );
-}
-
-before(async () => {
-  storage = await Storage.open(await pglite.fresh());
-  tenantId = (await storage.ensureDefaultTenant()).id;
-  const started = await startServer(1000);
   base = started.url;
   close = started.stop;
 });
@@ -243,8 +236,10 @@ describe('internal routes and health', () => {
 });
 
 describe('rate limit', () => {
+  // A database of its own for each limited app: the counters are in the database, and every app
+  // on one database counts against them (as every server replica does).
   test('when a persona gets more sessions per minute than its cap, then 429 for everyone', async () => {
-    const limited = await startServer(1000, 2);
+    const limited = await startTestApp(() => ({ personaSessionRatePerMinute: 2 }));
     try {
       const statuses: number[] = [];
       for (let i = 0; i < 3; i++) {
@@ -262,7 +257,7 @@ describe('rate limit', () => {
   });
 
   test('when one address asks more than its limit per minute, then 429 rate_limited', async () => {
-    const limited = await startServer(3);
+    const limited = await startTestApp(() => ({ sessionRatePerMinute: 3 }));
     try {
       const statuses: number[] = [];
       for (let i = 0; i < 5; i++) {

@@ -89,6 +89,9 @@ export function createApp(deps: AppDeps): Express {
     agents: deps.workers,
     log: (line) => logger.info(line),
   });
+  // In the database: every replica counts against the same limits. One name per limiter.
+  const perMinute = (name: string, limit: number) =>
+    new RateLimiter(tenancy.db, { name, limit, windowMs: 60_000 });
 
   // CORS for the widget's routes only: any page may ask; the origin policy decides per persona.
   app.use(['/v1/sessions', '/v1/widget-config'], (req, res, next) => {
@@ -131,8 +134,8 @@ export function createApp(deps: AppDeps): Express {
       tenancy,
       workers: deps.workers,
       issuer: deps.issuer,
-      limiter: new RateLimiter(deps.sessionRatePerMinute, 60_000),
-      personaLimiter: new RateLimiter(deps.personaSessionRatePerMinute, 60_000),
+      limiter: perMinute('sessions-per-address', deps.sessionRatePerMinute),
+      personaLimiter: perMinute('sessions-per-persona', deps.personaSessionRatePerMinute),
       development: deps.development,
     }),
   );
@@ -142,8 +145,12 @@ export function createApp(deps: AppDeps): Express {
       outbound: outboundPhone,
       livekitApiKey: deps.livekitApiKey,
       livekitApiSecret: deps.livekitApiSecret,
-      limiter: new RateLimiter(deps.sessionRatePerMinute, 60_000),
-      roomLimiter: new RateLimiter(3, 10 * 60_000),
+      limiter: perMinute('phone-requests-per-address', deps.sessionRatePerMinute),
+      roomLimiter: new RateLimiter(tenancy.db, {
+        name: 'phone-requests-per-room',
+        limit: 3,
+        windowMs: 10 * 60_000,
+      }),
     }),
   );
   app.use(widgetConfigRoutes({ tenancy, development: deps.development }));

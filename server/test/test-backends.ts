@@ -4,7 +4,7 @@
  * is skipped: without PostgreSQL the suite fails, naming what is missing.
  */
 import { execFile as execFileCb } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { mkdir, mkdtemp, readdir, rename, rm } from 'node:fs/promises';
@@ -97,9 +97,12 @@ function pgliteTemplate(state: 'empty' | 'migrated'): Promise<string> {
 
 async function buildTemplate(state: 'empty' | 'migrated'): Promise<string> {
   const migrations = state === 'empty' ? [] : await loadMigrations();
-  const key = [`pglite-${PGLITE_VERSION}`, state]
-    .concat(migrations.map((m) => `${m.id}-${m.checksum.slice(0, 12)}`))
-    .join('_');
+  // One digest of every migration's id and checksum: a name per migration outgrows a file name.
+  const digest = createHash('sha256')
+    .update(migrations.map((m) => `${m.id}:${m.checksum}`).join('\n'))
+    .digest('hex')
+    .slice(0, 16);
+  const key = `pglite-${PGLITE_VERSION}_${state}_${digest}`;
   const dir = path.join(TEMPLATE_ROOT, key);
   await mkdir(TEMPLATE_ROOT, { recursive: true });
   if ((await readdir(TEMPLATE_ROOT)).includes(key)) return dir;

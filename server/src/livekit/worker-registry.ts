@@ -127,10 +127,12 @@ export class WorkerRegistry {
   /**
    * Takes a call slot for a new session if one is free. Admits when no live worker reports its
    * load (an older worker, or none registered yet): capacity is then unknown, not exhausted.
+   * `within`, the database as seen inside a transaction of the caller's, makes the slot part of
+   * it: taken only if that transaction commits, and the registry's lock held until it ends.
    */
-  async admit(): Promise<Admission> {
+  async admit(within: Database = this.db): Promise<Admission> {
     const now = this.options.now();
-    return this.db.transaction(async (tx) => {
+    return within.transaction(async (tx) => {
       await lockRegistry(tx);
       // Expired holds are dropped on every call, so they cannot pile up while no worker reports.
       await tx.query('DELETE FROM admission_holds WHERE admitted_at <= $1::timestamptz', [

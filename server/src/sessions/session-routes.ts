@@ -1,11 +1,11 @@
-import type { Response, Router } from 'express';
+import type { Router } from 'express';
 import { CreateSessionRequestSchema } from '@parley/contracts';
 import { ApiError } from '../http/api-error.js';
 import { AtCapacityError } from '../domain-errors.js';
 import { sameSecret } from '../tenants/bearer-auth.js';
 import { assertOriginAllowed } from './origin-policy.js';
 import { requiredConsent } from '../consent/required-consent.js';
-import type { RateLimiter } from '../http/rate-limiter.js';
+import { enforceLimit, type RateLimiter } from '../http/rate-limiter.js';
 import type { SessionIssuer } from './session-issuer.js';
 import type { Tenancy } from '../tenants/tenancy.js';
 import type { WorkerRegistry } from '../livekit/worker-registry.js';
@@ -28,13 +28,6 @@ export interface SessionRouteDeps {
   personaLimiter: RateLimiter;
   /** Development: any localhost page may open sessions. */
   development: boolean;
-}
-
-/** Counts a request against `limiter`; over the limit, 429 with the seconds to wait (Retry-After). */
-function enforceLimit(res: Response, limiter: RateLimiter, key: string, message: string): void {
-  if (limiter.hit(key)) return;
-  res.set('Retry-After', String(limiter.retryAfterSeconds(key)));
-  throw new ApiError('rate_limited', message);
 }
 
 /**
@@ -75,7 +68,7 @@ export const SESSION_ROUTES = [
     ],
     async handler({ req, res }, deps: SessionRouteDeps) {
       const { tenancy, issuer, workers, limiter, personaLimiter, development } = deps;
-      enforceLimit(
+      await enforceLimit(
         res,
         limiter,
         req.ip ?? 'unknown',
@@ -88,7 +81,7 @@ export const SESSION_ROUTES = [
         throw new ApiError('forbidden', `persona '${persona.id}' needs its embed key`);
       }
       const consent = requiredConsent(persona, body.consent);
-      enforceLimit(
+      await enforceLimit(
         res,
         personaLimiter,
         `${tenant.tenantId}/${persona.id}`,

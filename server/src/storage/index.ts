@@ -1,4 +1,9 @@
-export { Storage, type StorageOptions, type TenantStorage } from './storage.js';
+export {
+  Storage,
+  type StorageOptions,
+  type TenantDecorator,
+  type TenantStorage,
+} from './storage.js';
 export {
   openDatabase,
   type Database,

@@ -10,6 +10,7 @@ import { CallEventRepo } from '../calls/call-event-repo.js';
 import { CallRepo } from '../calls/call-repo.js';
 import { ConsentRepo } from '../consent/consent-repo.js';
 import { openDatabase, type Database, type OpenDatabaseOptions } from './database.js';
+import { withinTransaction } from './within-transaction.js';
 import { LeadRepo } from '../leads/lead-repo.js';
 import { PersonaRepo } from '../personas/persona-repo.js';
 import type { PhoneNumber } from '@parley/contracts';
@@ -41,6 +42,47 @@ export interface TenantStorage {
   outboundTrunks: OutboundTrunkRepo;
   /** Dial policy, do-not-call list and active phone calls: what every outbound dial is checked against. */
   dialRules: DialPolicyRepo;
+  /**
+   * Runs `fn` in one transaction that first takes the tenant's lock, with the tenant's
+   * repositories (and the database) bound to that transaction: two of them for one tenant, on
+   * any server replica, run one after the other. For a check whose answer must still hold when
+   * what it lets through is written (the tenant's concurrent phone calls). `fn` must use what it
+   * is given: on PGlite, anything else waits for the transaction, which waits for `fn`.
+   */
+  exclusively<T>(fn: (tenant: TenantStorage, db: Database) => Promise<T>): Promise<T>;
+}
+
+/** How the routes see a tenant's repositories (`Tenancy`'s `decorate`). */
+export type TenantDecorator = (tenant: TenantStorage) => TenantStorage;
+
+/** Arbitrary, fixed: the first key of each tenant's advisory lock; the tenant's id hashes to the second. */
+const TENANT_LOCK = 7_242_020;
+
+/** One tenant's repositories on `db`, as `decorate` shapes them, inside `exclusively` too. */
+function tenantStorage(db: Database, tenantId: string, decorate: TenantDecorator): TenantStorage {
+  return decorate({
+    tenantId,
+    apiKeys: new ApiKeyRepo(db, tenantId),
+    personas: new PersonaRepo(db, tenantId),
+    phoneNumbers: new PhoneNumberRepo(db, tenantId),
+    calls: new CallRepo(db, tenantId),
+    callEvents: new CallEventRepo(db, tenantId),
+    consents: new ConsentRepo(db, tenantId),
+    leads: new LeadRepo(db, tenantId),
+    appointments: new AppointmentRepo(db, tenantId),
+    webhooks: new WebhookRepo(db, tenantId),
+    secrets: new SecretRepo(db, tenantId),
+    rooms: new RoomRepo(db, tenantId),
+    outboundTrunks: new OutboundTrunkRepo(db, tenantId),
+    dialRules: new DialPolicyRepo(db, tenantId),
+    exclusively: (fn) =>
+      db.transaction(async (tx) => {
+        // Held until the transaction ends; taken again inside it, it is already held.
+        await tx.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [TENANT_LOCK, tenantId]);
+        const within = withinTransaction(tx, db.kind);
+        return fn(tenantStorage(within, tenantId, decorate), within);
+      }),
+  });
 }
 
 export interface StorageOptions extends OpenDatabaseOptions {
@@ -68,24 +110,9 @@ export class Storage {
     return new Storage(await openDatabase(options), options);
   }
 
-  forTenant(tenantId: string): TenantStorage {
-    const db = this.db;
-    return {
-      tenantId,
-      apiKeys: new ApiKeyRepo(db, tenantId),
-      personas: new PersonaRepo(db, tenantId),
-      phoneNumbers: new PhoneNumberRepo(db, tenantId),
-      calls: new CallRepo(db, tenantId),
-      callEvents: new CallEventRepo(db, tenantId),
-      consents: new ConsentRepo(db, tenantId),
-      leads: new LeadRepo(db, tenantId),
-      appointments: new AppointmentRepo(db, tenantId),
-      webhooks: new WebhookRepo(db, tenantId),
-      secrets: new SecretRepo(db, tenantId),
-      rooms: new RoomRepo(db, tenantId),
-      outboundTrunks: new OutboundTrunkRepo(db, tenantId),
-      dialRules: new DialPolicyRepo(db, tenantId),
-    };
+  /** One tenant's repositories, shaped by `decorate` (also those `exclusively` hands out). */
+  forTenant(tenantId: string, decorate: TenantDecorator = (tenant) => tenant): TenantStorage {
+    return tenantStorage(this.db, tenantId, decorate);
   }
 
   /** A new tenant with its first API key, both or neither. */

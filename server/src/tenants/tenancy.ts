@@ -1,14 +1,20 @@
 import { NotFoundError, type DomainError } from '../domain-errors.js';
 import type { Persona } from '@parley/contracts';
 import type { Database } from '../storage/database.js';
-import type { Storage, TenantRepo, TenantStorage, VerifiedApiKey } from '../storage/index.js';
+import type {
+  Storage,
+  TenantDecorator,
+  TenantRepo,
+  TenantStorage,
+  VerifiedApiKey,
+} from '../storage/index.js';
 
 export interface TenancyOptions {
   storage: Storage;
   /** The out-of-the-box tenant: the operator key acts on it and bare persona ids name its personas. */
   defaultTenantId: string;
   /** How the routes see each tenant's repositories (main.ts meters the call repository). */
-  decorate?: (tenant: TenantStorage) => TenantStorage;
+  decorate?: TenantDecorator;
 }
 
 /** A persona found by a public reference, with the tenant it belongs to. */
@@ -25,7 +31,7 @@ export interface TenantPersona {
 export class Tenancy {
   readonly defaultTenantId: string;
   private readonly storage: Storage;
-  private readonly decorate: (tenant: TenantStorage) => TenantStorage;
+  private readonly decorate: TenantDecorator;
 
   constructor(options: TenancyOptions) {
     this.storage = options.storage;
@@ -43,7 +49,7 @@ export class Tenancy {
   }
 
   forTenant(tenantId: string): TenantStorage {
-    return this.decorate(this.storage.forTenant(tenantId));
+    return this.storage.forTenant(tenantId, this.decorate);
   }
 
   get defaultTenant(): TenantStorage {

@@ -1,4 +1,4 @@
-import type { Request, Response, Router } from 'express';
+import type { Request, Router } from 'express';
 import { TokenVerifier } from 'livekit-server-sdk';
 import { ApiError } from '../../http/api-error.js';
 import {
@@ -7,7 +7,7 @@ import {
   type Call,
 } from '@parley/contracts';
 import { defineRoute, routerOf } from '../../http/define-route.js';
-import type { RateLimiter } from '../../http/rate-limiter.js';
+import { enforceLimit, type RateLimiter } from '../../http/rate-limiter.js';
 import type { Tenancy } from '../../tenants/tenancy.js';
 import { parseBody } from '../../http/validate.js';
 import type { OutboundPhone } from './outbound-phone.js';
@@ -29,12 +29,6 @@ export interface ContinueOnPhoneDeps {
  * names its room and identity, and the visitor must still be in that room.
  */
 const TOKEN_GRACE_SECONDS = 4 * 3600;
-
-function enforceLimit(res: Response, limiter: RateLimiter, key: string, message: string): void {
-  if (limiter.hit(key)) return;
-  res.set('Retry-After', String(limiter.retryAfterSeconds(key)));
-  throw new ApiError('rate_limited', message);
-}
 
 const unauthorized = () =>
   new ApiError('unauthorized', "the visitor's LiveKit token is missing or invalid");
@@ -93,10 +87,20 @@ export const CONTINUE_ON_PHONE_ROUTES = [
     ],
     async handler({ req, res }, state: ContinueOnPhoneState) {
       const { tenancy, outbound, limiter, roomLimiter, verifier } = state;
-      enforceLimit(res, limiter, req.ip ?? 'unknown', 'too many requests; try again in a minute');
+      await enforceLimit(
+        res,
+        limiter,
+        req.ip ?? 'unknown',
+        'too many requests; try again in a minute',
+      );
       const { roomName, identity } = await visitorOf(req, verifier);
       const { to } = parseBody(ContinueOnPhoneRequestSchema, req.body);
-      enforceLimit(res, roomLimiter, roomName, 'this call already asked to be dialled too often');
+      await enforceLimit(
+        res,
+        roomLimiter,
+        roomName,
+        'this call already asked to be dialled too often',
+      );
       const tenant = await tenancy.ofRoom(roomName);
       const call = await callOfRoom(tenant, roomName);
       if (!call || call.status !== 'active') {

@@ -8,7 +8,7 @@ import {
   type PhoneCallStatus,
   type Call,
 } from '@parley/contracts';
-import type { TenantStorage } from '../../storage/index.js';
+import type { Database, TenantStorage } from '../../storage/index.js';
 import { assertMayDial } from './dial-guards.js';
 import type { StoredOutboundTrunk } from './outbound-trunk-repo.js';
 import type { DialRequest, PhoneDialer } from './phone-dialer.js';
@@ -23,13 +23,19 @@ import {
   parseInput,
 } from '../../domain-errors.js';
 
+/** The agent workers' call slots (the server's `WorkerRegistry`). */
+export interface CallSlots {
+  /** Takes a slot as part of the transaction `within` sees, if one is free. */
+  admit(within: Database): Promise<Admission>;
+}
+
 export interface OutboundPhoneOptions {
   dialer: PhoneDialer;
   /**
-   * The agent workers' call slots (the server's worker registry): an outbound call takes one
-   * before anything dials, as a web session does. Without it, capacity is not checked.
+   * The agent workers' call slots: an outbound call takes one before anything dials, as a web
+   * session does. Without it, capacity is not checked.
    */
-  agents?: { admit(): Promise<Admission> };
+  agents?: CallSlots;
   /** How long a visitor's phone rings (continue on my phone) before it counts as unanswered. */
   ringingTimeoutSeconds?: number;
   now?: () => Date;
@@ -74,15 +80,18 @@ export function dialTargetOf(target: string): string {
  * Outbound phone calls: what is checked before anything dials, the call record made for them,
  * the dial itself, and what becomes of its outcome (the call's `phoneStatus`, its legs, the
  * `call.phone_status` webhook, and the close of a call nobody answered).
+ *
+ * The checks of a dial and the call (or leg) they let through are one transaction under the
+ * tenant's lock (`TenantStorage.exclusively`): whichever server replicas place a tenant's calls at
+ * once, they are counted one at a time against its `maxConcurrentPhoneCalls`. The dial's
+ * follow-up runs in the replica that placed it.
  */
 export class OutboundPhone {
   private readonly dialer: PhoneDialer;
-  private readonly agents: { admit(): Promise<Admission> } | undefined;
+  private readonly agents: CallSlots | undefined;
   private readonly ringingTimeoutSeconds: number;
   private readonly now: () => Date;
   private readonly log: (line: string) => void;
-  /** Per tenant: the concurrency check and the call it admits happen one dial at a time. */
-  private readonly admitting = new Map<string, Promise<unknown>>();
 
   constructor(options: OutboundPhoneOptions) {
     this.dialer = options.dialer;
@@ -107,23 +116,23 @@ export class OutboundPhone {
     tenantHint: string | undefined,
   ): Promise<PlacedCall> {
     const request = parseInput(OutboundCallRequestSchema, input);
-    const call = await this.admit(tenant, async () => {
+    const call = await tenant.exclusively(async (locked, db) => {
       await assertMayDial({
-        rules: tenant.dialRules,
+        rules: locked.dialRules,
         persona,
         to: request.to,
         now: this.now(),
         callingHours: true,
       });
-      const trunk = await this.trunkFor(tenant, request.trunk ?? persona.phone.outboundTrunk);
+      const trunk = await this.trunkFor(locked, request.trunk ?? persona.phone.outboundTrunk);
       if (request.from && !trunk.numbers.includes(request.from)) {
         throw new InvalidInputError(`from: ${request.from} is not a number of '${trunk.name}'`);
       }
       // Last of the checks, so a call refused for another reason holds no agent's slot.
-      const admission = await this.agents?.admit();
+      const admission = await this.agents?.admit(db);
       if (admission && !admission.admitted) throw new AtCapacityError(admission.retryAfterSeconds);
       const roomName = `phone-out-${random(12)}`;
-      const created = await tenant.calls.create({
+      const created = await locked.calls.create({
         personaId: persona.id,
         channel: 'phone',
         direction: 'outbound',
@@ -193,17 +202,17 @@ export class OutboundPhone {
       );
     }
     const identity = `phone-${random(9)}`;
-    const trunk = await this.admit(tenant, async () => {
+    const trunk = await tenant.exclusively(async (locked) => {
       await assertMayDial({
-        rules: tenant.dialRules,
+        rules: locked.dialRules,
         persona,
         to,
         now: this.now(),
         callingHours: false,
       });
-      const trunk = await this.trunkFor(tenant, persona.phone.outboundTrunk);
+      const trunk = await this.trunkFor(locked, persona.phone.outboundTrunk);
       // Counted by the concurrency guard from here on.
-      await tenant.calls.upsertLeg(call.id, {
+      await locked.calls.upsertLeg(call.id, {
         kind: 'phone',
         identity,
         phoneNumber: to,
@@ -294,18 +303,6 @@ export class OutboundPhone {
       );
     }
     return trunk;
-  }
-
-  /** Runs `admit` after every earlier admission of the tenant has finished. */
-  private async admit<T>(tenant: TenantStorage, admit: () => Promise<T>): Promise<T> {
-    const before = this.admitting.get(tenant.tenantId) ?? Promise.resolve();
-    const turn = before.then(admit, admit);
-    const settled = turn.catch(() => undefined);
-    this.admitting.set(tenant.tenantId, settled);
-    void settled.then(() => {
-      if (this.admitting.get(tenant.tenantId) === settled) this.admitting.delete(tenant.tenantId);
-    });
-    return turn;
   }
 
   private inBackground(dial: BackgroundDial): void {
