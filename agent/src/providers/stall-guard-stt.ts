@@ -12,7 +12,9 @@ import { rms } from './audio-level.js';
 export interface StallGuardOptions {
   /**
    * How long voiced audio may go unanswered (no speech event, no transcript) before the
-   * engine's connection is presumed dead, in milliseconds.
+   * engine's connection is presumed dead, in milliseconds: both this much time and this much
+   * audio sent since, so a job that falls behind real time (a busy machine) and sends its audio
+   * late is not mistaken for an engine that stopped answering.
    */
   stallMs: number;
   /** RMS (0..1) above which a frame counts as voiced; the plugins' own energy filter uses 0.004. */
@@ -101,9 +103,16 @@ export class StallGuardStream extends stt.SpeechStream {
     const onAbort = closeInner;
     this.abortSignal.addEventListener('abort', onAbort, { once: true });
     let unansweredSince: number | undefined;
+    /** Audio sent, and how much had been sent when `unansweredSince` was set, in ms. */
+    let sentMs = 0;
+    let sentBefore = 0;
     let stalled = false;
     const watchdog = setInterval(() => {
-      if (unansweredSince !== undefined && performance.now() - unansweredSince > options.stallMs) {
+      if (
+        unansweredSince !== undefined &&
+        performance.now() - unansweredSince > options.stallMs &&
+        sentMs - sentBefore > options.stallMs
+      ) {
         stalled = true;
         closeInner(); // ends the reader below
       }
@@ -119,7 +128,9 @@ export class StallGuardStream extends stt.SpeechStream {
         }
         if (unansweredSince === undefined && isVoiced(next.value, options.voicedRms)) {
           unansweredSince = performance.now();
+          sentBefore = sentMs;
         }
+        sentMs += (next.value.samplesPerChannel / next.value.sampleRate) * 1000;
         stream.pushFrame(next.value);
       }
       if (!innerClosed) stream.endInput();
