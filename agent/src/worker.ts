@@ -394,6 +394,10 @@ if (isMain) {
     agentName: AGENT_NAME,
     loadThreshold: LIVEKIT_TARGET_LOAD,
     numIdleProcesses: config.idleProcesses,
+    // No job process beyond the calls this worker takes (a patch on LiveKit Agents, see the
+    // README): a full worker does not start idle processes it cannot use, whose start-up (about
+    // 2 CPU-s each) would be taken from the calls in progress.
+    maxProcesses: config.maxJobs,
     // A job process imports the pipeline and loads the VAD; on a busy host that can take more than
     // the framework's 10 s, and killing it to start another only makes the next call ring longer.
     initializeProcessTimeout: 30_000,
