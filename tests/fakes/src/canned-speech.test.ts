@@ -16,6 +16,18 @@ const PHRASES = [
 
 const silence = (ms: number) => new Int16Array((RATE * ms) / 1000);
 
+/** Plays `pcm` `factor` times slower (linear interpolation, pitch and all). */
+function stretch(pcm: Int16Array, factor: number): Int16Array {
+  const out = new Int16Array(Math.round(pcm.length * factor));
+  for (let i = 0; i < out.length; i++) {
+    const at = i / factor;
+    const k = Math.floor(at);
+    const next = pcm[Math.min(k + 1, pcm.length - 1)] ?? 0;
+    out[i] = Math.round((pcm[k] ?? 0) * (1 - (at - k)) + next * (at - k));
+  }
+  return out;
+}
+
 async function finals(speech: CannedSpeech, pcm: Int16Array): Promise<string[]> {
   const recogniser = speech.recogniser();
   // In 10 ms pieces, as a stream delivers them.
@@ -58,6 +70,23 @@ describe('canned speech: the Deepgram fake without a recogniser', () => {
     assert.deepEqual(await finals(speech, concatPcm([silence(37), quieter, silence(800)])), [
       PHRASES[1],
     ]);
+  });
+
+  test('a phrase a jitter buffer stretched in part still matches; one split by a hole does not', async () => {
+    // WebRTC's jitter buffer stretches audio when packets come late: here the first 40 % of a
+    // phrase plays 25 % slower, which a recogniser hears as the same words.
+    const known = phrases[0]?.samples ?? new Int16Array(0);
+    const cut = Math.floor(known.length * 0.4);
+    const stretched = concatPcm([stretch(known.subarray(0, cut), 1.25), known.subarray(cut)]);
+    assert.deepEqual(await finals(speech, concatPcm([stretched, silence(800)])), [PHRASES[0]]);
+    // Packets lost for half a second mid-phrase leave a hole: two pieces, neither the phrase.
+    const hole = concatPcm([
+      known.subarray(0, cut),
+      silence(500),
+      known.subarray(cut),
+      silence(800),
+    ]);
+    assert.deepEqual(await finals(speech, hole), ['', '']);
   });
 
   test('over the wire: the fake answers a live stream with a final Results message', async () => {

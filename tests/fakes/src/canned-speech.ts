@@ -40,10 +40,12 @@ const END_FRAMES = 30;
 const FLOOR_DB = 30;
 /** A heard contour matches a phrase only if their lengths differ by less than this factor. */
 const MAX_LENGTH_RATIO = 1.3;
-/** ... and their contours correlate at least this well (Pearson, best alignment). */
-const MIN_CORRELATION = 0.6;
-/** Alignments tried, in frames either way. */
-const MAX_LAG = 8;
+/** ... and their normalized contours, time-warped, differ by at most this much per step. */
+const MAX_DISTANCE = 0.08;
+/** How far the warping may stray from the diagonal: this share of the longer contour ... */
+const BAND = 0.2;
+/** ... and at least this many frames. */
+const MIN_BAND = 8;
 
 function frameDb(samples: Int16Array, from: number): number {
   let sum = 0;
@@ -154,28 +156,45 @@ function contourOf(samples: Int16Array): number[] {
   return db.slice(first, last + 1);
 }
 
-function correlation(a: number[], b: number[], lag: number): number {
-  const pairs: [number, number][] = [];
-  const n = Math.max(a.length, b.length + lag);
-  for (let i = Math.min(0, lag); i < n; i++) {
-    pairs.push([a[i] ?? FLOOR_DB, b[i - lag] ?? FLOOR_DB]);
+/** A contour as deviations from its own mean, in its own standard deviations (gain drops out). */
+function normalized(contour: number[]): number[] {
+  const mean = contour.reduce((sum, x) => sum + x, 0) / contour.length;
+  const variance = contour.reduce((sum, x) => sum + (x - mean) ** 2, 0) / contour.length;
+  const std = Math.max(1, Math.sqrt(variance));
+  return contour.map((x) => (x - mean) / std);
+}
+
+/**
+ * How far apart two normalized contours are after the best time warping (dynamic time warping
+ * within a band): the mean difference per step of the cheapest path. A jitter buffer stretches
+ * or squeezes stretches of a call's audio when packets come late or in bursts; warping forgives
+ * that, while a different phrase, or a cut or split one, still differs.
+ */
+function warpedDistance(a: number[], b: number[]): number {
+  const n = a.length;
+  const m = b.length;
+  const band = Math.max(MIN_BAND, Math.ceil(BAND * Math.max(n, m)));
+  let previous = new Float64Array(m + 1).fill(Infinity);
+  let current = new Float64Array(m + 1);
+  previous[0] = 0;
+  for (let i = 1; i <= n; i++) {
+    current.fill(Infinity);
+    const centre = (i * m) / n;
+    const from = Math.max(1, Math.floor(centre - band));
+    const to = Math.min(m, Math.ceil(centre + band));
+    for (let j = from; j <= to; j++) {
+      const step = Math.abs((a[i - 1] as number) - (b[j - 1] as number));
+      current[j] =
+        step + Math.min(previous[j] as number, current[j - 1] as number, previous[j - 1] as number);
+    }
+    [previous, current] = [current, previous];
   }
-  const mean = (k: 0 | 1) => pairs.reduce((s, p) => s + p[k], 0) / pairs.length;
-  const [ma, mb] = [mean(0), mean(1)];
-  let ab = 0;
-  let aa = 0;
-  let bb = 0;
-  for (const [x, y] of pairs) {
-    ab += (x - ma) * (y - mb);
-    aa += (x - ma) ** 2;
-    bb += (y - mb) ** 2;
-  }
-  return aa > 0 && bb > 0 ? ab / Math.sqrt(aa * bb) : 0;
+  return (previous[m] as number) / (n + m);
 }
 
 /** The phrases a capacity run speaks; hands out recognisers that know them. */
 export class CannedSpeech {
-  readonly #phrases: { text: string; contour: number[] }[] = [];
+  readonly #phrases: { text: string; contour: number[]; normalized: number[] }[] = [];
 
   constructor(phrases: readonly CannedPhrase[] = []) {
     this.learn(phrases);
@@ -187,22 +206,26 @@ export class CannedSpeech {
       const contour = contourOf(resamplePcm(p.samples, p.sampleRate, POCKETSPHINX_SAMPLE_RATE));
       if (contour.length === 0)
         throw new Error(`canned phrase "${p.text}" has no speech in its audio`);
-      this.#phrases.push({ text: p.text, contour });
+      this.#phrases.push({ text: p.text, contour, normalized: normalized(contour) });
     }
   }
 
   /** The phrase this contour is, or '' when none is close enough. */
   match(contour: number[]): string {
-    let best = { text: '', score: MIN_CORRELATION };
+    return this.nearest(contour).text;
+  }
+
+  /** The closest phrase of a similar length and its distance; text '' when none is close enough. */
+  nearest(contour: number[]): { text: string; distance: number } {
+    let best = { text: '', distance: Infinity };
+    const heard = normalized(contour);
     for (const phrase of this.#phrases) {
       const ratio = contour.length / phrase.contour.length;
       if (!(ratio < MAX_LENGTH_RATIO && ratio > 1 / MAX_LENGTH_RATIO)) continue;
-      for (let lag = -MAX_LAG; lag <= MAX_LAG; lag++) {
-        const score = correlation(contour, phrase.contour, lag);
-        if (score > best.score) best = { text: phrase.text, score };
-      }
+      const distance = warpedDistance(heard, phrase.normalized);
+      if (distance < best.distance) best = { text: phrase.text, distance };
     }
-    return best.text;
+    return best.distance <= MAX_DISTANCE ? best : { text: '', distance: best.distance };
   }
 
   recogniser(): StreamRecogniser {
