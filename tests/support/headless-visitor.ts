@@ -24,8 +24,16 @@ export interface TranscriptSegment {
 }
 
 const FRAME_MS = 10;
-/** How far ahead of the clock speech is queued in the microphone (its native queue holds 1 s). */
-const MIC_LEAD_MS = 400;
+/**
+ * How far ahead of the clock speech is queued in the microphone, and how much its native queue
+ * holds. LiveKit's audio thread sends from that queue every 10 ms whatever this process does, so
+ * only an event-loop stall longer than the lead leaves a hole in the speech (the agent's jitter
+ * buffer fills it with concealment and the words come apart). One process drives every visitor of
+ * a load run: on a saturated machine its loop stalled 200–480 ms (2026-12-06), and with a 400 ms
+ * lead a question came out with an 80 ms hole.
+ */
+const MIC_LEAD_MS = 1500;
+const MIC_QUEUE_MS = 3000;
 /** Above this RMS a 10 ms frame counts as sound rather than silence or comfort noise. */
 export const SOUND_RMS = 300;
 
@@ -86,7 +94,7 @@ export class HeadlessVisitor {
 
   /** Publishes the microphone track now, so speech later is one continuous track. */
   async publishMicrophone(sampleRate: number): Promise<void> {
-    this.source = new AudioSource(sampleRate, 1);
+    this.source = new AudioSource(sampleRate, 1, MIC_QUEUE_MS);
     const track = LocalAudioTrack.createAudioTrack('microphone', this.source);
     const options = new TrackPublishOptions({ source: TrackSource.SOURCE_MICROPHONE });
     await this.room.localParticipant?.publishTrack(track, options);

@@ -199,14 +199,19 @@ export class VoiceSession {
       throw new VoiceSessionError('reply_timeout', String((error as Error).message));
     });
     this.assertInCall();
+    const replySegments = () =>
+      [...this.visitor.segments.values()].filter(
+        (s) => s.role === 'agent' && !agentSegmentsBefore.has(s.segmentId),
+      );
+    // Played out, and its transcript complete: the transcript's text stream may still be
+    // arriving when the agent's state says it is listening again.
     await this.until(
-      () => this.playedOut(speechEndAt),
+      () => this.playedOut(speechEndAt) && replySegments().every((s) => s.final),
       performance.now() + replyTimeoutMs,
       'reply_timeout',
       `the reply to "${utterance}" to finish`,
     );
-    const replyText = [...this.visitor.segments.values()]
-      .filter((s) => s.role === 'agent' && !agentSegmentsBefore.has(s.segmentId))
+    const replyText = replySegments()
       .map((s) => s.text)
       .join(' ');
     return {
