@@ -421,11 +421,17 @@ if (isMain) {
     console.error(
       `parley agent: PocketSphinx server ready (pid ${server.pid}, model loaded in ${server.loadMs} ms)`,
     );
-    void server.exited.then((code) =>
+    // Stopping the worker (LiveKit Agents' CLI closes it on these) stops the server with it.
+    let stopping = false;
+    for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+      process.once(signal, () => (stopping = true));
+    }
+    void server.exited.then((code) => {
+      if (stopping) return;
       console.error(
         `parley agent: the PocketSphinx server exited (${code}): streams load the model themselves`,
-      ),
-    );
+      );
+    });
   } catch (error) {
     console.error(
       `parley agent: no PocketSphinx server (${(error as Error).message}): streams load the model themselves`,

@@ -335,9 +335,10 @@ function writeFrame(input: Writable, kind: number, payload?: Buffer): void {
   input.write(payload ? Buffer.concat([header, payload]) : header);
 }
 
-const tail = (lines: string[]) => lines.join('').trim().split('\n').slice(-3).join(' | ');
+/** The last three lines of a process's stderr, on one line. */
+export const tail = (lines: string[]) => lines.join('').trim().split('\n').slice(-3).join(' | ');
 
-async function* readEvents(output: Readable): AsyncGenerator<ShimEvent> {
+export async function* readEvents(output: Readable): AsyncGenerator<ShimEvent> {
   const lines = createInterface({ input: output, crlfDelay: Infinity });
   for await (const line of lines) {
     if (!line.trim()) continue;

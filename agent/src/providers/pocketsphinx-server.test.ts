@@ -153,4 +153,15 @@ describe('the PocketSphinx server: one loaded model, a forked recogniser per str
     await new Promise((resolve) => setImmediate(resolve));
     assert.equal(existsSync(dirname(own.socketPath)), false);
   });
+
+  test('a server that cannot start says why: no model, no program', async () => {
+    await assert.rejects(
+      startPocketSphinxServer({ ...paths, hmmDir: join(tmpdir(), 'no-such-model') }, VAD_FRAMES),
+      /the PocketSphinx server did not start: .+/,
+    );
+    await assert.rejects(
+      startPocketSphinxServer({ ...paths, binPath: join(tmpdir(), 'no-such-program') }, VAD_FRAMES),
+      /the PocketSphinx server did not start: spawn .*no-such-program ENOENT/,
+    );
+  });
 });

@@ -2,9 +2,8 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import type { PocketSphinxPaths } from '../config.js';
-import { keepStderrTail, ShimEventSchema } from './pocketsphinx-process.js';
+import { keepStderrTail, readEvents, tail } from './pocketsphinx-process.js';
 
 /** The environment variable that tells job processes where the worker's server listens. */
 export const SERVER_SOCKET_ENV = 'PARLEY_PS_SERVER_SOCKET';
@@ -43,36 +42,27 @@ export async function startPocketSphinxServer(
   if (ownDir) void exited.then(() => rmSync(ownDir, { recursive: true, force: true }));
   const failed = new Promise<never>((_, reject) => child.once('error', reject));
   failed.catch(() => {});
-  const lines = createInterface({ input: child.stdout, crlfDelay: Infinity });
-  const first = await Promise.race([
-    (async () => {
-      for await (const line of lines) return line;
-      return undefined;
-    })(),
-    failed,
-  ]);
-  const ready = first === undefined ? undefined : ShimEventSchema.safeParse(safeJson(first));
-  if (!ready?.success || ready.data.type !== 'ready') {
+  // Only the first line, "ready": the server writes nothing else (its streams write to theirs).
+  const events = readEvents(child.stdout);
+  const first = await Promise.race([events.next(), failed]).catch((error: unknown) => ({
+    error: error as Error,
+  }));
+  void events.return(undefined);
+  if ('error' in first || first.done || first.value.type !== 'ready') {
     child.kill('SIGKILL');
     const why =
-      ready?.success && ready.data.type === 'error'
-        ? ready.data.message
-        : stderrTail.join('').trim().split('\n').slice(-3).join(' | ');
+      'error' in first
+        ? first.error.message
+        : !first.done && first.value.type === 'error'
+          ? first.value.message
+          : tail(stderrTail);
     throw new Error(`the PocketSphinx server did not start: ${why}`);
   }
   return {
     socketPath,
     pid: child.pid,
-    loadMs: ready.data.loadMs,
+    loadMs: first.value.loadMs,
     exited,
     stop: () => child.stdin.end(),
   };
-}
-
-function safeJson(line: string): unknown {
-  try {
-    return JSON.parse(line);
-  } catch {
-    return undefined;
-  }
 }
