@@ -38,7 +38,7 @@ describe('loadConfig', () => {
     );
     assert.equal(config.heartbeatIntervalMs, 5000);
     assert.ok(config.maxJobs >= 2);
-    assert.ok(config.idleProcesses >= 1 && config.idleProcesses <= 4);
+    assert.equal(config.idleProcesses, Math.min(config.maxJobs, 4));
     assert.deepEqual(config.workerHttp, { host: '127.0.0.1', port: 8081 });
   });
 
@@ -53,6 +53,9 @@ describe('loadConfig', () => {
     });
     assert.equal(config.maxJobs, 3);
     assert.equal(config.idleProcesses, 5);
+    // Without its own setting, the idle pool follows the calls taken.
+    const small = loadConfig({ ...BASE, PARLEY_AGENT_MAX_JOBS: '3' });
+    assert.equal(small.idleProcesses, 3);
     assert.equal(config.serverUrl, 'http://localhost:9000');
     assert.equal(config.pocketsphinx.binPath, '/opt/shim');
     assert.equal(config.heartbeatIntervalMs, 1000);

@@ -177,6 +177,16 @@ export function pocketSphinxPaths(env: Env = process.env): PocketSphinxPaths {
  * key. With `checkFiles`, the shim and model files must exist too, so a worker fails at start-up
  * rather than at its first call.
  */
+/** Calls one worker takes at once: `PARLEY_AGENT_MAX_JOBS`, by default 2 per CPU core. */
+function maxJobsOf(env: Env): number {
+  return read(
+    env,
+    'PARLEY_AGENT_MAX_JOBS',
+    z.coerce.number().int().min(1).max(1_000),
+    String(2 * availableParallelism()),
+  );
+}
+
 export function loadConfig(env: Env = process.env, { checkFiles = false } = {}): AgentConfig {
   const config: AgentConfig = {
     serverUrl: read(env, 'PARLEY_SERVER_URL', httpUrl, 'http://127.0.0.1:8787').replace(/\/+$/, ''),
@@ -198,17 +208,13 @@ export function loadConfig(env: Env = process.env, { checkFiles = false } = {}):
       z.coerce.number().int().min(100).max(60_000),
       '5000',
     ),
-    maxJobs: read(
-      env,
-      'PARLEY_AGENT_MAX_JOBS',
-      z.coerce.number().int().min(1).max(1_000),
-      String(2 * availableParallelism()),
-    ),
+    maxJobs: maxJobsOf(env),
     idleProcesses: read(
       env,
       'PARLEY_AGENT_IDLE_PROCESSES',
       z.coerce.number().int().min(1).max(100),
-      String(Math.min(availableParallelism(), 4)),
+      // Every call the worker takes, up to 4: on a small machine all of them start warm.
+      String(Math.min(maxJobsOf(env), 4)),
     ),
     workerHttp: {
       host: read(env, 'PARLEY_AGENT_HTTP_HOST', z.string().min(1), '127.0.0.1'),
