@@ -42,7 +42,8 @@ export interface AgentConfig {
   maxJobs: number;
   /**
    * Job processes kept started and waiting (the VAD loaded), so a call does not wait for one to
-   * start; LiveKit Agents starts the next one when a call takes one, one at a time.
+   * start; LiveKit Agents starts the next one when a call takes one, one at a time, but never
+   * more processes in all than `maxJobs`. By default `maxJobs`, at most 4.
    */
   idleProcesses: number;
   /** Where the worker's own health endpoint (LiveKit Agents' HTTP server) listens. */
@@ -172,11 +173,6 @@ export function pocketSphinxPaths(env: Env = process.env): PocketSphinxPaths {
   };
 }
 
-/**
- * Builds the agent's configuration from env. Throws a {@link ConfigError} naming the first bad
- * key. With `checkFiles`, the shim and model files must exist too, so a worker fails at start-up
- * rather than at its first call.
- */
 /** Calls one worker takes at once: `PARLEY_AGENT_MAX_JOBS`, by default 2 per CPU core. */
 function maxJobsOf(env: Env): number {
   return read(
@@ -187,6 +183,11 @@ function maxJobsOf(env: Env): number {
   );
 }
 
+/**
+ * Builds the agent's configuration from env. Throws a {@link ConfigError} naming the first bad
+ * key. With `checkFiles`, the shim and model files must exist too, so a worker fails at start-up
+ * rather than at its first call.
+ */
 export function loadConfig(env: Env = process.env, { checkFiles = false } = {}): AgentConfig {
   const config: AgentConfig = {
     serverUrl: read(env, 'PARLEY_SERVER_URL', httpUrl, 'http://127.0.0.1:8787').replace(/\/+$/, ''),

@@ -29,8 +29,8 @@ const FRAME_MS = 10;
  * holds. LiveKit's audio thread sends from that queue every 10 ms whatever this process does, so
  * only an event-loop stall longer than the lead leaves a hole in the speech (the agent's jitter
  * buffer fills it with concealment and the words come apart). One process drives every visitor of
- * a load run: on a saturated machine its loop stalled 200–480 ms (2026-12-06), and with a 400 ms
- * lead a question came out with an 80 ms hole.
+ * a load run: on a busy machine its loop stalled 200–480 ms (seconds when saturated, 2026-12-06),
+ * and with a 400 ms lead a question came out with an 80 ms hole.
  */
 const MIC_LEAD_MS = 1500;
 const MIC_QUEUE_MS = 3000;
