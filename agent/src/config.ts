@@ -189,6 +189,7 @@ function maxJobsOf(env: Env): number {
  * rather than at its first call.
  */
 export function loadConfig(env: Env = process.env, { checkFiles = false } = {}): AgentConfig {
+  const maxJobs = maxJobsOf(env);
   const config: AgentConfig = {
     serverUrl: read(env, 'PARLEY_SERVER_URL', httpUrl, 'http://127.0.0.1:8787').replace(/\/+$/, ''),
     agentKey: read(env, 'PARLEY_AGENT_KEY', secret),
@@ -209,13 +210,13 @@ export function loadConfig(env: Env = process.env, { checkFiles = false } = {}):
       z.coerce.number().int().min(100).max(60_000),
       '5000',
     ),
-    maxJobs: maxJobsOf(env),
+    maxJobs,
     idleProcesses: read(
       env,
       'PARLEY_AGENT_IDLE_PROCESSES',
       z.coerce.number().int().min(1).max(100),
       // Every call the worker takes, up to 4: on a small machine all of them start warm.
-      String(Math.min(maxJobsOf(env), 4)),
+      String(Math.min(maxJobs, 4)),
     ),
     workerHttp: {
       host: read(env, 'PARLEY_AGENT_HTTP_HOST', z.string().min(1), '127.0.0.1'),

@@ -8,6 +8,7 @@ import { type FailureMode, silenceFrames, speakFrames } from '@parley/test-fakes
 import { useFakeCloud } from '../../test/fake-cloud-suite.js';
 import { createCartesiaTTS, createDeepgramSTT, createOpenAILLM } from './cloud-engines.js';
 import { synthesizeChecked } from '../../test/conformance.js';
+import { sleep, until } from '../../test/wait.js';
 import { type FallbackEvent, llmChain, sttChain, ttsChain } from './fallback-chains.js';
 import { FliteTTS } from './flite-tts.js';
 import { PocketSphinxSTT } from './pocketsphinx-stt.js';
@@ -20,16 +21,6 @@ const persona = PersonaSchema.parse({
   instructions: '',
   knowledge: [{ question: 'Do you offer free shipping?', answer: SHIPPING }],
 });
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function until(condition: () => boolean, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}`);
-    await sleep(20);
-  }
-}
 
 /** Fallback events with the time they arrived. */
 function recorder() {

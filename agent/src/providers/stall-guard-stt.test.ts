@@ -3,6 +3,7 @@ import { AudioFrame } from '@livekit/rtc-node';
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { StallGuardSTT } from './stall-guard-stt.js';
+import { sleep } from '../../test/wait.js';
 
 const RATE = 16_000;
 const FRAME_MS = 10;
@@ -65,8 +66,6 @@ class AudioCountingStream extends stt.SpeechStream {
     }
   }
 }
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * Sends voiced audio through a guarded stream, `slowdown` times slower than real time, for
