@@ -3,7 +3,15 @@
  * process, which a test can stop and start again on the same port, and a proxy in front of it
  * that can cut the connection after the server has answered.
  */
-import { createApp, SessionIssuer, Storage, Tenancy, WorkerRegistry } from '@parley/server';
+import {
+  createApp,
+  LOOPBACK_RANGES,
+  OutgoingGuard,
+  SessionIssuer,
+  Storage,
+  Tenancy,
+  WorkerRegistry,
+} from '@parley/server';
 import type { CallDetail } from '@parley/contracts';
 import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -58,6 +66,8 @@ export class ParleyTestServer {
       sessionRatePerMinute: 1000,
       personaSessionRatePerMinute: 1000,
       development: false,
+      // Webhook tools in these tests call endpoints on loopback, as in the test stack.
+      outgoing: new OutgoingGuard({ allow: LOOPBACK_RANGES }),
     });
     const server = app.listen(this.#port, '127.0.0.1');
     await new Promise<void>((resolve, reject) => {

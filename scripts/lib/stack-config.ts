@@ -73,31 +73,44 @@ export interface StackSecrets {
   livekitApiSecret: string;
   adminKey: string;
   agentKey: string;
+  /** `PARLEY_SECRETS_KEY`: seals the tenants' secrets at rest. */
+  secretsKey: string;
 }
 
 const token = (bytes: number) => randomBytes(bytes).toString('base64url');
 
 /**
  * Secrets live in `<dir>/secrets.json`, made once so a restarted stack keeps its keys.
- * `PARLEY_ADMIN_KEY` from the environment wins over the stored admin key.
+ * `PARLEY_ADMIN_KEY` and `PARLEY_SECRETS_KEY` from the environment win over the stored ones.
  */
 export async function loadOrCreateSecrets(dir: string): Promise<StackSecrets> {
   const file = path.join(dir, 'secrets.json');
   let secrets: StackSecrets;
   if (existsSync(file)) {
-    secrets = JSON.parse(await readFile(file, 'utf8')) as StackSecrets;
+    const stored = JSON.parse(await readFile(file, 'utf8')) as Partial<StackSecrets>;
+    // A stack state made before secrets were sealed has no secrets key yet: it gets one.
+    secrets = { ...stored, secretsKey: stored.secretsKey ?? token(32) } as StackSecrets;
+    if (!stored.secretsKey) {
+      await writeFile(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
+    }
   } else {
     secrets = {
       livekitApiKey: `API${token(9)}`,
       livekitApiSecret: token(32),
       adminKey: `pk_admin_${token(24)}`,
       agentKey: `pk_agent_${token(24)}`,
+      secretsKey: token(32),
     };
     await mkdir(dir, { recursive: true });
     await writeFile(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
   }
   const adminFromEnv = process.env.PARLEY_ADMIN_KEY;
-  return adminFromEnv ? { ...secrets, adminKey: adminFromEnv } : secrets;
+  const secretsKeyFromEnv = process.env.PARLEY_SECRETS_KEY;
+  return {
+    ...secrets,
+    ...(adminFromEnv && { adminKey: adminFromEnv }),
+    ...(secretsKeyFromEnv && { secretsKey: secretsKeyFromEnv }),
+  };
 }
 
 /**

@@ -250,6 +250,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       LIVEKIT_API_KEY: secrets.livekitApiKey,
       LIVEKIT_API_SECRET: secrets.livekitApiSecret,
       PARLEY_AGENT_KEY: secrets.agentKey,
+      // Every replica opens what the others sealed.
+      PARLEY_SECRETS_KEY: secrets.secretsKey,
     };
     for (const replica of replicas) {
       const name = replicaName('server', replica.n);
@@ -263,6 +265,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         PARLEY_SIP_HEALTH_URL: `http://127.0.0.1:${ports.sipHealth}/`,
         // Unless told otherwise, loopback callers only: SIP phones on this host.
         PARLEY_SIP_ALLOWED_ADDRESSES: process.env.PARLEY_SIP_ALLOWED_ADDRESSES ?? '127.0.0.1/32',
+        // Webhook receivers and tool endpoints of the dev and test stacks run on this host.
+        PARLEY_OUTBOUND_ALLOW: process.env.PARLEY_OUTBOUND_ALLOW ?? '127.0.0.0/8,::1/128',
         ...options.serverEnv,
       });
       await waitFor(

@@ -16,6 +16,7 @@ import { secretRoutes } from './tenants/secret-routes.js';
 import { widgetConfigRoutes } from './sessions/widget-config-routes.js';
 import { personaRoutes } from './personas/persona-routes.js';
 import { RateLimiter } from './http/rate-limiter.js';
+import { OutgoingGuard } from './http/outgoing-guard.js';
 import type { SessionIssuer } from './sessions/session-issuer.js';
 import type { Tenancy } from './tenants/tenancy.js';
 import { tenantRoutes } from './tenants/tenant-routes.js';
@@ -72,6 +73,11 @@ export interface AppDeps {
    * (`LivekitPhoneDialer`); without it those answer `sip_unavailable`.
    */
   phoneDialer?: PhoneDialer;
+  /**
+   * Where webhook tools may connect (`PARLEY_OUTBOUND_ALLOW`, main.ts); public addresses only
+   * by default. Webhook endpoint URLs are checked against it too.
+   */
+  outgoing?: OutgoingGuard;
 }
 
 export function createApp(deps: AppDeps): Express {
@@ -83,6 +89,7 @@ export function createApp(deps: AppDeps): Express {
     deps.metrics ?? new ServerMetrics({ activeCalls: () => tenancy.countActiveCalls() });
   // First, so every request is logged and counted, whatever answers it.
   const logger = deps.logger ?? createLogger({ level: 'warn' });
+  const outgoing = deps.outgoing ?? new OutgoingGuard();
   app.use(requestLog({ logger, metrics }));
   const outboundPhone = new OutboundPhone({
     dialer: deps.phoneDialer ?? new UnavailablePhoneDialer(),
@@ -154,7 +161,8 @@ export function createApp(deps: AppDeps): Express {
     }),
   );
   app.use(widgetConfigRoutes({ tenancy, development: deps.development }));
-  // Each admin request acts for the tenant its key belongs to (the operator key: the default one).
+  // Each admin request acts for the tenant its key belongs to (the operator key: the default one,
+  // or the one its Parley-Tenant header names).
   app.use(
     [
       '/v1/personas',
@@ -176,22 +184,27 @@ export function createApp(deps: AppDeps): Express {
   app.use('/v1/tenants', requireOperator);
   app.use(tenantRoutes(tenancy));
   app.use(apiKeyRoutes());
-  app.use(personaRoutes());
+  app.use(personaRoutes(outgoing));
   app.use(outboundCallRoutes(tenancy, outboundPhone));
   app.use(callRoutes());
-  app.use(webhookEndpointRoutes());
+  app.use(webhookEndpointRoutes(outgoing));
   app.use(leadRoutes());
   app.use(appointmentRoutes());
   app.use(
     phoneNumberRoutes(
-      deps.phoneNumbers ?? new PhoneNumbers({ db: tenancy.db, defaultAllowedAddresses: [] }),
+      deps.phoneNumbers ??
+        new PhoneNumbers({
+          db: tenancy.db,
+          secretCipher: tenancy.secretCipher,
+          defaultAllowedAddresses: [],
+        }),
     ),
   );
   app.use(outboundTrunkRoutes(outboundPhone.phoneDialer));
   app.use(dialPolicyRoutes());
   app.use(secretRoutes());
   app.use('/internal', requireBearer(deps.agentKey));
-  app.use(internalRoutes({ tenancy, workers: deps.workers }));
+  app.use(internalRoutes({ tenancy, workers: deps.workers, outgoing }));
   app.use(transferDialRoutes(tenancy, outboundPhone));
 
   if (deps.widgetDist && existsSync(deps.widgetDist)) {

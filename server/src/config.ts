@@ -2,7 +2,11 @@ import path from 'node:path';
 import { isAddressOrCidr } from '@parley/sip';
 import { z } from 'zod';
 import { LogLevelSchema } from './observability/logger.js';
+import { isSecretsKey } from './tenants/secret-cipher.js';
 import { REPO_ROOT } from './package-dir.js';
+
+const SECRETS_KEY_FORMAT =
+  'must be 32 random bytes in base64 or base64url (openssl rand -base64 32)';
 
 const ConfigSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(8787),
@@ -27,12 +31,51 @@ const ConfigSchema = z.object({
   PARLEY_SESSION_RATE: z.coerce.number().int().min(1).default(30),
   /** Session requests allowed per persona per minute, all callers together. */
   PARLEY_PERSONA_SESSION_RATE: z.coerce.number().int().min(1).default(600),
+  /**
+   * Seals tenant secrets and webhook signing secrets at rest (AES-256-GCM). Required in
+   * production; in development a key is generated once into PARLEY_DATA_DIR/secrets.key.
+   */
+  PARLEY_SECRETS_KEY: z.preprocess(
+    (text) => (typeof text === 'string' && text.trim() === '' ? undefined : text),
+    z.string().trim().refine(isSecretsKey, SECRETS_KEY_FORMAT).optional(),
+  ),
+  /**
+   * Keys rotated out (comma-separated, same format): what they sealed still opens, and is
+   * sealed again with PARLEY_SECRETS_KEY when the server starts.
+   */
+  PARLEY_SECRETS_OLD_KEYS: z
+    .string()
+    .optional()
+    .transform((list) =>
+      (list ?? '')
+        .split(',')
+        .map((k) => k.trim())
+        .filter((k) => k.length > 0),
+    )
+    .refine((list) => list.every(isSecretsKey), { message: `each key ${SECRETS_KEY_FORMAT}` }),
   /** `development` lets any localhost page open sessions; set by `npm run dev`. */
   PARLEY_ENV: z.enum(['development', 'production']).default('production'),
   /** Delay before the first retry of a failed webhook delivery; it doubles with each failure. */
   PARLEY_WEBHOOK_RETRY_BASE_MS: z.coerce.number().int().min(100).default(10_000),
   /** The longest delay between two attempts of one webhook delivery. */
   PARLEY_WEBHOOK_RETRY_MAX_MS: z.coerce.number().int().min(100).default(3_600_000),
+  /**
+   * Non-public ranges (comma-separated IPs or CIDRs) that webhook tools and webhook deliveries
+   * may reach; by default they reach public addresses only (loopback, private, link-local,
+   * metadata… refused). The dev and test stacks allow loopback.
+   */
+  PARLEY_OUTBOUND_ALLOW: z
+    .string()
+    .optional()
+    .transform((list) =>
+      (list ?? '')
+        .split(',')
+        .map((a) => a.trim())
+        .filter((a) => a.length > 0),
+    )
+    .refine((list) => list.every(isAddressOrCidr), {
+      message: 'must be comma-separated IP addresses or CIDRs, e.g. 10.20.0.0/16,127.0.0.1',
+    }),
   /** How much the server logs (JSON lines on standard output). */
   PARLEY_LOG_LEVEL: LogLevelSchema.default('info'),
   /**
@@ -79,6 +122,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
   if (config.PARLEY_WEBHOOK_RETRY_MAX_MS < config.PARLEY_WEBHOOK_RETRY_BASE_MS) {
     throw new ConfigError(
       'invalid server configuration:\n  PARLEY_WEBHOOK_RETRY_MAX_MS: must be at least PARLEY_WEBHOOK_RETRY_BASE_MS',
+    );
+  }
+  if (config.PARLEY_ENV === 'production' && !config.PARLEY_SECRETS_KEY) {
+    throw new ConfigError(
+      `invalid server configuration:\n  PARLEY_SECRETS_KEY: required in production; ${SECRETS_KEY_FORMAT}`,
     );
   }
   return { ...config, livekitPublicUrl: config.LIVEKIT_PUBLIC_URL ?? config.LIVEKIT_URL };

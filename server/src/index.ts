@@ -1,4 +1,10 @@
 export { createApp, type AppDeps } from './app.js';
+export {
+  LOOPBACK_RANGES,
+  OutgoingGuard,
+  OutgoingRequestRefused,
+  type OutgoingGuardOptions,
+} from './http/outgoing-guard.js';
 export { loadConfig, type ServerConfig } from './config.js';
 export { type PersonaStore } from './personas/persona-store.js';
 export * from './storage/index.js';

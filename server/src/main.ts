@@ -1,7 +1,8 @@
 import path from 'node:path';
 import { PhoneProvisioner } from '@parley/sip';
 import { createApp } from './app.js';
-import { ConfigError, loadConfig } from './config.js';
+import { ConfigError, loadConfig, type ServerConfig } from './config.js';
+import { OutgoingGuard } from './http/outgoing-guard.js';
 import { livekitCheck } from './livekit/livekit-check.js';
 import { byRoomTenant, livekitEventHandler } from './livekit/livekit-events.js';
 import { withCallLogContext } from './observability/livekit-log-context.js';
@@ -14,6 +15,8 @@ import { sipHealthCheck } from './phone/sip-health.js';
 import { SessionIssuer } from './sessions/session-issuer.js';
 import { Storage } from './storage/index.js';
 import { Tenancy } from './tenants/tenancy.js';
+import { SecretCipher } from './tenants/secret-cipher.js';
+import { developmentSecretsKey } from './tenants/secrets-key-file.js';
 import { WebhookSender } from './webhooks/webhook-sender.js';
 import { WorkerRegistry } from './livekit/worker-registry.js';
 import { LivekitPhoneDialer } from './phone/outbound/livekit-phone-dialer.js';
@@ -26,11 +29,19 @@ async function main(logger: Logger): Promise<void> {
     ...(config.DATABASE_URL
       ? { url: config.DATABASE_URL }
       : { dataDir: path.join(config.PARLEY_DATA_DIR, 'db') }),
+    secretCipher: await secretCipherOf(config, logger),
     webhookRetry: {
       baseDelayMs: config.PARLEY_WEBHOOK_RETRY_BASE_MS,
       maxDelayMs: config.PARLEY_WEBHOOK_RETRY_MAX_MS,
     },
   });
+  const { secrets, webhookEndpoints } = storage.resealed;
+  if (secrets + webhookEndpoints > 0) {
+    logger.info(
+      { secrets, webhookEndpoints, keyId: storage.secretCipher.keyId },
+      'secrets: sealed stored values with the current key',
+    );
+  }
   const metrics = new ServerMetrics({ activeCalls: () => storage.countActiveCalls(), logger });
   const tenancy = new Tenancy({
     storage,
@@ -38,8 +49,11 @@ async function main(logger: Logger): Promise<void> {
     decorate: meteredTenant(metrics, logger),
   });
   const log = (line: string) => logger.info(line);
+  // Webhook tools and deliveries reach public addresses, and the ranges the operator allows.
+  const outgoing = new OutgoingGuard({ allow: config.PARLEY_OUTBOUND_ALLOW });
   const phoneNumbers = new PhoneNumbers({
     db: storage.db,
+    secretCipher: storage.secretCipher,
     provisioner: new PhoneProvisioner({
       url: config.LIVEKIT_URL,
       apiKey: config.LIVEKIT_API_KEY,
@@ -95,9 +109,11 @@ async function main(logger: Logger): Promise<void> {
     demoDist: config.PARLEY_DEMO_DIST,
     metrics,
     logger,
+    outgoing,
   });
   const sender = new WebhookSender({
     queue: meteredWebhookQueue(storage.webhookQueue, metrics, logger),
+    outgoing,
     log: (line) => logger.warn(line),
   });
   sender.start();
@@ -128,6 +144,21 @@ async function main(logger: Logger): Promise<void> {
   };
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
+}
+
+/**
+ * The cipher of secrets at rest: PARLEY_SECRETS_KEY (required in production, `loadConfig` checks),
+ * else in development the key generated once into the data directory.
+ */
+async function secretCipherOf(config: ServerConfig, logger: Logger): Promise<SecretCipher> {
+  let key = config.PARLEY_SECRETS_KEY;
+  if (!key) {
+    const generated = await developmentSecretsKey(config.PARLEY_DATA_DIR);
+    if (generated.created)
+      logger.info({ file: generated.file }, 'secrets: generated a development key');
+    key = generated.key;
+  }
+  return new SecretCipher({ key, oldKeys: config.PARLEY_SECRETS_OLD_KEYS });
 }
 
 /**

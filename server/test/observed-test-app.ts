@@ -32,6 +32,8 @@ export interface ObservedAppOptions {
   afterLivekitEvent?: (event: WebhookEvent) => void | Promise<void>;
   /** Served under /widget. */
   widgetDist?: string;
+  /** How long a call LiveKit closed waits for the agent's close before it is counted. */
+  provisionalGraceMs?: number;
   /** LiveKit's SIP side for the outbound phone routes. */
   phoneDialer?: PhoneDialer;
   /** LiveKit's SIP side for the phone-number routes (numbers default to 127.0.0.1/32). */
@@ -50,7 +52,9 @@ export async function startObservedApp(options: ObservedAppOptions = {}): Promis
     const tenancy = new Tenancy({
       storage,
       defaultTenantId: tenant.tenantId,
-      decorate: meteredTenant(metrics, logger),
+      decorate: meteredTenant(metrics, logger, {
+        provisionalGraceMs: options.provisionalGraceMs,
+      }),
     });
     const log = (line: string) => logger.info(line);
     const handle = byRoomTenant(tenancy, (scoped) =>
@@ -68,6 +72,7 @@ export async function startObservedApp(options: ObservedAppOptions = {}): Promis
       ...(options.phoneProvisioner && {
         phoneNumbers: new PhoneNumbers({
           db: storage.db,
+          secretCipher: storage.secretCipher,
           provisioner: options.phoneProvisioner,
           defaultAllowedAddresses: ['127.0.0.1/32'],
           log,

@@ -10,6 +10,7 @@ import { Storage, type TenantStorage } from '../src/storage/index.js';
 import { pglite } from './test-backends.js';
 import { Tenancy } from '../src/tenants/tenancy.js';
 import { WorkerRegistry } from '../src/livekit/worker-registry.js';
+import { LOOPBACK_RANGES, OutgoingGuard } from '../src/http/outgoing-guard.js';
 
 export const ADMIN_KEY = 'admin-key-0123456789';
 export const AGENT_KEY = 'agent-key-0123456789';
@@ -28,8 +29,9 @@ export interface TestApp {
 }
 
 /**
- * The app's deps for `storage`, with generous rate limits, no LiveKit behind it, and the worker
- * registry in that database.
+ * The app's deps for `storage`, with generous rate limits, no LiveKit behind it, the worker
+ * registry in that database, and webhook tools allowed to reach loopback (where tests run their
+ * endpoints), as in the test stack.
  */
 export function testDeps(
   storage: Storage,
@@ -54,6 +56,7 @@ export function testDeps(
     sessionRatePerMinute: 1_000_000,
     personaSessionRatePerMinute: 1_000_000,
     development: false,
+    outgoing: new OutgoingGuard({ allow: LOOPBACK_RANGES }),
     ...overrides,
   };
 }

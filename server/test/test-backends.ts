@@ -17,8 +17,13 @@ import { SCRATCH_DIR } from '../../scripts/lib/scratch.js';
 import { openDatabase } from '../src/storage/database.js';
 import { loadMigrations } from '../src/storage/migrate.js';
 import { Storage, type StorageOptions } from '../src/storage/storage.js';
+import { SecretCipher, generateSecretsKey } from '../src/tenants/secret-cipher.js';
 
 const execFile = promisify(execFileCb);
+
+/** The key every test database seals its secrets with (one per test process). */
+export const TEST_SECRETS_KEY = generateSecretsKey();
+const secretCipher = new SecretCipher({ key: TEST_SECRETS_KEY });
 
 export interface TestBackend {
   name: 'PGlite' | 'PostgreSQL';
@@ -129,7 +134,7 @@ export const pglite: TestBackend = {
     const dataDir = path.join(await tempDir('parley-pglite-'), 'db');
     // coreutils' cp copies PGlite's ~1000 small files several times faster than fs.cp.
     await execFile('cp', ['-a', await pgliteTemplate(state), dataDir]);
-    return { dataDir, pgliteSharedBuffers: PGLITE_SHARED_BUFFERS };
+    return { dataDir, pgliteSharedBuffers: PGLITE_SHARED_BUFFERS, secretCipher };
   },
 };
 
@@ -173,7 +178,7 @@ export const postgres: TestBackend = {
     const name = `parley_test_${randomBytes(6).toString('hex')}`;
     const url = await (await postgresServer()).createDatabase(name);
     if (state === 'migrated') await (await openDatabase({ url })).close();
-    return { url };
+    return { url, secretCipher };
   },
 };
 

@@ -13,9 +13,15 @@ import {
 import { availability, bookForCall } from '../booking/booking.js';
 import { ApiError } from '../http/api-error.js';
 import { defineRoute, routerOf } from '../http/define-route.js';
+import type { OutgoingGuard } from '../http/outgoing-guard.js';
 import { callWithPersona } from '../personas/call-persona.js';
 import { tenantOf } from '../tenants/request-tenant.js';
 import { WebhookToolRunner } from '../webhooks/webhook-tool-runner.js';
+
+export interface CallToolDeps {
+  /** Where webhook tools may connect. */
+  outgoing: OutgoingGuard;
+}
 
 const tag = 'Agent (internal)';
 const auth = 'agent';
@@ -41,7 +47,7 @@ export const CALL_TOOL_ROUTES = [
       200: { description: 'a lead with this key was already captured', schema: LeadSchema },
     },
     errors: ['not_found'],
-    async handler({ res, params, body: { key, lead } }) {
+    async handler({ res, params, body: { key, lead } }, _deps: CallToolDeps) {
       const { calls, leads, webhooks } = tenantOf(res);
       const { budget, isDecisionMaker, timelineDays, score, signals } = lead;
       const captured = await leads.capture(params.id, key, {
@@ -73,7 +79,7 @@ export const CALL_TOOL_ROUTES = [
     query: AvailabilityQuerySchema,
     responses: { 200: { description: 'free slots, soonest first', schema: AvailabilitySchema } },
     errors: ['not_found', 'persona_not_found', 'no_business_hours'],
-    async handler({ res, params, query }) {
+    async handler({ res, params, query }, _deps: CallToolDeps) {
       const { calls, personas, appointments } = tenantOf(res);
       const { persona } = await callWithPersona(calls, personas, params.id);
       res.json(await availability(appointments, persona, query));
@@ -104,7 +110,7 @@ export const CALL_TOOL_ROUTES = [
       'outside_business_hours',
       'in_the_past',
     ],
-    async handler({ res, params, body: { key, appointment: args } }) {
+    async handler({ res, params, body: { key, appointment: args } }, _deps: CallToolDeps) {
       const { calls, personas, appointments, webhooks } = tenantOf(res);
       const { call, persona } = await callWithPersona(calls, personas, params.id);
       const { appointment, created } = await bookForCall(appointments, persona, {
@@ -128,7 +134,8 @@ export const CALL_TOOL_ROUTES = [
       "Calls the tool's endpoint (GET: arguments as the query string; otherwise a JSON body " +
       '`{ args, call }`), with `{{secret.NAME}}` headers filled in and signed like outgoing ' +
       "webhooks; redirects are not followed. The endpoint's JSON answer, or its text (at most " +
-      '8 KB), is the result.',
+      '8 KB), is the result. Only public addresses (and ranges the operator allows) are ' +
+      'called: a loopback, private, link-local or metadata address fails as `tool_failed`.',
     tag,
     auth,
     body: RunWebhookToolRequestSchema,
@@ -141,7 +148,7 @@ export const CALL_TOOL_ROUTES = [
       'tool_failed',
       'tool_timeout',
     ],
-    async handler({ res, params, body: { args } }) {
+    async handler({ res, params, body: { args } }, { outgoing }: CallToolDeps) {
       const { calls, personas, secrets } = tenantOf(res);
       const { call, persona } = await callWithPersona(calls, personas, params.id);
       const tool = persona.webhookTools.find((t) => t.name === params.name);
@@ -152,7 +159,7 @@ export const CALL_TOOL_ROUTES = [
         );
       }
       // Webhook tools sign with and fill headers from the call's tenant's secrets.
-      const result = await new WebhookToolRunner(secrets).run(tool, args, {
+      const result = await new WebhookToolRunner(secrets, outgoing).run(tool, args, {
         id: call.id,
         personaId: call.personaId,
         channel: call.channel,
@@ -162,6 +169,6 @@ export const CALL_TOOL_ROUTES = [
   }),
 ];
 
-export function callToolRoutes(): Router {
-  return routerOf(CALL_TOOL_ROUTES, undefined);
+export function callToolRoutes(deps: CallToolDeps): Router {
+  return routerOf(CALL_TOOL_ROUTES, deps);
 }

@@ -12,6 +12,7 @@ import {
 } from '@parley/contracts';
 import { NotFoundError } from '../domain-errors.js';
 import { defineRoute } from '../http/define-route.js';
+import type { OutgoingGuard } from '../http/outgoing-guard.js';
 import type { WorkerRegistry } from '../livekit/worker-registry.js';
 import {
   inboundCallStarted,
@@ -31,6 +32,8 @@ export interface InternalDeps {
    */
   tenancy: Tenancy;
   workers: WorkerRegistry;
+  /** Where webhook tools may connect. */
+  outgoing: OutgoingGuard;
 }
 
 const tag = 'Agent (internal)';
@@ -162,7 +165,7 @@ export function internalRoutes(deps: InternalDeps): Router {
     next();
   });
   for (const route of CALL_RECORD_ROUTES) route.mount(router, undefined);
-  router.use(callToolRoutes());
+  router.use(callToolRoutes({ outgoing: deps.outgoing }));
   router.use(phoneInternalRoutes(deps.tenancy));
   return router;
 }

@@ -6,6 +6,9 @@ export interface LogContext {
   /** The call the request is about, once known (from the path, the call record or the room). */
   callId?: string;
   roomName?: string;
+  /** An admin request's tenant, and who acted on it: the audit trail of the operator key. */
+  tenantId?: string;
+  actor?: 'operator' | 'apiKey';
 }
 
 const current = new AsyncLocalStorage<LogContext>();
@@ -25,9 +28,13 @@ export function currentLogContext(): Readonly<LogContext> | undefined {
  * context, so the lines logged after it, including the request line itself, carry it too.
  * Outside a request this does nothing.
  */
-export function annotateLogContext(fields: Pick<LogContext, 'callId' | 'roomName'>): void {
+export function annotateLogContext(
+  fields: Pick<LogContext, 'callId' | 'roomName' | 'tenantId' | 'actor'>,
+): void {
   const context = current.getStore();
   if (!context) return;
   if (fields.callId) context.callId = fields.callId;
   if (fields.roomName) context.roomName = fields.roomName;
+  if (fields.tenantId) context.tenantId = fields.tenantId;
+  if (fields.actor) context.actor = fields.actor;
 }

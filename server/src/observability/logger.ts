@@ -23,9 +23,19 @@ export interface LoggerOptions {
 
 /**
  * Keys whose values never reach a log line, wherever they sit one level deep. Nothing logs
- * headers or bodies on purpose; this catches a credential passed along by mistake.
+ * headers or bodies on purpose; this catches a credential passed along by mistake. `params`:
+ * the embedded database's errors carry the failed statement's parameters (`err.params`), which
+ * hold what a request stored (a secret, a caller's details).
  */
-const REDACTED_KEYS = ['authorization', 'token', 'secret', 'apiSecret', 'adminKey', 'agentKey'];
+const REDACTED_KEYS = [
+  'authorization',
+  'token',
+  'secret',
+  'apiSecret',
+  'adminKey',
+  'agentKey',
+  'params',
+];
 
 /**
  * The server's structured logger: one JSON object per line, with a readable level and time.

@@ -4,13 +4,52 @@ import type { Logger } from './logger.js';
 import type { ServerMetrics } from './metrics.js';
 
 /**
+ * How long a call LiveKit closed (provisionally: its room finished first) waits for the agent's
+ * own close before it is counted as LiveKit left it. The agent's close normally follows within
+ * seconds; one whose agent is gone never comes.
+ */
+export const PROVISIONAL_CLOSE_GRACE_MS = 120_000;
+
+export interface MeteredCallsOptions {
+  /** See `PROVISIONAL_CLOSE_GRACE_MS`. */
+  provisionalGraceMs?: number;
+}
+
+/** Calls LiveKit closed and the agent not yet, each with the timer that counts it at last. */
+type PendingCounts = Map<string, NodeJS.Timeout>;
+
+/**
  * The call repository as the routes and the LiveKit event handler should see it: the same
  * repository, whose writes also count calls and turns, log calls starting and ending, and name
  * the call in the current request's log context. A delegate rather than a subclass, so it wraps
  * whatever repository it is given and passes every other method through untouched.
+ *
+ * Each call is counted once, under its final outcome: the agent's close, or LiveKit's when no
+ * agent close follows within the grace. With several replicas, whichever replica stores the
+ * agent's close counts it, and the one that stored LiveKit's counts only a call still closed by
+ * LiveKit when its grace ends (a restart in between leaves that call uncounted).
  */
-export function meteredCalls(calls: CallRepo, metrics: ServerMetrics, logger: Logger): CallRepo {
+export function meteredCalls(
+  calls: CallRepo,
+  metrics: ServerMetrics,
+  logger: Logger,
+  options: MeteredCallsOptions = {},
+  pending: PendingCounts = new Map(),
+): CallRepo {
+  const graceMs = options.provisionalGraceMs ?? PROVISIONAL_CLOSE_GRACE_MS;
   const metered = Object.create(calls) as CallRepo;
+
+  const countUnlessReplaced = (callId: string) => {
+    pending.delete(callId);
+    calls.get(callId).then(
+      (call) => {
+        if (call?.closedBy === 'livekit' && call.outcome) {
+          metrics.callEnded(call.channel, call.outcome);
+        }
+      },
+      (err: unknown) => logger.warn({ err, callId }, 'a call LiveKit closed could not be counted'),
+    );
+  };
 
   metered.ensure = async (input) => {
     const started = await calls.ensure(input);
@@ -45,13 +84,20 @@ export function meteredCalls(calls: CallRepo, metrics: ServerMetrics, logger: Lo
   };
 
   metered.close = async (...args) => {
-    // A close may replace an earlier provisional one; only the first end of a call is counted.
-    const wasActive = (await calls.require(args[0])).status === 'active';
     const closed = await calls.close(...args);
     const { call } = closed;
     annotateLogContext({ callId: call.id, roomName: call.roomName });
     if (closed.closed && call.outcome) {
-      if (wasActive) metrics.callEnded(call.channel, call.outcome);
+      // The agent's close is final (and replaces LiveKit's, which was counted by nobody yet);
+      // LiveKit's waits for it.
+      if (call.closedBy === 'livekit') {
+        clearTimeout(pending.get(call.id));
+        pending.set(call.id, setTimeout(countUnlessReplaced, graceMs, call.id).unref());
+      } else {
+        clearTimeout(pending.get(call.id));
+        pending.delete(call.id);
+        metrics.callEnded(call.channel, call.outcome);
+      }
       logger.info(
         {
           callId: call.id,
@@ -72,6 +118,11 @@ export function meteredCalls(calls: CallRepo, metrics: ServerMetrics, logger: Lo
 export function meteredTenant(
   metrics: ServerMetrics,
   logger: Logger,
+  options: MeteredCallsOptions = {},
 ): (tenant: TenantStorage) => TenantStorage {
-  return (tenant) => ({ ...tenant, calls: meteredCalls(tenant.calls, metrics, logger) });
+  const pending: PendingCounts = new Map();
+  return (tenant) => ({
+    ...tenant,
+    calls: meteredCalls(tenant.calls, metrics, logger, options, pending),
+  });
 }

@@ -2,7 +2,9 @@ import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { WebhookSender } from '../webhooks/webhook-sender.js';
+import { LOOPBACK_RANGES, OutgoingGuard } from '../http/outgoing-guard.js';
 import { ADMIN_KEY, AGENT_KEY, asAdmin, asAgent } from '../../test/test-app.js';
 import { meteredWebhookQueue } from './metered-webhook-queue.js';
 import { isLoopback } from './metrics-routes.js';
@@ -115,27 +117,56 @@ describe('call metrics', () => {
     assert.equal(sample(text, 'parley_calls_total{channel="web",outcome="completed"}'), 1);
   });
 
-  test('a call LiveKit closed first, and the agent closed later, is counted once', async () => {
+  test('a call LiveKit closed first, and the agent closed later, is counted once, as the agent closed it', async () => {
     const failed = 'parley_calls_total{channel="web",outcome="failed"}';
     const completed = 'parley_calls_total{channel="web",outcome="completed"}';
     const completedBefore = sample(await scrape(), completed) ?? 0;
     const callId = await startCall('room-metrics-2');
-    const webhook = await livekitWebhook({
-      event: 'room_finished',
-      id: 'EV_metrics_2',
-      room: { name: 'room-metrics-2' },
-    });
-    const res = await fetch(`${app.url}/webhooks/livekit`, { method: 'POST', ...webhook });
-    assert.equal(res.status, 204);
-    assert.equal(sample(await scrape(), failed), 1);
+    await roomFinished(app, 'room-metrics-2', 'EV_metrics_2');
+    // LiveKit's close is provisional: not counted while the agent's may still come.
+    assert.equal(sample(await scrape(), failed), undefined);
 
     const late = await agent(`/internal/calls/${callId}/close`, { outcome: 'completed' });
     assert.equal(late.status, 200);
     const text = await scrape();
-    assert.equal(sample(text, failed), 1);
-    assert.equal(sample(text, completed), completedBefore);
+    assert.equal(sample(text, failed), undefined);
+    assert.equal(sample(text, completed), completedBefore + 1);
+    // A repeated close changes nothing and counts nothing.
+    assert.equal(
+      (await agent(`/internal/calls/${callId}/close`, { outcome: 'completed' })).status,
+      200,
+    );
+    assert.equal(sample(await scrape(), completed), completedBefore + 1);
+  });
+
+  test('a call only LiveKit closed is counted once, as failed, when its grace has passed', async () => {
+    const quick = await startObservedApp({ provisionalGraceMs: 50 });
+    try {
+      const failed = 'parley_calls_total{channel="web",outcome="failed"}';
+      const start = await fetch(`${quick.url}/internal/calls`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...asAgent },
+        body: JSON.stringify({ personaId: 'default', channel: 'web', roomName: 'room-metrics-3' }),
+      });
+      assert.equal(start.status, 201);
+      await roomFinished(quick, 'room-metrics-3', 'EV_metrics_3');
+      await roomFinished(quick, 'room-metrics-3', 'EV_metrics_3b');
+      const scrapeQuick = async () => (await fetch(`${quick.url}/metrics`)).text();
+      while (sample(await scrapeQuick(), failed) === undefined) await sleep(20);
+      await sleep(200);
+      assert.equal(sample(await scrapeQuick(), failed), 1);
+    } finally {
+      await quick.stop();
+    }
   });
 });
+
+/** LiveKit's `room_finished` for `roomName`, signed, delivered to `target`. */
+async function roomFinished(target: ObservedApp, roomName: string, id: string): Promise<void> {
+  const webhook = await livekitWebhook({ event: 'room_finished', id, room: { name: roomName } });
+  const res = await fetch(`${target.url}/webhooks/livekit`, { method: 'POST', ...webhook });
+  assert.equal(res.status, 204);
+}
 
 describe('HTTP metrics', () => {
   test('requests are counted by route pattern, error answers by code', async () => {
@@ -200,6 +231,7 @@ describe('webhook delivery metrics', () => {
     await startCall('room-metrics-4');
     const sender = new WebhookSender({
       queue: meteredWebhookQueue(app.storage.webhookQueue, app.metrics, app.logger),
+      outgoing: new OutgoingGuard({ allow: LOOPBACK_RANGES }),
     });
     assert.equal(await sender.tick(), 1);
 

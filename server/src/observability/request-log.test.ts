@@ -212,6 +212,7 @@ describe('what is never logged', () => {
       LIVEKIT_API_SECRET: 'x'.repeat(32),
       PARLEY_ADMIN_KEY: 'a'.repeat(16),
       PARLEY_AGENT_KEY: 'b'.repeat(16),
+      PARLEY_SECRETS_KEY: 'c'.repeat(43),
     };
     assert.equal(loadConfig(base).PARLEY_LOG_LEVEL, 'info');
     assert.equal(loadConfig({ ...base, PARLEY_LOG_LEVEL: 'debug' }).PARLEY_LOG_LEVEL, 'debug');

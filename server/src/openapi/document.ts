@@ -114,7 +114,10 @@ export function buildOpenApiDocument(
     scheme: 'bearer',
     description:
       "A tenant's API key (`parley_…`, acting on that tenant), or the operator key " +
-      '(`PARLEY_ADMIN_KEY`, acting on the default tenant; it alone manages tenants).',
+      '(`PARLEY_ADMIN_KEY`; it alone manages tenants). The operator key acts on the tenant a ' +
+      '`Parley-Tenant` header names by id or slug (404 when there is none), on the default ' +
+      "tenant without it, and each of its requests is logged. A tenant's key naming another " +
+      'tenant in that header is 403.',
   });
   registry.registerComponent('securitySchemes', 'agentKey', {
     type: 'http',

@@ -1,12 +1,30 @@
 import type { Router } from 'express';
-import { PersonaSchema, PersonaVersionSchema, listOf } from '@parley/contracts';
+import { PersonaSchema, PersonaVersionSchema, listOf, type Persona } from '@parley/contracts';
 import { ApiError } from '../http/api-error.js';
+import type { OutgoingGuard } from '../http/outgoing-guard.js';
+import { InvalidInputError } from '../domain-errors.js';
 import { defineRoute, routerOf } from '../http/define-route.js';
 import { parseBody } from '../http/validate.js';
 import { tenantOf } from '../tenants/request-tenant.js';
 
 const auth = 'admin';
 const tag = 'Personas';
+
+/**
+ * Refuses a persona whose webhook tool names a host the server may never call (loopback,
+ * private, metadata, …): caught when it is saved, not first when a caller needs the tool. A
+ * host name is checked again each time the tool runs.
+ */
+function checkToolUrls(persona: Persona, outgoing: OutgoingGuard): void {
+  for (const [index, tool] of persona.webhookTools.entries()) {
+    const refused = outgoing.refusedUrl(tool.url);
+    if (refused) {
+      throw new InvalidInputError(
+        `webhookTools.${index}.url: '${refused.host}' is ${refused.reason}; webhook tools call public addresses only`,
+      );
+    }
+  }
+}
 
 /** Admin CRUD for the tenant's personas; mounted behind `requireAdmin`. */
 export const PERSONA_ROUTES = [
@@ -17,7 +35,7 @@ export const PERSONA_ROUTES = [
     tag,
     auth,
     responses: { 200: { description: 'every persona', schema: listOf(PersonaSchema) } },
-    async handler({ res }) {
+    async handler({ res }, _outgoing: OutgoingGuard) {
       res.json({ data: await tenantOf(res).personas.list() });
     },
   }),
@@ -29,7 +47,7 @@ export const PERSONA_ROUTES = [
     auth,
     responses: { 200: { description: 'the persona', schema: PersonaSchema } },
     errors: ['persona_not_found'],
-    async handler({ res, params }) {
+    async handler({ res, params }, _outgoing: OutgoingGuard) {
       const persona = await tenantOf(res).personas.get(params.id);
       if (!persona) throw new ApiError('persona_not_found', `no persona '${params.id}'`);
       res.json(persona);
@@ -44,7 +62,7 @@ export const PERSONA_ROUTES = [
     auth,
     responses: { 200: { description: 'every version', schema: listOf(PersonaVersionSchema) } },
     errors: ['persona_not_found'],
-    async handler({ res, params }) {
+    async handler({ res, params }, _outgoing: OutgoingGuard) {
       res.json({ data: await tenantOf(res).personas.versions(params.id) });
     },
   }),
@@ -57,7 +75,8 @@ export const PERSONA_ROUTES = [
     body: PersonaSchema,
     responses: { 201: { description: 'the persona as stored', schema: PersonaSchema } },
     errors: ['conflict'],
-    async handler({ res, body }) {
+    async handler({ res, body }, outgoing: OutgoingGuard) {
+      checkToolUrls(body, outgoing);
       res.status(201).json(await tenantOf(res).personas.create(body));
     },
   }),
@@ -73,15 +92,16 @@ export const PERSONA_ROUTES = [
     parseBody: false,
     responses: { 200: { description: 'the new version', schema: PersonaSchema } },
     errors: ['persona_not_found'],
-    async handler({ req, res, params }) {
+    async handler({ req, res, params }, outgoing: OutgoingGuard) {
       const body: unknown = req.body;
       const withId = typeof body === 'object' && body !== null ? { ...body, id: params.id } : body;
       const input = parseBody(PersonaSchema, withId);
+      checkToolUrls(input, outgoing);
       res.json(await tenantOf(res).personas.replace(params.id, input));
     },
   }),
 ];
 
-export function personaRoutes(): Router {
-  return routerOf(PERSONA_ROUTES, undefined);
+export function personaRoutes(outgoing: OutgoingGuard): Router {
+  return routerOf(PERSONA_ROUTES, outgoing);
 }

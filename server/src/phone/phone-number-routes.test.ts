@@ -17,6 +17,7 @@ before(async () => {
   app = await startTestApp((_tenant, storage) => ({
     phoneNumbers: new PhoneNumbers({
       db: storage.db,
+      secretCipher: storage.secretCipher,
       provisioner: new PhoneProvisioner({ client: livekit }),
       defaultAllowedAddresses: [],
     }),

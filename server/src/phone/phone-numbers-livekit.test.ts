@@ -64,6 +64,7 @@ describe(
         return {
           phoneNumbers: new PhoneNumbers({
             db: storage.db,
+            secretCipher: storage.secretCipher,
             provisioner,
             defaultAllowedAddresses: ['127.0.0.1/32'],
             log: (line) => logs.push(line),
@@ -74,6 +75,7 @@ describe(
       down = await startTestApp((_tenant, storage) => ({
         phoneNumbers: new PhoneNumbers({
           db: storage.db,
+          secretCipher: storage.secretCipher,
           provisioner: new PhoneProvisioner({
             url: 'http://127.0.0.1:9',
             apiKey: secrets.livekitApiKey,
@@ -216,6 +218,7 @@ describe(
       const open = await startTestApp((_tenant, storage) => ({
         phoneNumbers: new PhoneNumbers({
           db: storage.db,
+          secretCipher: storage.secretCipher,
           provisioner: new PhoneProvisioner({
             url: stack?.livekitUrl ?? '',
             apiKey: stack?.secrets.livekitApiKey ?? '',

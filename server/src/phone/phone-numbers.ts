@@ -11,6 +11,7 @@ import { AssignPhoneNumberRequestSchema, E164Schema, type PhoneNumber } from '@p
 import type { Database } from '../storage/database.js';
 import type { TenantStorage } from '../storage/index.js';
 import { SecretRepo } from '../tenants/secret-repo.js';
+import type { SecretCipher } from '../tenants/secret-cipher.js';
 import {
   PhoneNumberRepo,
   allPhoneNumbers,
@@ -27,6 +28,8 @@ import {
 
 export interface PhoneNumbersOptions {
   db: Database;
+  /** Opens the numbers' digest passwords, stored sealed as tenant secrets (`Storage.secretCipher`). */
+  secretCipher: SecretCipher;
   /**
    * LiveKit's SIP side. Without it (tests without LiveKit) numbers are only stored: no trunk
    * exists that could be unrestricted, so access is not required either.
@@ -74,12 +77,14 @@ async function removeIfThere(secrets: SecretRepo, name: string): Promise<void> {
  */
 export class PhoneNumbers {
   private readonly db: Database;
+  private readonly secretCipher: SecretCipher;
   private readonly provisioner: PhoneProvisioner | undefined;
   private readonly defaults: readonly string[];
   private readonly log: (line: string) => void;
 
   constructor(options: PhoneNumbersOptions) {
     this.db = options.db;
+    this.secretCipher = options.secretCipher;
     this.provisioner = options.provisioner;
     this.defaults = options.defaultAllowedAddresses;
     this.log = options.log ?? (() => undefined);
@@ -163,7 +168,7 @@ export class PhoneNumbers {
     const secretName = authSecretName(number);
     try {
       return await this.db.transaction(async (tx) => {
-        const secrets = new SecretRepo(tx, tenant.tenantId);
+        const secrets = new SecretRepo(tx, tenant.tenantId, this.secretCipher);
         if (assignment.authPassword !== undefined) {
           await secrets.put(secretName, assignment.authPassword);
         } else if (previous?.authSecret !== undefined) {
@@ -208,7 +213,10 @@ export class PhoneNumbers {
       await this.db.transaction(async (tx) => {
         await new PhoneNumberRepo(tx, tenant.tenantId).remove(number);
         if (stored.authSecret !== undefined) {
-          await removeIfThere(new SecretRepo(tx, tenant.tenantId), stored.authSecret);
+          await removeIfThere(
+            new SecretRepo(tx, tenant.tenantId, this.secretCipher),
+            stored.authSecret,
+          );
         }
       });
     } catch (err) {
@@ -275,7 +283,9 @@ export class PhoneNumbers {
     const password =
       stored.authSecret === undefined
         ? undefined
-        : await new SecretRepo(this.db, number.tenantId).reveal(stored.authSecret);
+        : await new SecretRepo(this.db, number.tenantId, this.secretCipher).reveal(
+            stored.authSecret,
+          );
     return {
       e164: number.e164,
       tenantId: number.tenantId,

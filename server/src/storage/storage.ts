@@ -17,10 +17,11 @@ import type { PhoneNumber } from '@parley/contracts';
 import { PhoneNumberRepo, resolvePhoneNumber } from '../phone/phone-number-repo.js';
 import { RoomRepo, tenantOfRoom } from '../sessions/room-repo.js';
 import type { ApiKeyInput, TenantInput } from './schemas.js';
-import { SecretRepo } from '../tenants/secret-repo.js';
+import { SecretRepo, resealSecrets } from '../tenants/secret-repo.js';
+import type { SecretCipher } from '../tenants/secret-cipher.js';
 import { TenantRepo, type Tenant } from '../tenants/tenant-repo.js';
 import { WebhookQueue, type WebhookQueueOptions } from '../webhooks/webhook-queue.js';
-import { WebhookRepo } from '../webhooks/webhook-repo.js';
+import { WebhookRepo, resealEndpointSecrets } from '../webhooks/webhook-repo.js';
 import { DialPolicyRepo } from '../phone/outbound/dial-policy-repo.js';
 import { OutboundTrunkRepo } from '../phone/outbound/outbound-trunk-repo.js';
 
@@ -59,7 +60,12 @@ export type TenantDecorator = (tenant: TenantStorage) => TenantStorage;
 const TENANT_LOCK = 7_242_020;
 
 /** One tenant's repositories on `db`, as `decorate` shapes them, inside `exclusively` too. */
-function tenantStorage(db: Database, tenantId: string, decorate: TenantDecorator): TenantStorage {
+function tenantStorage(
+  db: Database,
+  tenantId: string,
+  decorate: TenantDecorator,
+  cipher: SecretCipher,
+): TenantStorage {
   return decorate({
     tenantId,
     apiKeys: new ApiKeyRepo(db, tenantId),
@@ -70,8 +76,8 @@ function tenantStorage(db: Database, tenantId: string, decorate: TenantDecorator
     consents: new ConsentRepo(db, tenantId),
     leads: new LeadRepo(db, tenantId),
     appointments: new AppointmentRepo(db, tenantId),
-    webhooks: new WebhookRepo(db, tenantId),
-    secrets: new SecretRepo(db, tenantId),
+    webhooks: new WebhookRepo(db, tenantId, cipher),
+    secrets: new SecretRepo(db, tenantId, cipher),
     rooms: new RoomRepo(db, tenantId),
     outboundTrunks: new OutboundTrunkRepo(db, tenantId),
     dialRules: new DialPolicyRepo(db, tenantId),
@@ -80,13 +86,21 @@ function tenantStorage(db: Database, tenantId: string, decorate: TenantDecorator
         // Held until the transaction ends; taken again inside it, it is already held.
         await tx.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [TENANT_LOCK, tenantId]);
         const within = withinTransaction(tx, db.kind);
-        return fn(tenantStorage(within, tenantId, decorate), within);
+        return fn(tenantStorage(within, tenantId, decorate, cipher), within);
       }),
   });
 }
 
 export interface StorageOptions extends OpenDatabaseOptions {
+  /** Seals tenant secrets and webhook signing secrets at rest (`PARLEY_SECRETS_KEY`). */
+  secretCipher: SecretCipher;
   webhookRetry?: Partial<WebhookQueueOptions>;
+}
+
+/** Stored secrets sealed again when the database was opened (see `Storage.open`). */
+export interface ResealedSecrets {
+  secrets: number;
+  webhookEndpoints: number;
 }
 
 /**
@@ -97,22 +111,42 @@ export interface StorageOptions extends OpenDatabaseOptions {
 export class Storage {
   readonly tenants: TenantRepo;
   readonly webhookQueue: WebhookQueue;
+  readonly secretCipher: SecretCipher;
 
   private constructor(
     readonly db: Database,
     options: StorageOptions,
+    /** What `open` sealed again: legacy plain values and old keys' values. */
+    readonly resealed: ResealedSecrets,
   ) {
     this.tenants = new TenantRepo(db);
-    this.webhookQueue = new WebhookQueue(db, options.webhookRetry);
+    this.secretCipher = options.secretCipher;
+    this.webhookQueue = new WebhookQueue(db, options.secretCipher, options.webhookRetry);
   }
 
+  /**
+   * Opens and migrates the database, then seals every stored secret not sealed with the current
+   * key: values stored before secrets were sealed, and values of a key that is being rotated out
+   * (`PARLEY_SECRETS_OLD_KEYS`). Refuses to open when a stored secret does not open with the
+   * configured keys (`SecretCipherError`).
+   */
   static async open(options: StorageOptions): Promise<Storage> {
-    return new Storage(await openDatabase(options), options);
+    const db = await openDatabase(options);
+    try {
+      const resealed = {
+        secrets: await resealSecrets(db, options.secretCipher),
+        webhookEndpoints: await resealEndpointSecrets(db, options.secretCipher),
+      };
+      return new Storage(db, options, resealed);
+    } catch (err) {
+      await db.close();
+      throw err;
+    }
   }
 
   /** One tenant's repositories, shaped by `decorate` (also those `exclusively` hands out). */
   forTenant(tenantId: string, decorate: TenantDecorator = (tenant) => tenant): TenantStorage {
-    return tenantStorage(this.db, tenantId, decorate);
+    return tenantStorage(this.db, tenantId, decorate, this.secretCipher);
   }
 
   /** A new tenant with its first API key, both or neither. */
@@ -122,6 +156,8 @@ export class Storage {
   ): Promise<{ tenant: Tenant; key: IssuedApiKey }> {
     return this.db.transaction(async (tx) => {
       const tenant = await new TenantRepo(tx).create(input);
+      // A new tenant can be talked to at once: it starts with the built-in starter persona.
+      await new PersonaRepo(withinTransaction(tx, this.db.kind), tenant.id).ensureDefault();
       return { tenant, key: await new ApiKeyRepo(tx, tenant.id).create(firstKey) };
     });
   }

@@ -1,6 +1,7 @@
 import { NotFoundError, type DomainError } from '../domain-errors.js';
 import type { Persona } from '@parley/contracts';
 import type { Database } from '../storage/database.js';
+import type { SecretCipher } from './secret-cipher.js';
 import type {
   Storage,
   TenantDecorator,
@@ -44,6 +45,11 @@ export class Tenancy {
     return this.storage.db;
   }
 
+  /** Seals and opens stored secrets, for repositories made outside `forTenant`. */
+  get secretCipher(): SecretCipher {
+    return this.storage.secretCipher;
+  }
+
   get tenants(): TenantRepo {
     return this.storage.tenants;
   }
@@ -54,6 +60,11 @@ export class Tenancy {
 
   get defaultTenant(): TenantStorage {
     return this.forTenant(this.defaultTenantId);
+  }
+
+  /** The id of the tenant `ref` names by id or slug, or nothing when there is none. */
+  async tenantIdOf(ref: string): Promise<string | undefined> {
+    return ((await this.tenants.get(ref)) ?? (await this.tenants.getBySlug(ref)))?.id;
   }
 
   verifyApiKey(plaintext: string): Promise<VerifiedApiKey | undefined> {

@@ -96,13 +96,15 @@ const sides = () => [
 describe("a tenant's key never reaches another tenant's records", () => {
   test('personas: ids are per tenant; lists, reads and replaces stay in the tenant', async () => {
     const acmeList = await call<{ data: Persona[] }>('GET', '/v1/personas', acme.headers);
-    assert.deepEqual(
-      acmeList.body.data.map((p) => p.name),
-      ['Acme desk'],
-    );
+    assert.deepEqual(acmeList.body.data.map((p) => p.name).sort(), ['Acme desk', 'Parley']);
     const acmeDesk = await call<Persona>('GET', '/v1/personas/desk', acme.headers);
     assert.equal(acmeDesk.body.name, 'Acme desk');
-    assert.equal((await call('GET', '/v1/personas/default', acme.headers)).status, 404);
+    // Acme's starter persona is its own copy: the default tenant's does not change with it.
+    const starter = await call<Persona>('GET', '/v1/personas/default', acme.headers);
+    assert.equal(starter.status, 200);
+    const renamed = { ...starter.body, name: 'Acme starter' };
+    assert.equal((await call('PUT', '/v1/personas/default', acme.headers, renamed)).status, 200);
+    assert.equal((await app.tenant.personas.get('default'))?.name, 'Parley');
 
     const replaced = await call<Persona>('PUT', '/v1/personas/desk', acme.headers, {
       name: 'Acme front desk',

@@ -42,9 +42,18 @@ describe('tenants (operator key)', () => {
     assert.match(apiKey.key, /^parley_[A-Za-z0-9_-]{43}$/);
     assert.ok(apiKey.key.startsWith(apiKey.prefix));
 
-    // The key works at once, and acts on the new tenant: it starts with no personas.
+    // The key works at once, and acts on the new tenant: it starts with the starter persona,
+    // its own (editing it changes nothing of the default tenant's).
     const personas = await call<{ data: Persona[] }>('GET', '/v1/personas', bearer(apiKey.key));
-    assert.deepEqual(personas, { status: 200, body: { data: [] } });
+    assert.equal(personas.status, 200);
+    assert.deepEqual(
+      personas.body.data.map((p) => p.id),
+      ['default'],
+    );
+    const renamed = { ...personas.body.data[0], name: 'Acme front desk' };
+    const put = await call('PUT', '/v1/personas/default', bearer(apiKey.key), renamed);
+    assert.equal(put.status, 200);
+    assert.notEqual((await app.tenant.personas.get('default'))?.name, 'Acme front desk');
 
     // Only its hash is kept; listing never shows the key again.
     const [row] = await app.storage.db.query<{ key_hash: string }>(

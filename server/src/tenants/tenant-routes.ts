@@ -27,11 +27,14 @@ export const TENANT_ROUTES = [
       res.json({ data: await tenancy.tenants.list() });
     },
   }),
-  /** A tenant starts with no personas and one API key, whose plaintext only this answer holds. */
+  /**
+   * A tenant starts with the starter persona (`default`) and one API key, whose plaintext only
+   * this answer holds.
+   */
   defineRoute({
     method: 'post',
     path: '/v1/tenants',
-    summary: 'Create a tenant and its first API key (operator key only)',
+    summary: 'Create a tenant, its starter persona and its first API key (operator key only)',
     description: 'The answer is the only time the key is shown; only its hash is stored.',
     tag,
     auth,

@@ -1,7 +1,13 @@
 import type { Queryable } from '../storage/database.js';
-import { DELIVERY_COLUMNS, toDelivery, type DeliveryRow } from './webhook-repo.js';
+import {
+  DELIVERY_COLUMNS,
+  endpointSecretRow,
+  toDelivery,
+  type DeliveryRow,
+} from './webhook-repo.js';
 import type { WebhookDelivery } from '@parley/contracts';
 import { ConflictError } from '../domain-errors.js';
+import { SecretCipherError, type SecretCipher } from '../tenants/secret-cipher.js';
 
 export interface WebhookQueueOptions {
   /** Attempts after which a delivery is given up as `failed`. */
@@ -36,6 +42,8 @@ export class WebhookQueue {
 
   constructor(
     private readonly db: Queryable,
+    /** Opens the endpoints' sealed signing secrets. */
+    private readonly cipher: SecretCipher,
     options: Partial<WebhookQueueOptions> = {},
   ) {
     this.options = { ...DEFAULTS, ...options };
@@ -47,7 +55,8 @@ export class WebhookQueue {
 
   /**
    * Claims up to `limit` pending deliveries whose time has come, counting the attempt and leasing
-   * them for `leaseMs`; `now` is for tests that move time.
+   * them for `leaseMs`; `now` is for tests that move time. A delivery whose endpoint's secret does
+   * not open is not sent unsigned: it counts as a failed attempt instead.
    */
   async claimDue(limit = 10, now?: Date): Promise<DueDelivery[]> {
     const rows = await this.db.query<DeliveryRow & { url: string; secret: string }>(
@@ -64,9 +73,25 @@ export class WebhookQueue {
        RETURNING ${DELIVERY_COLUMNS}, e.url, e.secret`,
       [limit, now?.toISOString() ?? null, this.options.leaseMs],
     );
-    return rows
-      .map((row) => ({ ...toDelivery(row), url: row.url, secret: row.secret }))
-      .sort((a, b) => a.nextAttemptAt.localeCompare(b.nextAttemptAt) || a.id.localeCompare(b.id));
+    const due: DueDelivery[] = [];
+    for (const row of rows) {
+      try {
+        const secret = this.cipher.open(
+          row.secret,
+          endpointSecretRow(row.tenant_id, row.endpoint_id),
+        );
+        due.push({ ...toDelivery(row), url: row.url, secret });
+      } catch (err) {
+        if (!(err instanceof SecretCipherError)) throw err;
+        await this.markFailed(row.id, {
+          error: `signing secret: ${err.message}`,
+          ...(now && { now }),
+        });
+      }
+    }
+    return due.sort(
+      (a, b) => a.nextAttemptAt.localeCompare(b.nextAttemptAt) || a.id.localeCompare(b.id),
+    );
   }
 
   async markDelivered(id: string, statusCode: number): Promise<WebhookDelivery> {

@@ -12,6 +12,8 @@ import {
   type WebhookEvent,
 } from '@parley/contracts';
 import { NotFoundError, parseInput } from '../domain-errors.js';
+import type { SecretCipher } from '../tenants/secret-cipher.js';
+import { resealAll } from '../tenants/secret-resealing.js';
 
 interface EndpointRow {
   id: string;
@@ -43,12 +45,20 @@ export const DELIVERY_COLUMNS = `d.id, d.tenant_id, d.endpoint_id, d.event_id, d
   d.payload, d.status, d.attempts, d.next_attempt_at, d.last_error, d.last_status_code,
   d.created_at, d.delivered_at`;
 
-function toEndpoint(row: EndpointRow): WebhookEndpoint {
+/**
+ * The row an endpoint's sealed signing secret is bound to: it opens nowhere else. The server
+ * signs with the plain secret, so it is sealed (`SecretCipher`), not hashed.
+ */
+export function endpointSecretRow(tenantId: string, endpointId: string): string[] {
+  return ['webhook_endpoints.secret', tenantId, endpointId];
+}
+
+function toEndpoint(row: EndpointRow, cipher: SecretCipher): WebhookEndpoint {
   return {
     id: row.id,
     tenantId: row.tenant_id,
     url: row.url,
-    secret: row.secret,
+    secret: cipher.open(row.secret, endpointSecretRow(row.tenant_id, row.id)),
     events: row.events,
     createdAt: iso(row.created_at),
   };
@@ -72,28 +82,34 @@ export function toDelivery(row: DeliveryRow): WebhookDelivery {
   });
 }
 
-/** One tenant's webhook endpoints, and the outbox their events are written to. */
+/**
+ * One tenant's webhook endpoints, and the outbox their events are written to. Signing secrets are
+ * stored sealed with `cipher`.
+ */
 export class WebhookRepo {
   constructor(
     private readonly db: Queryable,
     private readonly tenantId: string,
+    private readonly cipher: SecretCipher,
   ) {}
 
   async createEndpoint(input: WebhookEndpointInput): Promise<WebhookEndpoint> {
     const endpoint = parseInput(WebhookEndpointInputSchema, input);
+    const id = newId('whe');
+    const secret = endpoint.secret ?? `whsec_${randomBytes(24).toString('base64url')}`;
     const [row] = await this.db.query<EndpointRow>(
       `INSERT INTO webhook_endpoints (id, tenant_id, url, secret, events)
        VALUES ($1, $2, $3, $4, $5) RETURNING ${ENDPOINT_COLUMNS}`,
       [
-        newId('whe'),
+        id,
         this.tenantId,
         endpoint.url,
-        endpoint.secret ?? `whsec_${randomBytes(24).toString('base64url')}`,
+        this.cipher.seal(secret, endpointSecretRow(this.tenantId, id)),
         [...new Set(endpoint.events)],
       ],
     );
     if (!row) throw new Error('INSERT … RETURNING answered no row');
-    return toEndpoint(row);
+    return toEndpoint(row, this.cipher);
   }
 
   async listEndpoints(): Promise<WebhookEndpoint[]> {
@@ -102,7 +118,7 @@ export class WebhookRepo {
        WHERE tenant_id = $1 AND disabled_at IS NULL ORDER BY created_at, id`,
       [this.tenantId],
     );
-    return rows.map(toEndpoint);
+    return rows.map((row) => toEndpoint(row, this.cipher));
   }
 
   /** Removes the endpoint and whatever was still queued for it. */
@@ -151,4 +167,32 @@ export class WebhookRepo {
     );
     return rows.map(toDelivery);
   }
+}
+
+/**
+ * Seals again, with the current key, every endpoint's signing secret that is not sealed with it
+ * (stored before secrets were sealed, or sealed with an old key). Answers how many were sealed.
+ */
+export async function resealEndpointSecrets(db: Queryable, cipher: SecretCipher): Promise<number> {
+  const rows = await db.query<{ id: string; tenant_id: string; secret: string }>(
+    `SELECT id, tenant_id, secret FROM webhook_endpoints WHERE secret NOT LIKE $1 || '%'
+     ORDER BY id`,
+    [cipher.currentPrefix],
+  );
+  return resealAll(
+    cipher,
+    rows.map((r) => ({
+      label: `webhook endpoint ${r.tenant_id}/${r.id}`,
+      row: endpointSecretRow(r.tenant_id, r.id),
+      where: [r.id],
+      stored: r.secret,
+    })),
+    async ({ where, stored }, sealed) => {
+      const updated = await db.query(
+        'UPDATE webhook_endpoints SET secret = $3 WHERE id = $1 AND secret = $2 RETURNING id',
+        [...where, stored, sealed],
+      );
+      return updated.length > 0;
+    },
+  );
 }

@@ -1,7 +1,9 @@
 import { SECRET_REFERENCE, type WebhookTool, type WebhookToolCallBody } from '@parley/contracts';
+import { Headers, type Response } from 'undici';
 import type { SecretRepo } from '../storage/index.js';
 import { SIGNATURE_HEADER, signWebhook } from './webhook-signature.js';
 import { DomainError } from '../domain-errors.js';
+import { OutgoingRequestRefused, type OutgoingGuard } from '../http/outgoing-guard.js';
 
 /** The most of an endpoint's answer handed back to the model. */
 const RESULT_LIMIT_BYTES = 8 * 1024;
@@ -44,6 +46,7 @@ function toResult(res: Response, body: CappedBody): unknown {
 
 /** Why a request never got an answer: node's fetch hides the reason in `cause`. */
 function unreachableReason(err: unknown): string {
+  if (err instanceof OutgoingRequestRefused) return err.message;
   const cause = err instanceof Error ? err.cause : undefined;
   if (cause instanceof Error) return 'code' in cause ? String(cause.code) : cause.message;
   return err instanceof Error ? err.message : String(err);
@@ -53,10 +56,15 @@ function unreachableReason(err: unknown): string {
  * Runs a persona's webhook tool for the agent: one HTTP request to the site owner's endpoint,
  * with `{{secret.NAME}}` header values filled from the tenant's secrets and the request signed
  * like outgoing webhooks (`parley-signature: t=…,v1=…`, HMAC-SHA256 over `${t}.${body}`).
- * Redirects are not followed; nothing is recorded here (the agent records the turn).
+ * The request goes through the server's outgoing guard (public addresses and the ranges the
+ * operator allows; a refusal reaches the model as the reason the tool failed). Redirects are not
+ * followed; nothing is recorded here (the agent records the turn).
  */
 export class WebhookToolRunner {
-  constructor(private readonly secrets: SecretRepo) {}
+  constructor(
+    private readonly secrets: SecretRepo,
+    private readonly outgoing: OutgoingGuard,
+  ) {}
 
   async run(
     tool: WebhookTool,
@@ -86,11 +94,10 @@ export class WebhookToolRunner {
     let res: Response;
     let answer: CappedBody;
     try {
-      res = await fetch(url, {
+      res = await this.outgoing.fetch(url, {
         method: tool.method,
         headers,
         body: tool.method === 'GET' ? undefined : body,
-        redirect: 'manual',
         signal,
       });
       answer = await readCapped(res, RESULT_LIMIT_BYTES);
