@@ -34,6 +34,7 @@ import {
   summarizeCall,
 } from './recording/index.js';
 import { type AgentConfig, ConfigError, loadConfig } from './config.js';
+import { watchCallConnection } from './conversation/call-connection.js';
 import { createCallControls, type CallControls } from './conversation/call-controls.js';
 import {
   agentInConversation,
@@ -284,7 +285,15 @@ async function entry(ctx: JobContext<ProcessData>): Promise<void> {
       summary: summarizeCall(turns),
     }),
   });
-  const stopSupervising = superviseCall(session, persona, controls, state);
+  const caller = { identity: participant.identity };
+  // Silence is not counted while the agent or the caller reconnects (see call-connection.ts).
+  const connection = watchCallConnection(ctx.room, caller);
+  connection.onChange((lost) => {
+    if (lost) logger.warn({ lost }, 'call connection lost; silence handling paused');
+    else logger.info('call connection back; silence handling resumed');
+  });
+  ctx.addShutdownCallback(async () => connection.close());
+  const stopSupervising = superviseCall(session, persona, controls, state, connection);
   // The call is over when the session closes (the caller hung up, an end was asked for, or an
   // unrecoverable error); an ended call takes the room down so the visitor's page ends too.
   session.on(voice.AgentSessionEventTypes.Close, (ev) => {
@@ -299,7 +308,6 @@ async function entry(ctx: JobContext<ProcessData>): Promise<void> {
     if (state.ending) await ctx.deleteRoom().catch(() => undefined);
   });
 
-  const caller = { identity: participant.identity };
   const warmTransfer = (target: Persona) =>
     warmTransferFor(
       {

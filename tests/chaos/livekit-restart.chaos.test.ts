@@ -51,11 +51,12 @@ let dir: string;
 
 before(async () => {
   stack = await startChaosStack(SUITE, 0);
-  // The call supervisor counts the outage as the visitor's silence: with the default persona's
-  // 8 s reprompt and 20 s hang-up, the agent would give up on the call before the reopened
-  // microphone speaks again.
+  // Silence handling pauses while the connection is down (see the agent's call supervisor).
+  // Counted through the outage (about 25 s from the first answer to the question asked again)
+  // these limits would end the call before the reopened microphone speaks; counted from the
+  // visitor's return (8 s of silence, then the question) they are not reached.
   persona = { ...(await personaOf(stack)), id: 'chaos-livekit' };
-  persona.silence = { ...persona.silence, repromptAfterSeconds: 60, hangUpAfterSeconds: 120 };
+  persona.silence = { ...persona.silence, repromptAfterSeconds: 14, hangUpAfterSeconds: 16 };
   await putPersona(stack, persona);
   dir = await mkdtemp(path.join(os.tmpdir(), 'parley-chaos-livekit-'));
   const question = await synthesize(QUESTION, path.join(dir, 'question.wav'));
@@ -183,6 +184,12 @@ test('when livekit-server restarts mid-call, the widget shows reconnecting, then
   const answeredAt = Date.now();
   figure(t, SUITE, 'livekit-server gone to the agent answering again', answeredAt - restartAt);
   await waitForState(page, 'listening');
+  assert.equal(await timesSaid(page, persona.silence.repromptLine), 0, 'no silence prompt');
+  assert.equal(await timesSaid(page, persona.silence.hangUpLine), 0, 'no silence hang-up');
+  const paused = stack.linesOf('agent', /silence handling paused/).length;
+  const resumed = stack.linesOf('agent', /silence handling resumed/).length;
+  t.diagnostic(`silence handling paused ${paused} times, resumed ${resumed} times`);
+  assert.ok(paused > 0 && resumed === paused, 'silence handling paused and resumed');
   const heard = (await inboundAudioEnergy(page)) - energyBack;
   t.diagnostic(`agent audio energy received after the restart: ${heard.toFixed(4)}`);
   assert.ok(heard > 0.01, `the answer was audible in the page (audio energy ${heard})`);
@@ -225,6 +232,7 @@ test('when livekit-server restarts mid-call, the widget shows reconnecting, then
     30_000,
   );
   assert.equal(call.closedBy, 'agent');
+  assert.notEqual(call.outcome, 'abandoned');
   // (which turn holds the question depends on whether it came before the greeting, through
   // the pre-connect buffer, when the agent was slow to join)
   const asked = call.turns.filter((turn) => /hours/i.test(turn.userText ?? ''));

@@ -3,8 +3,10 @@ import { PersonaSchema } from '@parley/contracts';
 import assert from 'node:assert/strict';
 import { EventEmitter } from 'node:events';
 import { afterEach, beforeEach, describe, mock, test } from 'node:test';
+import { fakeConnectionRoom } from '../../test/fake-connection-room.js';
+import { type CallConnection, watchCallConnection } from './call-connection.js';
 import { createCallControls, END_GRACE_MS, type ControlledSession } from './call-controls.js';
-import { superviseCall } from './call-supervisor.js';
+import { OUTAGE_LIMIT_MS, superviseCall } from './call-supervisor.js';
 
 const persona = PersonaSchema.parse({
   id: 'quiet',
@@ -43,15 +45,38 @@ class FakeSession extends EventEmitter {
   }
 }
 
-function supervised() {
+function supervised(connection?: CallConnection, limits = persona) {
   const session = new FakeSession();
   const outcomes: string[] = [];
   const { controls, state } = createCallControls(
     session as unknown as ControlledSession,
     (outcome) => outcomes.push(outcome ?? 'none'),
   );
-  const stop = superviseCall(session as unknown as ControlledSession, persona, controls, state);
+  const stop = superviseCall(
+    session as unknown as ControlledSession,
+    limits,
+    controls,
+    state,
+    connection,
+  );
   return { session, outcomes, state, stop };
+}
+
+/**
+ * A supervised call whose connection is watched in a room with the caller in it; its time
+ * limit is an hour unless given.
+ */
+function supervisedInRoom(maxCallDurationSeconds = 3600) {
+  const fake = fakeConnectionRoom();
+  fake.join('visitor');
+  const connection = watchCallConnection(fake.room, { identity: 'visitor' });
+  return { fake, ...supervised(connection, { ...persona, maxCallDurationSeconds }) };
+}
+
+/** Lets the promise chain of `say(…).then(end)` run. */
+async function settle() {
+  await Promise.resolve();
+  await Promise.resolve();
 }
 
 describe('call supervisor', () => {
@@ -122,6 +147,125 @@ describe('call supervisor', () => {
     stop();
     mock.timers.tick(120_000);
     assert.deepEqual(session.said, []);
+  });
+});
+
+describe('call supervisor while the connection is lost', () => {
+  beforeEach(() => mock.timers.enable({ apis: ['setTimeout'] }));
+  afterEach(() => mock.timers.reset());
+
+  test('when the agent reconnects, the outage is not silence and the full window is needed after it', async () => {
+    const { fake, session, outcomes } = supervisedInRoom();
+    session.agent('speaking');
+    session.agent('listening');
+    mock.timers.tick(4_000);
+    fake.reconnecting();
+    mock.timers.tick(30_000); // far past the reprompt (5 s) and the hang-up (12 s)
+    assert.deepEqual(session.said, []);
+    fake.reconnected();
+    mock.timers.tick(4_999); // 4 s before the outage do not count
+    assert.deepEqual(session.said, []);
+    mock.timers.tick(1);
+    assert.deepEqual(session.said, ['Still there?']);
+    session.agent('speaking');
+    session.agent('listening');
+    mock.timers.tick(7_000);
+    await settle();
+    // silence still hangs up once the connection is back
+    assert.deepEqual(session.said, ['Still there?', 'Bye for now.']);
+    assert.deepEqual(outcomes, ['abandoned']);
+  });
+
+  test('when the caller rejoins after a reprompt, the reprompt and the hang-up wait the full window again', async () => {
+    const { fake, session, outcomes } = supervisedInRoom();
+    session.agent('listening');
+    mock.timers.tick(5_000);
+    session.agent('speaking');
+    session.agent('listening'); // the reprompt was said; 7 s left to the hang-up
+    mock.timers.tick(6_000);
+    // the visitor's client makes a full reconnect: gone, back, then their microphone
+    fake.leave('visitor');
+    mock.timers.tick(20_000);
+    fake.join('visitor', { microphone: false });
+    mock.timers.tick(20_000);
+    assert.deepEqual(session.said, ['Still there?'], 'nothing said while they were away');
+    fake.publishMicrophone('visitor');
+    mock.timers.tick(4_999);
+    assert.deepEqual(session.said, ['Still there?']);
+    mock.timers.tick(1);
+    assert.deepEqual(session.said, ['Still there?', 'Still there?']);
+    session.agent('speaking');
+    session.agent('listening');
+    mock.timers.tick(6_999);
+    await settle();
+    assert.deepEqual(outcomes, []);
+    mock.timers.tick(1);
+    await settle();
+    assert.deepEqual(session.said, ['Still there?', 'Still there?', 'Bye for now.']);
+    assert.deepEqual(outcomes, ['abandoned']);
+  });
+
+  test('when the agent finishes speaking into an outage, the clock waits for the connection', () => {
+    const { fake, session } = supervisedInRoom();
+    session.agent('speaking');
+    fake.reconnecting();
+    session.agent('listening');
+    mock.timers.tick(30_000);
+    assert.deepEqual(session.said, []);
+    fake.reconnected();
+    mock.timers.tick(5_000);
+    assert.deepEqual(session.said, ['Still there?']);
+  });
+
+  test('when the caller is speaking as the connection comes back, the clock starts when they stop', () => {
+    const { fake, session } = supervisedInRoom();
+    session.agent('listening');
+    fake.reconnecting();
+    session.user('speaking');
+    fake.reconnected();
+    mock.timers.tick(30_000);
+    assert.deepEqual(session.said, []);
+    session.user('listening');
+    mock.timers.tick(5_000);
+    assert.deepEqual(session.said, ['Still there?']);
+  });
+
+  test('when the connection does not come back, the call ends as abandoned without a word', async () => {
+    const { fake, session, outcomes, state } = supervisedInRoom();
+    session.agent('listening');
+    fake.leave('visitor');
+    mock.timers.tick(OUTAGE_LIMIT_MS - 1);
+    assert.deepEqual(outcomes, []);
+    mock.timers.tick(1);
+    await settle();
+    assert.deepEqual(session.said, []);
+    assert.deepEqual(outcomes, ['abandoned']);
+    assert.equal(state.ending?.reason, 'the connection did not come back');
+    assert.equal(session.shutdowns, 1);
+  });
+
+  test('a connection back before the outage limit keeps the call', () => {
+    const { fake, session, outcomes } = supervisedInRoom();
+    session.agent('thinking');
+    fake.reconnecting();
+    mock.timers.tick(OUTAGE_LIMIT_MS - 1_000);
+    fake.reconnected();
+    mock.timers.tick(OUTAGE_LIMIT_MS);
+    assert.deepEqual(outcomes, []);
+    assert.deepEqual(session.said, []);
+  });
+
+  test('a time limit reached during an outage says the closing line once the connection is back', async () => {
+    const { fake, session, outcomes } = supervisedInRoom(60);
+    session.agent('thinking');
+    mock.timers.tick(50_000);
+    fake.reconnecting();
+    mock.timers.tick(20_000);
+    assert.deepEqual(session.said, []);
+    fake.reconnected();
+    await settle();
+    assert.deepEqual(session.said, ['Time is up.']);
+    assert.deepEqual(outcomes, ['completed']);
   });
 });
 

@@ -1,8 +1,15 @@
 import { voice } from '@livekit/agents';
 import type { Persona } from '@parley/contracts';
+import type { CallConnection } from './call-connection.js';
 import type { CallControls, CallState } from './call-controls.js';
 
 export type SupervisedSession = Pick<voice.AgentSession, 'on' | 'off'>;
+
+/**
+ * Longest the connection may stay lost before the call ends as abandoned, without a word (none
+ * would be heard): longer than livekit-client's and rtc-node's reconnect attempts last.
+ */
+export const OUTAGE_LIMIT_MS = 60_000;
 
 /**
  * Watches a call for silence and for its time limit:
@@ -10,18 +17,28 @@ export type SupervisedSession = Pick<voice.AgentSession, 'on' | 'off'>;
  *   speaking, the agent asks once whether they are still there;
  * - at `silence.hangUpAfterSeconds` of silence it says goodbye and ends the call (abandoned);
  * - at `maxCallDurationSeconds` it says the closing line and ends the call (completed).
- * Any speech from the caller resets the silence clock. Returns a function that stops watching.
+ * Any speech from the caller resets the silence clock. While `connection` is lost (the agent or
+ * the caller reconnecting) silence is not counted and nothing is said into it: the clock starts
+ * again, with the reprompt, when the connection is back (the closing line of a time limit
+ * reached meanwhile waits for it too); a connection lost for longer than `OUTAGE_LIMIT_MS` ends
+ * the call. Returns a function that stops watching.
  */
 export function superviseCall(
   session: SupervisedSession,
   persona: Pick<Persona, 'silence' | 'maxCallDurationSeconds' | 'closingLine'>,
   controls: CallControls,
   state: CallState,
+  connection?: CallConnection,
 ): () => void {
   const { silence } = persona;
   let silenceTimer: NodeJS.Timeout | undefined;
+  let outageTimer: NodeJS.Timeout | undefined;
   let reprompted = false;
-  let agentSpeaking = false;
+  let agentState: voice.AgentState | undefined;
+  let userSpeaking = false;
+  /** The time limit came while the connection was lost: the closing line waits for it. */
+  let overTime = false;
+  const agentSpeaking = () => agentState === 'speaking' || agentState === 'thinking';
 
   const clearSilence = () => {
     clearTimeout(silenceTimer);
@@ -35,7 +52,7 @@ export function superviseCall(
   /** Starts the silence clock from now, for the next step (reprompt, then hang-up). */
   const armSilence = () => {
     clearSilence();
-    if (state.ending) return;
+    if (state.ending || connection?.lost !== undefined) return;
     const waitS = reprompted
       ? silence.hangUpAfterSeconds - silence.repromptAfterSeconds
       : silence.repromptAfterSeconds;
@@ -54,28 +71,51 @@ export function superviseCall(
   };
 
   const onUser = (ev: voice.UserStateChangedEvent) => {
-    if (ev.newState === 'speaking') {
+    userSpeaking = ev.newState === 'speaking';
+    if (userSpeaking) {
       reprompted = false;
       clearSilence();
-    } else if (ev.newState === 'listening' && !agentSpeaking) {
+    } else if (ev.newState === 'listening' && !agentSpeaking()) {
       armSilence();
     }
   };
   const onAgent = (ev: voice.AgentStateChangedEvent) => {
-    agentSpeaking = ev.newState === 'speaking' || ev.newState === 'thinking';
-    if (agentSpeaking) clearSilence();
+    agentState = ev.newState;
+    if (agentSpeaking()) clearSilence();
     else if (ev.newState === 'listening') armSilence();
   };
-  const limit = setTimeout(
-    () => finish(persona.closingLine, 'completed', 'the call reached its time limit'),
-    persona.maxCallDurationSeconds * 1000,
-  );
+  const onConnection = (lost: string | undefined) => {
+    clearTimeout(outageTimer);
+    if (lost !== undefined) {
+      clearSilence();
+      outageTimer = setTimeout(() => {
+        if (!state.ending) void controls.end('abandoned', 'the connection did not come back');
+      }, OUTAGE_LIMIT_MS);
+      return;
+    }
+    if (overTime) {
+      endOverTime();
+      return;
+    }
+    // Whatever was said before the outage may not have been heard: the full window again.
+    reprompted = false;
+    if (agentState === 'listening' && !userSpeaking) armSilence();
+  };
+  const endOverTime = () => {
+    overTime = connection?.lost !== undefined;
+    if (!overTime) finish(persona.closingLine, 'completed', 'the call reached its time limit');
+  };
+  const limit = setTimeout(endOverTime, persona.maxCallDurationSeconds * 1000);
 
   session.on(voice.AgentSessionEventTypes.UserStateChanged, onUser);
   session.on(voice.AgentSessionEventTypes.AgentStateChanged, onAgent);
+  const stopWatchingConnection = connection?.onChange(onConnection);
+  if (connection?.lost !== undefined) onConnection(connection.lost);
   return () => {
     clearSilence();
+    clearTimeout(outageTimer);
     clearTimeout(limit);
+    stopWatchingConnection?.();
     session.off(voice.AgentSessionEventTypes.UserStateChanged, onUser);
     session.off(voice.AgentSessionEventTypes.AgentStateChanged, onAgent);
   };
