@@ -1,5 +1,6 @@
-import { llm, stt, tts } from '@livekit/agents';
+import { llm, type stt, tts } from '@livekit/agents';
 import { EventEmitter } from 'node:events';
+import { ReplayingSTTFallback } from './replaying-stt-fallback.js';
 
 /** An engine and the name a persona uses for it (`deepgram`, `offline`, …). */
 export interface NamedEngine<T> {
@@ -18,7 +19,8 @@ export interface FallbackEvent {
 
 /**
  * One pipeline stage: a single engine, or LiveKit's FallbackAdapter over several (first is
- * preferred, each failure moves on to the next, failed engines are probed and come back).
+ * preferred, each failure moves on to the next, failed engines are probed and come back). For
+ * STT, the adapter also replays to the next engine what the caller said while one was failing.
  */
 export interface StageChain<T> {
   /** What the session runs. */
@@ -29,8 +31,8 @@ export interface StageChain<T> {
 }
 
 /**
- * How quickly a failing engine is given up: a call loses at most the words in flight, never
- * the call.
+ * How quickly a failing engine is given up. An outage never ends the call: an STT outage loses
+ * no words (they are replayed to the next engine), a TTS outage at most cuts one reply short.
  */
 export const FALLBACK_TUNING = {
   /** One retry (the framework's first comes after 100 ms): a new connection for a live stream. */
@@ -45,13 +47,21 @@ export const FALLBACK_TUNING = {
   tts: { maxRetryPerTTS: 0, recoveryDelayMs: 5_000 },
 } as const;
 
-export function sttChain(members: NamedEngine<stt.STT>[]): StageChain<stt.STT> {
+/**
+ * `replayMs`: at most this much of what the caller said while an engine was failing is kept for
+ * the next engine (replaying-stt-fallback.ts).
+ */
+export function sttChain(
+  members: NamedEngine<stt.STT>[],
+  { replayMs }: { replayMs?: number } = {},
+): StageChain<stt.STT> {
   const [first, ...rest] = members;
   if (!first) throw new RangeError('a stage needs at least one engine');
   if (rest.length === 0) return single(first, members);
-  const adapter = new stt.FallbackAdapter({
+  const adapter = new ReplayingSTTFallback({
     sttInstances: members.map((m) => m.engine),
     ...FALLBACK_TUNING.stt,
+    replayMs,
   });
   return chain(adapter, members, 'stt', 'stt_availability_changed');
 }

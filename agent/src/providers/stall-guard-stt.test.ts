@@ -19,11 +19,16 @@ function voicedFrame(): AudioFrame {
 
 /**
  * An engine that answers like a recogniser at the end of an utterance: one final transcript
- * once it has received `answerAfterMs` of audio, never if undefined (a dead connection).
+ * once it has received `answerAfterMs` of audio, never if undefined (a dead connection). Its
+ * first `deadStreams` streams never answer. `framesHeard` counts the frames each stream got.
  */
 class AudioCountingSTT extends stt.STT {
   label = 'counting';
-  constructor(readonly answerAfterMs: number | undefined) {
+  readonly framesHeard: number[] = [];
+  constructor(
+    readonly answerAfterMs: number | undefined,
+    readonly deadStreams = 0,
+  ) {
     super({ streaming: true, interimResults: false });
   }
   protected _recognize(_: AudioBuffer): Promise<stt.SpeechEvent> {
@@ -42,12 +47,15 @@ class AudioCountingStream extends stt.SpeechStream {
     this.#owner = owner;
   }
   protected async run(): Promise<void> {
+    const owner = this.#owner;
+    const index = owner.framesHeard.push(0) - 1;
+    const after = index < owner.deadStreams ? undefined : owner.answerAfterMs;
     let heardMs = 0;
     let answered = false;
     for await (const item of this.input) {
       if (typeof item === 'symbol') continue;
+      owner.framesHeard[index] = (owner.framesHeard[index] ?? 0) + 1;
       heardMs += (item.samplesPerChannel / item.sampleRate) * 1000;
-      const after = this.#owner.answerAfterMs;
       if (!answered && after !== undefined && heardMs >= after) {
         answered = true;
         this.queue.put({
@@ -69,16 +77,22 @@ class AudioCountingStream extends stt.SpeechStream {
 
 /**
  * Sends voiced audio through a guarded stream, `slowdown` times slower than real time, for
- * `wallMs`; returns the transcripts read and the unrecoverable errors the guard raised.
+ * `wallMs` (or until the first transcript, `untilAnswered`); returns the transcripts read, the
+ * unrecoverable errors the guard raised and the frames sent.
  */
-async function run(inner: AudioCountingSTT, slowdown: number, wallMs: number) {
+async function run(
+  inner: AudioCountingSTT,
+  slowdown: number,
+  wallMs: number,
+  { maxRetry = 0, untilAnswered = false } = {},
+) {
   const guard = new StallGuardSTT(inner, { stallMs: STALL_MS });
   const errors: Error[] = [];
   guard.on('error', (e: { error: Error; recoverable: boolean }) => {
     if (!e.recoverable) errors.push(e.error);
   });
   const stream = guard.stream({
-    connOptions: { maxRetry: 0, retryIntervalMs: 10, timeoutMs: 1000 },
+    connOptions: { maxRetry, retryIntervalMs: 10, timeoutMs: 1000 },
   });
   const texts: string[] = [];
   const reading = (async () => {
@@ -89,14 +103,16 @@ async function run(inner: AudioCountingSTT, slowdown: number, wallMs: number) {
     }
   })();
   const started = performance.now();
-  while (performance.now() - started < wallMs) {
+  let framesSent = 0;
+  while (performance.now() - started < wallMs && !(untilAnswered && texts.length > 0)) {
     stream.pushFrame(voicedFrame());
+    framesSent += 1;
     await sleep(FRAME_MS * slowdown);
   }
   stream.endInput();
   await Promise.race([reading, sleep(2000)]);
   stream.close();
-  return { texts, errors };
+  return { texts, errors, framesSent };
 }
 
 describe('StallGuardSTT', () => {
@@ -118,5 +134,22 @@ describe('StallGuardSTT', () => {
       [],
     );
     assert.deepEqual(texts, ['hello']);
+  });
+
+  test('when a stalled connection is replaced, then the new one hears first what the old one left unanswered', async () => {
+    // The first connection never answers; its replacement answers once it has 200 ms of audio.
+    const inner = new AudioCountingSTT(200, 1);
+    const { texts, errors, framesSent } = await run(inner, 1, 20 * STALL_MS, {
+      maxRetry: 1,
+      untilAnswered: true,
+    });
+    assert.deepEqual(
+      errors.map((e) => e.message),
+      [],
+    );
+    assert.deepEqual(texts, ['hello']);
+    assert.equal(inner.framesHeard.length, 2, 'one new connection');
+    assert.ok((inner.framesHeard[0] ?? 0) > STALL_MS / FRAME_MS, 'the first heard the stall');
+    assert.equal(inner.framesHeard[1], framesSent, 'the new connection heard every frame');
   });
 });

@@ -8,6 +8,7 @@ import {
 } from '@livekit/agents';
 import type { AudioFrame } from '@livekit/rtc-node';
 import { rms } from './audio-level.js';
+import { UnansweredAudio } from './unanswered-audio.js';
 
 export interface StallGuardOptions {
   /**
@@ -19,14 +20,17 @@ export interface StallGuardOptions {
   stallMs: number;
   /** RMS (0..1) above which a frame counts as voiced; the plugins' own energy filter uses 0.004. */
   voicedRms: number;
+  /** At most this much unanswered audio (ms) is sent again to a new connection. */
+  replayMs: number;
 }
 
-const defaults: StallGuardOptions = { stallMs: 3_000, voicedRms: 0.004 };
+const defaults: StallGuardOptions = { stallMs: 3_000, voicedRms: 0.004, replayMs: 15_000 };
 
 /**
  * Wraps a streaming STT whose stream can die without saying so, and fails the stream when the
- * engine stops answering speech. The stream's retry then opens a new connection; when that
- * fails too, the FallbackAdapter hands the call to the next engine.
+ * engine stops answering speech. The stream's retry then opens a new connection and sends it
+ * first the audio the dead one left unanswered ({@link UnansweredAudio}); when that fails too,
+ * the fallback chain hands the call, and that audio, to the next engine.
  *
  * Needed for Deepgram's plugin (1.8.1): when the server drops the WebSocket mid-stream the
  * plugin logs "closed unexpectedly" but never ends or reconnects the stream (its connection
@@ -75,12 +79,18 @@ export class StallGuardStream extends stt.SpeechStream {
   label = 'parley.StallGuardStream';
   readonly #guard: StallGuardSTT;
   readonly #connOptions: APIConnectOptions;
+  /** Kept across attempts: a retry's new connection hears it first. */
+  readonly #unanswered: UnansweredAudio;
 
   constructor(guard: StallGuardSTT, connOptions = DEFAULT_API_CONNECT_OPTIONS) {
     // No sample rate: frames pass through as they come, the inner stream resamples them.
     super(guard, undefined, connOptions);
     this.#guard = guard;
     this.#connOptions = connOptions;
+    this.#unanswered = new UnansweredAudio({
+      limitMs: guard.options.replayMs,
+      voicedRms: guard.options.voicedRms,
+    });
   }
 
   protected async run(): Promise<void> {
@@ -88,7 +98,8 @@ export class StallGuardStream extends stt.SpeechStream {
     // One attempt per run: retrying is this stream's job, so a stall and a failed reconnect
     // count against the same budget.
     const stream = inner.stream({ connOptions: { ...this.#connOptions, maxRetry: 0 } });
-    stream.startTimeOffset = this.startTimeOffset;
+    const unanswered = this.#unanswered;
+    stream.startTimeOffset = unanswered.startOffset(this.startTimeOffset, unanswered.heardMs);
     let failure: Error | undefined;
     const onError = (event: { error: Error; recoverable: boolean }) => {
       if (!event.recoverable) failure = event.error;
@@ -118,26 +129,35 @@ export class StallGuardStream extends stt.SpeechStream {
       }
     }, 100);
 
+    const send = (frame: AudioFrame) => {
+      if (unansweredSince === undefined && isVoiced(frame, options.voicedRms)) {
+        unansweredSince = performance.now();
+        sentBefore = sentMs;
+      }
+      sentMs += (frame.samplesPerChannel / frame.sampleRate) * 1000;
+      stream.pushFrame(frame);
+    };
+    // What an earlier attempt's connection took with it; it counts as sent now, so a new
+    // connection that does not answer it either is given up as quickly.
+    unanswered.frames.forEach(send);
     const forward = async () => {
       for (;;) {
         const next = await this.input.next({ signal: stop.signal });
-        if (next.done || innerClosed) break;
-        if (next.value === stt.SpeechStream.FLUSH_SENTINEL) {
-          stream.flush();
-          continue;
-        }
-        if (unansweredSince === undefined && isVoiced(next.value, options.voicedRms)) {
-          unansweredSince = performance.now();
-          sentBefore = sentMs;
-        }
-        sentMs += (next.value.samplesPerChannel / next.value.sampleRate) * 1000;
-        stream.pushFrame(next.value);
+        if (next.done) break;
+        const item = next.value;
+        if (item !== stt.SpeechStream.FLUSH_SENTINEL) unanswered.push(item);
+        if (innerClosed) break; // the frame is kept for the next attempt
+        if (item === stt.SpeechStream.FLUSH_SENTINEL) stream.flush();
+        else send(item);
       }
       if (!innerClosed) stream.endInput();
     };
     const read = async () => {
       for await (const event of stream) {
         if (event.type !== stt.SpeechEventType.RECOGNITION_USAGE) unansweredSince = undefined;
+        if (event.type === stt.SpeechEventType.FINAL_TRANSCRIPT && event.alternatives?.[0]?.text) {
+          unanswered.answered();
+        }
         if (!this.queue.closed) this.queue.put(event);
       }
     };
