@@ -16,7 +16,7 @@ PNPM_VERSION=10.34.8
 APT_PACKAGES=(
   redis-server chromium postgresql
   pocketsphinx pocketsphinx-en-us libpocketsphinx-dev libsphinxbase-dev
-  flite sox baresip
+  flite festival festvox-us-slt-hts festvox-kallpc16k festvox-kdlpc16k sox baresip
   gcc make pkg-config libopus-dev libopusfile-dev libsoxr-dev
 )
 

@@ -19,10 +19,16 @@ export { personaInstructions } from './personas/persona-instructions.js';
 export { CLOUD_KEY_VARS, MissingProviderKeyError } from './providers/cloud-keys.js';
 export { type FallbackEvent, FALLBACK_TUNING } from './providers/fallback-chains.js';
 export { FliteTTS, FLITE_VOICES, type FliteVoice } from './providers/flite-tts.js';
+export { FestivalTTS, FESTIVAL_VOICES, type FestivalVoice } from './providers/festival-tts.js';
+export {
+  createOfflineTTS,
+  DEFAULT_OFFLINE_VOICE,
+  OFFLINE_VOICES,
+} from './providers/offline-tts.js';
 export { PocketSphinxSTT } from './providers/pocketsphinx-stt.js';
 export { KnowledgeMatcher } from './knowledge/knowledge-matcher.js';
 export { ScriptedResponder } from './scripted/scripted-llm.js';
-export { wordErrorRate } from './text/word-error-rate.js';
+export { countWordErrors, wordErrorRate } from './text/word-error-rate.js';
 
 // The offline engines' building blocks, which the cloud providers' protocol fakes
 // (`@parley/test-fakes`) do their work with.

@@ -1,4 +1,4 @@
-import { inference, initializeLogger, llm, stt } from '@livekit/agents';
+import { inference, initializeLogger, llm, stt, voice } from '@livekit/agents';
 import * as silero from '@livekit/agents-plugin-silero';
 import { PersonaSchema } from '@parley/contracts';
 import assert from 'node:assert/strict';
@@ -8,15 +8,17 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { loadConfig } from './config.js';
 import { AGENT_DIR } from './package-dir.js';
-import { buildPipeline, chooseChain, createAgentSession, fliteVoiceFor } from './pipeline.js';
+import { buildPipeline, chooseChain, createAgentSession, type Pipeline } from './pipeline.js';
 import { PersonaAgent } from './conversation/persona-agent.js';
 import { personaInstructions } from './personas/persona-instructions.js';
 import { MissingProviderKeyError } from './providers/cloud-keys.js';
-import { HandledErrorsTTSFallback } from './providers/fallback-chains.js';
+import { type FallbackEvent, HandledErrorsTTSFallback } from './providers/fallback-chains.js';
+import { FestivalTTS } from './providers/festival-tts.js';
 import { FliteTTS } from './providers/flite-tts.js';
 import { PocketSphinxSTT } from './providers/pocketsphinx-stt.js';
 import { CALLER_PHRASES } from './scripted/caller-phrases.js';
 import { ScriptedResponder } from './scripted/scripted-llm.js';
+import { TranscriptAwareTurnDetector } from './turn/transcript-aware-turn-detector.js';
 
 const BASE_ENV = {
   PARLEY_AGENT_KEY: 'k',
@@ -173,10 +175,11 @@ describe('pipeline', () => {
     assert.ok(instructions.includes(`say: "${persona.fallback}"`));
   });
 
-  test('a persona voice that names a Flite voice is used, anything else speaks with slt', () => {
-    assert.equal(fliteVoiceFor('awb'), 'awb');
-    assert.equal(fliteVoiceFor('default'), 'slt');
-    assert.equal(fliteVoiceFor('sonic-english'), 'slt');
+  test("the offline TTS speaks with the persona's offline voice", async () => {
+    const pipeline = await buildPipeline({ ...persona, voice: 'festival:kal' }, config);
+    assert.ok(pipeline.tts instanceof FestivalTTS);
+    assert.equal(pipeline.tts.options.voice, 'kal');
+    await pipeline.close();
   });
 
   test('the session runs the local v1-mini turn detector and VAD interruptions', async () => {
@@ -207,6 +210,39 @@ describe('pipeline', () => {
     assert.equal(endpointing.maxDelay, 1_800);
     assert.equal(interruption.enabled, false);
     assert.equal(interruption.minDuration, 700);
+  });
+
+  test('the turn detector reads final transcripts while the offline recogniser transcribes', async () => {
+    const offline = await buildPipeline(persona, config);
+    let fallback: ((event: FallbackEvent) => void) | undefined;
+    const chained: Pipeline = {
+      ...offline,
+      engines: { ...offline.engines, stt: ['deepgram', 'offline'] },
+      onFallback(listener) {
+        fallback = listener;
+        return () => undefined;
+      },
+    };
+    const session = createAgentSession(chained, await silero.VAD.load(), persona.turnTaking);
+    const detector = session.turnDetection;
+    assert.ok(detector instanceof TranscriptAwareTurnDetector);
+    const hear = (transcript: string, isFinal = true) =>
+      session.emit(
+        voice.AgentSessionEventTypes.UserInputTranscribed,
+        voice.createUserInputTranscribedEvent({ transcript, isFinal }),
+      );
+
+    hear('What are your'); // Deepgram transcribes: its words are left to the model
+    assert.equal(detector.ending, 'unknown');
+    fallback?.({ stage: 'stt', engine: 'deepgram', available: false });
+    hear('what are your', false);
+    assert.equal(detector.ending, 'unknown');
+    hear('what are your');
+    assert.equal(detector.ending, 'unfinished');
+    fallback?.({ stage: 'stt', engine: 'deepgram', available: true });
+    hear('Opening hours?');
+    assert.equal(detector.ending, 'unfinished');
+    await offline.close();
   });
 
   test('instructions and greeting are filled from variables; unknown placeholders go empty', () => {

@@ -1,4 +1,4 @@
-import { inference, type llm, log, type stt, type tts, type VAD, voice } from '@livekit/agents';
+import { type llm, log, type stt, type tts, type VAD, voice } from '@livekit/agents';
 import type { Persona } from '@parley/contracts';
 import type { AgentConfig, CloudConfig } from './config.js';
 import { isCloudProvider, MissingProviderKeyError, missingKey } from './providers/cloud-keys.js';
@@ -9,10 +9,11 @@ import {
   sttChain,
   ttsChain,
 } from './providers/fallback-chains.js';
-import { FliteTTS, type FliteVoice, isFliteVoice } from './providers/flite-tts.js';
+import { createOfflineTTS } from './providers/offline-tts.js';
 import { PocketSphinxSTT } from './providers/pocketsphinx-stt.js';
 import { CALLER_PHRASES } from './scripted/caller-phrases.js';
 import { ScriptedResponder } from './scripted/scripted-llm.js';
+import { TranscriptAwareTurnDetector } from './turn/transcript-aware-turn-detector.js';
 
 type SttChoice = Persona['providers']['stt'];
 type LlmChoice = Persona['providers']['llm'];
@@ -61,8 +62,7 @@ export const LLM_ENGINES: Record<LlmEngine, Factory<llm.LLM>> = {
 };
 
 export const TTS_ENGINES: Record<TtsEngine, Factory<tts.TTS>> = {
-  offline: ({ persona, config }) =>
-    new FliteTTS({ binPath: config.fliteBin, voice: fliteVoiceFor(persona.voice) }),
+  offline: ({ persona, config }) => createOfflineTTS(persona.voice, { fliteBin: config.fliteBin }),
   cartesia: async ({ persona, config }) =>
     (await cloudEngines()).createCartesiaTTS(config.cloud.cartesia, persona),
 };
@@ -88,11 +88,6 @@ export const AUTO_PREFERENCE = {
   tts: ['cartesia'] as TtsEngine[],
 };
 const OFFLINE = { stt: 'offline', llm: 'scripted', tts: 'offline' } as const;
-
-/** The persona's voice if it names a Flite voice; Flite's clearest voice otherwise. */
-export function fliteVoiceFor(voice: string): FliteVoice {
-  return isFliteVoice(voice) ? voice : 'slt';
-}
 
 /**
  * The engines that run a stage, most preferred first: for `auto` every cloud engine whose key
@@ -189,7 +184,9 @@ export async function buildPipeline(persona: Persona, config: AgentConfig): Prom
 /**
  * The voice session for a call. Turn-taking runs entirely on this machine: the local
  * `v1-mini` end-of-turn model and VAD-based interruptions, tuned by the persona's `turnTaking`.
- * Left unpinned, the framework would pick LiveKit Cloud's models in dev mode. Silence is
+ * Left unpinned, the framework would pick LiveKit Cloud's models in dev mode. While the offline
+ * recogniser transcribes, the model is told how the caller's words end (see
+ * {@link TranscriptAwareTurnDetector}); cloud transcripts leave it to the model. Silence is
  * handled by the call supervisor (conversation/call-supervisor.ts), not the framework's
  * away timer.
  */
@@ -198,17 +195,17 @@ export function createAgentSession(
   vad: VAD,
   turnTaking: Persona['turnTaking'],
 ): voice.AgentSession {
-  return new voice.AgentSession({
+  const turnDetector = new TranscriptAwareTurnDetector({
+    unlikelyThreshold: turnTaking.endOfTurnThreshold,
+  });
+  const session = new voice.AgentSession({
     stt: pipeline.stt,
     llm: pipeline.llm,
     tts: pipeline.tts,
     vad,
     userAwayTimeout: null,
     turnHandling: {
-      turnDetection: new inference.TurnDetector({
-        version: 'v1-mini',
-        unlikelyThreshold: turnTaking.endOfTurnThreshold,
-      }),
+      turnDetection: turnDetector,
       // The reply is written and spoken while the end of the turn is still being confirmed.
       preemptiveGeneration: { enabled: true, preemptiveTts: true },
       endpointing: {
@@ -224,4 +221,21 @@ export function createAgentSession(
       },
     },
   });
+  const transcribesOffline = offlineTranscription(pipeline);
+  // Emitted before the framework weighs the end of the turn, so the detector has the words.
+  session.on(voice.AgentSessionEventTypes.UserInputTranscribed, (event) => {
+    if (event.isFinal && transcribesOffline()) turnDetector.hearTranscript(event.transcript);
+  });
+  return session;
+}
+
+/** Whether the offline recogniser is the one transcribing: the first STT engine still up. */
+function offlineTranscription(pipeline: Pipeline): () => boolean {
+  const down = new Set<string>();
+  pipeline.onFallback(({ stage, engine, available }) => {
+    if (stage !== 'stt') return;
+    if (available) down.delete(engine);
+    else down.add(engine);
+  });
+  return () => pipeline.engines.stt.find((engine) => !down.has(engine)) === 'offline';
 }

@@ -2,7 +2,8 @@ import { initializeLogger, tts } from '@livekit/agents';
 import type { AudioFrame } from '@livekit/rtc-node';
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
-import { FliteTTS, withoutLeadingSilence } from './flite-tts.js';
+import { FliteTTS } from './flite-tts.js';
+import { withoutLeadingSilence } from './sentence-tts.js';
 import { parseWav } from './wav.js';
 
 function rms(frames: AudioFrame[]): number {

@@ -21,6 +21,7 @@ export const DEFAULT_RATES: RateCard = {
   // Offline engines (agent/README.md): no per-use cost.
   pocketsphinx: { kind: 'free' },
   flite: { kind: 'free' },
+  festival: { kind: 'free' },
   'parley-scripted': { kind: 'free' },
   // Deepgram Nova-3 streaming, pay as you go: $0.0077/min (deepgram.com/pricing, 2025).
   deepgram: { kind: 'stt', usdPerMinute: 0.0077 },

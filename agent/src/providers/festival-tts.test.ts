@@ -1,0 +1,151 @@
+import { APIError, initializeLogger, stt, tts } from '@livekit/agents';
+import { type AudioFrame, dispose } from '@livekit/rtc-node';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { pocketSphinxPaths } from '../config.js';
+import { wordErrorRate } from '../text/word-error-rate.js';
+import { buildShim } from './build-shim.js';
+import { FestivalTTS, schemeString } from './festival-tts.js';
+import { PocketSphinxSTT } from './pocketsphinx-stt.js';
+
+function rms(frames: AudioFrame[]): number {
+  let sum = 0;
+  let n = 0;
+  for (const f of frames) {
+    for (const s of f.data) sum += s * s;
+    n += f.data.length;
+  }
+  return Math.sqrt(sum / Math.max(n, 1));
+}
+
+async function frames(engine: tts.TTS, text: string): Promise<AudioFrame[]> {
+  const out: AudioFrame[] = [];
+  for await (const audio of engine.synthesize(text)) out.push(audio.frame);
+  return out;
+}
+
+describe('FestivalTTS', () => {
+  let buildDir: string | undefined;
+  let paths: ReturnType<typeof pocketSphinxPaths>;
+  const engines: FestivalTTS[] = [];
+  const festival = (opts: ConstructorParameters<typeof FestivalTTS>[0] = {}) => {
+    const engine = new FestivalTTS(opts);
+    engines.push(engine);
+    return engine;
+  };
+
+  before(() => {
+    initializeLogger({ pretty: false, level: 'warn' });
+    if (process.env.PARLEY_PS_STREAM_BIN) {
+      paths = pocketSphinxPaths();
+    } else {
+      buildDir = mkdtempSync(join(tmpdir(), 'parley-shim-'));
+      paths = pocketSphinxPaths({ PARLEY_PS_STREAM_BIN: buildShim(buildDir) });
+    }
+  });
+  after(async () => {
+    await Promise.all(engines.map((e) => e.close()));
+    if (buildDir) rmSync(buildDir, { recursive: true, force: true });
+    // The recogniser's native resampler keeps the process alive until LiveKit's FFI is released.
+    await dispose();
+  });
+
+  test('synthesize() speaks the text as audible 32 kHz mono frames for the slt-hts voice', async () => {
+    const engine = festival({ voice: 'slt-hts' });
+    assert.equal(engine.sampleRate, 32_000);
+    const got = await frames(engine, 'Do you offer free shipping?');
+    assert.ok(got.length > 10, `got ${got.length} frames`);
+    for (const f of got) {
+      assert.equal(f.sampleRate, 32_000);
+      assert.equal(f.channels, 1);
+    }
+    const seconds = got.reduce((s, f) => s + f.samplesPerChannel, 0) / 32_000;
+    assert.ok(seconds > 1 && seconds < 4, `${seconds} s of audio`);
+    assert.ok(rms(got) > 500, `rms ${rms(got)} is near silence`);
+  });
+
+  test('the recogniser understands what the slt-hts voice says', async () => {
+    const engine = festival({ voice: 'slt-hts' });
+    const speech = await frames(engine, 'We are open from nine to five on weekdays.');
+    const listener = new PocketSphinxSTT({ ...paths });
+    const stream = listener.stream();
+    const finals: string[] = [];
+    const reading = (async () => {
+      for await (const event of stream) {
+        const text = event.alternatives?.[0]?.text;
+        if (event.type === stt.SpeechEventType.FINAL_TRANSCRIPT && text) finals.push(text);
+      }
+    })();
+    for (const frame of speech) stream.pushFrame(frame);
+    stream.endInput();
+    await reading;
+    await listener.close();
+    const heard = finals.join(' ');
+    assert.ok(wordErrorRate('we are open from nine to five on weekdays', heard) <= 0.25, heard);
+  });
+
+  test('one festival process speaks sentence after sentence, quotes and all', async () => {
+    const engine = festival({ voice: 'kal' });
+    assert.equal(engine.sampleRate, 16_000);
+    const spoken = await Promise.all(
+      ['Hello.', 'She said "yes" \\ then (no).', 'Goodbye.'].map((t) => frames(engine, t)),
+    );
+    for (const got of spoken) {
+      assert.ok(got.length > 0 && rms(got) > 500, 'each sentence is audible');
+      assert.equal(got[0]?.sampleRate, 16_000);
+    }
+    // The middle sentence is the longest: the answers came back to the right requests.
+    const lengths = spoken.map((got) => got.length);
+    assert.ok((lengths[1] ?? 0) > Math.max(lengths[0] ?? 0, lengths[2] ?? 0), `${lengths}`);
+  });
+
+  test('stream() speaks each sentence as it completes and ends the segment with a final frame', async () => {
+    const engine = festival({ voice: 'slt-hts' });
+    const stream = engine.stream();
+    stream.pushText('We are open from nine to five on weekdays. ');
+    stream.pushText('Shipping is free on orders over fifty dollars.');
+    stream.flush();
+    stream.endInput();
+    const audio: tts.SynthesizedAudio[] = [];
+    for await (const item of stream) {
+      if (item === tts.SynthesizeStream.END_OF_STREAM) break;
+      audio.push(item);
+    }
+    assert.deepEqual(
+      audio.filter((a) => a.deltaText).map((a) => a.deltaText),
+      [
+        'We are open from nine to five on weekdays.',
+        'Shipping is free on orders over fifty dollars.',
+      ],
+    );
+    assert.deepEqual(
+      audio.map((a) => a.final),
+      audio.map((_, i) => i === audio.length - 1),
+    );
+  });
+
+  test('when festival cannot run, synthesis fails with an APIError naming it', async () => {
+    const engine = festival({ binPath: '/nonexistent/festival' });
+    await assert.rejects(
+      engine.render('Hello.', new AbortController().signal),
+      (error: unknown) => {
+        assert.ok(error instanceof APIError, String(error));
+        assert.match(error.message, /cannot run \/nonexistent\/festival/);
+        assert.equal(error.retryable, false);
+        return true;
+      },
+    );
+  });
+
+  test('bad options are refused at construction', () => {
+    assert.throws(() => new FestivalTTS({ voice: 'nope' as 'kal' }), /unknown festival voice/);
+    assert.throws(() => new FestivalTTS({ heapCells: 0 }), /heapCells/);
+  });
+
+  test('schemeString escapes quotes and backslashes and keeps the text on one line', () => {
+    assert.equal(schemeString('a "b" \\ c\nd'), '"a \\"b\\" \\\\ c d"');
+  });
+});
