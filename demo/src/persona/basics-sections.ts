@@ -27,7 +27,7 @@ const LLM_LABELS: Record<Llm, string> = {
 };
 const TTS_LABELS: Record<Tts, string> = {
   auto: 'auto',
-  offline: 'offline (Flite)',
+  offline: 'offline (Flite or Festival)',
   cartesia: 'Cartesia (cloud)',
 };
 
@@ -35,8 +35,20 @@ function choices<T extends string>(values: readonly T[], labels: Record<T, strin
   return values.map((value) => ({ value, label: labels[value] }));
 }
 
-/** Flite's voices (Debian's `flite`), which the offline TTS speaks with. */
-const FLITE_VOICES = ['default', 'slt', 'kal', 'awb', 'rms'] as const;
+/**
+ * The offline TTS's voices (Debian's `flite` and `festival`; agent/src/providers/offline-tts.ts):
+ * `default` is Flite's `rms`, the clearest to the recogniser.
+ */
+const OFFLINE_VOICES = [
+  'default',
+  'flite:rms',
+  'flite:slt',
+  'flite:awb',
+  'flite:kal16',
+  'festival:slt-hts',
+  'festival:kal',
+  'festival:ked',
+] as const;
 
 const LANGUAGES = ['en-US', 'en-GB', 'fr-FR', 'de-DE', 'es-ES'];
 
@@ -82,8 +94,8 @@ export function basicsSections(persona: Persona, isNew: boolean): FormSection[] 
           hint: 'A BCP 47 tag such as en-US.',
         }),
         voice: textField('Voice', persona.voice, {
-          suggestions: FLITE_VOICES,
-          hint: 'Offline (Flite): default, slt, kal, awb or rms. Cartesia: a voice id (UUID).',
+          suggestions: OFFLINE_VOICES,
+          hint: 'Offline: default (flite:rms), another flite:… voice or a festival:… voice. Cartesia: a voice id (UUID).',
         }),
         greeting: textField('Greeting', persona.greeting, { multiline: true, rows: 2 }),
         instructions: textField('Instructions', persona.instructions, {
