@@ -8,6 +8,17 @@ import { REPO_ROOT } from './package-dir.js';
 const SECRETS_KEY_FORMAT =
   'must be 32 random bytes in base64 or base64url (openssl rand -base64 32)';
 
+/** A comma-separated setting as its non-empty, trimmed entries; unset is an empty list. */
+const commaList = z
+  .string()
+  .optional()
+  .transform((list) =>
+    (list ?? '')
+      .split(',')
+      .map((entry) => entry.trim())
+      .filter((entry) => entry.length > 0),
+  );
+
 const ConfigSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(8787),
   HOST: z.string().default('127.0.0.1'),
@@ -43,16 +54,9 @@ const ConfigSchema = z.object({
    * Keys rotated out (comma-separated, same format): what they sealed still opens, and is
    * sealed again with PARLEY_SECRETS_KEY when the server starts.
    */
-  PARLEY_SECRETS_OLD_KEYS: z
-    .string()
-    .optional()
-    .transform((list) =>
-      (list ?? '')
-        .split(',')
-        .map((k) => k.trim())
-        .filter((k) => k.length > 0),
-    )
-    .refine((list) => list.every(isSecretsKey), { message: `each key ${SECRETS_KEY_FORMAT}` }),
+  PARLEY_SECRETS_OLD_KEYS: commaList.refine((list) => list.every(isSecretsKey), {
+    message: `each key ${SECRETS_KEY_FORMAT}`,
+  }),
   /** `development` lets any localhost page open sessions; set by `npm run dev`. */
   PARLEY_ENV: z.enum(['development', 'production']).default('production'),
   /** Delay before the first retry of a failed webhook delivery; it doubles with each failure. */
@@ -64,18 +68,9 @@ const ConfigSchema = z.object({
    * may reach; by default they reach public addresses only (loopback, private, link-local,
    * metadata… refused). The dev and test stacks allow loopback.
    */
-  PARLEY_OUTBOUND_ALLOW: z
-    .string()
-    .optional()
-    .transform((list) =>
-      (list ?? '')
-        .split(',')
-        .map((a) => a.trim())
-        .filter((a) => a.length > 0),
-    )
-    .refine((list) => list.every(isAddressOrCidr), {
-      message: 'must be comma-separated IP addresses or CIDRs, e.g. 10.20.0.0/16,127.0.0.1',
-    }),
+  PARLEY_OUTBOUND_ALLOW: commaList.refine((list) => list.every(isAddressOrCidr), {
+    message: 'must be comma-separated IP addresses or CIDRs, e.g. 10.20.0.0/16,127.0.0.1',
+  }),
   /** How much the server logs (JSON lines on standard output). */
   PARLEY_LOG_LEVEL: LogLevelSchema.default('info'),
   /**
@@ -91,18 +86,9 @@ const ConfigSchema = z.object({
    * Carrier addresses (comma-separated IPs or CIDRs) allowed to send calls to a number that
    * names none of its own.
    */
-  PARLEY_SIP_ALLOWED_ADDRESSES: z
-    .string()
-    .optional()
-    .transform((list) =>
-      (list ?? '')
-        .split(',')
-        .map((a) => a.trim())
-        .filter((a) => a.length > 0),
-    )
-    .refine((list) => list.every(isAddressOrCidr), {
-      message: 'must be comma-separated IP addresses or CIDRs, e.g. 203.0.113.0/24,198.51.100.7',
-    }),
+  PARLEY_SIP_ALLOWED_ADDRESSES: commaList.refine((list) => list.every(isAddressOrCidr), {
+    message: 'must be comma-separated IP addresses or CIDRs, e.g. 203.0.113.0/24,198.51.100.7',
+  }),
 });
 
 export type ServerConfig = z.infer<typeof ConfigSchema> & { livekitPublicUrl: string };
