@@ -1,5 +1,5 @@
 import { APIError, initializeLogger, stt, tts } from '@livekit/agents';
-import { type AudioFrame, dispose } from '@livekit/rtc-node';
+import { dispose } from '@livekit/rtc-node';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,22 +10,11 @@ import { wordErrorRate } from '../text/word-error-rate.js';
 import { buildShim } from './build-shim.js';
 import { FestivalTTS, schemeString } from './festival-tts.js';
 import { PocketSphinxSTT } from './pocketsphinx-stt.js';
-
-function rms(frames: AudioFrame[]): number {
-  let sum = 0;
-  let n = 0;
-  for (const f of frames) {
-    for (const s of f.data) sum += s * s;
-    n += f.data.length;
-  }
-  return Math.sqrt(sum / Math.max(n, 1));
-}
-
-async function frames(engine: tts.TTS, text: string): Promise<AudioFrame[]> {
-  const out: AudioFrame[] = [];
-  for await (const audio of engine.synthesize(text)) out.push(audio.frame);
-  return out;
-}
+import {
+  assertSpokenSentence,
+  framesRms as rms,
+  synthesizedFrames as frames,
+} from '../../test/spoken-audio.js';
 
 describe('FestivalTTS', () => {
   let buildDir: string | undefined;
@@ -56,15 +45,7 @@ describe('FestivalTTS', () => {
   test('synthesize() speaks the text as audible 32 kHz mono frames for the slt-hts voice', async () => {
     const engine = festival({ voice: 'slt-hts' });
     assert.equal(engine.sampleRate, 32_000);
-    const got = await frames(engine, 'Do you offer free shipping?');
-    assert.ok(got.length > 10, `got ${got.length} frames`);
-    for (const f of got) {
-      assert.equal(f.sampleRate, 32_000);
-      assert.equal(f.channels, 1);
-    }
-    const seconds = got.reduce((s, f) => s + f.samplesPerChannel, 0) / 32_000;
-    assert.ok(seconds > 1 && seconds < 4, `${seconds} s of audio`);
-    assert.ok(rms(got) > 500, `rms ${rms(got)} is near silence`);
+    assertSpokenSentence(await frames(engine, 'Do you offer free shipping?'), 32_000);
   });
 
   test('the recogniser understands what the slt-hts voice says', async () => {

@@ -5,16 +5,11 @@ import { before, describe, test } from 'node:test';
 import { FliteTTS } from './flite-tts.js';
 import { withoutLeadingSilence } from './sentence-tts.js';
 import { parseWav } from './wav.js';
-
-function rms(frames: AudioFrame[]): number {
-  let sum = 0;
-  let n = 0;
-  for (const f of frames) {
-    for (const s of f.data) sum += s * s;
-    n += f.data.length;
-  }
-  return Math.sqrt(sum / Math.max(n, 1));
-}
+import {
+  assertSpokenSentence,
+  framesRms as rms,
+  synthesizedFrames,
+} from '../../test/spoken-audio.js';
 
 describe('FliteTTS', () => {
   before(() => initializeLogger({ pretty: false, level: 'warn' }));
@@ -22,18 +17,7 @@ describe('FliteTTS', () => {
   test('synthesize() speaks the text as audible 16 kHz mono frames for the slt voice', async () => {
     const engine = new FliteTTS({ voice: 'slt' });
     assert.equal(engine.sampleRate, 16_000);
-    const frames: AudioFrame[] = [];
-    for await (const audio of engine.synthesize('Do you offer free shipping?')) {
-      frames.push(audio.frame);
-    }
-    assert.ok(frames.length > 10, `got ${frames.length} frames`);
-    for (const f of frames) {
-      assert.equal(f.sampleRate, 16_000);
-      assert.equal(f.channels, 1);
-    }
-    const seconds = frames.reduce((s, f) => s + f.samplesPerChannel, 0) / 16_000;
-    assert.ok(seconds > 1 && seconds < 4, `${seconds} s of audio`);
-    assert.ok(rms(frames) > 500, `rms ${rms(frames)} is near silence`);
+    assertSpokenSentence(await synthesizedFrames(engine, 'Do you offer free shipping?'), 16_000);
   });
 
   test("the first frame is already speech: Flite's leading silence is cut, 20 ms before the onset kept", async () => {
