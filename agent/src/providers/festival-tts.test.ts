@@ -1,13 +1,8 @@
 import { APIError, initializeLogger, stt, tts } from '@livekit/agents';
 import { dispose } from '@livekit/rtc-node';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { pocketSphinxPaths } from '../config.js';
 import { wordErrorRate } from '../text/word-error-rate.js';
-import { buildShim } from './build-shim.js';
 import { FestivalTTS, schemeString } from './festival-tts.js';
 import { PocketSphinxSTT } from './pocketsphinx-stt.js';
 import {
@@ -15,10 +10,10 @@ import {
   framesRms as rms,
   synthesizedFrames as frames,
 } from '../../test/spoken-audio.js';
+import { recogniserPaths } from '../../test/recogniser-paths.js';
 
 describe('FestivalTTS', () => {
-  let buildDir: string | undefined;
-  let paths: ReturnType<typeof pocketSphinxPaths>;
+  let recogniser: ReturnType<typeof recogniserPaths>;
   const engines: FestivalTTS[] = [];
   const festival = (opts: ConstructorParameters<typeof FestivalTTS>[0] = {}) => {
     const engine = new FestivalTTS(opts);
@@ -28,16 +23,11 @@ describe('FestivalTTS', () => {
 
   before(() => {
     initializeLogger({ pretty: false, level: 'warn' });
-    if (process.env.PARLEY_PS_STREAM_BIN) {
-      paths = pocketSphinxPaths();
-    } else {
-      buildDir = mkdtempSync(join(tmpdir(), 'parley-shim-'));
-      paths = pocketSphinxPaths({ PARLEY_PS_STREAM_BIN: buildShim(buildDir) });
-    }
+    recogniser = recogniserPaths();
   });
   after(async () => {
     await Promise.all(engines.map((e) => e.close()));
-    if (buildDir) rmSync(buildDir, { recursive: true, force: true });
+    recogniser.remove();
     // The recogniser's native resampler keeps the process alive until LiveKit's FFI is released.
     await dispose();
   });
@@ -51,7 +41,7 @@ describe('FestivalTTS', () => {
   test('the recogniser understands what the slt-hts voice says', async () => {
     const engine = festival({ voice: 'slt-hts' });
     const speech = await frames(engine, 'We are open from nine to five on weekdays.');
-    const listener = new PocketSphinxSTT({ ...paths });
+    const listener = new PocketSphinxSTT({ ...recogniser.paths });
     const stream = listener.stream();
     const finals: string[] = [];
     const reading = (async () => {

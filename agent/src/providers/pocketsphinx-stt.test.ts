@@ -1,19 +1,14 @@
 import { initializeLogger, stt } from '@livekit/agents';
 import { AudioFrame, AudioResampler, dispose } from '@livekit/rtc-node';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { pocketSphinxPaths } from '../config.js';
 import { wordErrorRate } from '../text/word-error-rate.js';
 import { buildBiasLanguageModel } from './bias-language-model.js';
-import { buildShim } from './build-shim.js';
 import { FliteTTS } from './flite-tts.js';
 import { PocketSphinxSTT } from './pocketsphinx-stt.js';
+import { recogniserPaths } from '../../test/recogniser-paths.js';
 
-let buildDir: string | undefined;
-let paths: ReturnType<typeof pocketSphinxPaths>;
+let recogniser: ReturnType<typeof recogniserPaths>;
 
 /** Speech as a call delivers it: Flite's voice at 48 kHz, in 10 ms frames. */
 async function speak(text: string, rate = 48_000): Promise<AudioFrame[]> {
@@ -46,21 +41,16 @@ const text = (ev: stt.SpeechEvent | undefined) => ev?.alternatives?.[0]?.text ??
 describe('PocketSphinxSTT', () => {
   before(() => {
     initializeLogger({ pretty: false, level: 'warn' });
-    if (process.env.PARLEY_PS_STREAM_BIN) {
-      paths = pocketSphinxPaths();
-    } else {
-      buildDir = mkdtempSync(join(tmpdir(), 'parley-shim-'));
-      paths = pocketSphinxPaths({ PARLEY_PS_STREAM_BIN: buildShim(buildDir) });
-    }
+    recogniser = recogniserPaths();
   });
   after(async () => {
-    if (buildDir) rmSync(buildDir, { recursive: true, force: true });
+    recogniser.remove();
     // The native resampler keeps the process alive until LiveKit's FFI is released.
     await dispose();
   });
 
   test('a spoken question streams start, interim, final and end events with its words', async () => {
-    const engine = new PocketSphinxSTT({ ...paths });
+    const engine = new PocketSphinxSTT({ ...recogniser.paths });
     const stream = engine.stream();
     const events = collect(stream);
     for (const frame of await speak('What are your opening hours?')) stream.pushFrame(frame);
@@ -98,7 +88,7 @@ describe('PocketSphinxSTT', () => {
   test('a question after seconds of silence at the start of a call is still recognised', async () => {
     // Calls start silent; that silence must not skew the recogniser's normalisation (it did:
     // "do you offer free shipping" came out as "do you prefer you should").
-    const engine = new PocketSphinxSTT({ ...paths });
+    const engine = new PocketSphinxSTT({ ...recogniser.paths });
     const stream = engine.stream();
     const events = collect(stream);
     for (let i = 0; i < 700; i++) stream.pushFrame(silence(10));
@@ -111,7 +101,7 @@ describe('PocketSphinxSTT', () => {
 
   test('flush() ends the utterance at once, without waiting for silence', async () => {
     // A second of silence would be needed before the recogniser ended the utterance itself.
-    const engine = new PocketSphinxSTT({ ...paths, vadPostspeechFrames: 100 });
+    const engine = new PocketSphinxSTT({ ...recogniser.paths, vadPostspeechFrames: 100 });
     const stream = engine.stream();
     const events = collect(stream);
     for (const frame of await speak('Do you offer free shipping?')) stream.pushFrame(frame);
@@ -124,14 +114,14 @@ describe('PocketSphinxSTT', () => {
 
   test('biasing towards the persona questions keeps their key words', async () => {
     const questions = ['What are your opening hours?', 'Do you offer free shipping?'];
-    const engine = new PocketSphinxSTT({ ...paths, biasPhrases: questions });
+    const engine = new PocketSphinxSTT({ ...recogniser.paths, biasPhrases: questions });
     const result = await engine.recognize(await speak('Do you offer free shipping?', 16_000));
     assert.match(text(result), /offer free shipping/);
     await engine.close();
   });
 
   test('recognize() transcribes a whole buffer at once', async () => {
-    const engine = new PocketSphinxSTT({ ...paths });
+    const engine = new PocketSphinxSTT({ ...recogniser.paths });
     const frames = [...(await speak('Where are you located?')), silence(500)];
     const result = await engine.recognize(frames);
     assert.equal(result.type, stt.SpeechEventType.FINAL_TRANSCRIPT);
@@ -139,7 +129,10 @@ describe('PocketSphinxSTT', () => {
   });
 
   test('a missing shim fails the stream with a non-retryable error', async () => {
-    const engine = new PocketSphinxSTT({ ...paths, binPath: '/nonexistent/parley-ps-stream' });
+    const engine = new PocketSphinxSTT({
+      ...recogniser.paths,
+      binPath: '/nonexistent/parley-ps-stream',
+    });
     const errors: { recoverable: boolean; error: Error }[] = [];
     engine.on('error', (e) => errors.push(e));
     const stream = engine.stream();

@@ -2,9 +2,6 @@ import { asLanguageCode, initializeLogger } from '@livekit/agents';
 import { dispose } from '@livekit/rtc-node';
 import { TurnTakingSchema } from '@parley/contracts';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import {
   COMPLETE_UTTERANCES,
@@ -17,11 +14,10 @@ import {
   thresholdOf,
   transcribe,
 } from '../../test/end-of-turn.js';
-import { pocketSphinxPaths } from '../config.js';
 import { recognitionPhrases } from '../pipeline.js';
-import { buildShim } from '../providers/build-shim.js';
 import { PocketSphinxSTT } from '../providers/pocketsphinx-stt.js';
 import { TranscriptAwareTurnDetector } from './transcript-aware-turn-detector.js';
+import { recogniserPaths } from '../../test/recogniser-paths.js';
 
 /** The model's own threshold for English (`LOCAL_LANGUAGES.en` in `@livekit/agents`). */
 const MODEL_THRESHOLD = 0.36;
@@ -110,19 +106,18 @@ describe('end of turn on the offline recogniser (Flite → PocketSphinx → loca
     minDelay: turnTaking.minEndpointingDelayMs,
     maxDelay: turnTaking.maxEndpointingDelayMs,
   };
-  let buildDir: string | undefined;
+  let recogniser: ReturnType<typeof recogniserPaths>;
   let stt: PocketSphinxSTT;
   let model: InProcessEndOfTurnModel;
   let detector: TranscriptAwareTurnDetector;
 
   before(() => {
     initializeLogger({ pretty: false, level: 'warn' });
-    let paths = pocketSphinxPaths();
-    if (!process.env.PARLEY_PS_STREAM_BIN) {
-      buildDir = mkdtempSync(join(tmpdir(), 'parley-shim-'));
-      paths = pocketSphinxPaths({ PARLEY_PS_STREAM_BIN: buildShim(buildDir) });
-    }
-    stt = new PocketSphinxSTT({ ...paths, biasPhrases: recognitionPhrases(SHOP_PERSONA) });
+    recogniser = recogniserPaths();
+    stt = new PocketSphinxSTT({
+      ...recogniser.paths,
+      biasPhrases: recognitionPhrases(SHOP_PERSONA),
+    });
     model = new InProcessEndOfTurnModel();
     detector = new TranscriptAwareTurnDetector({
       unlikelyThreshold: turnTaking.endOfTurnThreshold,
@@ -132,7 +127,7 @@ describe('end of turn on the offline recogniser (Flite → PocketSphinx → loca
   after(async () => {
     await stt.close();
     await detector.aclose();
-    if (buildDir) rmSync(buildDir, { recursive: true, force: true });
+    recogniser.remove();
     await dispose();
   });
 
