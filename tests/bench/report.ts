@@ -1,4 +1,5 @@
 import type { BundleSize } from '../support/bundle-size.js';
+import type { BargeInRun } from './barge-in.js';
 import type { ConcurrencyRun } from './concurrency.js';
 import type { GreetingBurst } from './greeting-burst.js';
 import { percentile, type Summary } from './stats.js';
@@ -49,6 +50,8 @@ export interface BenchResults {
   };
   /** Headless callers on the shipped `default` persona: alone, then a burst. */
   greetingAfterDispatch: { alone: GreetingBurst; burst: GreetingBurst };
+  /** Headless callers talking over a long answer, on the shipped turn-taking. */
+  bargeIn: BargeInRun;
   concurrency: { offline: ConcurrencyRun; cloudFakes?: ConcurrencyRun | { blocked: string } };
   bundles: BundleSize[];
   verdicts: Verdict[];
@@ -142,6 +145,18 @@ export function verdicts(results: Omit<BenchResults, 'verdicts'>): Verdict[] {
     },
     ...Object.values(results.greetingAfterDispatch).map(greetingVerdict),
     {
+      name: 'barge-in: talked over → agent silent, p50',
+      value: ms(results.bargeIn.stop.p50),
+      target: '≤ 250 ms',
+      pass: results.bargeIn.notStopped > 0 ? false : within(results.bargeIn.stop.p50, 250),
+    },
+    {
+      name: 'barge-in: "yeah, okay" / a cough cut the answer',
+      value: `${results.bargeIn.acknowledgementCut + results.bargeIn.coughCut} of ${results.bargeIn.calls * 2}`,
+      target: 'none',
+      pass: results.bargeIn.acknowledgementCut + results.bargeIn.coughCut === 0,
+    },
+    {
       name: 'concurrent sessions, cloud fakes (p95 < 1 s)',
       value: cloudRun ? String(cloudRun.maxHeld) : 'not run',
       target: '≥ 25',
@@ -196,6 +211,13 @@ export function table(results: BenchResults): string {
     `click-to-greeting (${clickToGreeting.count} calls): p50 ${clickToGreeting.p50} ms, ` +
       `p95 ${clickToGreeting.p95} ms; medians: microphone + session ${steps.connectingMs} ms, ` +
       `room joined ${steps.roomJoinedMs} ms, agent joined ${steps.agentJoinedMs} ms`,
+  );
+  const barge = results.bargeIn;
+  out.push(
+    `barge-in (${barge.calls} calls each): stop p50 ${barge.stop.p50} ms, p95 ${barge.stop.p95} ms, ` +
+      `max ${barge.stop.max} ms (${barge.notStopped} not stopped); silence heard after ` +
+      `"yeah, okay" p50 ${barge.acknowledgementGap.p50} ms (max ${barge.acknowledgementGap.max}), ` +
+      `after a cough p50 ${barge.coughGap.p50} ms (max ${barge.coughGap.max})`,
   );
   out.push(burstLine(results.greetingAfterDispatch.alone));
   out.push(burstLine(results.greetingAfterDispatch.burst));

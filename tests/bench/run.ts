@@ -5,6 +5,7 @@
  *
  *   tsx tests/bench/run.ts [--turns 30] [--greetings 20] [--levels 1,2,4,…] [--session-turns 4]
  *                          [--phone-calls 10] [--phone-turns 20] [--burst 10] [--burst-window 10]
+ *                          [--barge-ins 5]
  *                          [--skip-cloud] [--skip-concurrency] [--turn-taking '{"minEndpointingDelayMs":400}']
  *
  * The agent's end-of-speech settings come from the environment as for `npm run dev`
@@ -24,6 +25,7 @@ import { personaOf, startLoggedStack, type LoggedStack } from '../support/stack-
 import { UtteranceBank } from '../support/voice-session.js';
 import { padWithSilence, writeWav } from '../support/wav.js';
 import { BENCH_QUESTIONS, BENCH_TURN_TAKING, benchPersona } from './bench-persona.js';
+import { measureBargeIn } from './barge-in.js';
 import { measureConcurrency, type ConcurrencyRun } from './concurrency.js';
 import { measureGreetingBurst } from './greeting-burst.js';
 import { burstLine, chart, median, table, verdicts, type BenchResults } from './report.js';
@@ -41,6 +43,7 @@ const { values: args } = parseArgs({
     'phone-turns': { type: 'string', default: '20' },
     burst: { type: 'string', default: '10' },
     'burst-window': { type: 'string', default: '10' },
+    'barge-ins': { type: 'string', default: '5' },
     'skip-cloud': { type: 'boolean', default: false },
     'skip-concurrency': { type: 'boolean', default: false },
     'turn-taking': { type: 'string', default: '{}' },
@@ -58,6 +61,7 @@ const PHONE_CALLS = count('phone-calls', args['phone-calls']);
 const PHONE_TURNS = count('phone-turns', args['phone-turns']);
 const BURST = count('burst', args.burst);
 const BURST_WINDOW_MS = count('burst-window', args['burst-window']) * 1000;
+const BARGE_INS = count('barge-ins', args['barge-ins']);
 /** Far enough apart that each call is alone and the idle processes are refilled. */
 const LONE_SPACING_MS = 8000;
 const LEVELS = (args.levels ?? '').split(',').map((v) => count('levels', v));
@@ -175,6 +179,15 @@ async function main(): Promise<void> {
       say,
     );
 
+    // Talked over on the shipped turn-taking (the `default` persona's, with a long answer added).
+    step(`barge-in: ${BARGE_INS} × (a question, "yeah, okay" and a cough over a long answer)`);
+    const bargeIn = await measureBargeIn(
+      stack,
+      await personaOf(stack),
+      { calls: BARGE_INS, workDir: work },
+      say,
+    );
+
     let concurrency: ConcurrencyRun = { levels: [], maxHeld: 0 };
     if (!args['skip-concurrency']) {
       step(`concurrency, offline engines: levels ${LEVELS.join(', ')}`);
@@ -186,7 +199,7 @@ async function main(): Promise<void> {
         log: say,
       });
     }
-    return { greetings, greetingAfterDispatch: { alone, burst }, web, phone, concurrency };
+    return { greetings, greetingAfterDispatch: { alone, burst }, web, phone, bargeIn, concurrency };
   });
 
   let cloudFakes: ConcurrencyRun | { blocked: string } | undefined;
@@ -267,6 +280,7 @@ async function main(): Promise<void> {
       },
     },
     greetingAfterDispatch: offline.greetingAfterDispatch,
+    bargeIn: offline.bargeIn,
     concurrency: { offline: offline.concurrency, cloudFakes },
     bundles,
   };

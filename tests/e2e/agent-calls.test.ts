@@ -1,5 +1,6 @@
 /**
- * Calls on the real stack, by voice: a lead captured over a whole conversation, a barge-in, and
+ * Calls on the real stack, by voice: a lead captured over a whole conversation, a barge-in (and
+ * an acknowledgement or a cough that is not one), and
  * an agent killed mid-call (its completed turns are stored, the visitor sees it go, LiveKit's
  * webhook closes the record, and the next call is served).
  */
@@ -20,7 +21,7 @@ import {
 } from '../support/calls.js';
 import { HeadlessVisitor } from '../support/headless-visitor.js';
 import { personaOf, testStack, type TestStack } from '../support/stack-env.js';
-import { padWithSilence, synthesize, type Pcm } from '../support/wav.js';
+import { cough, padWithSilence, synthesize, type Pcm } from '../support/wav.js';
 
 const SHIPPING = 'Do you offer free shipping?';
 const HISTORY = 'Tell me the story of your company.';
@@ -131,7 +132,8 @@ describe('lead capture by voice', () => {
 });
 
 describe('barge-in', () => {
-  test('speaking over a long answer stops it; the new question is answered', async () => {
+  /** A persona whose answer to {@link HISTORY} is long enough to talk over. */
+  async function storyteller(): Promise<{ base: Persona; persona: Persona }> {
     const base = await personaOf(stack);
     const persona: Persona = {
       ...base,
@@ -139,8 +141,11 @@ describe('barge-in', () => {
       knowledge: [...base.knowledge, { question: HISTORY, answer: LONG_ANSWER }],
     };
     await putPersona(stack, persona);
-    const { visitor, roomName } = await callIn(persona);
+    return { base, persona };
+  }
 
+  /** Asks for the long story and resolves once it has been playing for a while. */
+  async function storyPlaying(visitor: HeadlessVisitor): Promise<void> {
     await visitor.speak(padWithSilence(await spoken(HISTORY), 0.3, 1.5));
     await visitor.waitUntil(
       'the long answer to start',
@@ -149,6 +154,25 @@ describe('barge-in', () => {
     );
     await visitor.waitUntil('the agent to speak', () => visitor.agentState === 'speaking', 30_000);
     await new Promise((r) => setTimeout(r, 1_500));
+  }
+
+  /** The stored turn of the story, once the call has stored it. */
+  async function storedStory(roomName: string, done: (agentText: string) => boolean) {
+    const call = await eventually(
+      'the story stored',
+      () => callOfRoom(stack, roomName),
+      (c) => c.turns.some((t) => t.agentText?.includes('garage') && done(t.agentText)),
+      20_000,
+    );
+    const story = call.turns.find((t) => t.agentText?.includes('garage'));
+    assert.ok(story, 'the story is stored');
+    return { call, story };
+  }
+
+  test('speaking over a long answer stops it; the new question is answered', async () => {
+    const { base, persona } = await storyteller();
+    const { visitor, roomName } = await callIn(persona);
+    await storyPlaying(visitor);
     await visitor.speak(padWithSilence(await spoken(SHIPPING), 0.1, 1.5));
 
     const shipping = base.knowledge.find((k) => k.question === SHIPPING);
@@ -158,18 +182,67 @@ describe('barge-in', () => {
       () => visitor.transcript('agent').includes(shipping.answer),
       60_000,
     );
-    const call = await eventually(
-      'both turns stored',
+    const { story } = await storedStory(roomName, () => true);
+    await eventually(
+      'the shipping turn stored',
       () => callOfRoom(stack, roomName),
       (c) => c.turns.some((t) => t.agentText?.includes(shipping.answer)),
       20_000,
     );
-    const story = call.turns.find((t) => t.agentText?.includes('garage'));
-    assert.ok(story, 'the interrupted answer is stored');
     assert.equal(story.interrupted, true);
     assert.ok(
       !story.agentText?.includes('forty people'),
       `the stored answer stops where it was cut: "${story.agentText}"`,
+    );
+  });
+
+  test('a short "yeah, okay" over a long answer pauses it at most: it resumes and ends whole', async () => {
+    const { persona } = await storyteller();
+    const { visitor, roomName } = await callIn(persona);
+    await storyPlaying(visitor);
+    const from = visitor.agentStates.length;
+    await visitor.speak(padWithSilence(await spoken('Yeah, okay.'), 0.1, 0.5));
+
+    await visitor.waitUntil(
+      'the rest of the story',
+      () => visitor.transcript('agent').includes('forty people'),
+      60_000,
+    );
+    await visitor.waitUntil('the story to end', () => visitor.agentState === 'listening', 30_000);
+    // The acknowledgement was long enough to pause the agent (a false interruption, produced on
+    // purpose): it stopped speaking, then spoke again without a new turn.
+    const states = visitor.agentStates.slice(from).map((s) => s.state);
+    const paused = states.indexOf('listening');
+    assert.ok(paused >= 0, `the agent paused for the acknowledgement: ${states.join(' → ')}`);
+    assert.ok(states.slice(paused).includes('speaking'), `and resumed: ${states.join(' → ')}`);
+    const { call, story } = await storedStory(roomName, (text) => text.includes('forty people'));
+    assert.equal(story.interrupted, false, 'the story was not cut');
+    assert.ok(story.agentText?.includes('forty people'), `the whole story: "${story.agentText}"`);
+    const turns = call.turns.map((t) => t.userText ?? '(agent)');
+    assert.equal(
+      call.turns.filter((t) => t.userText && !/story|company/i.test(t.userText)).length,
+      0,
+      `the acknowledgement is not a turn: ${JSON.stringify(turns)}`,
+    );
+  });
+
+  test('a cough over a long answer does not stop it', async () => {
+    const { persona } = await storyteller();
+    const { visitor, roomName } = await callIn(persona);
+    await storyPlaying(visitor);
+    await visitor.speak(padWithSilence(cough(350), 0.1, 0.5));
+
+    await visitor.waitUntil(
+      'the rest of the story',
+      () => visitor.transcript('agent').includes('forty people'),
+      60_000,
+    );
+    const { call, story } = await storedStory(roomName, (text) => text.includes('forty people'));
+    assert.equal(story.interrupted, false, 'the story was not cut');
+    assert.equal(
+      call.turns.filter((t) => t.userText && !/story|company/i.test(t.userText)).length,
+      0,
+      `the cough is not a turn: ${JSON.stringify(call.turns.map((t) => t.userText))}`,
     );
   });
 });

@@ -45,6 +45,8 @@ export class HeadlessVisitor {
   readonly room = new Room();
   readonly segments = new Map<string, TranscriptSegment>();
   agentState: string | undefined;
+  /** Every agent state seen, in order, with when it arrived (`performance.now()`). */
+  readonly agentStates: Array<{ state: string; at: number }> = [];
   /** Whether an agent participant is in the room; false again once it leaves (or dies). */
   agentPresent = false;
   /** Set when the room itself ended for this visitor (the agent ended the call, or it was deleted). */
@@ -54,6 +56,8 @@ export class HeadlessVisitor {
   /** `performance.now()` when the first and the latest agent frame louder than silence arrived. */
   firstAgentSoundAt: number | undefined;
   lastAgentSoundAt: number | undefined;
+  /** When each agent frame louder than silence arrived (`performance.now()`), in order. */
+  readonly agentSoundAt: number[] = [];
   private source: AudioSource | undefined;
   private readonly changed = new Set<() => void>();
   private leaving = false;
@@ -66,8 +70,9 @@ export class HeadlessVisitor {
     });
     this.room.on(RoomEvent.ParticipantAttributesChanged, (_changed, participant) => {
       const state = participant.attributes['lk.agent.state'];
-      if (state) {
+      if (state && state !== this.agentState) {
         this.agentState = state;
+        this.agentStates.push({ state, at: performance.now() });
         this.notify();
       }
     });
@@ -125,6 +130,28 @@ export class HeadlessVisitor {
     if (left > 0) await sleep(left);
   }
 
+  /**
+   * The first stretch of at least `gapMs` without agent sound that begins after `at`: when the
+   * agent's sound stopped (its last loud frame) and when sound came back (undefined if not yet).
+   */
+  agentSilenceAfter(
+    at: number,
+    gapMs: number,
+  ): { stoppedAt: number; resumedAt?: number } | undefined {
+    const times = this.agentSoundAt;
+    let i = times.findIndex((t) => t >= at);
+    if (i < 0) return undefined;
+    for (; i < times.length; i++) {
+      const t = times[i] as number;
+      const next = times[i + 1];
+      if (next === undefined) {
+        return performance.now() - t >= gapMs ? { stoppedAt: t } : undefined;
+      }
+      if (next - t >= gapMs) return { stoppedAt: t, resumedAt: next };
+    }
+    return undefined;
+  }
+
   transcript(role: 'user' | 'agent'): string {
     return [...this.segments.values()]
       .filter((s) => s.role === role)
@@ -177,6 +204,7 @@ export class HeadlessVisitor {
         this.agentSoundMs += (frame.samplesPerChannel / frame.sampleRate) * 1000;
         this.lastAgentSoundAt = performance.now();
         this.firstAgentSoundAt ??= this.lastAgentSoundAt;
+        this.agentSoundAt.push(this.lastAgentSoundAt);
         this.notify();
       }
     }

@@ -65,6 +65,31 @@ export async function synthesize(text: string, file: string): Promise<Pcm> {
   return parseWav(await readFile(file));
 }
 
+/**
+ * A cough, as far as a microphone can tell: `ms` of loud broadband noise (deterministic) that
+ * starts abruptly and dies away.
+ */
+export function cough(ms: number, sampleRate = 16_000): Pcm {
+  const samples = new Int16Array(Math.round((ms * sampleRate) / 1000));
+  let seed = 12_345;
+  for (let i = 0; i < samples.length; i++) {
+    seed = (seed * 1_103_515_245 + 12_345) & 0x7fffffff;
+    const t = i / samples.length;
+    const envelope = t < 0.05 ? t / 0.05 : Math.exp(-(t - 0.05) * 4);
+    samples[i] = Math.round(((seed / 0x7fffffff) * 2 - 1) * 14_000 * envelope);
+  }
+  return { sampleRate, samples };
+}
+
+/** Where the sound in `pcm` begins: milliseconds of (near) silence before it. */
+export function leadingSilenceMs(pcm: Pcm, threshold = 300): number {
+  const window = Math.round(pcm.sampleRate / 100);
+  for (let i = 0; i + window <= pcm.samples.length; i += window) {
+    if (rms(pcm.samples.subarray(i, i + window)) > threshold) return (i / pcm.sampleRate) * 1000;
+  }
+  return (pcm.samples.length / pcm.sampleRate) * 1000;
+}
+
 /** `before` seconds of silence, the speech, then `after` seconds of silence. */
 export function padWithSilence(pcm: Pcm, before: number, after: number): Pcm {
   const lead = Math.round(before * pcm.sampleRate);

@@ -1,4 +1,6 @@
-import { type llm, type tts, voice } from '@livekit/agents';
+import { log, type llm, type tts, voice } from '@livekit/agents';
+import type { AudioFrame } from '@livekit/rtc-node';
+import type { ReadableStream } from 'node:stream/web';
 import {
   type CallerHistory,
   type Persona,
@@ -6,6 +8,7 @@ import {
   type TemplateValues,
 } from '@parley/contracts';
 import { personaInstructions } from '../personas/persona-instructions.js';
+import { floorWatchOf, type RecognitionEvent, withoutBackchannels } from '../turn/backchannel.js';
 import { callerMemory } from './caller-memory.js';
 
 export interface PersonaAgentOptions {
@@ -65,5 +68,24 @@ export class PersonaAgent extends voice.Agent {
 
   override async onEnter(): Promise<void> {
     if (this.#greetOnEnter) this.session.say(this.greeting);
+  }
+
+  /** The caller's words, without the backchannels said over the agent (see turn/backchannel.ts). */
+  override async sttNode(
+    audio: ReadableStream<AudioFrame> | AsyncIterable<AudioFrame>,
+    modelSettings: voice.ModelSettings,
+  ): Promise<ReadableStream<RecognitionEvent> | null> {
+    const events = await super.sttNode(audio, modelSettings);
+    if (!events) return null;
+    const floor = floorWatchOf(this.session);
+    return withoutBackchannels(
+      events,
+      () => floor.holdsFloor(),
+      (text, backchannel) =>
+        log().info(
+          { text, backchannel },
+          backchannel ? 'backchannel over the agent: not a turn' : 'caller spoke over the agent',
+        ),
+    );
   }
 }

@@ -95,12 +95,20 @@ export function policySections(persona: Persona, personaIds: readonly string[]):
           minInterruptionDurationMs: numberField(
             'Minimum interruption (ms)',
             turn.minInterruptionDurationMs,
-            { min: 0, max: 5_000, hint: 'Shorter speech does not interrupt.' },
+            {
+              min: 0,
+              max: 5_000,
+              hint: 'The caller’s voice pauses the agent after this long; their words stop it.',
+            },
           ),
           falseInterruptionTimeoutMs: numberField(
             'False interruption timeout (ms)',
             turn.falseInterruptionTimeoutMs,
-            { min: 0, max: 10_000, hint: 'The agent resumes after an interruption with no words.' },
+            {
+              min: 0,
+              max: 10_000,
+              hint: 'The agent resumes this long after a pause with no words, or only a “mm-hm”.',
+            },
           ),
         }),
       },

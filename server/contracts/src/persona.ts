@@ -83,10 +83,14 @@ export const TurnTakingSchema = z.object({
   endOfTurnThreshold: z.number().min(0).max(1).optional(),
   /** Whether the caller can interrupt (barge in on) the agent. */
   interruptions: z.boolean().default(true),
-  /** Speech shorter than this does not interrupt the agent. */
-  minInterruptionDurationMs: z.number().int().min(0).max(5_000).default(500),
-  /** An interruption with no words after it is false: the agent resumes after this long. */
-  falseInterruptionTimeoutMs: z.number().int().min(0).max(10_000).default(2_000),
+  /**
+   * The caller's voice pauses the agent once it has lasted this long (shorter sounds are
+   * ignored); their words then stop it for good, while a backchannel ("mm-hm", "yeah") or a
+   * sound without words lets it resume.
+   */
+  minInterruptionDurationMs: z.number().int().min(0).max(5_000).default(150),
+  /** After a pause with no words (or only a backchannel), the agent resumes this long after the caller's voice stopped. */
+  falseInterruptionTimeoutMs: z.number().int().min(0).max(10_000).default(1_000),
 });
 export type TurnTaking = z.infer<typeof TurnTakingSchema>;
 
