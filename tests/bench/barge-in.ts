@@ -27,7 +27,7 @@ export interface BargeInRun {
   stop: Summary;
   /** Calls whose agent did not stop for the interruption within 3 s. */
   notStopped: number;
-  /** "Yeah, okay." over the agent: how long the caller heard it silent (0 if it never paused). */
+  /** "Yeah, okay." over the agent: how long the agent paused before it went on (0: no pause). */
   acknowledgementGap: Summary;
   /** Acknowledgements after which the answer did not go on to its end. */
   acknowledgementCut: number;
@@ -83,8 +83,11 @@ async function storyCall(
   return { visitor, onset };
 }
 
-/** The silence the caller heard after `onset` (0 if none), and whether the story then ended. */
-async function gapAfter(visitor: HeadlessVisitor, onset: number) {
+/**
+ * Whether the agent paused for the sound at `onset` and for how long (its state turned to
+ * listening, then back to speaking), and whether the story then went on to its end.
+ */
+async function pauseAfter(visitor: HeadlessVisitor, onset: number) {
   const ended = await visitor
     .waitUntil(
       'the end of the story',
@@ -94,12 +97,11 @@ async function gapAfter(visitor: HeadlessVisitor, onset: number) {
     )
     .then(() => true)
     .catch(() => false);
-  const silence = visitor.agentSilenceAfter(onset, 250);
-  const gapMs =
-    silence?.resumedAt !== undefined && silence.stoppedAt < onset + 3_000
-      ? silence.resumedAt - silence.stoppedAt
-      : 0;
-  return { gapMs, ended };
+  const after = visitor.agentStates.filter((s) => s.at >= onset);
+  const paused = after.findIndex((s) => s.state === 'listening');
+  const resumed = after.slice(paused + 1).find((s) => s.state === 'speaking');
+  const pauseMs = paused >= 0 && resumed ? resumed.at - (after[paused]?.at ?? resumed.at) : 0;
+  return { pauseMs, ended };
 }
 
 /**
@@ -144,21 +146,21 @@ export async function measureBargeIn(
     }
     {
       const { visitor, onset } = await storyCall(stack, persona.id, sounds, sounds.acknowledgement);
-      const { gapMs, ended } = await gapAfter(visitor, onset);
-      acknowledgementGaps.push(gapMs);
+      const { pauseMs, ended } = await pauseAfter(visitor, onset);
+      acknowledgementGaps.push(pauseMs);
       if (!ended) acknowledgementCut += 1;
       await visitor.leave();
     }
     {
       const { visitor, onset } = await storyCall(stack, persona.id, sounds, sounds.cough);
-      const { gapMs, ended } = await gapAfter(visitor, onset);
-      coughGaps.push(gapMs);
+      const { pauseMs, ended } = await pauseAfter(visitor, onset);
+      coughGaps.push(pauseMs);
       if (!ended) coughCut += 1;
       await visitor.leave();
     }
     log(
       `call ${i + 1}: stop ${stops.at(-1) !== undefined ? Math.round(stops.at(-1) as number) : '—'} ms; ` +
-        `"yeah, okay" silence ${Math.round(acknowledgementGaps.at(-1) ?? 0)} ms; cough silence ${Math.round(coughGaps.at(-1) ?? 0)} ms`,
+        `"yeah, okay" paused it ${Math.round(acknowledgementGaps.at(-1) ?? 0)} ms; a cough ${Math.round(coughGaps.at(-1) ?? 0)} ms`,
     );
   }
   return {

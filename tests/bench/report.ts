@@ -215,9 +215,9 @@ export function table(results: BenchResults): string {
   const barge = results.bargeIn;
   out.push(
     `barge-in (${barge.calls} calls each): stop p50 ${barge.stop.p50} ms, p95 ${barge.stop.p95} ms, ` +
-      `max ${barge.stop.max} ms (${barge.notStopped} not stopped); silence heard after ` +
+      `max ${barge.stop.max} ms (${barge.notStopped} not stopped); the agent paused for ` +
       `"yeah, okay" p50 ${barge.acknowledgementGap.p50} ms (max ${barge.acknowledgementGap.max}), ` +
-      `after a cough p50 ${barge.coughGap.p50} ms (max ${barge.coughGap.max})`,
+      `for a cough p50 ${barge.coughGap.p50} ms (max ${barge.coughGap.max}), then went on`,
   );
   out.push(burstLine(results.greetingAfterDispatch.alone));
   out.push(burstLine(results.greetingAfterDispatch.burst));

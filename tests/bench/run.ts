@@ -5,7 +5,7 @@
  *
  *   tsx tests/bench/run.ts [--turns 30] [--greetings 20] [--levels 1,2,4,…] [--session-turns 4]
  *                          [--phone-calls 10] [--phone-turns 20] [--burst 10] [--burst-window 10]
- *                          [--barge-ins 5]
+ *                          [--barge-ins 5] [--only greetings,burst,web,phone,barge-in]
  *                          [--skip-cloud] [--skip-concurrency] [--turn-taking '{"minEndpointingDelayMs":400}']
  *
  * The agent's end-of-speech settings come from the environment as for `npm run dev`
@@ -27,7 +27,7 @@ import { padWithSilence, writeWav } from '../support/wav.js';
 import { BENCH_QUESTIONS, BENCH_TURN_TAKING, benchPersona } from './bench-persona.js';
 import { measureBargeIn } from './barge-in.js';
 import { measureConcurrency, type ConcurrencyRun } from './concurrency.js';
-import { measureGreetingBurst } from './greeting-burst.js';
+import { measureGreetingBurst, type GreetingBurst } from './greeting-burst.js';
 import { burstLine, chart, median, table, verdicts, type BenchResults } from './report.js';
 import { measurePhone } from './phone-latency.js';
 import { summarize } from './stats.js';
@@ -47,21 +47,29 @@ const { values: args } = parseArgs({
     'skip-cloud': { type: 'boolean', default: false },
     'skip-concurrency': { type: 'boolean', default: false },
     'turn-taking': { type: 'string', default: '{}' },
+    only: { type: 'string' },
   },
 });
-const count = (name: string, value: string | undefined) => {
+const SECTIONS = ['greetings', 'burst', 'web', 'phone', 'barge-in'] as const;
+const ONLY = args.only?.split(',');
+const unknownSection = ONLY?.find((s) => !(SECTIONS as readonly string[]).includes(s));
+if (unknownSection) throw new Error(`--only takes ${SECTIONS.join(', ')}; not ${unknownSection}`);
+/** Whether a section of the offline stack's figures is measured (`--only` leaves out the rest). */
+const measures = (section: (typeof SECTIONS)[number]) => !ONLY || ONLY.includes(section);
+
+const count = (name: string, value: string | undefined, least = 1) => {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} must be a positive integer`);
+  if (!Number.isInteger(n) || n < least) throw new Error(`--${name} must be an integer ≥ ${least}`);
   return n;
 };
 const TURNS = count('turns', args.turns);
-const GREETINGS = count('greetings', args.greetings);
+const GREETINGS = count('greetings', args.greetings, 0);
 const SESSION_TURNS = count('session-turns', args['session-turns']);
 const PHONE_CALLS = count('phone-calls', args['phone-calls']);
 const PHONE_TURNS = count('phone-turns', args['phone-turns']);
 const BURST = count('burst', args.burst);
 const BURST_WINDOW_MS = count('burst-window', args['burst-window']) * 1000;
-const BARGE_INS = count('barge-ins', args['barge-ins']);
+const BARGE_INS = count('barge-ins', args['barge-ins'], 0);
 /** Far enough apart that each call is alone and the idle processes are refilled. */
 const LONE_SPACING_MS = 8000;
 const LEVELS = (args.levels ?? '').split(',').map((v) => count('levels', v));
@@ -77,6 +85,10 @@ const AGENT_ENV = { PARLEY_AGENT_MAX_JOBS: String(Math.max(...LEVELS) + 5) };
 
 const step = (line: string) => process.stdout.write(`\n==> ${line}\n`);
 const say = (line: string) => process.stdout.write(`    ${line}\n`);
+const skipped = <T>(what: string, empty: T): T => {
+  say(`${what}: left out (--only)`);
+  return empty;
+};
 
 async function withStack<T>(
   name: string,
@@ -144,7 +156,9 @@ async function main(): Promise<void> {
     );
 
     step(`click-to-greeting in Chromium: ${GREETINGS} calls`);
-    const greetings = await measureClickToGreeting(stack, 'bench', GREETINGS, silent);
+    const greetings = measures('greetings')
+      ? await measureClickToGreeting(stack, 'bench', GREETINGS, silent)
+      : skipped('click-to-greeting', []);
     say(`greeting ms: ${greetings.map((g) => Math.round(g.greetingMs)).join(', ')}`);
 
     // The persona every newcomer gets; headless callers send no pre-connect audio (as a phone).
@@ -156,35 +170,52 @@ async function main(): Promise<void> {
         log: say,
       });
     step(`greeting after dispatch: ${BURST} callers one at a time, then ${BURST} in a burst`);
-    const alone = await greetingRun(BURST, LONE_SPACING_MS);
+    const noBurst = (spacingMs: number): GreetingBurst => ({
+      calls: 0,
+      spacingMs,
+      afterJoin: summarize([]),
+      afterDispatch: summarize([]),
+      failures: 0,
+    });
+    const alone = measures('burst')
+      ? await greetingRun(BURST, LONE_SPACING_MS)
+      : skipped('greeting after dispatch', noBurst(LONE_SPACING_MS));
     say(burstLine(alone));
-    await new Promise((resolve) => setTimeout(resolve, LONE_SPACING_MS));
-    const burst = await greetingRun(BURST, BURST_WINDOW_MS / BURST);
+    if (measures('burst')) await new Promise((resolve) => setTimeout(resolve, LONE_SPACING_MS));
+    const burst = measures('burst')
+      ? await greetingRun(BURST, BURST_WINDOW_MS / BURST)
+      : noBurst(BURST_WINDOW_MS / BURST);
     say(burstLine(burst));
 
     step(
       `web voice-to-voice in Chromium: one call, ${TURNS} questions (~${Math.ceil((TURNS * 9.5) / 60)} min)`,
     );
-    const web = await measureWebVoiceToVoice(stack, 'bench', TURNS, work);
+    const web = measures('web')
+      ? await measureWebVoiceToVoice(stack, 'bench', TURNS, work)
+      : skipped('web voice-to-voice', { turns: [], unmeasured: 0, asked: 0, storedTurns: 0 });
     say(`v2v ms: ${web.turns.map((t) => Math.round(t.voiceToVoiceMs)).join(', ')}`);
 
     // The persona every newcomer gets, not the bench persona: phone figures on shipped defaults.
     step(
       `phone through livekit-sip (baresip, G.722): ${PHONE_CALLS} answers, ${PHONE_TURNS} spoken turns, ${PHONE_CALLS} outbound calls`,
     );
-    const phone = await measurePhone(
-      stack,
-      await personaOf(stack),
-      { calls: PHONE_CALLS, turns: PHONE_TURNS, workDir: work },
-      say,
-    );
+    const phone = measures('phone')
+      ? await measurePhone(
+          stack,
+          await personaOf(stack),
+          { calls: PHONE_CALLS, turns: PHONE_TURNS, workDir: work },
+          say,
+        )
+      : skipped('phone', { answerMs: [], turns: [], asked: 0, outboundAnsweredMs: [] });
 
-    // Talked over on the shipped turn-taking (the `default` persona's, with a long answer added).
+    // Talked over on the shipped turn-taking (the `default` persona's, with a long answer added),
+    // unless `--turn-taking` tunes it.
     step(`barge-in: ${BARGE_INS} × (a question, "yeah, okay" and a cough over a long answer)`);
+    const shipped = await personaOf(stack);
     const bargeIn = await measureBargeIn(
       stack,
-      await personaOf(stack),
-      { calls: BARGE_INS, workDir: work },
+      { ...shipped, turnTaking: { ...shipped.turnTaking, ...TURN_TAKING } },
+      { calls: measures('barge-in') ? BARGE_INS : 0, workDir: work },
       say,
     );
 

@@ -45,6 +45,13 @@ describe('isBackchannel', () => {
     }
   });
 
+  test('one misheard word among acknowledgements is still a backchannel', () => {
+    assert.equal(isBackchannel('yet okay'), true);
+    assert.equal(isBackchannel('okay i had'), false, 'two other words are words said');
+    assert.equal(isBackchannel('okay wait'), false, 'a floor word is never misheard');
+    assert.equal(isBackchannel('yeah okay sure fine'), false, 'four words are a sentence');
+  });
+
   test('a lone word from a short sound is a backchannel unless it takes the floor', () => {
     // The offline recogniser turns a cough or a hum into a short word.
     assert.equal(isBackchannel('if', 400), true);

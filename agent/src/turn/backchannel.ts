@@ -7,9 +7,10 @@
  * transcript is kept from the framework while the agent holds the floor (see
  * {@link withoutBackchannels}), and the paused speech resumes as after any false interruption.
  *
- * The offline recogniser hears a hum or a cough as some short word ("mm-hm" came out as "an
- * age an" in Flite's voice, a 400 ms cough as "if"), so a lone word from a short sound counts
- * too, unless it is one a caller says to take the floor ("stop", "wait", "no"…).
+ * The offline recogniser mishears them and hears a hum or a cough as some short word ("yeah,
+ * okay" came out as "yet okay", a 400 ms cough as "if"). So acknowledgements with one other
+ * word among them (three words at most) count, and so does a lone word from a short sound,
+ * unless a word is one a caller says to take the floor ("stop", "wait", "no"…).
  */
 import { stt, voice } from '@livekit/agents';
 import { type ReadableStream, TransformStream } from 'node:stream/web';
@@ -88,6 +89,9 @@ const FLOOR_WORDS = new Set([
   'goodbye',
 ]);
 
+/** A backchannel with a misheard word is this short at most. */
+const MAX_WORDS = 3;
+
 /** A lone word from a sound this short may be a hum or a cough the recogniser turned into a word. */
 export const SHORT_SOUND_MS = 600;
 
@@ -108,7 +112,11 @@ export function isBackchannel(text: string, soundMs?: number): boolean {
   if (!words.trim()) return true;
   for (const phrase of BACKCHANNEL_PHRASES) words = words.replace(phrase, 'mm');
   const tokens = words.trim().split(' ');
-  if (tokens.every((word) => BACKCHANNEL_WORDS.has(word))) return true;
+  const others = tokens.filter((word) => !BACKCHANNEL_WORDS.has(word));
+  if (others.length === 0) return true;
+  if (others.some((word) => FLOOR_WORDS.has(word))) return false;
+  // One misheard word among acknowledgements ("yet okay" for "yeah, okay") is still one.
+  if (tokens.length > 1 && tokens.length <= MAX_WORDS && others.length === 1) return true;
   const [only] = tokens;
   return (
     tokens.length === 1 &&

@@ -88,9 +88,9 @@ export const TurnTakingSchema = z.object({
    * ignored); their words then stop it for good, while a backchannel ("mm-hm", "yeah") or a
    * sound without words lets it resume.
    */
-  minInterruptionDurationMs: z.number().int().min(0).max(5_000).default(150),
+  minInterruptionDurationMs: z.number().int().min(0).max(5_000).default(60),
   /** After a pause with no words (or only a backchannel), the agent resumes this long after the caller's voice stopped. */
-  falseInterruptionTimeoutMs: z.number().int().min(0).max(10_000).default(1_000),
+  falseInterruptionTimeoutMs: z.number().int().min(0).max(10_000).default(500),
 });
 export type TurnTaking = z.infer<typeof TurnTakingSchema>;
 
