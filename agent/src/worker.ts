@@ -16,6 +16,7 @@ import {
   voice,
 } from '@livekit/agents';
 import * as silero from '@livekit/agents-plugin-silero';
+import { RoomEvent } from '@livekit/rtc-node';
 import {
   AGENT_NAME,
   builtinValues,
@@ -210,6 +211,8 @@ async function entry(ctx: JobContext<ProcessData>): Promise<void> {
   // Joining the room runs while the persona loads: the visitor hears the greeting sooner.
   const connected = ctx.connect();
   void connected.then(() => (steps.connectedMs = elapsed())).catch(() => undefined);
+  // When the caller first hears the agent's track (the greeting can play from then on).
+  ctx.room.once(RoomEvent.LocalTrackSubscribed, () => (steps.subscribedMs = elapsed()));
   // A phone caller hears ringing until the agent publishes audio: answer before the slow work.
   const direction = phoneDirection(ctx.job.metadata);
   const answer = direction && connected.then(() => answerAtOnce(ctx.room, startedAt, logger));
@@ -335,7 +338,10 @@ async function entry(ctx: JobContext<ProcessData>): Promise<void> {
   const onState = (ev: voice.AgentStateChangedEvent) => {
     if (ev.newState !== 'speaking') return;
     session.off(voice.AgentSessionEventTypes.AgentStateChanged, onState);
-    logger.info({ greetingMs: elapsed() }, 'greeting playing');
+    logger.info(
+      { greetingMs: elapsed(), subscribedMs: steps.subscribedMs, sessionMs: steps.sessionMs },
+      'greeting playing',
+    );
   };
   session.on(voice.AgentSessionEventTypes.AgentStateChanged, onState);
   // The call ends when the caller leaves, as RoomIO would end it, but not while they move to

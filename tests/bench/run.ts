@@ -215,7 +215,7 @@ async function main(): Promise<void> {
     const bargeIn = await measureBargeIn(
       stack,
       { ...shipped, turnTaking: { ...shipped.turnTaking, ...TURN_TAKING } },
-      { calls: measures('barge-in') ? BARGE_INS : 0, workDir: work },
+      { calls: measures('barge-in') ? BARGE_INS : skipped('barge-in', 0), workDir: work },
       say,
     );
 

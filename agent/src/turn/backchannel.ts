@@ -117,14 +117,8 @@ export function isBackchannel(text: string, soundMs?: number): boolean {
   if (others.some((word) => FLOOR_WORDS.has(word))) return false;
   // One misheard word among acknowledgements ("yet okay" for "yeah, okay") is still one.
   if (tokens.length > 1 && tokens.length <= MAX_WORDS && others.length === 1) return true;
-  const [only] = tokens;
-  return (
-    tokens.length === 1 &&
-    only !== undefined &&
-    !FLOOR_WORDS.has(only) &&
-    soundMs !== undefined &&
-    soundMs <= SHORT_SOUND_MS
-  );
+  // A lone word (not one that takes the floor, as checked above) from a short sound.
+  return tokens.length === 1 && soundMs !== undefined && soundMs <= SHORT_SOUND_MS;
 }
 
 /**
