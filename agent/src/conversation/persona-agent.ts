@@ -70,13 +70,17 @@ export class PersonaAgent extends voice.Agent {
     if (this.#greetOnEnter) this.session.say(this.greeting);
   }
 
-  /** The caller's words, without the backchannels said over the agent (see turn/backchannel.ts). */
+  /**
+   * The caller's words, without the backchannels said over the agent (see turn/backchannel.ts);
+   * English personas only.
+   */
   override async sttNode(
     audio: ReadableStream<AudioFrame> | AsyncIterable<AudioFrame>,
     modelSettings: voice.ModelSettings,
   ): Promise<ReadableStream<RecognitionEvent> | null> {
     const events = await super.sttNode(audio, modelSettings);
-    if (!events) return null;
+    // The backchannel words are English ones: in other languages every final transcript counts.
+    if (!events || !/^en\b/i.test(this.persona.language)) return events;
     const floor = floorWatchOf(this.session);
     return withoutBackchannels(
       events,
