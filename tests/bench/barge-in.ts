@@ -1,19 +1,13 @@
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Persona } from '@parley/contracts';
 import { openSession, putPersona } from '../support/calls.js';
 import { HeadlessVisitor } from '../support/headless-visitor.js';
 import type { TestStack } from '../support/stack-env.js';
+import { STORY, storyteller } from '../support/storyteller.js';
 import { cough, leadingSilenceMs, padWithSilence, synthesize, type Pcm } from '../support/wav.js';
 import { summarize, type Summary } from './stats.js';
 
-const STORY = 'Tell me the story of your company.';
-const STORY_ANSWER =
-  'Our company started in a small garage twenty years ago. ' +
-  'We sold handmade lamps to our neighbours and friends. ' +
-  'Over the years we added furniture, rugs and kitchen goods. ' +
-  'Today we ship to customers in every state of the country. ' +
-  'We still make many of our lamps by hand in the same town. ' +
-  'And we are proud to employ more than forty people there.';
 const INTERRUPTION = 'Wait, do you offer free shipping?';
 const ACKNOWLEDGEMENT = 'Yeah, okay.';
 /** Longer than any pause inside the agent's speech: the agent has stopped. */
@@ -42,8 +36,6 @@ interface Sounds {
   acknowledgement: Pcm;
   cough: Pcm;
 }
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * Talks over the agent's long answer with `sound` and returns when the caller's sound began,
@@ -116,11 +108,7 @@ export async function measureBargeIn(
   options: { calls: number; workDir: string },
   log: (line: string) => void,
 ): Promise<BargeInRun> {
-  const persona: Persona = {
-    ...base,
-    id: 'bench-barge-in',
-    knowledge: [...base.knowledge, { question: STORY, answer: STORY_ANSWER }],
-  };
+  const persona = storyteller(base, 'bench-barge-in');
   await putPersona(stack, persona);
   const sounds: Sounds = {
     story: await synthesize(STORY, path.join(options.workDir, 'barge-story.wav')),

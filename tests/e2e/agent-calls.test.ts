@@ -20,19 +20,11 @@ import {
   putPersona,
 } from '../support/calls.js';
 import { HeadlessVisitor } from '../support/headless-visitor.js';
+import { STORY, storyteller } from '../support/storyteller.js';
 import { personaOf, testStack, type TestStack } from '../support/stack-env.js';
 import { cough, padWithSilence, synthesize, type Pcm } from '../support/wav.js';
 
 const SHIPPING = 'Do you offer free shipping?';
-const HISTORY = 'Tell me the story of your company.';
-const LONG_ANSWER =
-  'Our company started in a small garage twenty years ago. ' +
-  'We sold handmade lamps to our neighbours and friends. ' +
-  'Over the years we added furniture, rugs and kitchen goods. ' +
-  'Today we ship to customers in every state of the country. ' +
-  'We still make many of our lamps by hand in the same town. ' +
-  'And we are proud to employ more than forty people there.';
-
 let stack: TestStack;
 let dir: string;
 const visitors: HeadlessVisitor[] = [];
@@ -132,21 +124,17 @@ describe('lead capture by voice', () => {
 });
 
 describe('barge-in', () => {
-  /** A persona whose answer to {@link HISTORY} is long enough to talk over. */
-  async function storyteller(): Promise<{ base: Persona; persona: Persona }> {
+  /** The shipped persona, knowing an answer long enough to talk over. */
+  async function storytellerPersona(): Promise<{ base: Persona; persona: Persona }> {
     const base = await personaOf(stack);
-    const persona: Persona = {
-      ...base,
-      id: 'e2e-barge-in',
-      knowledge: [...base.knowledge, { question: HISTORY, answer: LONG_ANSWER }],
-    };
+    const persona = storyteller(base, 'e2e-barge-in');
     await putPersona(stack, persona);
     return { base, persona };
   }
 
   /** Asks for the long story and resolves once it has been playing for a while. */
   async function storyPlaying(visitor: HeadlessVisitor): Promise<void> {
-    await visitor.speak(padWithSilence(await spoken(HISTORY), 0.3, 1.5));
+    await visitor.speak(padWithSilence(await spoken(STORY), 0.3, 1.5));
     await visitor.waitUntil(
       'the long answer to start',
       () => visitor.transcript('agent').includes('garage'),
@@ -170,7 +158,7 @@ describe('barge-in', () => {
   }
 
   test('speaking over a long answer stops it; the new question is answered', async () => {
-    const { base, persona } = await storyteller();
+    const { base, persona } = await storytellerPersona();
     const { visitor, roomName } = await callIn(persona);
     await storyPlaying(visitor);
     await visitor.speak(padWithSilence(await spoken(SHIPPING), 0.1, 1.5));
@@ -197,7 +185,7 @@ describe('barge-in', () => {
   });
 
   test('a short "yeah, okay" over a long answer pauses it at most: it resumes and ends whole', async () => {
-    const { persona } = await storyteller();
+    const { persona } = await storytellerPersona();
     const { visitor, roomName } = await callIn(persona);
     await storyPlaying(visitor);
     const from = visitor.agentStates.length;
@@ -227,7 +215,7 @@ describe('barge-in', () => {
   });
 
   test('a cough over a long answer does not stop it', async () => {
-    const { persona } = await storyteller();
+    const { persona } = await storytellerPersona();
     const { visitor, roomName } = await callIn(persona);
     await storyPlaying(visitor);
     await visitor.speak(padWithSilence(cough(350), 0.1, 0.5));
