@@ -11,6 +11,7 @@
 import { initializeLogger, stt } from '@livekit/agents';
 import { AudioFrame, AudioResampler, dispose } from '@livekit/rtc-node';
 import { parseArgs } from 'node:util';
+import { concatPcm, silenceFrames, toFrames } from '@parley/test-fakes';
 import { pocketSphinxPaths } from '../src/config.js';
 import { FliteTTS, type FliteVoice, isFliteVoice } from '../src/providers/flite-tts.js';
 import { PocketSphinxSTT } from '../src/providers/pocketsphinx-stt.js';
@@ -69,24 +70,6 @@ function muLaw(frames: AudioFrame[]): AudioFrame[] {
   );
 }
 
-/** Cuts audio into the 10 ms frames a call delivers. */
-function tenMs(frames: AudioFrame[]): AudioFrame[] {
-  const rate = frames[0]?.sampleRate ?? INPUT_RATE;
-  const pcm = Int16Array.from(frames.flatMap((f) => [...f.data]));
-  const step = rate / 100;
-  const out: AudioFrame[] = [];
-  for (let i = 0; i < pcm.length; i += step) {
-    const data = pcm.slice(i, i + step);
-    out.push(new AudioFrame(data, rate, 1, data.length));
-  }
-  return out;
-}
-
-function silence(ms: number): AudioFrame[] {
-  const n = INPUT_RATE / 100;
-  return Array.from({ length: ms / 10 }, () => new AudioFrame(new Int16Array(n), INPUT_RATE, 1, n));
-}
-
 async function transcribe(engine: PocketSphinxSTT, frames: AudioFrame[]): Promise<string> {
   const stream = engine.stream();
   const texts: string[] = [];
@@ -98,6 +81,7 @@ async function transcribe(engine: PocketSphinxSTT, frames: AudioFrame[]): Promis
     }
   })();
   // A call's stream starts in silence, and only the recogniser's own VAD ends an utterance.
+  const silence = (ms: number) => silenceFrames(ms, INPUT_RATE);
   for (const frame of [...silence(1500), ...frames, ...silence(1000)]) stream.pushFrame(frame);
   stream.flush();
   stream.endInput();
@@ -142,7 +126,10 @@ async function main(): Promise<void> {
         frames.push(audio.frame);
       }
       const channel = values.phone ? muLaw(resample(frames, 8_000)) : frames;
-      const input = tenMs(resample(channel, INPUT_RATE));
+      const input = toFrames(
+        concatPcm(resample(channel, INPUT_RATE).map((f) => f.data)),
+        INPUT_RATE,
+      );
       for (const { name, engine } of conditions) {
         const heard = await transcribe(engine, input);
         const c = countWordErrors(text, heard);

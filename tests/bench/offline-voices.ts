@@ -15,7 +15,7 @@
  * Writes tests/artifacts/bench/offline-voices.json.
  */
 import { initializeLogger, stt, type tts } from '@livekit/agents';
-import { AudioFrame, dispose } from '@livekit/rtc-node';
+import { type AudioFrame, dispose } from '@livekit/rtc-node';
 import {
   countWordErrors,
   createOfflineTTS,
@@ -23,6 +23,7 @@ import {
   PocketSphinxSTT,
   pocketSphinxPaths,
 } from '@parley/agent';
+import { concatPcm, silenceFrames, toFrames } from '@parley/test-fakes';
 import { mkdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -99,32 +100,6 @@ async function speak(engine: tts.TTS, text: string): Promise<Spoken> {
   return { text, firstAudioMs, synthesisMs: performance.now() - started, frames };
 }
 
-function silence(ms: number, rate: number): AudioFrame[] {
-  const samples = Math.round(rate / 100);
-  return Array.from(
-    { length: ms / 10 },
-    () => new AudioFrame(new Int16Array(samples), rate, 1, samples),
-  );
-}
-
-/** 10 ms frames, as a call delivers audio. */
-function callFrames(frames: AudioFrame[]): AudioFrame[] {
-  const rate = frames[0]?.sampleRate ?? 16_000;
-  const pcm = new Int16Array(frames.reduce((n, f) => n + f.data.length, 0));
-  let offset = 0;
-  for (const f of frames) {
-    pcm.set(f.data, offset);
-    offset += f.data.length;
-  }
-  const step = rate / 100;
-  const out: AudioFrame[] = [];
-  for (let i = 0; i < pcm.length; i += step) {
-    const data = pcm.slice(i, i + step);
-    out.push(new AudioFrame(data, rate, 1, data.length));
-  }
-  return out;
-}
-
 /** What PocketSphinx hears in each sentence: one stream per voice, silence between sentences. */
 async function transcribe(spoken: Spoken[]): Promise<string[]> {
   const stream = new PocketSphinxSTT({ ...pocketSphinxPaths() }).stream();
@@ -141,7 +116,8 @@ async function transcribe(spoken: Spoken[]): Promise<string[]> {
   for (const { frames } of spoken) {
     const rate = frames[0]?.sampleRate ?? 16_000;
     const seen = finals.length;
-    for (const f of [...silence(300, rate), ...callFrames(frames), ...silence(1200, rate)]) {
+    const sentence = toFrames(concatPcm(frames.map((f) => f.data)), rate);
+    for (const f of [...silenceFrames(300, rate), ...sentence, ...silenceFrames(1200, rate)]) {
       stream.pushFrame(f);
     }
     const deadline = Date.now() + 15_000;
