@@ -154,7 +154,11 @@ export function verdicts(results: Omit<BenchResults, 'verdicts'>): Verdict[] {
       name: 'barge-in: "yeah, okay" / a cough cut the answer',
       value: `${results.bargeIn.acknowledgementCut + results.bargeIn.coughCut} of ${results.bargeIn.calls * 2}`,
       target: 'none',
-      pass: results.bargeIn.acknowledgementCut + results.bargeIn.coughCut === 0,
+      // Not measured (`--only` left it out) is not met.
+      pass:
+        results.bargeIn.calls === 0
+          ? undefined
+          : results.bargeIn.acknowledgementCut + results.bargeIn.coughCut === 0,
     },
     {
       name: 'concurrent sessions, cloud fakes (p95 < 1 s)',
