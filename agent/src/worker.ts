@@ -197,6 +197,27 @@ async function takeOver(
   });
 }
 
+/**
+ * Longest the greeting waits for the visitor's pre-connect audio to reach the recogniser: the
+ * buffer is announced by their microphone track and waited for up to 3 s (src/preconnect).
+ */
+const PRE_CONNECT_WAIT_MS = 3_500;
+
+/**
+ * Longest a web call's agent waits in the room for the visitor: the room is opened, and the agent
+ * dispatched, when the session is issued, and the page joins right after it gets its token.
+ */
+const VISITOR_JOIN_WAIT_MS = 30_000;
+
+/** What `promise` gives, or `undefined` once `ms` have passed first. */
+function within<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const passed = new Promise<undefined>(
+    (resolve) => (timer = setTimeout(() => resolve(undefined), ms)),
+  );
+  return Promise.race([promise, passed]).finally(() => clearTimeout(timer));
+}
+
 /** One call: load the persona named in the dispatch, build its pipeline, greet, converse. */
 async function entry(ctx: JobContext<ProcessData>): Promise<void> {
   const logger = log().child({ room: ctx.job.room?.name, jobId: ctx.job.id });
@@ -253,7 +274,16 @@ async function entry(ctx: JobContext<ProcessData>): Promise<void> {
   );
 
   const vad = ctx.proc.userData.vad ?? (await loadVad(config));
-  const participant = await joined;
+  const participant = await (direction ? joined : within(joined, VISITOR_JOIN_WAIT_MS));
+  if (!participant) {
+    // The server opened the room when it issued the session (see the server's room-opener.ts).
+    // Deleting it lets a page that joins later still have an agent: its join makes the room
+    // again, with the dispatch its token carries.
+    logger.warn({ waitedMs: VISITOR_JOIN_WAIT_MS }, 'the visitor never joined; leaving');
+    await ctx.deleteRoom().catch(() => undefined);
+    ctx.shutdown('the visitor never joined');
+    return;
+  }
   const holder = agentInConversation(ctx.room.remoteParticipants.values());
   if (holder) {
     logger.warn({ agent: holder.identity }, 'another agent already holds this call; leaving');
@@ -356,17 +386,17 @@ async function entry(ctx: JobContext<ProcessData>): Promise<void> {
     logger,
   );
   ctx.addShutdownCallback(async () => stopWatchingCaller());
-  if (preConnect.expected()) {
-    // Known race, kept as it was: LiveKit Agents hears nothing for the first 3 s the agent
-    // speaks (its echo-cancellation warm-up), so a greeting that starts before the visitor's
-    // early words have reached the recogniser loses them. Synthesizing the greeting now leaves
-    // them the time that takes; a prepared greeting would start too soon.
-    for (const line of agent.openingLines()) session.say(line);
-  } else {
-    opening.sayAll(session, agent.openingLines()).catch((error: unknown) => {
+  // LiveKit Agents hears nothing for the first 3 s the agent speaks (its echo-cancellation
+  // warm-up): a greeting that started before the visitor's pre-connect audio reached the
+  // recogniser would hide their first words, so it waits for that audio (a moment at most).
+  const earlyWordsHeard = preConnect.expected()
+    ? within(preConnect.recognised(), PRE_CONNECT_WAIT_MS)
+    : Promise.resolve();
+  earlyWordsHeard
+    .then(() => opening.sayAll(session, agent.openingLines()))
+    .catch((error: unknown) => {
       logger.error({ err: String(error) }, 'cannot say the opening lines');
     });
-  }
   void answer?.then((track) => track?.handOver(ctx.room));
   const stopPhone = attachPhoneFeatures({
     room: ctx.room,

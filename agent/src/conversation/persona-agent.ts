@@ -1,6 +1,6 @@
 import { log, type llm, type tts, voice } from '@livekit/agents';
 import type { AudioFrame } from '@livekit/rtc-node';
-import type { ReadableStream } from 'node:stream/web';
+import { ReadableStream, TransformStream } from 'node:stream/web';
 import {
   type CallerHistory,
   type Persona,
@@ -10,6 +10,7 @@ import {
 import { personaInstructions } from '../personas/persona-instructions.js';
 import { floorWatchOf, type RecognitionEvent, withoutBackchannels } from '../turn/backchannel.js';
 import { callerMemory } from './caller-memory.js';
+import { recognising } from '../preconnect/early-audio.js';
 
 export interface PersonaAgentOptions {
   persona: Persona;
@@ -72,13 +73,24 @@ export class PersonaAgent extends voice.Agent {
 
   /**
    * The caller's words, without the backchannels said over the agent (see turn/backchannel.ts);
-   * English personas only.
+   * English personas only. The recogniser's frames are told to the pre-connect audio, whose
+   * greeting waits for the visitor's early words to get here (see src/preconnect).
    */
   override async sttNode(
     audio: ReadableStream<AudioFrame> | AsyncIterable<AudioFrame>,
     modelSettings: voice.ModelSettings,
   ): Promise<ReadableStream<RecognitionEvent> | null> {
-    const events = await super.sttNode(audio, modelSettings);
+    const frames = (
+      audio instanceof ReadableStream ? audio : ReadableStream.from(audio)
+    ).pipeThrough(
+      new TransformStream<AudioFrame, AudioFrame>({
+        transform(frame, controller) {
+          recognising(frame);
+          controller.enqueue(frame);
+        },
+      }),
+    );
+    const events = await super.sttNode(frames, modelSettings);
     // The backchannel words are English ones: in other languages every final transcript counts.
     if (!events || !/^en\b/i.test(this.persona.language)) return events;
     const floor = floorWatchOf(this.session);

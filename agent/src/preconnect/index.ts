@@ -9,3 +9,4 @@ export {
 export { OpusDecodeError } from './opus-decoder.js';
 export { WebmError } from './webm-opus.js';
 export { ParticipantMicrophoneInput, type MicrophoneInputOptions } from './microphone-input.js';
+export { recognising } from './early-audio.js';

@@ -35,6 +35,14 @@ export class ParticipantMicrophoneInput extends voice.AudioInput {
   #early: EarlyAudio | undefined;
   #current: { sid: string; inputId: string; stop: AbortController } | undefined;
   #attached = true;
+  #recognised!: (when: Promise<void>) => void;
+  /**
+   * Settles once the early audio (none, maybe) has reached the recogniser ahead of the live
+   * frames (see `recognising`), or never will (the input followed someone else, or closed).
+   */
+  readonly earlyAudioRecognised = new Promise<void>(
+    (resolve) => (this.#recognised = (when) => void when.then(resolve)),
+  );
 
   constructor(
     room: Room,
@@ -65,6 +73,7 @@ export class ParticipantMicrophoneInput extends voice.AudioInput {
     if (identity === this.#identity) return;
     this.#identity = identity;
     this.#early = undefined;
+    this.#recognised(Promise.resolve());
     this.#closeTrack();
     this.#openSubscribed();
   }
@@ -88,6 +97,7 @@ export class ParticipantMicrophoneInput extends voice.AudioInput {
     this.#room.off(RoomEvent.TrackSubscribed, this.#onSubscribed);
     this.#room.off(RoomEvent.TrackUnsubscribed, this.#onUnsubscribed);
     this.#closeTrack();
+    this.#recognised(Promise.resolve());
     await super.close();
   }
 
@@ -125,7 +135,7 @@ export class ParticipantMicrophoneInput extends voice.AudioInput {
       { signal: stop.signal },
     );
     // only the first track: the early audio was recorded before it
-    if (this.#early) frames = frames.pipeThrough(prependEarlyAudio(this.#early));
+    if (this.#early) frames = frames.pipeThrough(prependEarlyAudio(this.#early, this.#recognised));
     this.#early = undefined;
     const inputId = this.multiStream.addInputStream(frames);
     this.#current = { sid: publication.sid ?? '', inputId, stop };

@@ -211,6 +211,13 @@ export interface PreConnectAudioReceiver {
   ): void;
   /** Whether the visitor sent pre-connect audio, or their microphone track announces it. */
   expected(): boolean;
+  /**
+   * Settles once the pre-connect audio (if any) has reached the recogniser (the agent's STT node
+   * calls `recognising` with every frame), or never will; before {@link attach}, never. Speech the
+   * agent starts after it cannot hide the visitor's first words (LiveKit Agents hears nothing for
+   * the first 3 s the agent speaks).
+   */
+  recognised(): Promise<void>;
   /** Stops receiving (at shutdown). */
   close(): void;
 }
@@ -234,19 +241,26 @@ export function receivePreConnectAudio(
   options: Partial<PreConnectAudioOptions> = {},
 ): PreConnectAudioReceiver {
   const audio = new PreConnectAudio(room, options);
+  let attached: (input: ParticipantMicrophoneInput) => void = () => undefined;
+  const recognised = new Promise<ParticipantMicrophoneInput>(
+    (resolve) => (attached = resolve),
+  ).then((input) => input.earlyAudioRecognised);
   return {
     attach(session, participantIdentity, inputOptions = {}) {
       if (session.input.audio) {
         throw new PreConnectAudioError('attach the pre-connect audio before session.start()');
       }
-      session.input.audio = new ParticipantMicrophoneInput(
+      const input = new ParticipantMicrophoneInput(
         room,
         participantIdentity,
         (format) => audio.take(format),
         inputOptions,
       );
+      session.input.audio = input;
+      attached(input);
     },
     expected: () => audio.expected(),
+    recognised: () => recognised,
     close: () => audio.close(),
   };
 }
