@@ -34,6 +34,7 @@ import { PhoneNumbers } from './phone/phone-numbers.js';
 import { continueOnPhoneRoutes } from './phone/outbound/continue-on-phone-routes.js';
 import { dialPolicyRoutes } from './phone/outbound/dial-policy-routes.js';
 import { outboundCallRoutes } from './phone/outbound/outbound-call-routes.js';
+import { campaignRoutes } from './campaigns/campaign-routes.js';
 import { OutboundPhone } from './phone/outbound/outbound-phone.js';
 import { outboundTrunkRoutes } from './phone/outbound/outbound-trunk-routes.js';
 import { UnavailablePhoneDialer, type PhoneDialer } from './phone/outbound/phone-dialer.js';
@@ -80,6 +81,11 @@ export interface AppDeps {
    */
   phoneDialer?: PhoneDialer;
   /**
+   * What places outbound calls (the routes' and the campaign scheduler's, main.ts); made from
+   * `phoneDialer` and `workers` when absent.
+   */
+  outboundPhone?: OutboundPhone;
+  /**
    * Where webhook tools may connect (`PARLEY_OUTBOUND_ALLOW`, main.ts); public addresses only
    * by default. Webhook endpoint URLs are checked against it too.
    */
@@ -97,11 +103,13 @@ export function createApp(deps: AppDeps): Express {
   const logger = deps.logger ?? createLogger({ level: 'warn' });
   const outgoing = deps.outgoing ?? new OutgoingGuard();
   app.use(requestLog({ logger, metrics }));
-  const outboundPhone = new OutboundPhone({
-    dialer: deps.phoneDialer ?? new UnavailablePhoneDialer(),
-    agents: deps.workers,
-    log: (line) => logger.info(line),
-  });
+  const outboundPhone =
+    deps.outboundPhone ??
+    new OutboundPhone({
+      dialer: deps.phoneDialer ?? new UnavailablePhoneDialer(),
+      agents: deps.workers,
+      log: (line) => logger.info(line),
+    });
   // In the database: every replica counts against the same limits. One name per limiter.
   const perMinute = (name: string, limit: number) =>
     new RateLimiter(tenancy.db, { name, limit, windowMs: 60_000 });
@@ -183,6 +191,8 @@ export function createApp(deps: AppDeps): Express {
       '/v1/outbound-trunks',
       '/v1/do-not-call',
       '/v1/dial-policy',
+      '/v1/campaigns',
+      '/v1/scheduled-calls',
       '/v1/secrets',
       '/v1/api-keys',
       '/v1/tenants',
@@ -210,6 +220,7 @@ export function createApp(deps: AppDeps): Express {
   );
   app.use(outboundTrunkRoutes(outboundPhone.phoneDialer));
   app.use(dialPolicyRoutes());
+  app.use(campaignRoutes({ tenancy, now: () => new Date() }));
   app.use(secretRoutes());
   app.use('/internal', requireBearer(deps.agentKey));
   app.use(internalRoutes({ tenancy, workers: deps.workers, outgoing }));

@@ -21,6 +21,11 @@ import { developmentSecretsKey } from './tenants/secrets-key-file.js';
 import { WebhookSender } from './webhooks/webhook-sender.js';
 import { WorkerRegistry } from './livekit/worker-registry.js';
 import { LivekitPhoneDialer } from './phone/outbound/livekit-phone-dialer.js';
+import { OutboundPhone } from './phone/outbound/outbound-phone.js';
+import { OutboundScheduler } from './campaigns/outbound-scheduler.js';
+
+/** How often the campaign scheduler looks for calls due. */
+const SCHEDULER_INTERVAL_MS = 1000;
 import { admitPhoneCallers } from './phone/phone-admission.js';
 
 async function main(logger: Logger): Promise<void> {
@@ -70,6 +75,12 @@ async function main(logger: Logger): Promise<void> {
     apiKey: config.LIVEKIT_API_KEY,
     apiSecret: config.LIVEKIT_API_SECRET,
   });
+  // The routes' outbound calls and the campaign scheduler's go through the same guards.
+  const outboundPhone = new OutboundPhone({
+    dialer: phoneDialer,
+    agents: workers,
+    log: (line) => logger.info(line),
+  });
   const app = createApp({
     tenancy,
     issuer: new SessionIssuer({
@@ -94,6 +105,7 @@ async function main(logger: Logger): Promise<void> {
     }),
     phoneNumbers,
     phoneDialer,
+    outboundPhone,
     livekitApiKey: config.LIVEKIT_API_KEY,
     livekitApiSecret: config.LIVEKIT_API_SECRET,
     onLivekitEvent: admitPhoneCallers(
@@ -123,6 +135,15 @@ async function main(logger: Logger): Promise<void> {
     log: (line) => logger.warn(line),
   });
   sender.start();
+  // Campaigns and scheduled calls: every replica runs it; the database keeps them apart.
+  const scheduler = new OutboundScheduler({
+    tenantsWithWork: (now) => storage.tenantsWithOutboundWork(now),
+    tenant: (tenantId) => tenancy.forTenant(tenantId),
+    tenantHint: (tenantId) => (tenantId === tenancy.defaultTenantId ? undefined : tenantId),
+    outbound: outboundPhone,
+    log: (line) => logger.info(line),
+  });
+  scheduler.start(SCHEDULER_INTERVAL_MS);
   void reconcileOnStart(phoneNumbers, logger);
   const server = app.listen(config.PORT, config.HOST, () => {
     logger.info(
@@ -141,8 +162,7 @@ async function main(logger: Logger): Promise<void> {
     logger.info({ signal }, 'stopping');
     server.close(
       () =>
-        void sender
-          .stop()
+        void Promise.all([sender.stop(), scheduler.stop()])
           .then(() => storage.close())
           .finally(() => process.exit(0)),
     );

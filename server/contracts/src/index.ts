@@ -18,3 +18,4 @@ export * from './call-record.js';
 export * from './persona-version.js';
 export * from './webhook.js';
 export * from './list-queries.js';
+export * from './campaign.js';

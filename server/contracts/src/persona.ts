@@ -99,18 +99,23 @@ export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as con
 export const WeekdaySchema = z.enum(WEEKDAYS);
 export type Weekday = z.infer<typeof WeekdaySchema>;
 
+/** IANA time zone, e.g. `Europe/Paris`. */
+export const TimeZoneSchema = z
+  .string()
+  .min(1)
+  .max(64)
+  .refine((zone) => isTimeZone(zone), 'an IANA time zone such as Europe/Paris');
+
+/** Spans of the week (`{ day: 'mon', open: '09:00', close: '17:00' }`), in some time zone. */
+export const WeeklySpansSchema = z
+  .array(z.object({ day: WeekdaySchema, open: HHMM, close: HHMM }))
+  .max(50)
+  .refine((spans) => spans.every((s) => s.open < s.close), 'each span opens before it closes');
+
 /** Opening hours in a time zone; appointments are only booked inside them. */
 export const BusinessHoursSchema = z.object({
-  /** IANA time zone, e.g. `Europe/Paris`. */
-  timeZone: z
-    .string()
-    .min(1)
-    .max(64)
-    .refine((zone) => isTimeZone(zone), 'an IANA time zone such as Europe/Paris'),
-  weekly: z
-    .array(z.object({ day: WeekdaySchema, open: HHMM, close: HHMM }))
-    .max(50)
-    .refine((spans) => spans.every((s) => s.open < s.close), 'each span opens before it closes'),
+  timeZone: TimeZoneSchema,
+  weekly: WeeklySpansSchema,
   /** Length of one appointment. */
   appointmentMinutes: z.number().int().min(5).max(480).default(30),
 });
@@ -244,11 +249,7 @@ export const PhoneSettingsSchema = z.object({
    * When outbound calls may be placed, in the persona's business time zone; unset, the persona's
    * business hours (and with neither, any time).
    */
-  callingHours: z
-    .array(z.object({ day: WeekdaySchema, open: HHMM, close: HHMM }))
-    .max(50)
-    .refine((spans) => spans.every((s) => s.open < s.close), 'each span opens before it closes')
-    .optional(),
+  callingHours: WeeklySpansSchema.optional(),
   /** The widget offers web visitors to continue the conversation on their phone. */
   continueOnPhone: z.boolean().default(false),
   /**

@@ -10,6 +10,12 @@ export const WebhookEventTypeSchema = z.enum([
   'call.phone_status',
   'lead.captured',
   'appointment.booked',
+  /** A campaign began dialling: `{ campaign }`. */
+  'campaign.started',
+  /** Every contact of a campaign is done (completed, exhausted or skipped): `{ campaign }`. */
+  'campaign.completed',
+  /** An outbound call was scheduled (API, reminder or callback): `{ scheduledCall }`. */
+  'call.scheduled',
 ]);
 export type WebhookEventType = z.infer<typeof WebhookEventTypeSchema>;
 

@@ -440,6 +440,40 @@ describe('answers match the document', () => {
       202,
     );
 
+    // campaigns and scheduled calls (the do-not-call number is refused)
+    const campaign = {
+      name: 'Renewals',
+      persona: 'booking',
+      contacts: [{ number: '+15550005555' }],
+    };
+    const made = await call('POST', '/v1/campaigns', { auth: admin, body: campaign });
+    assert.equal(made.status, 201);
+    const campaignPath = `/v1/campaigns/${String(made.body.id)}`;
+    assert.equal((await call('GET', '/v1/campaigns', { auth: admin })).status, 200);
+    assert.equal((await call('GET', campaignPath, { auth: admin })).status, 200);
+    assert.equal((await call('GET', '/v1/campaigns/cmp_none', { auth: admin })).status, 404);
+    const more = { contacts: [{ name: 'Ann', number: '+15550006666' }] };
+    const added = await call('POST', `${campaignPath}/contacts`, { auth: admin, body: more });
+    assert.equal(added.status, 200);
+    assert.equal((await call('GET', `${campaignPath}/contacts`, { auth: admin })).status, 200);
+    for (const action of ['start', 'pause', 'resume', 'cancel']) {
+      assert.equal((await call('POST', `${campaignPath}/${action}`, { auth: admin })).status, 200);
+    }
+    assert.equal((await call('POST', `${campaignPath}/start`, { auth: admin })).status, 409);
+    const at = new Date(Date.now() + 86_400_000).toISOString();
+    const later = { persona: 'booking', to: '+15550007777', at };
+    const scheduled = await call('POST', '/v1/scheduled-calls', { auth: admin, body: later });
+    assert.equal(scheduled.status, 201);
+    const notThem = { ...later, to: '+15550001111' };
+    assert.equal(
+      (await call('POST', '/v1/scheduled-calls', { auth: admin, body: notThem })).status,
+      403,
+    );
+    assert.equal((await call('GET', '/v1/scheduled-calls', { auth: admin })).status, 200);
+    const scheduledPath = `/v1/scheduled-calls/${String(scheduled.body.id)}`;
+    assert.equal((await call('DELETE', scheduledPath, { auth: admin })).status, 200);
+    assert.equal((await call('DELETE', scheduledPath, { auth: admin })).status, 409);
+
     assert.equal((await call('DELETE', dnc, { auth: admin })).status, 204);
     assert.equal((await call('DELETE', dnc, { auth: admin })).status, 404);
     assert.equal((await call('DELETE', trunkPath, { auth: admin })).status, 204);

@@ -24,6 +24,8 @@ import { WebhookQueue, type WebhookQueueOptions } from '../webhooks/webhook-queu
 import { WebhookRepo, resealEndpointSecrets } from '../webhooks/webhook-repo.js';
 import { DialPolicyRepo } from '../phone/outbound/dial-policy-repo.js';
 import { OutboundTrunkRepo } from '../phone/outbound/outbound-trunk-repo.js';
+import { CampaignRepo } from '../campaigns/campaign-repo.js';
+import { ScheduledCallRepo, tenantsWithOutboundWork } from '../campaigns/scheduled-call-repo.js';
 
 /** Every repository of one tenant; nothing reached through it can see another tenant's rows. */
 export interface TenantStorage {
@@ -43,6 +45,10 @@ export interface TenantStorage {
   outboundTrunks: OutboundTrunkRepo;
   /** Dial policy, do-not-call list and active phone calls: what every outbound dial is checked against. */
   dialRules: DialPolicyRepo;
+  /** Outbound campaigns, their contacts and attempts. */
+  campaigns: CampaignRepo;
+  /** Single outbound calls at a given time (API, reminders, callbacks). */
+  scheduledCalls: ScheduledCallRepo;
   /**
    * Runs `fn` in one transaction that first takes the tenant's lock, with the tenant's
    * repositories (and the database) bound to that transaction: two of them for one tenant, on
@@ -81,6 +87,8 @@ function tenantStorage(
     rooms: new RoomRepo(db, tenantId),
     outboundTrunks: new OutboundTrunkRepo(db, tenantId),
     dialRules: new DialPolicyRepo(db, tenantId),
+    campaigns: new CampaignRepo(db, tenantId),
+    scheduledCalls: new ScheduledCallRepo(db, tenantId),
     exclusively: (fn) =>
       db.transaction(async (tx) => {
         // Held until the transaction ends; taken again inside it, it is already held.
@@ -180,6 +188,11 @@ export class Storage {
   /** Calls started and not yet ended, across tenants. */
   countActiveCalls(): Promise<number> {
     return countActiveCalls(this.db);
+  }
+
+  /** Tenants with a running campaign or a scheduled call due at `now`: the scheduler's work. */
+  tenantsWithOutboundWork(now: Date): Promise<string[]> {
+    return tenantsWithOutboundWork(this.db, now);
   }
 
   /** Which tenant and persona answer a dialed number. */

@@ -40,8 +40,11 @@ export interface DialCheck {
   persona: Persona;
   to: string;
   now: Date;
-  /** Outbound calls keep to calling hours; a visitor asking to be called now does not. */
-  callingHours: boolean;
+  /**
+   * Outbound calls keep to calling hours (`true`: the persona's; or the hours given, a campaign's
+   * calling window); a visitor asking to be called now does not.
+   */
+  callingHours: boolean | BusinessHours;
 }
 
 /**
@@ -63,7 +66,12 @@ export async function assertMayDial(check: DialCheck): Promise<void> {
       })`,
     );
   }
-  if (check.callingHours && !isWithinCallingHours(persona, now)) {
+  const hours = check.callingHours;
+  const outside =
+    hours === true
+      ? !isWithinCallingHours(persona, now)
+      : hours !== false && !isWithinBusinessHours(hours, now, new Date(now.getTime() + 1));
+  if (outside) {
     throw new DomainError(
       'outside_calling_hours',
       `persona '${persona.id}' places calls only in its calling hours`,

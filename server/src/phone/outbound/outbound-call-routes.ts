@@ -15,7 +15,11 @@ import type { OutboundPhone } from './outbound-phone.js';
  * The persona a call names: one of the tenant's own by id, or `<slug>/<id>` when the slug is the
  * tenant's (another tenant's persona is as unknown as a missing one).
  */
-async function personaOf(tenancy: Tenancy, tenant: TenantStorage, ref: string): Promise<Persona> {
+export async function personaOf(
+  tenancy: Tenancy,
+  tenant: TenantStorage,
+  ref: string,
+): Promise<Persona> {
   const notFound = new ApiError('persona_not_found', `no persona '${ref}'`);
   const slash = ref.indexOf('/');
   if (slash >= 0) {

@@ -2,6 +2,8 @@ import { randomBytes } from 'node:crypto';
 import type { z } from 'zod';
 import {
   OutboundCallRequestSchema,
+  type BusinessHours,
+  type OutboundCallRequest,
   type CallOutcome,
   type DispatchMetadata,
   type Persona,
@@ -48,6 +50,13 @@ export interface PlacedCall {
   callId: string;
   roomName: string;
   status: 'dialing';
+}
+
+/** An outbound call checked and recorded, not dialled yet (see `OutboundPhone.prepareCall`). */
+export interface PreparedCall {
+  call: Call;
+  trunk: StoredOutboundTrunk;
+  request: OutboundCallRequest;
 }
 
 /** A dial into a call the request does not wait for. */
@@ -116,34 +125,61 @@ export class OutboundPhone {
     tenantHint: string | undefined,
   ): Promise<PlacedCall> {
     const request = parseInput(OutboundCallRequestSchema, input);
-    const call = await tenant.exclusively(async (locked, db) => {
-      await assertMayDial({
-        rules: locked.dialRules,
-        persona,
-        to: request.to,
-        now: this.now(),
-        callingHours: true,
-      });
-      const trunk = await this.trunkFor(locked, request.trunk ?? persona.phone.outboundTrunk);
-      if (request.from && !trunk.numbers.includes(request.from)) {
-        throw new InvalidInputError(`from: ${request.from} is not a number of '${trunk.name}'`);
-      }
-      // Last of the checks, so a call refused for another reason holds no agent's slot.
-      const admission = await this.agents?.admit(db);
-      if (admission && !admission.admitted) throw new AtCapacityError(admission.retryAfterSeconds);
-      const roomName = `phone-out-${random(12)}`;
-      const created = await locked.calls.create({
-        personaId: persona.id,
-        channel: 'phone',
-        direction: 'outbound',
-        phoneStatus: 'dialing',
-        roomName,
-        participantIdentity: `sip_${request.to.slice(1)}`,
-        caller: { phoneNumber: request.to },
-        variables: request.variables ?? {},
-      });
-      return { call: created, trunk };
+    const prepared = await tenant.exclusively((locked, db) =>
+      this.prepareCall(locked, db, persona, request),
+    );
+    return this.dial(tenant, persona, prepared, tenantHint);
+  }
+
+  /**
+   * The checks of an outbound call and its record (`dialing`), in the transaction of `locked`
+   * (under the tenant's lock, see `TenantStorage.exclusively`): nothing dials until
+   * {@link dial} is given what this answers, after the transaction. `window` replaces the
+   * persona's calling hours (a campaign's calling window).
+   */
+  async prepareCall(
+    locked: TenantStorage,
+    db: Database,
+    persona: Persona,
+    request: OutboundCallRequest,
+    window?: BusinessHours,
+  ): Promise<PreparedCall> {
+    await assertMayDial({
+      rules: locked.dialRules,
+      persona,
+      to: request.to,
+      now: this.now(),
+      callingHours: window ?? true,
     });
+    const trunk = await this.trunkFor(locked, request.trunk ?? persona.phone.outboundTrunk);
+    if (request.from && !trunk.numbers.includes(request.from)) {
+      throw new InvalidInputError(`from: ${request.from} is not a number of '${trunk.name}'`);
+    }
+    // Last of the checks, so a call refused for another reason holds no agent's slot.
+    const admission = await this.agents?.admit(db);
+    if (admission && !admission.admitted) throw new AtCapacityError(admission.retryAfterSeconds);
+    const roomName = `phone-out-${random(12)}`;
+    const call = await locked.calls.create({
+      personaId: persona.id,
+      channel: 'phone',
+      direction: 'outbound',
+      phoneStatus: 'dialing',
+      roomName,
+      participantIdentity: `sip_${request.to.slice(1)}`,
+      caller: { phoneNumber: request.to },
+      variables: request.variables ?? {},
+      startedAt: this.now().toISOString(),
+    });
+    return { call, trunk, request };
+  }
+
+  /** Dispatches the agent and dials a call {@link prepareCall} recorded; the dial goes on. */
+  async dial(
+    tenant: TenantStorage,
+    persona: Persona,
+    { call, trunk, request }: PreparedCall,
+    tenantHint: string | undefined,
+  ): Promise<PlacedCall> {
     const metadata: DispatchMetadata = {
       personaId: persona.id,
       ...(tenantHint && { tenantId: tenantHint }),
@@ -153,15 +189,15 @@ export class OutboundPhone {
       variables: request.variables ?? {},
     };
     try {
-      await this.dialer.dispatchAgent(call.call.roomName, metadata);
+      await this.dialer.dispatchAgent(call.roomName, metadata);
     } catch (err) {
-      await this.finish(tenant, call.call, 'failed', true);
+      await this.finish(tenant, call, 'failed', true);
       throw err;
     }
-    await this.announce(tenant, call.call.id, identityOf(call.call), 'dialing');
-    await tenant.calls.upsertLeg(call.call.id, {
+    await this.announce(tenant, call.id, identityOf(call), 'dialing');
+    await tenant.calls.upsertLeg(call.id, {
       kind: 'phone',
-      identity: identityOf(call.call),
+      identity: identityOf(call),
       phoneNumber: request.to,
       direction: 'outbound',
       status: 'dialing',
@@ -169,20 +205,20 @@ export class OutboundPhone {
     });
     this.inBackground({
       tenant,
-      call: call.call,
+      call,
       closeUnanswered: true,
       request: {
-        trunkId: call.trunk.trunkId,
+        trunkId: trunk.trunkId,
         to: request.to,
-        roomName: call.call.roomName,
-        participantIdentity: identityOf(call.call),
+        roomName: call.roomName,
+        participantIdentity: identityOf(call),
         leg: 'outbound',
         ...(request.from && { fromNumber: request.from }),
         ringingTimeoutSeconds: request.ringTimeoutSeconds,
         maxCallDurationSeconds: persona.maxCallDurationSeconds,
       },
     });
-    return { callId: call.call.id, roomName: call.call.roomName, status: 'dialing' };
+    return { callId: call.id, roomName: call.roomName, status: 'dialing' };
   }
 
   /**
