@@ -257,6 +257,26 @@ export const PhoneSettingsSchema = z.object({
    * transfers, continue on my phone); unset, the tenant's first.
    */
   outboundTrunk: OutboundTrunkNameSchema.optional(),
+  /**
+   * Reminder calls before the appointments this persona books: placed `minutesBefore` each
+   * booked appointment (24 h and 1 h by default) to the number the booking gave, else the
+   * caller's; cancelled with the appointment.
+   */
+  appointmentReminders: z
+    .object({
+      enabled: z.boolean().default(false),
+      minutesBefore: z
+        .array(
+          z
+            .number()
+            .int()
+            .min(5)
+            .max(14 * 24 * 60),
+        )
+        .max(5)
+        .default([24 * 60, 60]),
+    })
+    .default({}),
 });
 export type PhoneSettings = z.infer<typeof PhoneSettingsSchema>;
 

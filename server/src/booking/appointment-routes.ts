@@ -39,13 +39,19 @@ export const APPOINTMENT_ROUTES = [
     method: 'post',
     path: '/v1/appointments/:id/cancel',
     summary: 'Cancel an appointment, freeing its slot',
-    description: 'Cancelling again answers the first cancellation.',
+    description:
+      'Cancelling again answers the first cancellation. Its reminder calls not yet placed are ' +
+      'cancelled too.',
     tag,
     auth,
     responses: { 200: { description: 'the cancelled appointment', schema: AppointmentSchema } },
     errors: ['not_found'],
     async handler({ res, params }) {
-      res.json(await tenantOf(res).appointments.cancel(params.id));
+      const tenant = tenantOf(res);
+      const appointment = await tenant.appointments.cancel(params.id);
+      // Its reminder calls still waiting are cancelled with it.
+      await tenant.scheduledCalls.cancelForAppointment(appointment.id);
+      res.json(appointment);
     },
   }),
 ];

@@ -11,6 +11,7 @@ import {
   WebhookToolResultSchema,
 } from '@parley/contracts';
 import { availability, bookForCall } from '../booking/booking.js';
+import { scheduleReminders } from '../campaigns/reminders.js';
 import { ApiError } from '../http/api-error.js';
 import { defineRoute, routerOf } from '../http/define-route.js';
 import type { OutgoingGuard } from '../http/outgoing-guard.js';
@@ -123,6 +124,15 @@ export const CALL_TOOL_ROUTES = [
         type: 'appointment.booked',
         payload: { appointment },
       });
+      if (created) {
+        await scheduleReminders(
+          tenantOf(res),
+          persona,
+          appointment,
+          call.caller.phoneNumber,
+          new Date(),
+        );
+      }
       res.status(created ? 201 : 200).json(appointment);
     },
   }),

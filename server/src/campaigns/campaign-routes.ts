@@ -19,6 +19,7 @@ import type { Tenancy } from '../tenants/tenancy.js';
 import { personaOf } from '../phone/outbound/outbound-call-routes.js';
 import { isAllowedDestination } from '../phone/outbound/dial-guards.js';
 import type { TenantStorage } from '../storage/index.js';
+import { announceScheduled } from './reminders.js';
 
 const tag = 'Campaigns';
 const auth = 'admin';
@@ -212,11 +213,7 @@ export const SCHEDULED_CALL_ROUTES = [
         },
         now(),
       );
-      await tenant.webhooks.enqueue({
-        id: `${scheduled.id}.scheduled`,
-        type: 'call.scheduled',
-        payload: { scheduledCall: scheduled },
-      });
+      await announceScheduled(tenant, scheduled);
       res.status(201).json(scheduled);
     },
   }),
