@@ -18,7 +18,6 @@ import { personaRoutes } from './personas/persona-routes.js';
 import { RateLimiter } from './http/rate-limiter.js';
 import { OutgoingGuard } from './http/outgoing-guard.js';
 import type { SessionIssuer } from './sessions/session-issuer.js';
-import type { OpenRoom } from './sessions/room-opener.js';
 import type { Tenancy } from './tenants/tenancy.js';
 import { tenantRoutes } from './tenants/tenant-routes.js';
 import { webhookEndpointRoutes } from './webhooks/webhook-endpoint-routes.js';
@@ -44,11 +43,6 @@ export interface AppDeps {
   /** Every tenant's repositories; each request acts for one tenant (see `tenancy.ts`). */
   tenancy: Tenancy;
   issuer: SessionIssuer;
-  /**
-   * Makes a web session's room, with the agent dispatched, as the session is issued
-   * (`livekitRoomOpener`); without it the page's join makes the room.
-   */
-  openRoom?: OpenRoom;
   workers: WorkerRegistry;
   livekitReady: Check;
   /** livekit-sip's health (`PARLEY_SIP_HEALTH_URL`); absent: `/healthz` says 'not configured'. */
@@ -158,8 +152,6 @@ export function createApp(deps: AppDeps): Express {
       limiter: perMinute('sessions-per-address', deps.sessionRatePerMinute),
       personaLimiter: perMinute('sessions-per-persona', deps.personaSessionRatePerMinute),
       development: deps.development,
-      ...(deps.openRoom && { openRoom: deps.openRoom }),
-      warn: (fields, message) => logger.warn(fields, message),
     }),
   );
   app.use(

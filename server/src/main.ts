@@ -13,7 +13,6 @@ import { ServerMetrics } from './observability/metrics.js';
 import { PhoneNumbers } from './phone/phone-numbers.js';
 import { sipHealthCheck } from './phone/sip-health.js';
 import { SessionIssuer } from './sessions/session-issuer.js';
-import { livekitRoomOpener } from './sessions/room-opener.js';
 import { Storage } from './storage/index.js';
 import { Tenancy } from './tenants/tenancy.js';
 import { SecretCipher } from './tenants/secret-cipher.js';
@@ -88,11 +87,6 @@ async function main(logger: Logger): Promise<void> {
       apiSecret: config.LIVEKIT_API_SECRET,
       serverUrl: config.livekitPublicUrl,
       ttlSeconds: config.PARLEY_TOKEN_TTL,
-    }),
-    openRoom: livekitRoomOpener({
-      url: config.LIVEKIT_URL,
-      apiKey: config.LIVEKIT_API_KEY,
-      apiSecret: config.LIVEKIT_API_SECRET,
     }),
     workers,
     livekitReady: livekitCheck(

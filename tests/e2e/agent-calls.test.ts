@@ -1,7 +1,7 @@
 /**
  * Calls on the real stack, by voice: a lead captured over a whole conversation, a barge-in (and
- * an acknowledgement or a cough that is not one), the agent waiting in a room opened ahead of the
- * visitor (and leaving when they never come), and an agent killed mid-call (its completed turns are stored, the visitor sees it go, LiveKit's
+ * an acknowledgement or a cough that is not one), and
+ * an agent killed mid-call (its completed turns are stored, the visitor sees it go, LiveKit's
  * webhook closes the record, and the next call is served).
  */
 import assert from 'node:assert/strict';
@@ -10,8 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { dispose } from '@livekit/rtc-node';
-import { RoomServiceClient } from 'livekit-server-sdk';
-import type { Persona, SessionResponse } from '@parley/contracts';
+import type { Persona } from '@parley/contracts';
 import {
   admin,
   callOfRoom,
@@ -40,8 +39,9 @@ async function spoken(text: string): Promise<Pcm> {
   return pcm;
 }
 
-/** A visitor who joined `session` with `persona`'s agent, once they have heard its greeting. */
-async function greeted(session: SessionResponse, persona: Persona): Promise<HeadlessVisitor> {
+/** A visitor in a fresh call with `persona`, once the greeting has been spoken. */
+async function callIn(persona: Persona): Promise<{ visitor: HeadlessVisitor; roomName: string }> {
+  const session = await openSession(stack, persona.id);
   const visitor = new HeadlessVisitor();
   visitors.push(visitor);
   await visitor.join(session);
@@ -51,13 +51,6 @@ async function greeted(session: SessionResponse, persona: Persona): Promise<Head
     () => visitor.transcript('agent').includes(persona.greeting),
     60_000,
   );
-  return visitor;
-}
-
-/** A visitor in a fresh call with `persona`, once the greeting has been spoken. */
-async function callIn(persona: Persona): Promise<{ visitor: HeadlessVisitor; roomName: string }> {
-  const session = await openSession(stack, persona.id);
-  const visitor = await greeted(session, persona);
   await visitor.waitUntil('the agent to listen', () => visitor.agentState === 'listening', 30_000);
   return { visitor, roomName: session.roomName };
 }
@@ -258,42 +251,6 @@ describe("a call's job process", () => {
     assert.doesNotMatch(`${workerCommand} ${jobCommand}`, /tsx/, 'no tsx loader');
     const nodeOptions = environment.find((v) => v.startsWith('NODE_OPTIONS=')) ?? '';
     assert.doesNotMatch(nodeOptions, /tsx/, 'no tsx loader through NODE_OPTIONS');
-    await visitor.leave();
-  });
-});
-
-describe('a room opened when the session is issued', () => {
-  test('the agent waits in it before the visitor joins; a visitor who never comes costs it 30 s, and a late join still gets an agent', async () => {
-    const persona = await personaOf(stack);
-    const rooms = new RoomServiceClient(
-      stack.livekitUrl.replace(/^ws/, 'http'),
-      stack.secrets.livekitApiKey,
-      stack.secrets.livekitApiSecret,
-    );
-    const session = await openSession(stack, persona.id);
-    const issuedAt = Date.now();
-    const inRoom = () => rooms.listParticipants(session.roomName);
-    const [agent] = await eventually(
-      'the agent in the room, with no visitor',
-      inRoom,
-      (people) => people.length > 0,
-      20_000,
-    );
-    // LiveKit names an agent's participant after its job
-    assert.match(agent?.identity ?? '', /^agent-AJ_/, 'the agent came before the visitor');
-    const gone = await eventually(
-      'the agent to give up on the visitor and delete the room',
-      async () => (await rooms.listRooms([session.roomName])).length === 0,
-      (deleted) => deleted,
-      60_000,
-    );
-    assert.ok(gone);
-    const waited = Date.now() - issuedAt;
-    assert.ok(waited >= 29_000, `the agent left after ${waited} ms, not before 30 s`);
-
-    // the token still admits the visitor: their join makes the room again, and its dispatch
-    // brings an agent
-    const visitor = await greeted(session, persona);
     await visitor.leave();
   });
 });

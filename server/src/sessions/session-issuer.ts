@@ -22,13 +22,6 @@ export function randomId(prefix: string): string {
   return `${prefix}_${randomBytes(16).toString('base64url')}`;
 }
 
-/** A session for the page, and the agent dispatch its room is to have. */
-export interface IssuedSession {
-  session: SessionResponse;
-  /** Also in the token: the room the page's join creates dispatches the agent. */
-  dispatch: RoomAgentDispatch;
-}
-
 /**
  * Issues the token of one web session: it admits one identity to one fresh room, may publish only
  * a microphone, may not change its own metadata, and dispatches the `parley` agent with the persona.
@@ -40,7 +33,7 @@ export class SessionIssuer {
     persona: Persona,
     request: CreateSessionRequest,
     { history, tenantId }: { history?: CallerHistory; tenantId?: string } = {},
-  ): Promise<IssuedSession> {
+  ): Promise<SessionResponse> {
     const roomName = randomId('web');
     const identity = randomId('visitor');
     const metadata: DispatchMetadata = {
@@ -66,19 +59,18 @@ export class SessionIssuer {
       canPublishData: true,
       canUpdateOwnMetadata: false,
     });
-    const dispatch = new RoomAgentDispatch({
-      agentName: AGENT_NAME,
-      metadata: JSON.stringify(metadata),
+    token.roomConfig = new RoomConfiguration({
+      agents: [
+        new RoomAgentDispatch({ agentName: AGENT_NAME, metadata: JSON.stringify(metadata) }),
+      ],
     });
-    token.roomConfig = new RoomConfiguration({ agents: [dispatch] });
     const expiresAt = new Date(Date.now() + this.options.ttlSeconds * 1000).toISOString();
-    const session = {
+    return {
       serverUrl: this.options.serverUrl,
       token: await token.toJwt(),
       roomName,
       identity,
       expiresAt,
     };
-    return { session, dispatch };
   }
 }

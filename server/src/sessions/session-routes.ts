@@ -7,7 +7,6 @@ import { assertOriginAllowed } from './origin-policy.js';
 import { requiredConsent } from '../consent/required-consent.js';
 import { enforceLimit, type RateLimiter } from '../http/rate-limiter.js';
 import type { SessionIssuer } from './session-issuer.js';
-import type { OpenRoom } from './room-opener.js';
 import type { Tenancy } from '../tenants/tenancy.js';
 import type { WorkerRegistry } from '../livekit/worker-registry.js';
 import { parseBody } from '../http/validate.js';
@@ -29,13 +28,6 @@ export interface SessionRouteDeps {
   personaLimiter: RateLimiter;
   /** Development: any localhost page may open sessions. */
   development: boolean;
-  /**
-   * Makes the room, with the agent dispatched, before the page joins (`livekitRoomOpener`);
-   * without it the page's join makes the room, and the agent comes after.
-   */
-  openRoom?: OpenRoom;
-  /** Told when a room could not be opened ahead (the page's join makes it then). */
-  warn: (fields: object, message: string) => void;
 }
 
 /**
@@ -75,7 +67,7 @@ export const SESSION_ROUTES = [
       'at_capacity',
     ],
     async handler({ req, res }, deps: SessionRouteDeps) {
-      const { tenancy, issuer, workers, limiter, personaLimiter, development, openRoom } = deps;
+      const { tenancy, issuer, workers, limiter, personaLimiter, development } = deps;
       await enforceLimit(
         res,
         limiter,
@@ -102,7 +94,7 @@ export const SESSION_ROUTES = [
       // Only another tenant's sessions name their tenant: the default tenant's dispatch is as it
       // was before there were tenants, and an agent that predates them still serves it.
       const tenantId = tenant.tenantId === tenancy.defaultTenantId ? undefined : tenant.tenantId;
-      const { session, dispatch } = await issuer.issue(persona, body, { history, tenantId });
+      const session = await issuer.issue(persona, body, { history, tenantId });
       // LiveKit's events for the room name only the room: they find the tenant through it.
       await tenant.rooms.remember(session.roomName);
       if (consent) {
@@ -114,15 +106,6 @@ export const SESSION_ROUTES = [
           origin: req.get('origin')?.slice(0, 2000),
         });
       }
-      // Once the room is known to be the tenant's (LiveKit's events about it name only the room).
-      // The agent then joins while the page connects. Should LiveKit not make the room now, the
-      // page's join makes it, and the token's dispatch sends the agent, a moment later.
-      await openRoom?.(session.roomName, dispatch).catch((err: unknown) =>
-        deps.warn(
-          { err: err instanceof Error ? err.message : String(err), roomName: session.roomName },
-          'the room was not opened ahead; the agent comes when the visitor joins',
-        ),
-      );
       res.status(201).json(session);
     },
   }),
