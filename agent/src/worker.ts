@@ -203,12 +203,6 @@ async function takeOver(
  */
 const PRE_CONNECT_WAIT_MS = 3_500;
 
-/**
- * Longest a web call's agent waits in the room for the visitor: the room is opened, and the agent
- * dispatched, when the session is issued, and the page joins right after it gets its token.
- */
-const VISITOR_JOIN_WAIT_MS = 30_000;
-
 /** What `promise` gives, or `undefined` once `ms` have passed first. */
 function within<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
   let timer: NodeJS.Timeout | undefined;
@@ -274,16 +268,7 @@ async function entry(ctx: JobContext<ProcessData>): Promise<void> {
   );
 
   const vad = ctx.proc.userData.vad ?? (await loadVad(config));
-  const participant = await (direction ? joined : within(joined, VISITOR_JOIN_WAIT_MS));
-  if (!participant) {
-    // The server opened the room when it issued the session (see the server's room-opener.ts).
-    // Deleting it lets a page that joins later still have an agent: its join makes the room
-    // again, with the dispatch its token carries.
-    logger.warn({ waitedMs: VISITOR_JOIN_WAIT_MS }, 'the visitor never joined; leaving');
-    await ctx.deleteRoom().catch(() => undefined);
-    ctx.shutdown('the visitor never joined');
-    return;
-  }
+  const participant = await joined;
   const holder = agentInConversation(ctx.room.remoteParticipants.values());
   if (holder) {
     logger.warn({ agent: holder.identity }, 'another agent already holds this call; leaving');
