@@ -7,7 +7,7 @@ import { execFile as execFileCb } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { mkdir, mkdtemp, readdir, rename, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { after, describe } from 'node:test';
 import { promisify } from 'node:util';
@@ -85,6 +85,8 @@ const TEMPLATE_ROOT = path.join(SCRATCH_DIR, 'parley-pglite-templates');
  */
 const PGLITE_SHARED_BUFFERS = '8MB';
 const templates = new Map<string, Promise<string>>();
+/** A template of other migrations older than this is no run's any more (a full run takes ~30 min). */
+const STALE_TEMPLATE_MS = 6 * 3600_000;
 
 /**
  * A PGlite data directory to copy from — just initialised, or migrated — shared by test processes
@@ -120,9 +122,13 @@ async function buildTemplate(state: 'empty' | 'migrated'): Promise<string> {
     await rm(scratch, { recursive: true, force: true });
     if (!(await readdir(TEMPLATE_ROOT)).includes(key)) throw err;
   }
+  // Templates of other migration sets go once nobody has made one for a while: a run from
+  // another checkout (another branch's migrations) may still be copying from its own.
   for (const old of await readdir(TEMPLATE_ROOT)) {
-    if (old.endsWith(`_${state}`) || old.includes(`_${state}_`)) {
-      if (old !== key) await rm(path.join(TEMPLATE_ROOT, old), { recursive: true, force: true });
+    if (old === key || !(old.endsWith(`_${state}`) || old.includes(`_${state}_`))) continue;
+    const made = await stat(path.join(TEMPLATE_ROOT, old)).catch(() => undefined);
+    if (made && Date.now() - made.mtimeMs > STALE_TEMPLATE_MS) {
+      await rm(path.join(TEMPLATE_ROOT, old), { recursive: true, force: true });
     }
   }
   return dir;
