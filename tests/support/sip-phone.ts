@@ -16,13 +16,21 @@ import { encodeWav, type Pcm } from './wav.js';
 
 export type PhoneCodec = 'G722' | 'PCMU';
 
+type Incoming = 'answer' | 'ring' | 'busy';
+
 export interface SipPhoneOptions {
   /** The phone's own number (its SIP user): the caller id livekit-sip sees, E.164. */
   number: string;
   /** G.722 (16 kHz, what offline speech recognition needs) or PCMU (8 kHz, the PSTN's G.711). */
   codec?: PhoneCodec;
   /** How the phone treats incoming calls: answer at once, ring without answering, or refuse busy. */
-  incoming?: 'answer' | 'ring' | 'busy';
+  incoming?: Incoming;
+  /**
+   * Further numbers this user agent takes calls for, each its own account treating its calls its
+   * own way (the extensions of a small PBX behind one trunk). baresip gives a call to the account
+   * whose number is the user of the INVITE's request URI.
+   */
+  extensions?: readonly { number: string; incoming: Incoming }[];
   /** Digest credentials the phone presents when the far end challenges it. */
   auth?: { username: string; password: string };
   /** The loopback address the phone calls from (`127.0.0.2` is a host the trunks do not allow). */
@@ -126,8 +134,12 @@ export class SipPhone extends EventEmitter {
     const auth = options.auth
       ? `;auth_user=${options.auth.username};auth_pass=${options.auth.password}`
       : '';
-    const answermode = incoming === 'answer' ? 'auto' : 'manual';
-    const account = `<sip:${options.number}@${host}>${auth};regint=0;answermode=${answermode}\n`;
+    const accountOf = (number: string, mode: Incoming) =>
+      `<sip:${number}@${host}>${auth};regint=0;answermode=${mode === 'answer' ? 'auto' : 'manual'}\n`;
+    const account = [
+      accountOf(options.number, incoming),
+      ...(options.extensions ?? []).map((e) => accountOf(e.number, e.incoming)),
+    ].join('');
     await writeFile(path.join(dir, 'config'), config);
     await writeFile(path.join(dir, 'accounts'), account);
     await writeFile(path.join(dir, 'contacts'), '');
@@ -186,8 +198,8 @@ export class SipPhone extends EventEmitter {
       const event = { ...message, at: Date.now() } as unknown as PhoneEvent;
       this.events.push(event);
       this.emit('event', event);
-      if (event.type === 'CALL_INCOMING' && this.options.incoming === 'busy') {
-        void this.command('hangup');
+      if (event.type === 'CALL_INCOMING' && this.incomingOf(event) === 'busy') {
+        void this.hangupLine(this.numberOf(event));
       }
     }
   }
@@ -261,6 +273,30 @@ export class SipPhone extends EventEmitter {
 
   async hangup(): Promise<void> {
     await this.command('hangup').catch(() => undefined);
+  }
+
+  /** Hangs up the call of one of the phone's numbers (its own or an extension's). */
+  async hangupLine(number: string): Promise<void> {
+    const host = this.address.slice(0, this.address.lastIndexOf(':'));
+    await this.command('uafind', `sip:${number}@${host}`).catch(() => undefined);
+    await this.hangup();
+  }
+
+  /** The number (the phone's own or an extension's) an event of a call is for. */
+  numberOf(event: PhoneEvent): string {
+    const aor = typeof event.accountaor === 'string' ? event.accountaor : '';
+    return /^sip:([^@]+)@/.exec(aor)?.[1] ?? this.number;
+  }
+
+  /** The events of the calls to one of the phone's numbers. */
+  eventsOf(number: string): PhoneEvent[] {
+    return this.events.filter((e) => this.numberOf(e) === number);
+  }
+
+  private incomingOf(event: PhoneEvent): Incoming {
+    const number = this.numberOf(event);
+    const extension = this.options.extensions?.find((e) => e.number === number);
+    return extension?.incoming ?? this.options.incoming ?? 'answer';
   }
 
   /** The WAV files recorded so far: what this phone heard from the far end, one per call. */
