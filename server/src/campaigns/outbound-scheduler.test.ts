@@ -324,6 +324,30 @@ forEachBackend((backend) => {
       assert.equal(r.dialer.dials.length, 3);
     });
 
+    test("the tenant's concurrent phone calls are checked at dial time: contacts wait, no attempt is counted", async () => {
+      const [storage] = await openReplicas(backend);
+      const tenant = await tenantOn(storage);
+      await tenant.dialRules.setPolicy({ allowedPrefixes: ['+1'], maxConcurrentPhoneCalls: 1 });
+      const r = rig(storage, tenant.tenantId, { now: MONDAY_NOON_NEW_YORK });
+      const campaign = await newCampaign(
+        tenant,
+        {
+          contacts: ['+15554100001', '+15554100002'].map((number) => ({ number })),
+          maxConcurrentCalls: 5,
+        },
+        r.clock.now,
+      );
+      await round(r);
+      await round(r, SECOND);
+      assert.equal(r.dialer.dials.length, 1, 'one phone call at a time for this tenant');
+      const waiting = (await tenant.campaigns.contacts(campaign.id))[1];
+      assert.deepEqual([waiting?.status, waiting?.attempts.length], ['pending', 0]);
+      await hangUp(tenant, '+15554100001');
+      await round(r, SECOND);
+      await round(r, SECOND);
+      assert.equal(r.dialer.dials.length, 2);
+    });
+
     test('a server that stops mid-dial: the restarted one dials nobody twice, closes the lost call after its ring time, and retries per policy', async () => {
       const [storage] = await openReplicas(backend);
       const tenant = await tenantOn(storage);
