@@ -1,5 +1,5 @@
 /** Test support: a persona, call controls that record what the tools did, a tool call's options. */
-import type { llm } from '@livekit/agents';
+import { llm } from '@livekit/agents';
 import {
   type CallOutcome,
   type LeadTemperature,
@@ -42,13 +42,17 @@ export class FakeControls implements CallControls {
 
 /**
  * The options a tool is executed with, over a speech that is still playing until
- * `finishSpeech()` (what the framework does once the tool's reply has played out).
+ * `finishSpeech()` (what the framework does once the tool's reply has played out), in a session
+ * whose conversation so far is `history`.
  */
-export function fakeToolCall(): { opts: llm.ToolOptions; finishSpeech(): void } {
+export function fakeToolCall(history = llm.ChatContext.empty()): {
+  opts: llm.ToolOptions;
+  finishSpeech(): void;
+} {
   const done: (() => void)[] = [];
   const speechHandle = { addDoneCallback: (callback: () => void) => void done.push(callback) };
   const opts = {
-    ctx: { speechHandle },
+    ctx: { speechHandle, session: { history } },
     toolCallId: 'call_1',
     abortSignal: new AbortController().signal,
   } as unknown as llm.ToolOptions;

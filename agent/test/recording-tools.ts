@@ -12,6 +12,10 @@ import {
   HANDOFF_TOOL,
   HandoffArgsSchema,
   LookupKnowledgeArgsSchema,
+  OPT_OUT_TOOL,
+  OptOutArgsSchema,
+  type ScheduleCallbackArgs,
+  ScheduleCallbackArgsSchema,
   TransferArgsSchema,
 } from '@parley/contracts';
 import type { z } from 'zod';
@@ -24,15 +28,24 @@ export interface RecordedCall {
 export interface RecordingToolsOptions {
   /** How `book_appointment` answers; throw `llm.ToolError` to refuse. Default: booked. */
   book(args: BookAppointmentArgs): string;
+  /** How `schedule_callback` answers; throw `llm.ToolError` to refuse. Default: at the time asked. */
+  callback(args: ScheduleCallbackArgs): unknown;
 }
 
-const defaults: RecordingToolsOptions = { book: () => 'Booked.' };
+const defaults: RecordingToolsOptions = {
+  book: () => 'Booked.',
+  callback: (args) => ({
+    scheduledFor: new Date(args.at).toISOString(),
+    movedIntoCallingHours: false,
+    message: 'Scheduled.',
+  }),
+};
 
 /** What the real end_call answers the model. */
 export const END_CALL_ANSWER = 'The call ends after your reply: say a short goodbye, nothing else.';
 
 export function recordingTools(opts: Partial<RecordingToolsOptions> = {}) {
-  const { book } = { ...defaults, ...opts };
+  const { book, callback } = { ...defaults, ...opts };
   const calls: RecordedCall[] = [];
   const recording = <S extends z.AnyZodObject>(
     name: string,
@@ -59,6 +72,9 @@ export function recordingTools(opts: Partial<RecordingToolsOptions> = {}) {
     recording('book_appointment', BookAppointmentArgsSchema, book),
     recording('lookup_knowledge', LookupKnowledgeArgsSchema, () => 'nothing'),
     recording(HANDOFF_TOOL, HandoffArgsSchema, () => 'Handing over.'),
+    // The real opt-out tool says the persona's line itself and returns nothing.
+    recording(OPT_OUT_TOOL, OptOutArgsSchema, () => undefined),
+    recording('schedule_callback', ScheduleCallbackArgsSchema, callback),
   ];
   return { tools, calls };
 }

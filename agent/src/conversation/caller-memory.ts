@@ -1,4 +1,8 @@
-import type { CallerHistory } from '@parley/contracts';
+import {
+  CALLBACK_CONTEXT_VARIABLE,
+  type CallerHistory,
+  type TemplateValues,
+} from '@parley/contracts';
 
 const oneLine = (text: string) => text.replace(/\s+/g, ' ').trim();
 
@@ -16,5 +20,18 @@ export function callerMemory(history: CallerHistory | undefined): string | undef
   return (
     `This caller has talked with you ${times} before.${when}${gist} ` +
     'Greet them as a returning caller and use what you know when it helps; do not read the summary out.'
+  );
+}
+
+/**
+ * What the agent is told on a call back the caller asked for (its `callback_context`): that it
+ * calls because they asked, and what they wanted then, so it can say why it calls.
+ */
+export function callbackBrief(values: TemplateValues): string | undefined {
+  const context = values[CALLBACK_CONTEXT_VARIABLE];
+  if (typeof context !== 'string' || !context.trim()) return undefined;
+  return (
+    'You are calling this person back: they asked for a call back on an earlier call. ' +
+    `What they wanted then: ${oneLine(context)} Start by saying why you are calling.`
   );
 }

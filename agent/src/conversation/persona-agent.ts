@@ -9,7 +9,7 @@ import {
 } from '@parley/contracts';
 import { personaInstructions } from '../personas/persona-instructions.js';
 import { floorWatchOf, type RecognitionEvent, withoutBackchannels } from '../turn/backchannel.js';
-import { callerMemory } from './caller-memory.js';
+import { callbackBrief, callerMemory } from './caller-memory.js';
 import { recognising } from '../preconnect/early-audio.js';
 
 export interface PersonaAgentOptions {
@@ -47,6 +47,7 @@ export class PersonaAgent extends voice.Agent {
       instructions: [
         renderTemplate(personaInstructions(options.persona), options.values).text,
         callerMemory(options.history),
+        callbackBrief(options.values),
       ]
         .filter(Boolean)
         .join('\n\n'),

@@ -1,8 +1,9 @@
-import { llm, type tts, type voice } from '@livekit/agents';
+import type { tts, voice } from '@livekit/agents';
 import type { Room } from '@livekit/rtc-node';
 import type { CallInput, CallOutcome, Persona } from '@parley/contracts';
 import type { RecorderLogger } from '../recording/recorder-logger.js';
 import type { AgentConfig } from '../config.js';
+import { callerWords } from '../conversation/caller-words.js';
 import type { CallControls } from '../tools/index.js';
 import type { PhoneApi } from './phone-api.js';
 import { warmTransfer, type WarmTransferOutcome } from './warm-transfer.js';
@@ -49,12 +50,7 @@ export function warmTransferFor(
         tts: scope.tts(),
         api: scope.api,
         callId: scope.callId,
-        callerWords: () =>
-          session.history.items.flatMap((item) =>
-            item instanceof llm.ChatMessage && item.role === 'user' && item.textContent
-              ? [item.textContent]
-              : [],
-          ),
+        callerWords: () => callerWords(session.history),
         sayToCaller: (text) => controls.say(text),
         setListening: (on) => session.input.setAudioEnabled(on),
         onConnected: (how) => {

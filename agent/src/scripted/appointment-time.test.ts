@@ -44,6 +44,16 @@ describe('times as callers say them', () => {
     assert.deepEqual(parseWhen('at eleven', NOW, ZONE)?.time, { hour: 11, minute: 0 });
   });
 
+  test('a part of the day without a time gives its hour apart, so a booking still asks for one', () => {
+    assert.deepEqual(parseWhen('call me on monday afternoon', NOW, ZONE), {
+      day: { year: 2025, month: 3, day: 10 },
+      dayGiven: true,
+      partOfDay: { hour: 15, minute: 0 },
+    });
+    assert.equal(parseWhen('monday afternoon at two', NOW, ZONE)?.partOfDay, undefined);
+    assert.equal(parseWhen('call me back tomorrow', NOW, ZONE)?.partOfDay, undefined);
+  });
+
   test('a sentence without a time is none', () => {
     assert.equal(parseWhen('I would like to book an appointment', NOW, ZONE), undefined);
   });

@@ -24,7 +24,11 @@ export interface SaidWhen {
   /** Whether the caller named the day (else it is chrono's guess: today or tomorrow). */
   dayGiven: boolean;
   time?: LocalTime;
+  /** Without a time, the hour a part of the day said stands for ("friday morning" → 6:00). */
+  partOfDay?: LocalTime;
 }
+
+const PART_OF_DAY = /\b(morning|noon|afternoon|evening|tonight|night)\b/;
 
 const MINUTE = 60_000;
 
@@ -115,8 +119,9 @@ export function parseWhen(text: string, now: Date, timeZone: string): SaidWhen |
     day: { year: day.year, month: day.month, day: day.day },
     dayGiven: start.isCertain('day') || start.isCertain('weekday'),
   };
-  if (start.isCertain('hour'))
-    said.time = { hour: start.get('hour') ?? 0, minute: start.get('minute') ?? 0 };
+  const clock = { hour: start.get('hour') ?? 0, minute: start.get('minute') ?? 0 };
+  if (start.isCertain('hour')) said.time = clock;
+  else if (PART_OF_DAY.test(result.text.toLowerCase())) said.partOfDay = clock;
   return said;
 }
 

@@ -29,4 +29,9 @@ export const CALLER_PHRASES: readonly string[] = [
   'Are you a real person',
   'Never mind',
   "That's all, goodbye",
+  "Please don't call me again",
+  'Stop calling me',
+  'Take me off your list',
+  'Can you call me back tomorrow at three',
+  'Call me later at five pm',
 ];

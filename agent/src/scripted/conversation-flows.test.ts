@@ -3,7 +3,7 @@
  * default persona: each caller turn goes through `session.run`, tools run through the session's
  * own tool execution, and the run's events are checked in order.
  */
-import { initializeLogger, llm, voice } from '@livekit/agents';
+import { initializeLogger, llm } from '@livekit/agents';
 import {
   BookAppointmentArgsSchema,
   type CaptureLeadArgs,
@@ -15,74 +15,25 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 // The persona a fresh install ships with; the server does not export it.
 import { DEFAULT_PERSONA } from '@parley/server';
+import type { RecordingToolsOptions } from '../../test/recording-tools.js';
 import {
-  type RecordedCall,
-  recordingTools,
-  type RecordingToolsOptions,
-} from '../../test/recording-tools.js';
-import { ScriptedResponder } from './scripted-llm.js';
+  closeScriptedCalls,
+  nextCallArgs,
+  nextReply,
+  onlyReply,
+  type ScriptedCall,
+  startScriptedCall,
+} from '../../test/scripted-call.js';
 
 /** Friday, March 7 2025, 10:00 in New York, where the default persona's business hours are. */
 const NOW = Date.parse('2025-03-07T15:00:00Z');
-const RUN_TIMEOUT_MS = 10_000;
 
 const persona: Persona = PersonaSchema.parse(DEFAULT_PERSONA);
 
-type Run = voice.testing.RunResult;
+type Call = ScriptedCall;
 
-interface Call {
-  session: voice.AgentSession;
-  calls: RecordedCall[];
-  /** One caller turn: the run's events once every reply and tool call has finished. */
-  say(userInput: string): Promise<Run>;
-}
-
-const open: Call[] = [];
-
-async function startCall(opts: Partial<RecordingToolsOptions> = {}): Promise<Call> {
-  const { tools, calls } = recordingTools(opts);
-  const responder = new ScriptedResponder(persona, { now: () => NOW });
-  const session = new voice.AgentSession({ llm: responder });
-  await session.start({ agent: new voice.Agent({ instructions: persona.instructions, tools }) });
-  const call: Call = {
-    session,
-    calls,
-    async say(userInput) {
-      const run = session.run({ userInput });
-      let timer: NodeJS.Timeout | undefined;
-      const timeout = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`no reply to "${userInput}"`)), RUN_TIMEOUT_MS);
-      });
-      try {
-        await Promise.race([run.wait(), timeout]);
-      } finally {
-        clearTimeout(timer);
-      }
-      return run;
-    },
-  };
-  open.push(call);
-  return call;
-}
-
-/** The next event is an assistant message; its text. */
-function nextReply(run: Run): string {
-  return run.expect.nextEvent().isMessage({ role: 'assistant' }).event().item.textContent ?? '';
-}
-
-/** A caller turn answered by one message and nothing else; its text. */
-async function onlyReply(call: Call, userInput: string): Promise<string> {
-  const run = await call.say(userInput);
-  const text = nextReply(run);
-  run.expect.noMoreEvents();
-  return text;
-}
-
-/** The next event is a call of `name`; its parsed arguments. */
-function nextCallArgs(run: Run, name: string): unknown {
-  const event = run.expect.nextEvent().isFunctionCall({ name }).event();
-  return JSON.parse(event.item.args);
-}
+const startCall = (opts: Partial<RecordingToolsOptions> = {}) =>
+  startScriptedCall(persona, NOW, opts);
 
 /** Answers the lead form's questions after the contact, and returns what `capture_lead` got. */
 async function finishLead(call: Call, need: string): Promise<CaptureLeadArgs> {
@@ -96,9 +47,7 @@ async function finishLead(call: Call, need: string): Promise<CaptureLeadArgs> {
 
 describe('scripted responder in an AgentSession (default persona)', () => {
   before(() => initializeLogger({ pretty: false, level: 'warn' }));
-  after(async () => {
-    await Promise.all(open.map((c) => c.session.close()));
-  });
+  after(closeScriptedCalls);
 
   test('when the caller asks a known question, then the knowledge answer is said', async () => {
     const call = await startCall();
@@ -325,6 +274,20 @@ describe('scripted responder in an AgentSession (default persona)', () => {
     run.expect.nextEvent().isFunctionCallOutput({ isError: false });
     // The transfer tool speaks for itself: no reply follows it.
     run.expect.noMoreEvents();
+  });
+
+  test('when the caller asks not to be called again, even mid-form, then opt_out is called and nothing follows it', async () => {
+    const call = await startCall();
+    await call.say('I would like to book an appointment');
+    const run = await call.say('actually please dont call me again');
+    assert.deepEqual(nextCallArgs(run, 'opt_out'), {});
+    run.expect.nextEvent().isFunctionCallOutput({ isError: false });
+    // The opt-out tool says the persona's line itself and ends the call: no reply follows it.
+    run.expect.noMoreEvents();
+    assert.deepEqual(
+      call.calls.map((c) => c.name),
+      ['opt_out'],
+    );
   });
 
   test('when the caller says goodbye, then end_call is called and the goodbye is the reply', async () => {

@@ -39,10 +39,10 @@ export interface ToolCallRequest {
 
 /** How the responder chose a reply; recorded on each stream for logs and tests. */
 export type ScriptedDecision =
-  | { kind: 'greeting' | 'fallback' | 'disclosure' | 'goodbye' | 'cancel' }
+  | { kind: 'greeting' | 'fallback' | 'disclosure' | 'goodbye' | 'cancel' | 'opt_out' }
   | { kind: 'knowledge'; index: number; score: number }
   | { kind: 'escalation' | 'handoff' | 'tool'; tool?: string }
-  | { kind: 'lead' | 'booking'; step: string }
+  | { kind: 'lead' | 'booking' | 'callback'; step: string }
   | { kind: 'tool_result'; tool: string; isError: boolean };
 
 /** One reply: words to say, then optionally one tool to call. */
@@ -52,7 +52,7 @@ export interface Turn {
   decision: ScriptedDecision;
 }
 
-/** The outcome of one caller turn inside a flow (lead capture, booking). */
+/** The outcome of one caller turn inside a flow (lead capture, booking, a call back). */
 export interface FlowResult<F> {
   /** The flow's next state; `undefined` when it is over. */
   flow: F | undefined;

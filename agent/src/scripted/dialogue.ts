@@ -5,7 +5,7 @@
  * gives the same reply and nothing is lost when another engine answered some turns.
  */
 import type { llm } from '@livekit/agents';
-import { HANDOFF_TOOL } from '@parley/contracts';
+import { HANDOFF_TOOL, OPT_OUT_TOOL } from '@parley/contracts';
 import {
   answerBooking,
   BOOK_APPOINTMENT_TOOL,
@@ -15,6 +15,15 @@ import {
   bookingQuestion,
   startBooking,
 } from './booking-flow.js';
+import {
+  answerCallback,
+  type CallbackContext,
+  callbackDone,
+  type CallbackFlow,
+  callbackQuestion,
+  SCHEDULE_CALLBACK_TOOL,
+  startCallback,
+} from './callback-flow.js';
 import { argumentsFor, customToolFor } from './custom-tools.js';
 import {
   type CallerProfile,
@@ -30,7 +39,9 @@ import {
   said,
   saysAny,
   wantsBooking,
+  wantsCallback,
   wantsLead,
+  wantsOptOut,
 } from './intents.js';
 import {
   answerLead,
@@ -51,7 +62,7 @@ export type ConversationEvent =
   | { type: 'user'; text: string }
   | { type: 'tool_output'; tool: string; text: string; isError: boolean };
 
-type Flow = LeadFlow | BookingFlow;
+type Flow = LeadFlow | BookingFlow | CallbackFlow;
 
 interface DialogueState {
   profile: CallerProfile;
@@ -99,17 +110,26 @@ function bookingContext(ctx: DialogueContext): BookingContext | undefined {
   return hours && ctx.tools.has(BOOK_APPOINTMENT_TOOL) ? { hours, now: ctx.now } : undefined;
 }
 
+/** Call backs are offered (`schedule_callback`), in the business time zone. */
+function callbackContext(ctx: DialogueContext): CallbackContext | undefined {
+  const timeZone = ctx.persona.businessHours?.timeZone ?? 'UTC';
+  return ctx.tools.has(SCHEDULE_CALLBACK_TOOL) ? { timeZone, now: ctx.now } : undefined;
+}
+
 const fromFlow = ({ flow, profile, turn }: FlowResult<Flow>): Step => ({
   state: { profile, flow },
   turn,
 });
 
 /** Whether the flow has called its tool and waits for the output. */
-const awaitsTool = (flow: Flow) =>
-  flow.kind === 'lead' ? flow.saving !== undefined : flow.step === 'confirming';
+function awaitsTool(flow: Flow): boolean {
+  if (flow.kind === 'lead') return flow.saving !== undefined;
+  return flow.kind === 'callback' ? flow.step === 'scheduling' : flow.step === 'confirming';
+}
 
 function pendingQuestion(ctx: DialogueContext, flow: Flow): string | undefined {
   if (flow.kind === 'lead') return leadQuestion(flow);
+  if (flow.kind === 'callback') return callbackQuestion(flow);
   const booking = bookingContext(ctx);
   return booking && bookingQuestion(booking, flow);
 }
@@ -137,6 +157,11 @@ function overriding(
   text: string,
 ): Step | undefined {
   const { persona, tools } = ctx;
+  if (tools.has(OPT_OUT_TOOL) && wantsOptOut(text)) {
+    // Before anything else: a caller's wish not to be called again ends the call.
+    const call = { name: OPT_OUT_TOOL, args: {} };
+    return { state: { profile }, turn: { say: '', call, decision: { kind: 'opt_out' } } };
+  }
   if (flow && isCancel(text)) {
     const say = "No problem, I've cancelled that. Is there anything else I can help you with?";
     return { state: { profile }, turn: { say, decision: { kind: 'cancel' } } };
@@ -172,11 +197,17 @@ function continued(
     return { state: { profile, flow }, turn: { say, decision } };
   }
   if (flow.kind === 'lead') return fromFlow(answerLead(flow, profile, text));
+  if (flow.kind === 'callback') {
+    const callback = callbackContext(ctx);
+    return callback && flow.step === 'when'
+      ? fromFlow(answerCallback(callback, flow, profile, text))
+      : undefined;
+  }
   const booking = bookingContext(ctx);
   return booking && fromFlow(answerBooking(booking, flow, profile, text));
 }
 
-/** A new request: a handoff, a persona tool, booking, lead capture, or a question. */
+/** A new request: a handoff, a persona tool, a call back, booking, lead capture, or a question. */
 function request(ctx: DialogueContext, profile: CallerProfile, text: string): Step {
   const { persona, tools } = ctx;
   const handoff = tools.has(HANDOFF_TOOL)
@@ -192,6 +223,8 @@ function request(ctx: DialogueContext, profile: CallerProfile, text: string): St
     const decision = { kind: 'tool' as const, tool: custom.name };
     return { state: { profile }, turn: { say: '', call, decision } };
   }
+  const callback = callbackContext(ctx);
+  if (callback && wantsCallback(text)) return fromFlow(startCallback(callback, profile, text));
   const booking = bookingContext(ctx);
   if (booking && wantsBooking(text)) return fromFlow(startBooking(booking, profile, text));
   if (tools.has(CAPTURE_LEAD_TOOL) && wantsLead(text)) return fromFlow(startLead(profile));
@@ -233,6 +266,11 @@ function toolAnswered(
   if (tool === CAPTURE_LEAD_TOOL && flow?.kind === 'lead' && flow.saving) {
     return fromFlow(leadSaved(flow, profile, output));
   }
+  const callback = callbackContext(ctx);
+  const scheduling = flow?.kind === 'callback' && flow.step === 'scheduling' ? flow : undefined;
+  if (tool === SCHEDULE_CALLBACK_TOOL && scheduling && callback) {
+    return fromFlow(callbackDone(callback, scheduling, profile, output));
+  }
   const booking = bookingContext(ctx);
   const confirming = flow?.kind === 'booking' && flow.step === 'confirming' ? flow : undefined;
   if (tool === BOOK_APPOINTMENT_TOOL && confirming && booking) {
@@ -241,6 +279,13 @@ function toolAnswered(
   const decision = { kind: 'tool_result' as const, tool, isError };
   // end_call hangs up once its reply has played: the reply is the goodbye, whatever it answered.
   if (tool === END_CALL_TOOL) return { state, turn: { ...goodbye(profile), decision } };
+  if (tool === OPT_OUT_TOOL) {
+    // The tool said the persona's opt-out line and ends the call; a failure is owned up to.
+    const say = isError
+      ? "I'm sorry, I couldn't take you off our list just now. Please try again in a moment."
+      : '';
+    return { state, turn: { say, decision } };
+  }
   if (tool === TRANSFER_TOOL) {
     const say = isError
       ? "I'm sorry, I couldn't connect you with a person just now. Is there anything else I can help you with?"

@@ -1,6 +1,15 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { asksIfAI, isCancel, isGoodbye, saysPhrase, wantsBooking, wantsLead } from './intents.js';
+import {
+  asksIfAI,
+  isCancel,
+  isGoodbye,
+  saysPhrase,
+  wantsBooking,
+  wantsCallback,
+  wantsLead,
+  wantsOptOut,
+} from './intents.js';
 
 describe('intents', () => {
   test('questions about talking to a machine are recognised; requests for a person are not', () => {
@@ -49,6 +58,59 @@ describe('intents', () => {
       assert.ok(wantsBooking(text), text);
     }
     assert.ok(!wantsBooking('can someone call me back'));
+  });
+
+  test('asking never to be called again is an opt-out, typed or as an offline recogniser writes it', () => {
+    for (const text of [
+      "Please don't call me again.",
+      'dont call me again',
+      'do not call me',
+      'please do not call me',
+      'never call me again',
+      "don't ever call this number again",
+      'Stop calling me!',
+      'can you stop calling',
+      'take me off your list',
+      'remove me from your calling list',
+      'please remove my number from your list',
+      'put me on your do not call list',
+      "I don't want any more calls",
+      'lose my number',
+    ]) {
+      assert.ok(wantsOptOut(text), text);
+    }
+    for (const text of [
+      "don't call me before noon",
+      'do not call me at work, call me at home',
+      'call me back tomorrow',
+      'what is on your list of services',
+      "don't worry about it",
+    ]) {
+      assert.ok(!wantsOptOut(text), text);
+    }
+  });
+
+  test('asking to be called back is a callback request; declining one, or calling back oneself, is not', () => {
+    for (const text of [
+      'call me back tomorrow at three',
+      'Can you call me later at 5 pm?',
+      'call me on friday morning',
+      'could you ring me back in an hour',
+      'can I get a call back',
+      'please call me tomorrow',
+      'i would like a callback next week',
+    ]) {
+      assert.ok(wantsCallback(text), text);
+    }
+    for (const text of [
+      "don't call me back",
+      "no need to call me back, I'll call you",
+      "I'll call back later",
+      'you can call me at five five five one two three four',
+      'what are your opening hours',
+    ]) {
+      assert.ok(!wantsCallback(text), text);
+    }
   });
 
   test('a configured phrase matches with other words between and inflected', () => {

@@ -1,7 +1,7 @@
 /**
  * What a caller's sentence asks for, as far as the scripted responder's conversation flows care:
- * fixed patterns for the everyday intents (goodbye, cancel, "are you a robot?", wanting to buy or
- * to book) and loose matching for the phrases a persona configures (escalation, handoffs, tools).
+ * fixed patterns for the everyday intents (goodbye, cancel, "are you a robot?", wanting to buy, to
+ * book, to be called back or never to be called again) and loose matching for the phrases a persona configures (escalation, handoffs, tools).
  */
 import { splitWords } from '../text/words.js';
 import { terms } from '../knowledge/knowledge-matcher.js';
@@ -40,6 +40,44 @@ const WANTS_BOOKING = new RegExp(
   ].join('|'),
 );
 
+const NOT = "(don't|dont|do not|never)";
+const US = '(me|us|my number|this number)';
+const OPT_OUT = new RegExp(
+  [
+    `\\b${NOT} (ever )?(call|phone|ring|contact) ${US}( ever)? (again|anymore|any more)\\b`,
+    // "please do not call me": the end of what was said, not "don't call me before noon"
+    `\\b${NOT} (ever )?(call|phone|ring|contact) ${US}( please| thanks| thank you)?$`,
+    `\\bstop (calling|phoning|ringing|contacting)( ${US}\\b| please\\b|$)`,
+    `\\b(take|remove|delete|cross|strike) ${US} (off|from) (your|the|this|all|any) ([a-z]+ )?lists?\\b`,
+    `\\b(put|add) ${US} (on|to) (your|the) (do not|don't|dont) call list\\b`,
+    `\\b(don't|dont|do not) want (any more|anymore|any|more|these|your) (phone )?calls\\b`,
+    '\\blose my number\\b',
+    '\\bunsubscribe\\b',
+  ].join('|'),
+);
+const WEEKDAY = '(monday|tuesday|wednesday|thursday|friday|saturday|sunday)';
+const WANTS_CALLBACK = new RegExp(
+  [
+    '\\b(call|ring|phone) (me|us) back\\b',
+    '\\b(a|the) call ?back\\b',
+    '\\bcallback\\b',
+    '\\b(call|ring|phone) (me|us) (later|again later|another time|tomorrow|tonight|' +
+      `this (morning|afternoon|evening)|next week|on ${WEEKDAY}|in (a|an|\\w+) (minutes?|hours?|days?))\\b`,
+  ].join('|'),
+);
+/** "don't call me back", "no need to call me": not a request for a call. */
+const DECLINES_CALL = new RegExp(`\\b(${NOT}|no need to|not) (ever )?(call|ring|phone)\\b`);
+
+/**
+ * "don't call me again", "stop calling me", "take me off your list", "please do not call me":
+ * the caller opts out of further calls.
+ */
+export const wantsOptOut = (text: string) => OPT_OUT.test(said(text));
+/** "call me back tomorrow at three", "can you call me later", "call me on friday morning". */
+export function wantsCallback(text: string): boolean {
+  const words = said(text);
+  return WANTS_CALLBACK.test(words) && !DECLINES_CALL.test(words);
+}
 /** "goodbye", "bye", "that's all". */
 export const isGoodbye = (text: string) => GOODBYE.test(said(text));
 /** "never mind", "cancel", "forget it": leave the form being filled. */

@@ -1,7 +1,14 @@
 import { llm } from '@livekit/agents';
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { contactLine, endCallTool, REFER_SETTLE_MS, transferToHumanTool } from './call-tools.js';
+import {
+  contactLine,
+  endCallTool,
+  optOutTool,
+  REFER_SETTLE_MS,
+  transferToHumanTool,
+} from './call-tools.js';
+import { ServerApiError } from '../server-api/server-api-error.js';
 import { fakeToolCall, FakeControls, testPersona } from '../../test/fake-call.js';
 
 const MESSAGE = 'Let me get someone from the team for you.';
@@ -215,5 +222,55 @@ describe('end_call', () => {
     assert.deepEqual(controls.log, []);
     call.finishSpeech();
     assert.deepEqual(controls.log, ['end: completed (caller said goodbye)']);
+  });
+});
+
+describe('opt_out', () => {
+  const LINE = "Understood, we won't call you again. Goodbye.";
+
+  function optOut(fails?: ServerApiError) {
+    const controls = new FakeControls();
+    const api = {
+      optOut: async (...args: unknown[]) => {
+        const sent = args.filter((a) => !(a instanceof AbortSignal));
+        controls.log.push(`server: opt-out${sent.length ? ` ${JSON.stringify(sent)}` : ''}`);
+        if (fails) throw fails;
+      },
+    };
+    return { controls, tool: optOutTool({ persona: testPersona(), controls }, api) };
+  }
+
+  test('when the caller opts out, then their number is listed first, the line is said, and the call ends as completed once it has played', async () => {
+    const { tool, controls } = optOut();
+    const call = fakeToolCall();
+    assert.equal(await tool.execute({}, call.opts), undefined);
+    assert.deepEqual(controls.log, ['server: opt-out', `say: ${LINE}`]);
+    call.finishSpeech();
+    assert.deepEqual(
+      controls.log.at(-1),
+      'end: completed (the caller asked not to be called again)',
+    );
+  });
+
+  test('when the list cannot be written, then nothing is promised, the call goes on, and the model hears why', async () => {
+    const down = new ServerApiError('server_unreachable', 'connect ECONNREFUSED');
+    const { tool, controls } = optOut(down);
+    const call = fakeToolCall();
+    await assert.rejects(tool.execute({}, call.opts), (error) => {
+      assert.ok(error instanceof llm.ToolError);
+      assert.match(error.message, /do-not-call list is not available/);
+      return true;
+    });
+    call.finishSpeech();
+    assert.deepEqual(controls.log, ['server: opt-out']);
+  });
+
+  test('when the model passes a number, then it is ignored: the server lists the call’s own number', async () => {
+    const { tool, controls } = optOut();
+    assert.deepEqual(Object.keys(llm.toJsonSchema(tool.parameters).properties ?? {}), []);
+    const injected = { e164: '+19005550199', number: '+19005550199' } as Record<string, unknown>;
+    await tool.execute(injected, fakeToolCall().opts);
+    assert.ok(controls.log.includes('server: opt-out'));
+    assert.ok(!controls.log.some((line) => line.includes('9005550199')));
   });
 });

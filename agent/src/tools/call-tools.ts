@@ -2,6 +2,8 @@ import { llm } from '@livekit/agents';
 import {
   type CallOutcome,
   EndCallArgsSchema,
+  OPT_OUT_TOOL,
+  OptOutArgsSchema,
   type Persona,
   TransferArgsSchema,
 } from '@parley/contracts';
@@ -9,6 +11,7 @@ import { KnowledgeMatcher } from '../knowledge/knowledge-matcher.js';
 import { recorderLogger } from '../recording/recorder-logger.js';
 import type { CallControls, ToolDeps } from './tool-deps.js';
 import { modelArguments } from './model-arguments.js';
+import { throwForModel, type ToolApi } from './tool-api.js';
 
 /** Asked of the persona's knowledge to find how callers reach a person when none can take the call. */
 const CONTACT_QUESTION = 'how can I contact or reach a human, a real person on your team';
@@ -53,6 +56,39 @@ export function endCallTool({ controls }: Pick<ToolDeps, 'controls'>) {
       const { reason } = endArgs.parse(sent);
       endAfterSpeech(opts, controls, 'completed', reason ?? 'the caller was done');
       return END_CALL_REPLY;
+    },
+  });
+}
+
+/**
+ * A phone caller who asks not to be called again: their number (the call's own, which the server
+ * reads from the call record; the model cannot name one) goes on the tenant's do-not-call list,
+ * the persona's `phone.optOutLine` is said, and the call ends as completed. The tool speaks for
+ * itself; when the list cannot be written, the model hears why and nothing is promised.
+ */
+export function optOutTool(
+  deps: Pick<ToolDeps, 'persona' | 'controls'>,
+  api: Pick<ToolApi, 'optOut'>,
+) {
+  const { persona, controls } = deps;
+  const optOutArgs = modelArguments(OPT_OUT_TOOL, OptOutArgsSchema);
+  return llm.tool({
+    name: OPT_OUT_TOOL,
+    description:
+      'Puts the caller on the do-not-call list and ends the call politely. Use it as soon as the ' +
+      'caller asks not to be called again ("don\'t call me again", "stop calling me", "take me ' +
+      'off your list"). Their number is known: never ask for it. The tool says goodbye itself.',
+    parameters: optOutArgs.parameters,
+    execute: async (sent, opts): Promise<undefined> => {
+      optOutArgs.parse(sent);
+      try {
+        await api.optOut(opts.abortSignal);
+      } catch (error) {
+        throwForModel(error, 'The do-not-call list');
+      }
+      await controls.say(persona.phone.optOutLine);
+      endAfterSpeech(opts, controls, 'completed', 'the caller asked not to be called again');
+      return undefined;
     },
   });
 }

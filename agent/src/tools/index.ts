@@ -1,11 +1,13 @@
 /**
  * The tools a persona enables, for the call's agent: built-ins named in `persona.tools`, every
- * webhook tool and every client tool, each saying a filler line when it runs long.
+ * webhook tool and every client tool, and on phone calls `opt_out`, each saying a filler line
+ * when it runs long.
  */
 import { llm } from '@livekit/agents';
-import type { BuiltinTool } from '@parley/contracts';
+import { type BuiltinTool, OPT_OUT_TOOL } from '@parley/contracts';
 import { bookAppointmentTool } from './appointment-tool.js';
-import { endCallTool, transferToHumanTool } from './call-tools.js';
+import { scheduleCallbackTool } from './callback-tool.js';
+import { endCallTool, optOutTool, transferToHumanTool } from './call-tools.js';
 import { clientTool } from './client-tools.js';
 import { FillerLines, withFiller } from './filler.js';
 import { lookupKnowledgeTool } from './knowledge-tool.js';
@@ -21,7 +23,7 @@ export { idempotencyKey, ToolApi, type ToolApiOptions } from './tool-api.js';
 export type { CallControls, ClientRpc, PersonaTool, ToolDeps } from './tool-deps.js';
 
 /** Tools that speak for themselves: a filler line would talk over (or after) their own words. */
-const SPEAKS_ITSELF: ReadonlySet<string> = new Set<BuiltinTool>(['end_call', 'transfer_to_human']);
+const SPEAKS_ITSELF: ReadonlySet<string> = new Set(['end_call', 'transfer_to_human', OPT_OUT_TOOL]);
 
 /** Two of a persona's tools share a name; the model could not tell them apart. */
 export class ToolNameConflictError extends Error {
@@ -44,12 +46,16 @@ function builtinTool(name: BuiltinTool, deps: ToolDeps, api: ToolApi): PersonaTo
       return bookAppointmentTool(deps.persona, api);
     case 'lookup_knowledge':
       return lookupKnowledgeTool(deps.persona);
+    case 'schedule_callback':
+      return scheduleCallbackTool(deps.persona, api);
   }
 }
 
 /**
- * The persona's tools for one call. Throws {@link ToolNameConflictError} when two of them
- * share a name.
+ * The persona's tools for one call. A phone caller can always opt out of further calls, whatever
+ * the persona enables: honouring that is not a persona's choice. A web visitor has no number
+ * Parley would call again unasked, so is not offered it. Throws {@link ToolNameConflictError}
+ * when two of the tools share a name.
  */
 export function createPersonaTools(deps: ToolDeps): llm.ToolContext {
   const { persona } = deps;
@@ -59,6 +65,7 @@ export function createPersonaTools(deps: ToolDeps): llm.ToolContext {
     ...[...new Set(persona.tools)].map((name) => builtinTool(name, deps, api)),
     ...persona.webhookTools.map((declared) => webhookTool(declared, api)),
     ...persona.clientTools.map((declared) => clientTool(declared, deps.rpc)),
+    ...(deps.channel === 'phone' ? [optOutTool(deps, api)] : []),
   ];
   const names = new Set<string>();
   for (const tool of tools) {

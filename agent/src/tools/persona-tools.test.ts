@@ -67,6 +67,20 @@ describe('createPersonaTools', () => {
     ]);
   });
 
+  test('when the call is by phone, then opt_out is offered whatever the persona enables; on the web it is not', () => {
+    assert.deepEqual(names(createPersonaTools(deps({ channel: 'phone' }))), ['opt_out']);
+    const persona = testPersona({ tools: ['schedule_callback', 'end_call'] });
+    assert.deepEqual(names(createPersonaTools(deps({ persona, channel: 'phone' }))), [
+      'end_call',
+      'opt_out',
+      'schedule_callback',
+    ]);
+    assert.deepEqual(names(createPersonaTools(deps({ persona }))), [
+      'end_call',
+      'schedule_callback',
+    ]);
+  });
+
   test('when two tools share a name, then building them fails with a clear error', () => {
     const persona = testPersona({
       tools: ['end_call'],

@@ -8,6 +8,9 @@ import {
   type CaptureLeadRequest,
   INTERNAL_API,
   type LeadScore,
+  type ScheduleCallbackRequest,
+  type ScheduledCallback,
+  ScheduledCallbackSchema,
   WebhookToolResultSchema,
 } from '@parley/contracts';
 import { createHash } from 'node:crypto';
@@ -32,8 +35,8 @@ const defaults = { timeoutMs: 5_000, retryDelaysMs: [250, 1_000] };
 const WEBHOOK_MARGIN_MS = 5_000;
 
 /**
- * The server's routes behind the agent's tools: leads, appointments, availability and webhook
- * tools of the current call. Throws {@link ServerApiError}; {@link throwForModel} turns that
+ * The server's routes behind the agent's tools: leads, appointments, availability, opt-outs,
+ * call backs and webhook tools of the current call. Throws {@link ServerApiError}; {@link throwForModel} turns that
  * into what the model hears.
  */
 export class ToolApi {
@@ -86,6 +89,31 @@ export class ToolApi {
         limit: window.limit?.toString(),
       },
       signal,
+    });
+  }
+
+  /** Puts the call's own number on the do-not-call list; asking again changes nothing. */
+  async optOut(signal?: AbortSignal): Promise<void> {
+    const callId = await this.#callId();
+    await this.#keyedPost(INTERNAL_API.callOptOut(callId), {}, signal);
+  }
+
+  /**
+   * Schedules a call back to the call's own number at `request.at` (or the next calling hours);
+   * the same time asked again schedules nothing new. The server refuses a call without a phone
+   * number (409 `no_caller_number`), a number that may not be dialled (403) or a past time (422).
+   */
+  async scheduleCallback(
+    request: ScheduleCallbackRequest,
+    signal?: AbortSignal,
+  ): Promise<ScheduledCallback> {
+    const callId = await this.#callId();
+    return this.#server.requestAs(ScheduledCallbackSchema, {
+      method: 'POST',
+      path: INTERNAL_API.callCallbacks(callId),
+      body: request,
+      signal,
+      retryDelaysMs: this.#opts.retryDelaysMs,
     });
   }
 

@@ -28,6 +28,8 @@ export const ERROR_STATUS = {
   secret_missing: 409,
   /** The tenant has no outbound trunk (or none of the name given) to dial through. */
   no_outbound_trunk: 409,
+  /** The call has no phone number of the caller's (a web visitor who gave none). */
+  no_caller_number: 409,
   payload_too_large: 413,
   outside_business_hours: 422,
   in_the_past: 422,

@@ -19,3 +19,4 @@ export * from './persona-version.js';
 export * from './webhook.js';
 export * from './list-queries.js';
 export * from './campaign.js';
+export * from './callback.js';

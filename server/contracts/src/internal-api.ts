@@ -36,6 +36,10 @@ export const INTERNAL_ROUTES = {
   callWarnings: '/internal/calls/:id/warnings',
   /** POST `TransferDialRequest`: rings the persona's transfer target into a room. */
   callTransferDial: '/internal/calls/:id/transfer-dial',
+  /** POST (no body): puts the call's phone number on the do-not-call list. */
+  callOptOut: '/internal/calls/:id/opt-out',
+  /** POST `ScheduleCallbackRequest`: schedules a call back to the call's phone number. */
+  callCallbacks: '/internal/calls/:id/callbacks',
   /** GET what Parley remembers of a phone caller; query `CallerHistoryQuery`. */
   callerHistory: '/internal/caller-history',
 } as const;
@@ -67,6 +71,8 @@ export const INTERNAL_API = {
   callLegs: (callId: string) => fill(INTERNAL_ROUTES.callLegs, { id: callId }),
   callWarnings: (callId: string) => fill(INTERNAL_ROUTES.callWarnings, { id: callId }),
   callTransferDial: (callId: string) => fill(INTERNAL_ROUTES.callTransferDial, { id: callId }),
+  callOptOut: (callId: string) => fill(INTERNAL_ROUTES.callOptOut, { id: callId }),
+  callCallbacks: (callId: string) => fill(INTERNAL_ROUTES.callCallbacks, { id: callId }),
   callerHistory: () => INTERNAL_ROUTES.callerHistory,
 } satisfies Record<InternalRoute, (...ids: string[]) => string>;
 

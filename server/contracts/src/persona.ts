@@ -19,9 +19,16 @@ export const BUILTIN_TOOLS = [
   'capture_lead',
   'book_appointment',
   'lookup_knowledge',
+  'schedule_callback',
 ] as const;
 export const BuiltinToolSchema = z.enum(BUILTIN_TOOLS);
 export type BuiltinTool = z.infer<typeof BuiltinToolSchema>;
+
+/**
+ * The opt-out tool (`opt_out`): offered on every phone call whatever `tools` says, because a
+ * caller's wish not to be called again must be honoured by any persona. Its name is reserved.
+ */
+export const OPT_OUT_TOOL = 'opt_out';
 
 /** A model-facing tool name: what OpenAI-style function calling accepts. */
 export const ToolNameSchema = z
@@ -252,6 +259,8 @@ export const PhoneSettingsSchema = z.object({
   callingHours: WeeklySpansSchema.optional(),
   /** The widget offers web visitors to continue the conversation on their phone. */
   continueOnPhone: z.boolean().default(false),
+  /** Said before the call ends when a phone caller asks not to be called again (`opt_out`). */
+  optOutLine: z.string().min(1).max(500).default("Understood, we won't call you again. Goodbye."),
   /**
    * The outbound trunk this persona dials through (outbound calls without a `trunk`, warm
    * transfers, continue on my phone); unset, the tenant's first.
@@ -368,11 +377,11 @@ export type PersonaInput = z.input<typeof PersonaSchema>;
 
 /**
  * A persona as admins may save it: the schema plus the rules that span fields — every tool the
- * model sees (built-in, webhook, client, `handoff`) has its own name, and a persona does not
- * hand off to itself.
+ * model sees (built-in, webhook, client, `handoff`, `opt_out`) has its own name, and a persona
+ * does not hand off to itself.
  */
 export const SavablePersonaSchema = PersonaSchema.superRefine((persona, ctx) => {
-  const seen = new Set<string>(persona.tools);
+  const seen = new Set<string>([...persona.tools, OPT_OUT_TOOL]);
   if (persona.handoffs.length > 0) seen.add('handoff');
   for (const [field, tools] of [
     ['webhookTools', persona.webhookTools],

@@ -43,6 +43,22 @@ export const BookAppointmentArgsSchema = z.object({
 });
 export type BookAppointmentArgs = z.infer<typeof BookAppointmentArgsSchema>;
 
+/** `opt_out` takes nothing: the number is the call's own, never one the model names. */
+export const OptOutArgsSchema = z.object({});
+
+export const ScheduleCallbackArgsSchema = z.object({
+  at: z
+    .string()
+    .datetime({ offset: true })
+    .describe('When to call the caller back, ISO 8601 with offset'),
+  topic: z
+    .string()
+    .max(300)
+    .optional()
+    .describe('What the caller wants to talk about when called back, in a few words'),
+});
+export type ScheduleCallbackArgs = z.infer<typeof ScheduleCallbackArgsSchema>;
+
 export const LookupKnowledgeArgsSchema = z.object({
   query: z.string().min(1).max(500).describe('The question to look up'),
 });

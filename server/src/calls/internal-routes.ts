@@ -20,6 +20,8 @@ import {
   withPhoneDirection,
 } from '../phone/phone-call-status.js';
 import { phoneInternalRoutes } from '../phone/phone-internal-routes.js';
+import { callbackRoutes } from '../phone/outbound/callback-routes.js';
+import { optOutRoutes } from '../phone/outbound/opt-out-routes.js';
 import { actFor, tenantOf } from '../tenants/request-tenant.js';
 import type { Tenancy } from '../tenants/tenancy.js';
 import { callToolRoutes } from './call-tool-routes.js';
@@ -167,5 +169,7 @@ export function internalRoutes(deps: InternalDeps): Router {
   for (const route of CALL_RECORD_ROUTES) route.mount(router, undefined);
   router.use(callToolRoutes({ outgoing: deps.outgoing }));
   router.use(phoneInternalRoutes(deps.tenancy));
+  router.use(optOutRoutes());
+  router.use(callbackRoutes());
   return router;
 }

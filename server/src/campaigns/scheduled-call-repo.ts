@@ -131,6 +131,18 @@ export class ScheduledCallRepo {
     throw new ConflictError(`scheduled call '${id}' is ${existing.status}`);
   }
 
+  /** The call backs asked for in call `callId` that still wait for their time. */
+  async waitingCallbacks(callId: string): Promise<ScheduledCall[]> {
+    const rows = await this.db.query<ScheduledCallRow>(
+      `SELECT ${COLUMNS} FROM scheduled_calls
+       WHERE tenant_id = $1 AND kind = 'callback' AND requested_in_call_id = $2
+         AND status = 'scheduled'
+       ORDER BY run_at, id`,
+      [this.tenantId, callId],
+    );
+    return rows.map(toScheduledCall);
+  }
+
   /** Cancels the reminders of an appointment still waiting; answers how many. */
   async cancelForAppointment(appointmentId: string): Promise<number> {
     const rows = await this.db.query(

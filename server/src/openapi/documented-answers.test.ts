@@ -419,6 +419,35 @@ describe('answers match the document', () => {
       200,
     );
 
+    // A phone caller asks to be called back, then never to be called again.
+    const phoneCall = await call('POST', '/internal/calls', {
+      auth: agent,
+      body: {
+        personaId: 'booking',
+        channel: 'phone',
+        roomName: 'phone-in-doc',
+        caller: { phoneNumber: '+15550008888' },
+      },
+    });
+    const phoneCallPath = `/internal/calls/${String(phoneCall.body.id)}`;
+    const callback = { at: new Date(Date.now() + 86_400_000).toISOString(), context: 'an invoice' };
+    for (const status of [201, 200]) {
+      assert.equal(
+        (await call('POST', `${phoneCallPath}/callbacks`, { auth: agent, body: callback })).status,
+        status,
+      );
+    }
+    assert.equal((await call('POST', `${phoneCallPath}/opt-out`, { auth: agent })).status, 200);
+    assert.equal(
+      (await call('POST', `${phoneCallPath}/callbacks`, { auth: agent, body: callback })).status,
+      403,
+    );
+    assert.equal(
+      (await call('POST', `/internal/calls/${callId}/opt-out`, { auth: agent })).status,
+      409,
+      'a web visitor without a phone number',
+    );
+
     const visitor = new AccessToken(LIVEKIT_API_KEY, LIVEKIT_API_SECRET, { identity: 'visitor-1' });
     const phoneRoom = String(placed.body.roomName);
     visitor.addGrant({ roomJoin: true, room: phoneRoom });

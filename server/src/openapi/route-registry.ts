@@ -22,6 +22,8 @@ import { DIAL_POLICY_ROUTES } from '../phone/outbound/dial-policy-routes.js';
 import { OUTBOUND_CALL_ROUTES } from '../phone/outbound/outbound-call-routes.js';
 import { OUTBOUND_TRUNK_ROUTES } from '../phone/outbound/outbound-trunk-routes.js';
 import { TRANSFER_DIAL_ROUTES } from '../phone/outbound/transfer-dial-routes.js';
+import { OPT_OUT_ROUTES } from '../phone/outbound/opt-out-routes.js';
+import { CALLBACK_ROUTES } from '../phone/outbound/callback-routes.js';
 import { CAMPAIGN_ROUTES, SCHEDULED_CALL_ROUTES } from '../campaigns/campaign-routes.js';
 import type { RouteDoc } from './route-doc.js';
 
@@ -51,6 +53,8 @@ const DECLARED_ROUTES: readonly (readonly Route<never>[])[] = [
   OUTBOUND_CALL_ROUTES,
   CONTINUE_ON_PHONE_ROUTES,
   TRANSFER_DIAL_ROUTES,
+  OPT_OUT_ROUTES,
+  CALLBACK_ROUTES,
   CAMPAIGN_ROUTES,
   SCHEDULED_CALL_ROUTES,
   METRICS_ROUTES,

@@ -108,13 +108,18 @@ forEachBackend((backend) => {
     assert.equal((await personas.versions('shop')).length, 1, 'failed writes left no version');
   });
 
-  test('when two tools share a name or a persona hands off to itself, then the save is refused', async () => {
+  test('when two tools share a name (or take the reserved opt_out) or a persona hands off to itself, then the save is refused', async () => {
     const { personas } = storage.forTenant(await newTenant(storage));
     const tool = { name: 'capture_lead', description: 'x', url: 'https://crm.example/hook' };
     await assert.rejects(
       personas.create({ ...SHOP, tools: ['capture_lead'], webhookTools: [tool] }),
       (err) =>
         isDomainError('invalid_request')(err) && /already named 'capture_lead'/.test(String(err)),
+    );
+    await assert.rejects(
+      personas.create({ ...SHOP, webhookTools: [{ ...tool, name: 'opt_out' }] }),
+      (err) => isDomainError('invalid_request')(err) && /already named 'opt_out'/.test(String(err)),
+      'opt_out is every phone call’s own',
     );
     await assert.rejects(
       personas.create({ ...SHOP, handoffs: [{ personaId: 'shop', when: 'always' }] }),

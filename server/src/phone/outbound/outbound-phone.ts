@@ -86,6 +86,28 @@ export function dialTargetOf(target: string): string {
 }
 
 /**
+ * The trunk a dial goes through: the one named (by the request or the persona), or the tenant's
+ * first.
+ */
+export async function outboundTrunkFor(
+  tenant: TenantStorage,
+  name: string | undefined,
+): Promise<StoredOutboundTrunk> {
+  const trunk = name
+    ? await tenant.outboundTrunks.get(name)
+    : (await tenant.outboundTrunks.list())[0];
+  if (!trunk) {
+    throw new DomainError(
+      'no_outbound_trunk',
+      name
+        ? `no outbound trunk '${name}'`
+        : 'the tenant has no outbound trunk (PUT /v1/outbound-trunks/:name)',
+    );
+  }
+  return trunk;
+}
+
+/**
  * Outbound phone calls: what is checked before anything dials, the call record made for them,
  * the dial itself, and what becomes of its outcome (the call's `phoneStatus`, its legs, the
  * `call.phone_status` webhook, and the close of a call nobody answered).
@@ -151,7 +173,7 @@ export class OutboundPhone {
       now: this.now(),
       callingHours: window ?? true,
     });
-    const trunk = await this.trunkFor(locked, request.trunk ?? persona.phone.outboundTrunk);
+    const trunk = await outboundTrunkFor(locked, request.trunk ?? persona.phone.outboundTrunk);
     if (request.from && !trunk.numbers.includes(request.from)) {
       throw new InvalidInputError(`from: ${request.from} is not a number of '${trunk.name}'`);
     }
@@ -246,7 +268,7 @@ export class OutboundPhone {
         now: this.now(),
         callingHours: false,
       });
-      const trunk = await this.trunkFor(locked, persona.phone.outboundTrunk);
+      const trunk = await outboundTrunkFor(locked, persona.phone.outboundTrunk);
       // Counted by the concurrency guard from here on.
       await locked.calls.upsertLeg(call.id, {
         kind: 'phone',
@@ -292,7 +314,7 @@ export class OutboundPhone {
     if (!target) {
       throw new ConflictError(`persona '${persona.id}' has no escalation.transferTarget`);
     }
-    const trunk = await this.trunkFor(tenant, persona.phone.outboundTrunk);
+    const trunk = await outboundTrunkFor(tenant, persona.phone.outboundTrunk);
     const phoneNumber = target.startsWith('+') ? target : undefined;
     const leg = {
       kind: 'transfer' as const,
@@ -320,25 +342,6 @@ export class OutboundPhone {
     this.logOutcome(call, 'transfer', outcome);
     await tenant.calls.upsertLeg(call.id, { ...leg, status: outcome.status });
     return { status: outcome.status, participantIdentity };
-  }
-
-  /** The trunk a dial goes through: the one named (by the request or the persona), or the tenant's first. */
-  private async trunkFor(
-    tenant: TenantStorage,
-    name: string | undefined,
-  ): Promise<StoredOutboundTrunk> {
-    const trunk = name
-      ? await tenant.outboundTrunks.get(name)
-      : (await tenant.outboundTrunks.list())[0];
-    if (!trunk) {
-      throw new DomainError(
-        'no_outbound_trunk',
-        name
-          ? `no outbound trunk '${name}'`
-          : 'the tenant has no outbound trunk (PUT /v1/outbound-trunks/:name)',
-      );
-    }
-    return trunk;
   }
 
   private inBackground(dial: BackgroundDial): void {
