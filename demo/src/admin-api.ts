@@ -127,6 +127,14 @@ function isErrorBody(body: unknown): body is { error: { code: string; message: s
   );
 }
 
+/** A request body sent as it is (a CSV file), not as JSON. */
+export class TextBody {
+  constructor(
+    readonly contentType: string,
+    readonly text: string,
+  ) {}
+}
+
 /** The admin API of the Parley server this page came from, with the admin key as Bearer. */
 export class AdminApi {
   constructor(
@@ -231,16 +239,24 @@ export class AdminApi {
     return this.request('POST', '/v1/calls/outbound', request);
   }
 
-  private async request<T>(method: string, path: string, body?: unknown): Promise<T> {
+  /**
+   * Any admin route: `body` goes as JSON, or as it is when it is a {@link TextBody}. The capability
+   * folders' own clients (`campaigns/campaign-api.ts`) are built on it.
+   */
+  async request<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const payload =
+      body === undefined || body instanceof TextBody
+        ? body
+        : new TextBody('application/json', JSON.stringify(body));
     let response: Response;
     try {
       response = await fetch(`${this.base}${path}`, {
         method,
         headers: {
           authorization: `Bearer ${this.adminKey}`,
-          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+          ...(payload && { 'content-type': payload.contentType }),
         },
-        body: body === undefined ? undefined : JSON.stringify(body),
+        body: payload?.text,
       });
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);

@@ -46,6 +46,15 @@ export function s<K extends keyof SVGElementTagNameMap>(
   return element;
 }
 
+/** Terms and their values as a `<dl class="facts">` (a call's, a campaign's). */
+export function factList(rows: readonly (readonly [string, Child])[]): HTMLDListElement {
+  return h(
+    'dl',
+    { class: 'facts' },
+    ...rows.flatMap(([term, value]) => [h('dt', {}, term), h('dd', {}, value)]),
+  );
+}
+
 let lastId = 0;
 
 /** A document-unique id for label/description wiring. */
@@ -65,4 +74,15 @@ export function required<T extends Element>(selector: string, root: ParentNode =
 export function focusElement(element: HTMLElement): void {
   if (element.tabIndex < 0 && !element.hasAttribute('tabindex')) element.tabIndex = -1;
   element.focus();
+}
+
+/**
+ * Runs `work` for a click on `button`, which is marked busy meanwhile and ignores more clicks:
+ * `aria-disabled` rather than `disabled`, as disabling the focused button would drop keyboard
+ * focus to the page.
+ */
+export function whileBusy(button: HTMLButtonElement, work: () => Promise<void>): void {
+  if (button.getAttribute('aria-disabled') === 'true') return;
+  button.setAttribute('aria-disabled', 'true');
+  void work().finally(() => button.removeAttribute('aria-disabled'));
 }

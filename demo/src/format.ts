@@ -34,3 +34,19 @@ export function startOfDayIso(day: string, plusDays = 0): string | undefined {
   const [, year, month, date] = match.map(Number) as [number, number, number, number];
   return new Date(year, month - 1, date + plusDays).toISOString();
 }
+
+/** A `datetime-local` input's value (`YYYY-MM-DDTHH:MM`, local time) as an ISO instant. */
+export function localDateTimeIso(value: string): string | undefined {
+  const match = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?$/.exec(value);
+  if (!match) return undefined;
+  const [year, month, day, hours, minutes, seconds] = match
+    .slice(1)
+    .map((part) => Number(part ?? 0)) as [number, number, number, number, number, number];
+  return new Date(year, month - 1, day, hours, minutes, seconds).toISOString();
+}
+
+/** `date` as a `datetime-local` input's value, to the minute, in local time. */
+export function localDateTimeValue(date: Date): string {
+  const two = (n: number) => String(n).padStart(2, '0');
+  return `${date.getFullYear()}-${two(date.getMonth() + 1)}-${two(date.getDate())}T${two(date.getHours())}:${two(date.getMinutes())}`;
+}

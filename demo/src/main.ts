@@ -8,6 +8,8 @@ import {
   storedKey,
 } from './admin-key.js';
 import { callsView } from './calls/calls-view.js';
+import { campaignsView } from './campaigns/campaigns-view.js';
+import { scheduledCallsView } from './campaigns/scheduled-calls-view.js';
 import { focusElement, required } from './dom.js';
 import { embedView } from './embed/embed-view.js';
 import { personaView } from './persona/persona-view.js';
@@ -56,6 +58,8 @@ const views: Record<ViewName, View> = {
   leads: leadsView(context),
   appointments: appointmentsView(context),
   phone: phoneView(context),
+  campaigns: campaignsView(context),
+  'scheduled-calls': scheduledCallsView(context),
   embed: embedView(context),
 };
 

@@ -12,6 +12,10 @@ test('each place of the studio survives a round trip through the address bar', (
     { view: 'leads' },
     { view: 'appointments' },
     { view: 'phone' },
+    { view: 'campaigns', campaignId: undefined },
+    { view: 'campaigns', campaignId: 'cmp_1' },
+    { view: 'campaigns', campaignId: 'new' },
+    { view: 'scheduled-calls' },
     { view: 'embed' },
   ];
   for (const route of routes) assert.deepEqual(parseRoute(routeHref(route)), route);

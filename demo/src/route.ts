@@ -9,12 +9,17 @@ export type Route =
   | { view: 'leads' }
   | { view: 'appointments' }
   | { view: 'phone' }
+  | { view: 'campaigns'; campaignId?: string }
+  | { view: 'scheduled-calls' }
   | { view: 'embed' };
 
 export type ViewName = Route['view'];
 
 /** The new-persona form's place: `#/personas/new` (`new` is a valid id, but a reserved place). */
 export const NEW_PERSONA = 'new';
+
+/** The new-campaign form's place: `#/campaigns/new` (campaign ids start `cmp_`). */
+export const NEW_CAMPAIGN = 'new';
 
 function decoded(part: string | undefined): string | undefined {
   if (part === undefined || part === '') return undefined;
@@ -33,9 +38,12 @@ export function parseRoute(hash: string): Route {
       return { view: 'personas', personaId: decoded(id) };
     case 'calls':
       return { view: 'calls', callId: decoded(id) };
+    case 'campaigns':
+      return { view: 'campaigns', campaignId: decoded(id) };
     case 'leads':
     case 'appointments':
     case 'phone':
+    case 'scheduled-calls':
     case 'embed':
       return { view };
     default:
@@ -52,6 +60,10 @@ export function routeHref(route: Route): string {
         : `#/personas/${encodeURIComponent(route.personaId)}`;
     case 'calls':
       return route.callId === undefined ? '#/calls' : `#/calls/${encodeURIComponent(route.callId)}`;
+    case 'campaigns':
+      return route.campaignId === undefined
+        ? '#/campaigns'
+        : `#/campaigns/${encodeURIComponent(route.campaignId)}`;
     default:
       return `#/${route.view}`;
   }

@@ -49,3 +49,46 @@ export function viewSection(
   );
   return { element, heading, body };
 }
+
+export interface AdminViewOptions {
+  name: string;
+  title: string;
+  /** What signing in lets the admin do here, for the signed-out notice. */
+  purpose: string;
+  /** Builds what the view shows for `route`; a rejection (the server's error) is shown instead. */
+  page(api: AdminApi, route: Route): Promise<Node>;
+}
+
+/**
+ * A view built on the admin API: signed out, the notice; signed in, "Loading…" and then its page
+ * — unless the view was shown again meanwhile, when the late page is dropped.
+ */
+export function adminView(
+  context: StudioContext,
+  options: AdminViewOptions,
+): View & { heading: HTMLHeadingElement } {
+  const { element, heading, body } = viewSection(options.name, options.title);
+  let shown = 0;
+  return {
+    element,
+    heading,
+    show(route) {
+      shown += 1;
+      const token = shown;
+      const api = context.api;
+      if (!api) {
+        body.replaceChildren(signedOutNotice(options.purpose));
+        return;
+      }
+      body.replaceChildren(h('p', { class: 'muted' }, 'Loading…'));
+      options
+        .page(api, route)
+        .then((page) => {
+          if (token === shown) body.replaceChildren(page);
+        })
+        .catch((error: unknown) => {
+          if (token === shown) body.replaceChildren(errorNotice(error));
+        });
+    },
+  };
+}

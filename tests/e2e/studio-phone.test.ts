@@ -9,7 +9,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import type { DialPolicy, Persona } from '@parley/contracts';
-import { launchChromium } from '../support/browser.js';
+import { openStudio } from '../support/browser.js';
 import { admin, eventually, putPersona } from '../support/calls.js';
 import { livekitClients } from '../support/phone-calls.js';
 import { SipPhone } from '../support/sip-phone.js';
@@ -40,15 +40,8 @@ before(async () => {
     name: 'Studio phone',
     businessHours: undefined,
   });
-  browser = await launchChromium();
-  const context = await browser.newContext({
-    colorScheme: 'light',
-    viewport: { width: 1280, height: 900 },
-  });
-  page = await context.newPage();
   await mkdir(SCREENSHOTS, { recursive: true });
-  await page.goto(`${stack.url}/#key=${encodeURIComponent(stack.secrets.adminKey)}`);
-  await page.getByText('Signed in with the admin key').waitFor();
+  ({ browser, page } = await openStudio(stack.url, stack.secrets.adminKey));
 });
 
 after(async () => {
@@ -233,6 +226,11 @@ describe('the studio’s phone pages in Chromium', () => {
     await form.getByLabel('Digit string ends after (ms)').fill('3000');
     await form.getByLabel('Longest digit string').fill('8');
     await form.getByLabel('Web visitors may continue the call on their phone').check();
+    await form
+      .getByLabel('Said when a caller asks not to be called again')
+      .fill('Noted: no more calls from us. Goodbye!');
+    await form.getByLabel('Call to remind of the appointments this persona books').check();
+    await form.getByLabel('Minutes before the appointment').fill('120');
     await form.locator('summary', { hasText: 'Escalation and handoffs' }).click();
     await form.getByLabel('Transfer to').fill('+15550500001');
     await form.getByLabel('Transfer mode').selectOption('warm');
@@ -249,6 +247,8 @@ describe('the studio’s phone pages in Chromium', () => {
       digitTimeoutMs: 3000,
       maxDigits: 8,
       continueOnPhone: true,
+      optOutLine: 'Noted: no more calls from us. Goodbye!',
+      appointmentReminders: { enabled: true, minutesBefore: [120] },
     });
     assert.deepEqual(
       [

@@ -1,4 +1,4 @@
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 
 export const CHROMIUM = process.env.PARLEY_CHROMIUM ?? '/usr/bin/chromium';
 
@@ -48,4 +48,23 @@ export function launchChromium(micWav?: string, options: ChromiumOptions = {}): 
       ...media,
     ],
   });
+}
+
+/**
+ * Chromium on the persona studio of `studioUrl`, signed in with the admin key (light, 1280×900,
+ * as the studio suites take their screenshots).
+ */
+export async function openStudio(
+  studioUrl: string,
+  adminKey: string,
+): Promise<{ browser: Browser; page: Page }> {
+  const browser = await launchChromium();
+  const context = await browser.newContext({
+    colorScheme: 'light',
+    viewport: { width: 1280, height: 900 },
+  });
+  const page = await context.newPage();
+  await page.goto(`${studioUrl}/#key=${encodeURIComponent(adminKey)}`);
+  await page.getByText('Signed in with the admin key').waitFor();
+  return { browser, page };
 }

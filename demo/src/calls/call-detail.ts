@@ -1,7 +1,7 @@
 import type { ToolCall, Turn } from '@parley/contracts';
 import type { CallEvent, CallLeg, CallWarning } from '@parley/contracts';
 import type { AdminApi, CallView } from '../admin-api.js';
-import { h, type Child } from '../dom.js';
+import { factList, h, type Child } from '../dom.js';
 import { formatCost, formatDateTime, formatDuration } from '../format.js';
 import { latencyWaterfall } from '../latency/latency-waterfall.js';
 import { dataTable, type Column } from '../paged-table.js';
@@ -85,11 +85,7 @@ function facts(call: CallView): HTMLDListElement {
   if (Object.keys(call.variables).length > 0) {
     rows.push(['Variables', h('code', {}, JSON.stringify(call.variables))]);
   }
-  return h(
-    'dl',
-    { class: 'facts' },
-    ...rows.flatMap(([term, value]) => [h('dt', {}, term), h('dd', {}, value)]),
-  );
+  return factList(rows);
 }
 
 function toolCall(call: ToolCall): HTMLElement {

@@ -6,14 +6,8 @@ import { anyOf, chosen, dayRange, filterForm } from '../filter-form.js';
 import { selectField, textField } from '../form/leaf-fields.js';
 import { formatCost, formatDateTime, formatDuration } from '../format.js';
 import { pagedTable, type Column } from '../paged-table.js';
-import { routeHref, type Route } from '../route.js';
-import {
-  errorNotice,
-  signedOutNotice,
-  viewSection,
-  type StudioContext,
-  type View,
-} from '../studio-context.js';
+import { routeHref } from '../route.js';
+import { adminView, type StudioContext, type View } from '../studio-context.js';
 import { callDetail } from './call-detail.js';
 
 const COLUMNS: readonly Column<Call>[] = [
@@ -72,29 +66,13 @@ async function callList(context: StudioContext, api: AdminApi): Promise<HTMLElem
 
 /** Call history: the list with filters, and one call's transcript, latency, leads and cost. */
 export function callsView(context: StudioContext): View {
-  const { element, body } = viewSection('calls', 'Call history');
-  let shown = 0;
-
-  return {
-    element,
-    show(route: Route) {
-      shown += 1;
-      const token = shown;
-      const api = context.api;
-      if (!api) {
-        body.replaceChildren(signedOutNotice('see the call history'));
-        return;
-      }
+  return adminView(context, {
+    name: 'calls',
+    title: 'Call history',
+    purpose: 'see the call history',
+    page: (api, route) => {
       const callId = route.view === 'calls' ? route.callId : undefined;
-      const content = callId === undefined ? callList(context, api) : callDetail(api, callId);
-      body.replaceChildren(h('p', { class: 'muted' }, 'Loading…'));
-      content
-        .then((view) => {
-          if (token === shown) body.replaceChildren(view);
-        })
-        .catch((error: unknown) => {
-          if (token === shown) body.replaceChildren(errorNotice(error));
-        });
+      return callId === undefined ? callList(context, api) : callDetail(api, callId);
     },
-  };
+  });
 }

@@ -55,7 +55,7 @@ export interface TextOptions extends LeafOptions {
   optional?: boolean;
   multiline?: boolean;
   rows?: number;
-  type?: 'text' | 'url' | 'password' | 'time' | 'date' | 'search';
+  type?: 'text' | 'url' | 'password' | 'time' | 'date' | 'datetime-local' | 'search';
   /** Suggestions offered as a `<datalist>`; any other text is still allowed. */
   suggestions?: readonly string[];
   readOnly?: boolean;
@@ -174,6 +174,16 @@ export function linesField(
         ),
       ),
   };
+}
+
+/** A textarea read as one number per non-blank line (what is not a number reads as NaN). */
+export function numberLinesField(
+  label: string,
+  values: readonly number[],
+  options: LeafOptions & { rows?: number } = {},
+): Field<number[]> {
+  const lines = linesField(label, values.map(String), options);
+  return { ...lines, value: () => lines.value().map(Number) };
 }
 
 /**

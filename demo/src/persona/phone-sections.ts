@@ -1,8 +1,14 @@
 import { DtmfDigitSchema, type Persona } from '@parley/contracts';
 import { group, listField, optionalField } from '../form/group-fields.js';
-import { checkboxField, numberField, selectField, textField } from '../form/leaf-fields.js';
+import {
+  checkboxField,
+  numberField,
+  numberLinesField,
+  selectField,
+  textField,
+} from '../form/leaf-fields.js';
+import { weeklySpanFields } from '../form/weekly-hours-fields.js';
 import type { FormSection } from './form-section.js';
-import { weeklySpanFields } from './weekly-span-fields.js';
 
 /** How phone callers are served: keypad menu, digit strings, calling hours, web → phone. */
 export function phoneSection(persona: Persona): FormSection {
@@ -59,6 +65,21 @@ export function phoneSection(persona: Persona): FormSection {
             hint: 'The widget offers "Continue on my phone"; Parley dials the number they confirm.',
           },
         ),
+        optOutLine: textField('Said when a caller asks not to be called again', phone.optOutLine, {
+          hint: 'Their number goes on the do-not-call list, and the call ends after this line.',
+        }),
+        appointmentReminders: group('Appointment reminders', {
+          enabled: checkboxField(
+            'Call to remind of the appointments this persona books',
+            phone.appointmentReminders.enabled,
+            { hint: 'To the number the booking gave, else the caller’s; cancelled with it.' },
+          ),
+          minutesBefore: numberLinesField(
+            'Minutes before the appointment',
+            phone.appointmentReminders.minutesBefore,
+            { hint: 'One per line: 1440 is a day before, 60 an hour before.', rows: 2 },
+          ),
+        }),
       }),
     },
   };

@@ -7,33 +7,16 @@ import {
   selectField,
   textField,
 } from '../form/leaf-fields.js';
+import { timeZoneField, weekdaySpans, weeklySpanFields } from '../form/weekly-hours-fields.js';
 import type { FormSection } from './form-section.js';
-import { weeklySpanFields } from './weekly-span-fields.js';
-
-function timeZones(): string[] {
-  return Intl.supportedValuesOf('timeZone');
-}
-
-const WEEKDAYS_9_TO_5 = (['mon', 'tue', 'wed', 'thu', 'fri'] as const).map((day) => ({
-  day,
-  open: '09:00',
-  close: '17:00',
-}));
 
 function businessHoursField(persona: Persona) {
   const hours = persona.businessHours;
   const inner = group('Business hours', {
-    timeZone: textField(
-      'Time zone',
-      hours?.timeZone ?? Intl.DateTimeFormat().resolvedOptions().timeZone,
-      {
-        suggestions: timeZones(),
-        hint: 'An IANA time zone such as Europe/Paris.',
-      },
-    ),
+    timeZone: timeZoneField(hours?.timeZone),
     weekly: listField(
       'Weekly opening spans',
-      hours?.weekly ?? WEEKDAYS_9_TO_5,
+      hours?.weekly ?? weekdaySpans('09:00', '17:00'),
       (span) => weeklySpanFields(span, { open: 'Opens', close: 'Closes', defaultClose: '17:00' }),
       { itemName: 'opening span', hint: 'Several spans on one day make a lunch break.' },
     ),

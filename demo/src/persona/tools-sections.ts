@@ -17,6 +17,7 @@ const BUILTIN_LABELS: Record<BuiltinTool, string> = {
   capture_lead: 'capture_lead — save contact details and qualification',
   book_appointment: 'book_appointment — book a slot within business hours',
   lookup_knowledge: 'lookup_knowledge — search the knowledge entries',
+  schedule_callback: 'schedule_callback — call the caller back at the time they ask for',
 };
 
 const EMPTY_PARAMETERS = { type: 'object', properties: {} };

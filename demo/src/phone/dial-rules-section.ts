@@ -3,7 +3,7 @@ import type { AdminApi } from '../admin-api.js';
 import { h } from '../dom.js';
 import { linesField, numberField, textField } from '../form/leaf-fields.js';
 import { formatDateTime } from '../format.js';
-import { adminForm, adminSection, removableTable, type AdminSection } from './admin-section.js';
+import { adminForm, adminSection, removableTable, type AdminSection } from '../admin-section.js';
 
 const DoNotCallFormSchema = DoNotCallInputSchema.extend({ e164: E164Schema });
 
@@ -31,7 +31,6 @@ export function doNotCallSection(
     reset: true,
   });
   const section = adminSection({
-    id: 'do-not-call',
     title: 'Do-not-call list',
     forms: [form],
     load: async () =>
@@ -58,7 +57,6 @@ export function doNotCallSection(
 /** The toll-fraud and courtesy guards: which country prefixes may be dialled, how many at once. */
 export function dialPolicySection(api: AdminApi): AdminSection {
   return adminSection({
-    id: 'dial-policy',
     title: 'Dial policy',
     hint: 'Checked before anything dials. With no allowed prefix, no number may be dialled.',
     load: async () => {

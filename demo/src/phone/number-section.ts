@@ -6,14 +6,15 @@ import {
 } from '@parley/contracts';
 import type { AdminApi, PhoneNumberRecord } from '../admin-api.js';
 import { h } from '../dom.js';
-import { linesField, selectField, textField } from '../form/leaf-fields.js';
+import { linesField, textField } from '../form/leaf-fields.js';
 import {
   adminForm,
   adminSection,
   listOf,
   removableTable,
   type AdminSection,
-} from './admin-section.js';
+} from '../admin-section.js';
+import { personaField } from './outbound-call-fields.js';
 
 const AssignmentSchema = AssignPhoneNumberRequestSchema.merge(InboundAccessSchema).extend({
   e164: E164Schema,
@@ -44,14 +45,7 @@ export function numberSection(
         placeholder: '+14155550123',
         hint: 'E.164: + and the country code. Assigning it again points it at another persona.',
       }),
-      personaId: selectField(
-        'Persona',
-        personas[0]?.id ?? '',
-        personas.map((persona) => ({
-          value: persona.id,
-          label: `${persona.name} (${persona.id})`,
-        })),
-      ),
+      personaId: personaField(personas),
       label: textField('Label', undefined, { optional: true, placeholder: 'Support line' }),
       allowedAddresses: linesField('Allowed carrier addresses', [], {
         hint: 'One IP or CIDR per line (your carrier’s signalling addresses). Empty: the server’s PARLEY_SIP_ALLOWED_ADDRESSES.',
@@ -78,7 +72,6 @@ export function numberSection(
   });
 
   const section = adminSection({
-    id: 'numbers',
     title: 'Phone numbers',
     hint: 'Calls to an assigned number reach its persona through livekit-sip; unassigned numbers reach nobody.',
     forms: [h('h4', {}, 'Assign a number'), form],

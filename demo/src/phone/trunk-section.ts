@@ -3,7 +3,7 @@ import type { AdminApi } from '../admin-api.js';
 import { h } from '../dom.js';
 import { linesField, selectField, textField } from '../form/leaf-fields.js';
 import { formatDateTime } from '../format.js';
-import { adminForm, adminSection, removableTable, type AdminSection } from './admin-section.js';
+import { adminForm, adminSection, removableTable, type AdminSection } from '../admin-section.js';
 
 const TrunkFormSchema = OutboundTrunkInputSchema.extend({ name: OutboundTrunkNameSchema });
 
@@ -50,7 +50,6 @@ export function trunkSection(
   });
 
   const section = adminSection({
-    id: 'trunks',
     title: 'Outbound trunks',
     hint: 'Parley dials outbound calls, warm transfers and “continue on my phone” through these.',
     forms: [h('h4', {}, 'Add an outbound trunk'), form],

@@ -4,7 +4,8 @@ import { formatDateTime } from '../format.js';
 import type { Column } from '../paged-table.js';
 import { routeHref } from '../route.js';
 
-function callLink(callId: string | undefined) {
+/** "Open call", to the call's record; `—` when there is none (yet). */
+export function callLink(callId: string | undefined) {
   return callId === undefined
     ? '—'
     : h('a', { href: routeHref({ view: 'calls', callId }) }, 'Open call');

@@ -1,5 +1,5 @@
 import { WEEKDAYS, type Weekday } from '@parley/contracts';
-import { selectField, textField } from '../form/leaf-fields.js';
+import { selectField, textField } from './leaf-fields.js';
 
 const DAY_NAMES: Record<Weekday, string> = {
   mon: 'Monday',
@@ -15,6 +15,19 @@ interface Span {
   day: Weekday;
   open: string;
   close: string;
+}
+
+/** Monday to Friday, each from `open` to `close`: what new weekly hours start from. */
+export function weekdaySpans(open: string, close: string): Span[] {
+  return (['mon', 'tue', 'wed', 'thu', 'fri'] as const).map((day) => ({ day, open, close }));
+}
+
+/** An IANA time zone, with the ones this browser knows suggested; the browser's own by default. */
+export function timeZoneField(value: string | undefined) {
+  return textField('Time zone', value ?? Intl.DateTimeFormat().resolvedOptions().timeZone, {
+    suggestions: Intl.supportedValuesOf('timeZone'),
+    hint: 'An IANA time zone such as Europe/Paris.',
+  });
 }
 
 /**

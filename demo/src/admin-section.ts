@@ -1,10 +1,13 @@
-import { h } from '../dom.js';
-import type { Issue } from '../form/field.js';
-import { objectOf, type Fields } from '../form/group-fields.js';
-import { dataTable, type Column } from '../paged-table.js';
-import { errorNotice } from '../studio-context.js';
+import { focusElement, h, uniqueId, whileBusy } from './dom.js';
+import type { Issue } from './form/field.js';
+import { objectOf, type Fields } from './form/group-fields.js';
+import { dataTable, type Column } from './paged-table.js';
+import { errorNotice } from './studio-context.js';
 
-/** A titled part of the Phone view: what exists (a table, loaded again after each change), a form. */
+/**
+ * A titled part of an admin view (Phone, Scheduled calls): what exists (a table, loaded again after
+ * each change), a form.
+ */
 export interface AdminSection {
   readonly element: HTMLElement;
   /** Loads (again) what the section lists. */
@@ -12,7 +15,6 @@ export interface AdminSection {
 }
 
 export interface AdminSectionOptions {
-  id: string;
   title: string;
   hint?: string;
   /** Loads what the section shows; rejects with the server's error, which is shown instead. */
@@ -23,7 +25,7 @@ export interface AdminSectionOptions {
 
 export function adminSection(options: AdminSectionOptions): AdminSection {
   const content = h('div', { class: 'admin-content' });
-  const heading = h('h3', { id: `phone-${options.id}` }, options.title);
+  const heading = h('h3', { id: uniqueId('section') }, options.title);
   const element = h(
     'section',
     { class: 'admin-section', 'aria-labelledby': heading.id },
@@ -35,11 +37,14 @@ export function adminSection(options: AdminSectionOptions): AdminSection {
   return {
     element,
     async reload() {
+      const hadFocus = content.contains(document.activeElement);
       try {
         content.replaceChildren(await options.load());
       } catch (error) {
         content.replaceChildren(errorNotice(error));
       }
+      // the button just used went with the old table: the section keeps the keyboard's place
+      if (hadFocus && !element.contains(document.activeElement)) focusElement(heading);
     },
   };
 }
@@ -53,6 +58,8 @@ export function removableTable<T>(options: {
   /** Names the row in the remove button's accessible name ("Remove +14155550123"). */
   name(item: T): string;
   removeLabel?: string;
+  /** Whether the row has the remove button (all rows do by default). */
+  removable?(item: T): boolean;
   remove(item: T): Promise<void>;
   /** Shows the outcome of a removal (its errors included). */
   report(message: string | Node, failed?: boolean): void;
@@ -66,6 +73,7 @@ export function removableTable<T>(options: {
       {
         label: 'Actions',
         cell: (item: T) => {
+          if (options.removable && !options.removable(item)) return '—';
           const button = h(
             'button',
             {
@@ -75,16 +83,14 @@ export function removableTable<T>(options: {
             },
             label,
           );
-          button.addEventListener('click', () => {
-            button.disabled = true;
-            options.remove(item).then(
-              () => options.report(`${label}: ${options.name(item)} — done.`),
-              (error: unknown) => {
-                button.disabled = false;
-                options.report(errorNotice(error), true);
-              },
-            );
-          });
+          button.addEventListener('click', () =>
+            whileBusy(button, () =>
+              options.remove(item).then(
+                () => options.report(`${label}: ${options.name(item)} — done.`),
+                (error: unknown) => options.report(errorNotice(error), true),
+              ),
+            ),
+          );
           return button;
         },
       },
