@@ -3,6 +3,7 @@
  * livekit-sip to a real SIP user agent (baresip, one account per contact, like the extensions of
  * a small PBX): one answers, one refuses busy (486), one rings out, one is on the do-not-call
  * list. Retries come as the policy says and stop at its limit; nobody is dialled twice at once.
+ * A campaign whose calling window opens a minute later dials nobody before it opens.
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
@@ -157,4 +158,58 @@ test('a campaign: one contact answers and hears the persona, one is busy, one ri
   const events = deliveries.map((d) => d.eventId);
   assert.ok(events.includes(`${made.id}.started`), 'campaign.started');
   assert.ok(events.includes(`${made.id}.completed`), 'campaign.completed');
+});
+
+const hhmm = (at: Date) =>
+  `${String(at.getUTCHours()).padStart(2, '0')}:${String(at.getUTCMinutes()).padStart(2, '0')}`;
+const WEEKDAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const;
+
+test('a campaign started before its calling window opens dials nobody until the window opens, on the real clock', async () => {
+  // the window opens at the next whole minute at least 15 s away, in UTC (not across midnight)
+  let opens = new Date(Math.ceil((Date.now() + 15_000) / 60_000) * 60_000);
+  if (hhmm(opens) >= '23:50') {
+    opens = new Date(Date.UTC(opens.getUTCFullYear(), opens.getUTCMonth(), opens.getUTCDate() + 1));
+    await new Promise((resolve) => setTimeout(resolve, opens.getTime() - Date.now() - 15_000));
+  }
+  const closes = new Date(opens.getTime() + 10 * 60_000);
+  const before = incomingCalls(ANSWERS);
+  const seen = pbx.eventsOf(ANSWERS).length;
+  const made = await admin<Campaign>(stack, '/v1/campaigns', {
+    method: 'POST',
+    body: JSON.stringify({
+      name: 'Opens at a minute',
+      persona: 'campaigner',
+      trunk: TRUNK,
+      contacts: [{ number: ANSWERS }],
+      callingWindow: {
+        timeZone: 'UTC',
+        weekly: [{ day: WEEKDAYS[opens.getUTCDay()], open: hhmm(opens), close: hhmm(closes) }],
+      },
+      ringTimeoutSeconds: 6,
+    }),
+  });
+  await admin(stack, `/v1/campaigns/${made.id}/start`, { method: 'POST' });
+  await new Promise((resolve) => setTimeout(resolve, opens.getTime() - Date.now() - 2_000));
+  assert.equal(incomingCalls(ANSWERS), before, 'nothing dialled before the window opened');
+  assert.equal(
+    (await admin<Campaign>(stack, `/v1/campaigns/${made.id}`)).stats.attempts,
+    0,
+    'no attempt counted while waiting',
+  );
+  await eventually(
+    'the call once the window opened',
+    async () => incomingCalls(ANSWERS),
+    (n) => n === before + 1,
+    30_000,
+  );
+  const fresh = () => pbx.eventsOf(ANSWERS).slice(seen);
+  const rang = fresh()[0]?.at ?? 0;
+  assert.ok(rang >= opens.getTime(), `rang ${opens.getTime() - rang} ms before the window opened`);
+  await eventually(
+    'the call answered',
+    async () => fresh().filter((e) => e.type === 'CALL_ESTABLISHED'),
+    (established) => established.length > 0,
+    30_000,
+  );
+  await pbx.hangupLine(ANSWERS);
 });
