@@ -348,6 +348,23 @@ forEachBackend((backend) => {
       assert.equal(r.dialer.dials.length, 2);
     });
 
+    test('a campaign that cannot dial at all (its trunk is gone) is paused, not retried every round', async () => {
+      const [storage] = await openReplicas(backend);
+      const tenant = await tenantOn(storage);
+      const r = rig(storage, tenant.tenantId, { now: MONDAY_NOON_NEW_YORK });
+      const campaign = await newCampaign(
+        tenant,
+        { contacts: [{ number: '+15554200001' }], trunk: 'main' },
+        r.clock.now,
+      );
+      await tenant.outboundTrunks.remove('main');
+      await round(r);
+      assert.equal(r.dialer.dials.length, 0);
+      assert.equal((await tenant.campaigns.require(campaign.id)).status, 'paused');
+      const [contact] = await tenant.campaigns.contacts(campaign.id);
+      assert.deepEqual([contact?.status, contact?.attempts.length], ['pending', 0]);
+    });
+
     test('a server that stops mid-dial: the restarted one dials nobody twice, closes the lost call after its ring time, and retries per policy', async () => {
       const [storage] = await openReplicas(backend);
       const tenant = await tenantOn(storage);

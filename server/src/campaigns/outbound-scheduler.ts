@@ -215,7 +215,10 @@ export class OutboundScheduler {
           continue;
         }
         if (!NOT_NOW.has(err.code)) {
-          this.log(`scheduler: campaign ${campaign.id} cannot dial: ${err.message}`);
+          // A campaign that cannot dial at all (its trunk gone, a caller id not the trunk's) is
+          // paused until someone fixes it and resumes it, rather than retried every round.
+          await campaigns.act(campaign.id, 'pause', now);
+          this.log(`scheduler: campaign ${campaign.id} paused: it cannot dial: ${err.message}`);
         }
         return; // not now: the next round tries again
       }
