@@ -17,8 +17,8 @@ import { ApiError } from '../http/api-error.js';
 import { tenantOf } from '../tenants/request-tenant.js';
 import type { Tenancy } from '../tenants/tenancy.js';
 import { personaOf } from '../phone/outbound/outbound-call-routes.js';
-import { isAllowedDestination } from '../phone/outbound/dial-guards.js';
-import type { TenantStorage } from '../storage/index.js';
+import { assertMayReach } from '../phone/outbound/dial-guards.js';
+import { outboundTrunkFor } from '../phone/outbound/outbound-phone.js';
 import { announceScheduled } from './reminders.js';
 
 const tag = 'Campaigns';
@@ -29,13 +29,6 @@ const AddedSchema = z.object({ added: z.number().int(), duplicates: z.number().i
 export interface CampaignRouteDeps {
   tenancy: Tenancy;
   now: () => Date;
-}
-
-/** A trunk a campaign names must exist when it is made (dials check again). */
-async function assertTrunk(tenant: TenantStorage, name: string | undefined): Promise<void> {
-  if (name && !(await tenant.outboundTrunks.get(name))) {
-    throw new ApiError('no_outbound_trunk', `no outbound trunk '${name}'`);
-  }
 }
 
 /**
@@ -77,7 +70,8 @@ export const CAMPAIGN_ROUTES = [
     async handler({ res, body }, { tenancy, now }: CampaignRouteDeps) {
       const tenant = tenantOf(res);
       const persona = await personaOf(tenancy, tenant, body.persona);
-      await assertTrunk(tenant, body.trunk);
+      // a trunk named must exist when the campaign is made (dials check again)
+      if (body.trunk) await outboundTrunkFor(tenant, body.trunk);
       res.status(201).json(await tenant.campaigns.create(body, persona.id, now()));
     },
   }),
@@ -193,13 +187,8 @@ export const SCHEDULED_CALL_ROUTES = [
     async handler({ res, body }, { tenancy, now }: CampaignRouteDeps) {
       const tenant = tenantOf(res);
       const persona = await personaOf(tenancy, tenant, body.persona);
-      if (await tenant.dialRules.isDoNotCall(body.to)) {
-        throw new ApiError('do_not_call', `${body.to} is on the do-not-call list`);
-      }
-      if (!isAllowedDestination(await tenant.dialRules.policy(), body.to)) {
-        throw new ApiError('destination_not_allowed', `the dial policy allows no ${body.to}`);
-      }
-      await assertTrunk(tenant, body.trunk);
+      await assertMayReach(tenant.dialRules, body.to);
+      if (body.trunk) await outboundTrunkFor(tenant, body.trunk);
       const scheduled = await tenant.scheduledCalls.create(
         {
           kind: 'api',

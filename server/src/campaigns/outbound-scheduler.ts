@@ -4,10 +4,9 @@ import {
   type CallingWindow,
   type OutboundCallRequest,
   type Persona,
-  isWithinBusinessHours,
 } from '@parley/contracts';
 import { DomainError } from '../domain-errors.js';
-import { callingHoursOf } from '../phone/outbound/dial-guards.js';
+import { callingHoursOf, isOpenAt } from '../phone/outbound/dial-guards.js';
 import type { OutboundPhone, PreparedCall } from '../phone/outbound/outbound-phone.js';
 import type { Database, TenantStorage } from '../storage/index.js';
 import type { CallingContact, CampaignSettings } from './campaign-repo.js';
@@ -185,7 +184,7 @@ export class OutboundScheduler {
     const window = campaign.callingWindow
       ? windowHours(campaign.callingWindow)
       : callingHoursOf(persona);
-    if (window && !isWithinBusinessHours(window, now, new Date(now.getTime() + 1))) return;
+    if (!isOpenAt(window, now)) return;
     for (const contact of await campaigns.due(
       campaign.id,
       now,

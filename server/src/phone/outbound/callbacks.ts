@@ -14,7 +14,7 @@ import { DomainError, NotFoundError } from '../../domain-errors.js';
 import { callWithPersona } from '../../personas/call-persona.js';
 import type { TenantStorage } from '../../storage/index.js';
 import { callerNumberOf } from '../caller-number.js';
-import { callingHoursOf, isAllowedDestination } from './dial-guards.js';
+import { assertMayReach, callingHoursOf } from './dial-guards.js';
 import { outboundTrunkFor } from './outbound-phone.js';
 
 const MINUTE = 60_000;
@@ -88,12 +88,7 @@ export async function scheduleCallback(
   const detail = await tenant.calls.get(callId);
   if (!detail) throw new NotFoundError('not_found', `no call '${callId}'`);
   const to = callerNumberOf(detail);
-  if (await tenant.dialRules.isDoNotCall(to)) {
-    throw new DomainError('do_not_call', `${to} is on the do-not-call list`);
-  }
-  if (!isAllowedDestination(await tenant.dialRules.policy(), to)) {
-    throw new DomainError('destination_not_allowed', `the dial policy allows no ${to}`);
-  }
+  await assertMayReach(tenant.dialRules, to);
   const trunk = await outboundTrunkFor(tenant, persona.phone.outboundTrunk);
   const { at, moved } = callbackTime(callingHoursOf(persona), request.at, now);
   // The number the caller dialled, when the trunk can present it: they know who calls back.

@@ -29,9 +29,33 @@ export function callingHoursOf(persona: Persona): BusinessHours | undefined {
   return business;
 }
 
-export function isWithinCallingHours(persona: Persona, at: Date): boolean {
-  const hours = callingHoursOf(persona);
+/** Whether `hours` are open at the instant `at`; without hours, always. */
+export function isOpenAt(hours: BusinessHours | undefined, at: Date): boolean {
   return !hours || isWithinBusinessHours(hours, at, new Date(at.getTime() + 1));
+}
+
+export function isWithinCallingHours(persona: Persona, at: Date): boolean {
+  return isOpenAt(callingHoursOf(persona), at);
+}
+
+/**
+ * Refuses a number Parley may never dial, with its typed error: one on the do-not-call list, or
+ * a destination the dial policy does not allow (the toll-fraud guard). Answers the policy.
+ */
+export async function assertMayReach(rules: DialPolicyRepo, to: string): Promise<DialPolicy> {
+  if (await rules.isDoNotCall(to)) {
+    throw new DomainError('do_not_call', `${to} is on the do-not-call list`);
+  }
+  const policy = await rules.policy();
+  if (!isAllowedDestination(policy, to)) {
+    throw new DomainError(
+      'destination_not_allowed',
+      `the dial policy allows no destination like ${to} (allowed prefixes: ${
+        policy.allowedPrefixes.join(', ') || 'none'
+      })`,
+    );
+  }
+  return policy;
 }
 
 /** What a dial is checked against: the tenant's rules and the persona placing the call. */
@@ -54,24 +78,10 @@ export interface DialCheck {
  */
 export async function assertMayDial(check: DialCheck): Promise<void> {
   const { rules, persona, to, now } = check;
-  if (await rules.isDoNotCall(to)) {
-    throw new DomainError('do_not_call', `${to} is on the do-not-call list`);
-  }
-  const policy = await rules.policy();
-  if (!isAllowedDestination(policy, to)) {
-    throw new DomainError(
-      'destination_not_allowed',
-      `the dial policy allows no destination like ${to} (allowed prefixes: ${
-        policy.allowedPrefixes.join(', ') || 'none'
-      })`,
-    );
-  }
-  const hours = check.callingHours;
-  const outside =
-    hours === true
-      ? !isWithinCallingHours(persona, now)
-      : hours !== false && !isWithinBusinessHours(hours, now, new Date(now.getTime() + 1));
-  if (outside) {
+  const policy = await assertMayReach(rules, to);
+  const hours =
+    check.callingHours === true ? callingHoursOf(persona) : check.callingHours || undefined;
+  if (!isOpenAt(hours, now)) {
     throw new DomainError(
       'outside_calling_hours',
       `persona '${persona.id}' places calls only in its calling hours`,
