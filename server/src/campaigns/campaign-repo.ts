@@ -170,27 +170,27 @@ export class CampaignRepo {
       'SELECT max(position) AS n FROM campaign_contacts WHERE tenant_id = $1 AND campaign_id = $2',
       [this.tenantId, campaignId],
     );
-    let position = Number(last?.n ?? 0);
-    let added = 0;
-    for (const contact of contacts) {
-      const rows = await this.db.query(
-        `INSERT INTO campaign_contacts (tenant_id, campaign_id, id, position, name, e164, variables,
-           status, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, 'pending', $8)
-         ON CONFLICT (tenant_id, campaign_id, e164) DO NOTHING RETURNING id`,
-        [
-          this.tenantId,
-          campaignId,
-          newId('ct'),
-          ++position,
-          contact.name ?? null,
-          contact.number,
-          JSON.stringify(contact.variables ?? {}),
-          now,
-        ],
-      );
-      added += rows.length;
-    }
+    // One statement for the whole list (a CSV may hold thousands), in the order given.
+    const rows = await this.db.query(
+      `INSERT INTO campaign_contacts (tenant_id, campaign_id, id, position, name, e164, variables,
+         status, updated_at)
+       SELECT $1, $2, c.id, $3::int + c.n::int, c.name, c.e164, c.variables::jsonb, 'pending', $4
+       FROM unnest($5::text[], $6::text[], $7::text[], $8::text[])
+         WITH ORDINALITY AS c(id, name, e164, variables, n)
+       ORDER BY c.n
+       ON CONFLICT (tenant_id, campaign_id, e164) DO NOTHING RETURNING id`,
+      [
+        this.tenantId,
+        campaignId,
+        Number(last?.n ?? 0),
+        now,
+        contacts.map(() => newId('ct')),
+        contacts.map((c) => c.name ?? null),
+        contacts.map((c) => c.number),
+        contacts.map((c) => JSON.stringify(c.variables ?? {})),
+      ],
+    );
+    const added = rows.length;
     return { added, duplicates: contacts.length - added };
   }
 
