@@ -31,8 +31,12 @@ export class FakeControls implements CallControls {
     this.log.push(`end: ${outcome} (${reason})`);
   }
 
-  expectOutcome(outcome: CallOutcome | undefined): void {
-    this.log.push(`expect: ${outcome ?? 'nothing'}`);
+  expectOutcome(outcome: CallOutcome | undefined, until?: 'caller-speaks'): void {
+    this.log.push(`expect: ${outcome ?? 'nothing'}${until ? ` until ${until}` : ''}`);
+  }
+
+  holdSilence(held: boolean): void {
+    this.log.push(`silence watch: ${held ? 'held' : 'on'}`);
   }
 
   noteLead(temperature: LeadTemperature): void {

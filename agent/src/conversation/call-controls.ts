@@ -13,6 +13,10 @@ export type ControlledSession = Pick<
 export interface CallState {
   /** Set once an end was asked for. */
   ending?: { outcome: CallOutcome; reason: string };
+  /** The outcome expected if the call closes, or ends for silence, before an end decides (a transfer). */
+  expected?: CallOutcome;
+  /** The silence watch waits (a SIP transfer holds the line). */
+  silenceHeld?: boolean;
   leadTemperature?: LeadTemperature;
 }
 
@@ -32,6 +36,8 @@ export function createCallControls(
   state: CallState = {},
 ): { controls: CallControls; state: CallState } {
   const settle = () => session.agentState === 'listening' || session.agentState === 'idle';
+  /** Stops waiting for the caller's words that withdraw an expected outcome. */
+  let stopWaitingForWords: (() => void) | undefined;
   const controls: CallControls = {
     async say(text) {
       // A different handle from the one running a tool, so waiting for it inside a tool is safe.
@@ -55,8 +61,22 @@ export function createCallControls(
       // Between turns (the supervisor) it is listening; draining plays what `say` queued.
       if (settle()) hangUp();
     },
-    expectOutcome(outcome) {
-      if (!state.ending) onOutcome(outcome);
+    expectOutcome(outcome, until) {
+      stopWaitingForWords?.();
+      stopWaitingForWords = undefined;
+      if (state.ending) return;
+      state.expected = outcome;
+      onOutcome(outcome);
+      if (outcome === undefined || until !== 'caller-speaks') return;
+      const onUser = (ev: voice.UserStateChangedEvent) => {
+        if (ev.newState === 'speaking') controls.expectOutcome(undefined);
+      };
+      session.on(voice.AgentSessionEventTypes.UserStateChanged, onUser);
+      stopWaitingForWords = () =>
+        session.off(voice.AgentSessionEventTypes.UserStateChanged, onUser);
+    },
+    holdSilence(held) {
+      state.silenceHeld = held;
     },
     noteLead(temperature) {
       const current = state.leadTemperature;

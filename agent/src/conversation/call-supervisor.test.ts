@@ -59,7 +59,7 @@ function supervised(connection?: CallConnection, limits = persona) {
     state,
     connection,
   );
-  return { session, outcomes, state, stop };
+  return { session, outcomes, controls, state, stop };
 }
 
 /**
@@ -139,6 +139,44 @@ describe('call supervisor', () => {
     assert.equal(session.shutdowns, 0);
     session.agent('listening');
     assert.equal(session.shutdowns, 1);
+  });
+
+  test('while a SIP transfer holds the silence watch, nothing is said; it starts again when the agent next listens', () => {
+    const { session, controls } = supervised();
+    session.agent('speaking'); // "Let me get someone for you."
+    controls.holdSilence(true);
+    session.agent('listening'); // the REFER is under way: livekit-sip plays a ringback
+    mock.timers.tick(30_000);
+    assert.deepEqual(session.said, []);
+    controls.holdSilence(false); // the REFER failed
+    session.agent('speaking'); // the apology
+    session.agent('listening');
+    mock.timers.tick(5_000);
+    assert.deepEqual(session.said, ['Still there?']);
+  });
+
+  test('a hold that starts while the clock runs stops the reprompt due then', () => {
+    const { session, controls } = supervised();
+    session.agent('listening');
+    mock.timers.tick(4_000);
+    controls.holdSilence(true);
+    mock.timers.tick(30_000);
+    assert.deepEqual(session.said, []);
+  });
+
+  test('a call ending for silence records the outcome the tools expect', async () => {
+    const { session, outcomes, controls, state } = supervised();
+    // A REFER reported as failed that the phone followed: this leg is on hold and silent.
+    controls.expectOutcome('transferred', 'caller-speaks');
+    session.agent('listening');
+    mock.timers.tick(5_000);
+    session.agent('speaking');
+    session.agent('listening');
+    mock.timers.tick(7_000);
+    await settle();
+    assert.deepEqual(session.said, ['Still there?', 'Bye for now.']);
+    assert.equal(state.ending?.outcome, 'transferred');
+    assert.deepEqual(outcomes, ['transferred', 'transferred']);
   });
 
   test('stopping the supervisor cancels its timers', () => {
@@ -308,6 +346,23 @@ describe('call controls', () => {
     await controls.end('completed', 'bye');
     controls.expectOutcome('transferred');
     assert.deepEqual(outcomes, ['transferred', 'none', 'completed']);
+  });
+
+  test('an outcome expected until the caller speaks is withdrawn by their next words', () => {
+    const session = new FakeSession();
+    const outcomes: string[] = [];
+    const { controls, state } = createCallControls(session as unknown as ControlledSession, (o) =>
+      outcomes.push(o ?? 'none'),
+    );
+    controls.expectOutcome('transferred', 'caller-speaks');
+    session.user('listening');
+    assert.equal(state.expected, 'transferred');
+    session.user('speaking');
+    assert.equal(state.expected, undefined);
+    // Withdrawn once: later words change nothing.
+    controls.expectOutcome('transferred');
+    session.user('speaking');
+    assert.deepEqual(outcomes, ['transferred', 'none', 'transferred']);
   });
 
   test('the hottest lead temperature is kept', () => {

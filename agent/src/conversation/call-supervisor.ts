@@ -17,7 +17,9 @@ export const OUTAGE_LIMIT_MS = 60_000;
  *   speaking, the agent asks once whether they are still there;
  * - at `silence.hangUpAfterSeconds` of silence it says goodbye and ends the call (abandoned);
  * - at `maxCallDurationSeconds` it says the closing line and ends the call (completed).
- * Any speech from the caller resets the silence clock. While `connection` is lost (the agent or
+ * An outcome the tools expect (`controls.expectOutcome`, a transfer) is recorded instead. While
+ * the tools hold the silence watch (`controls.holdSilence`, a SIP transfer) it neither reprompts
+ * nor hangs up; it starts again when the agent next listens. Any speech from the caller resets the silence clock. While `connection` is lost (the agent or
  * the caller reconnecting) silence is not counted and nothing is said into it: the clock starts
  * again, with the reprompt, when the connection is back (the closing line of a time limit
  * reached meanwhile waits for it too); a connection lost for longer than `OUTAGE_LIMIT_MS` ends
@@ -47,17 +49,19 @@ export function superviseCall(
   const finish = (line: string, outcome: 'completed' | 'abandoned', reason: string) => {
     if (state.ending) return;
     clearSilence();
-    void controls.say(line).then(() => controls.end(outcome, reason));
+    // An expected outcome stands: a caller whose phone followed a REFER is silent on this leg.
+    void controls.say(line).then(() => controls.end(state.expected ?? outcome, reason));
   };
   /** Starts the silence clock from now, for the next step (reprompt, then hang-up). */
   const armSilence = () => {
     clearSilence();
-    if (state.ending || connection?.lost !== undefined) return;
+    if (state.ending || state.silenceHeld || connection?.lost !== undefined) return;
     const waitS = reprompted
       ? silence.hangUpAfterSeconds - silence.repromptAfterSeconds
       : silence.repromptAfterSeconds;
     silenceTimer = setTimeout(
       () => {
+        if (state.silenceHeld) return;
         if (!reprompted) {
           reprompted = true;
           void controls.say(silence.repromptLine);

@@ -35,12 +35,6 @@ function endAfterSpeech(
   });
 }
 
-/**
- * How long after a failed SIP REFER a caller leaving the call still counts as transferred: the
- * phone may have followed the REFER that LiveKit reported as failed.
- */
-export const REFER_SETTLE_MS = 15_000;
-
 /** What end_call answers the model: its reply is the goodbye. */
 export const END_CALL_REPLY = 'The call ends after your reply: say a short goodbye, nothing else.';
 
@@ -129,14 +123,18 @@ export function transferToHumanTool(
       }
       if (channel === 'phone' && target && sipTransfer) {
         await controls.say(message);
-        // The caller's phone may leave the room before the REFER's answer reaches us.
+        // The caller's phone may leave the room before the REFER's answer reaches us; until then
+        // the line is livekit-sip's (ringback), so silence is no reason to reprompt or hang up.
         controls.expectOutcome('transferred');
+        controls.holdSilence(true);
         try {
           await sipTransfer(target);
         } catch (error) {
           // livekit-sip can report a REFER as failed ("transaction failed to complete") although
-          // the phone follows it: a caller who leaves soon after still counts as transferred.
-          setTimeout(() => controls.expectOutcome(undefined), REFER_SETTLE_MS).unref();
+          // the phone followed it and holds this leg, silent. Until the caller speaks again,
+          // leaving or silence counts as transferred.
+          controls.holdSilence(false);
+          controls.expectOutcome('transferred', 'caller-speaks');
           const detail = error instanceof Error ? error.message : String(error);
           throw new llm.ToolError(
             `The transfer to a person failed (${detail}). Apologise and offer to help another way.`,

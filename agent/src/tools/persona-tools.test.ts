@@ -230,6 +230,7 @@ describe('persona tools in an AgentSession', () => {
       },
       end: async (outcome: string) => void log.push(`end: ${outcome}`),
       expectOutcome: () => undefined,
+      holdSilence: () => undefined,
       noteLead: () => undefined,
     };
     const session = await start(deps({ persona, controls }), [

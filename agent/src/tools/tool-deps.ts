@@ -8,10 +8,17 @@ export interface CallControls {
   /** Ends the call after the current speech, recording `outcome`. */
   end(outcome: CallOutcome, reason: string): Promise<void>;
   /**
-   * The outcome recorded if the call closes before an `end` (a caller whose phone leaves the room
-   * once a SIP REFER succeeds); undefined withdraws it.
+   * The outcome recorded if the call closes before an `end` decides another, or ends for silence
+   * (a caller whose phone followed a SIP REFER leaves the room, or stays on hold and silent);
+   * undefined withdraws it. With `until: 'caller-speaks'` the caller's next words withdraw it:
+   * they are still on the line.
    */
-  expectOutcome(outcome: CallOutcome | undefined): void;
+  expectOutcome(outcome: CallOutcome | undefined, until?: 'caller-speaks'): void;
+  /**
+   * While held, the silence watch neither reprompts nor hangs up: during a SIP transfer the line
+   * is livekit-sip's (it mutes the agent and plays a ringback), so nothing said would be heard.
+   */
+  holdSilence(held: boolean): void;
   /** Notes a captured lead's temperature; the hottest one is recorded when the call closes. */
   noteLead(temperature: LeadTemperature): void;
 }
