@@ -234,6 +234,17 @@ export class PocketSphinxSpeechStream extends stt.SpeechStream {
         break;
       case 'final': {
         if (!event.speech) break; // a flush with nothing said: no utterance was opened
+        // Which stretch of the stream each utterance covered: a caller misheard under load shows
+        // here whether their words reached the recogniser whole.
+        this.#logger.info(
+          {
+            utterance: this.#utterance,
+            startMs: event.startMs,
+            endMs: event.endMs,
+            'lk.pii.text': event.text,
+          },
+          'PocketSphinx utterance',
+        );
         const data = this.#stt.speechData(event.text, seconds(event.startMs), seconds(event.endMs));
         if (event.text) {
           this.queue.put({
