@@ -96,6 +96,9 @@ test('a cold transfer hands the caller to the persona’s target by SIP REFER', 
   assert.match(String(answered.peeruri ?? ''), /15557100001/, 'the caller itself calls the human');
   const call = await phoneCallOf(stack, caller, (c) => c.status === 'ended');
   assert.equal(call.outcome, 'transferred');
+  // The two phones now talk to each other, streaming audio: not beside the next suites.
+  await callerPhone.stop();
+  await human.stop();
 });
 
 test('a warm transfer rings the human, briefs them, then the two hear each other', async () => {
