@@ -1,6 +1,7 @@
 import type { Call, CallDetail, Page, PersonaVersion } from '@parley/contracts';
 import type {
   Appointment,
+  CallCampaign,
   CallEvent,
   CallOutcome,
   Channel,
@@ -68,13 +69,15 @@ export interface AppointmentQuery {
 
 /**
  * A call as `GET /v1/calls/:id` answers it: the record with its turns, and what happened around
- * it (room events, leads, bookings, the consent receipt) — absent from servers older than those.
+ * it (room events, leads, bookings, the consent receipt, the campaign) — absent from servers older than those.
  */
 export type CallView = CallDetail & {
   events?: CallEvent[];
   leads?: Lead[];
   appointments?: Appointment[];
   consent?: ConsentReceipt;
+  /** The campaign that dialled the call, when one did. */
+  campaign?: CallCampaign;
 };
 
 /** Body of `PUT /v1/phone-numbers/:e164`: the persona, and who may reach the number. */

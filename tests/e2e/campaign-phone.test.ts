@@ -7,7 +7,8 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import type { Campaign, CampaignContact } from '@parley/contracts';
+import type { CallRecord, Campaign, CampaignContact } from '@parley/contracts';
+import { openStudio } from '../support/browser.js';
 import { admin, eventually, putPersona } from '../support/calls.js';
 import {
   callsAnyTime,
@@ -132,14 +133,18 @@ test('a campaign: one contact answers and hears the persona, one is busy, one ri
   // Every attempt is an ordinary call record, and a retry came only after the last call ended.
   for (const contact of contacts) {
     const calls = await Promise.all(
-      contact.attempts.map((a) =>
-        admin<{ caller: { phoneNumber?: string }; startedAt: string; endedAt?: string }>(
-          stack,
-          `/v1/calls/${a.callId}`,
-        ),
-      ),
+      contact.attempts.map((a) => admin<CallRecord>(stack, `/v1/calls/${a.callId}`)),
     );
-    for (const call of calls) assert.equal(call.caller.phoneNumber, contact.number);
+    for (const [i, call] of calls.entries()) {
+      assert.equal(call.caller.phoneNumber, contact.number);
+      // The record says which campaign dialled it, which contact, which try.
+      assert.deepEqual(call.campaign, {
+        campaignId: done.id,
+        name: done.name,
+        contactId: contact.id,
+        attempt: contact.attempts[i]?.attempt,
+      });
+    }
     const [first, second] = calls;
     if (first && second) {
       assert.ok(first.endedAt, 'the first attempt ended');
@@ -158,6 +163,21 @@ test('a campaign: one contact answers and hears the persona, one is busy, one ri
   const events = deliveries.map((d) => d.eventId);
   assert.ok(events.includes(`${made.id}.started`), 'campaign.started');
   assert.ok(events.includes(`${made.id}.completed`), 'campaign.completed');
+
+  // The studio's call page names the campaign, linked, and the try.
+  const answered = contacts.find((c) => c.number === ANSWERS)?.attempts[0];
+  assert.ok(answered, 'the answering contact was called');
+  const { browser, page } = await openStudio(stack.url, stack.secrets.adminKey);
+  try {
+    await page.goto(`${stack.url}/#/calls/${encodeURIComponent(answered.callId)}`);
+    const facts = page.locator('article.call-detail dl.facts');
+    await facts.waitFor();
+    assert.match(await facts.innerText(), new RegExp(`Campaign\\s+${done.name} · attempt 1`));
+    await facts.getByRole('link', { name: done.name }).click();
+    await page.waitForURL(new RegExp(`#/campaigns/${made.id}$`));
+  } finally {
+    await browser.close();
+  }
 });
 
 const hhmm = (at: Date) =>

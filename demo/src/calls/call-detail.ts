@@ -82,6 +82,22 @@ function facts(call: CallView): HTMLDListElement {
     ['Dialed number', call.dialedNumber ?? '—'],
     ['Room', h('code', {}, call.roomName)],
   ];
+  const { campaign } = call;
+  if (campaign) {
+    rows.push([
+      'Campaign',
+      h(
+        'span',
+        {},
+        h(
+          'a',
+          { href: routeHref({ view: 'campaigns', campaignId: campaign.campaignId }) },
+          campaign.name,
+        ),
+        ` · attempt ${campaign.attempt}`,
+      ),
+    ]);
+  }
   if (Object.keys(call.variables).length > 0) {
     rows.push(['Variables', h('code', {}, JSON.stringify(call.variables))]);
   }

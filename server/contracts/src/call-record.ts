@@ -85,6 +85,16 @@ export const CallDetailSchema = CallSchema.extend({
 export type CallDetail = z.infer<typeof CallDetailSchema>;
 
 /** `GET /v1/calls/:id`: the call record with everything that happened around it. */
+/** The outbound campaign that dialled a call: which campaign, which of its contacts, which try. */
+export const CallCampaignSchema = z.object({
+  campaignId: z.string(),
+  name: z.string(),
+  contactId: z.string(),
+  /** 1 for the first call to the contact, 2 for the first retry, … */
+  attempt: z.number().int().positive(),
+});
+export type CallCampaign = z.infer<typeof CallCampaignSchema>;
+
 export const CallRecordSchema = CallDetailSchema.extend({
   /** Participants joining and leaving the room, as LiveKit reported them. */
   events: z.array(CallEventSchema),
@@ -92,5 +102,7 @@ export const CallRecordSchema = CallDetailSchema.extend({
   appointments: z.array(AppointmentSchema),
   /** The disclosure the caller accepted, when the persona asked for consent. */
   consent: ConsentReceiptSchema.optional(),
+  /** The campaign that dialled the call, when one did. */
+  campaign: CallCampaignSchema.optional(),
 });
 export type CallRecord = z.infer<typeof CallRecordSchema>;

@@ -33,7 +33,8 @@ export const CALL_ROUTES = [
     summary: 'Get a call with its transcript, turns and per-turn latency',
     description:
       'With the participants LiveKit saw join and leave, the leads and appointments the call ' +
-      'produced, and the consent receipt when the persona asked for consent.',
+      'produced, the consent receipt when the persona asked for consent, and the campaign ' +
+      'that dialled it, if one did.',
     tag,
     auth,
     responses: { 200: { description: 'the call', schema: CallRecordSchema } },
@@ -42,11 +43,12 @@ export const CALL_ROUTES = [
       const records = tenantOf(res);
       const call = await records.calls.get(params.id);
       if (!call) throw new ApiError('not_found', `no call '${params.id}'`);
-      const [events, leads, appointments, consents] = await Promise.all([
+      const [events, leads, appointments, consents, campaign] = await Promise.all([
         records.callEvents.listForCall(call.id),
         records.leads.list({ callId: call.id, limit: 100 }),
         records.appointments.list({ callId: call.id }),
         records.consents.listForCall(call.id),
+        records.campaigns.attemptOf(call.id),
       ]);
       const consent = consents.at(-1);
       const record: CallRecord = {
@@ -55,6 +57,7 @@ export const CALL_ROUTES = [
         leads: leads.items,
         appointments,
         ...(consent && { consent }),
+        ...(campaign && { campaign }),
       };
       res.json(record);
     },

@@ -4,6 +4,7 @@ import {
   ContactStatusSchema,
   RetryPolicySchema,
   type AttemptOutcome,
+  type CallCampaign,
   type Campaign,
   type CampaignContact,
   type CampaignContactInput,
@@ -474,15 +475,26 @@ export class CampaignRepo {
   }
 
   /** The campaign that dialled `callId`, and the contact, when one did. */
-  async attemptOf(
-    callId: string,
-  ): Promise<{ campaignId: string; contactId: string; attempt: number } | undefined> {
-    const [row] = await this.db.query<{ campaign_id: string; contact_id: string; attempt: number }>(
-      `SELECT campaign_id, contact_id, attempt FROM campaign_attempts
-       WHERE tenant_id = $1 AND call_id = $2`,
+  async attemptOf(callId: string): Promise<CallCampaign | undefined> {
+    const [row] = await this.db.query<{
+      campaign_id: string;
+      name: string;
+      contact_id: string;
+      attempt: number;
+    }>(
+      `SELECT a.campaign_id, c.name, a.contact_id, a.attempt FROM campaign_attempts a
+       JOIN campaigns c ON c.tenant_id = a.tenant_id AND c.id = a.campaign_id
+       WHERE a.tenant_id = $1 AND a.call_id = $2`,
       [this.tenantId, callId],
     );
-    return row && { campaignId: row.campaign_id, contactId: row.contact_id, attempt: row.attempt };
+    return (
+      row && {
+        campaignId: row.campaign_id,
+        name: row.name,
+        contactId: row.contact_id,
+        attempt: row.attempt,
+      }
+    );
   }
 
   async stats(campaignId: string): Promise<CampaignStats> {

@@ -194,6 +194,7 @@ forEachBackend((backend) => {
           assert.equal(call?.caller.phoneNumber, contact.number);
           assert.deepEqual(await tenant.campaigns.attemptOf(attempt.callId), {
             campaignId: campaign.id,
+            name: campaign.name,
             contactId: contact.id,
             attempt: attempt.attempt,
           });
