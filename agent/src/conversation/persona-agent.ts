@@ -8,7 +8,12 @@ import {
   type TemplateValues,
 } from '@parley/contracts';
 import { personaInstructions } from '../personas/persona-instructions.js';
-import { floorWatchOf, type RecognitionEvent, withoutBackchannels } from '../turn/backchannel.js';
+import {
+  floorWatchOf,
+  type RecognitionEvent,
+  topicsOf,
+  withoutBackchannels,
+} from '../turn/backchannel.js';
 import { callbackBrief, callerMemory } from './caller-memory.js';
 import { recognising } from '../preconnect/early-audio.js';
 
@@ -41,6 +46,8 @@ export class PersonaAgent extends voice.Agent {
   readonly greeting: string;
   readonly #openingLines: string[];
   readonly #greetOnEnter: boolean;
+  /** Words naming what the persona knows about: said over the agent, they take the floor. */
+  readonly #isTopic: (word: string) => boolean;
 
   constructor(options: PersonaAgentOptions) {
     super({
@@ -61,6 +68,7 @@ export class PersonaAgent extends voice.Agent {
     this.#openingLines = openingLinesFor(options.persona, options.values);
     this.greeting = this.#openingLines[0] ?? '';
     this.#greetOnEnter = options.greetOnEnter ?? false;
+    this.#isTopic = topicsOf(options.persona.knowledge.map((entry) => entry.question));
   }
 
   /** What the agent says when the call starts: the greeting, then the AI disclosure if required. */
@@ -103,6 +111,7 @@ export class PersonaAgent extends voice.Agent {
           { text, backchannel },
           backchannel ? 'backchannel over the agent: not a turn' : 'caller spoke over the agent',
         ),
+      this.#isTopic,
     );
   }
 }

@@ -5,6 +5,7 @@ import { describe, test } from 'node:test';
 import {
   isBackchannel,
   SHORT_SOUND_MS,
+  topicsOf,
   withoutBackchannels,
   type RecognitionEvent,
 } from './backchannel.js';
@@ -59,6 +60,17 @@ describe('isBackchannel', () => {
     assert.equal(isBackchannel('if'), false, 'without a duration, a word is a word');
     assert.equal(isBackchannel('stop', 300), false);
     assert.equal(isBackchannel('shipping please', 400), false, 'two words are not a noise');
+  });
+
+  test('a word that names a topic of the persona takes the floor, alone or among acknowledgements', () => {
+    const isTopic = topicsOf(['What are your opening hours?', 'Do you offer refunds?']);
+    assert.equal(isBackchannel('hours', 400, isTopic), false);
+    assert.equal(isBackchannel('refund', 350, isTopic), false, 'any form of the word');
+    assert.equal(isBackchannel('okay hours', 500, isTopic), false);
+    // Not the persona's topics, or none at all: the noise rule stands.
+    assert.equal(isBackchannel('if', 400, isTopic), true);
+    assert.equal(isBackchannel('yet okay', 500, isTopic), true);
+    assert.equal(isBackchannel('hours', 400), true);
   });
 });
 

@@ -10,10 +10,13 @@
  * The offline recogniser mishears them and hears a hum or a cough as some short word ("yeah,
  * okay" came out as "yet okay", a 400 ms cough as "if"). So acknowledgements with one other
  * word among them (three words at most) count, and so does a lone word from a short sound,
- * unless a word is one a caller says to take the floor ("stop", "wait", "no"…).
+ * unless a word is one a caller says to take the floor ("stop", "wait", "no"…) or names a topic
+ * of the persona's knowledge ("hours?", "refunds?"): a cough is not heard as those.
  */
 import { stt, voice } from '@livekit/agents';
 import { type ReadableStream, TransformStream } from 'node:stream/web';
+import { terms } from '../knowledge/knowledge-matcher.js';
+import { QUESTION_WORDS } from '../text/word-forms.js';
 
 /** Words of acknowledgement and hesitation, alone or in a row ("yeah yeah", "oh okay"). */
 const BACKCHANNEL_WORDS = new Set([
@@ -104,17 +107,31 @@ function wordsOf(text: string): string[] {
 }
 
 /**
- * Whether a caller's final transcript, said while the agent speaks, is a backchannel rather than a
- * turn. `soundMs` is how long the recogniser heard sound for it, when it says.
+ * Tells the words that name a topic of `questions` (a persona's knowledge), in any form
+ * ("refund" for "refunds"); stopwords and question words are no topic.
  */
-export function isBackchannel(text: string, soundMs?: number): boolean {
+export function topicsOf(questions: readonly string[]): (word: string) => boolean {
+  const topics = new Set(questions.flatMap((q) => terms(q)).filter((t) => !QUESTION_WORDS.has(t)));
+  return (word) => terms(word).some((t) => topics.has(t));
+}
+
+/**
+ * Whether a caller's final transcript, said while the agent speaks, is a backchannel rather than a
+ * turn. `soundMs` is how long the recogniser heard sound for it, when it says; `isTopic` tells
+ * the words that name something the persona knows about, which take the floor like "wait".
+ */
+export function isBackchannel(
+  text: string,
+  soundMs?: number,
+  isTopic: (word: string) => boolean = () => false,
+): boolean {
   let words = ` ${wordsOf(text).join(' ')} `;
   if (!words.trim()) return true;
   for (const phrase of BACKCHANNEL_PHRASES) words = words.replace(phrase, 'mm');
   const tokens = words.trim().split(' ');
   const others = tokens.filter((word) => !BACKCHANNEL_WORDS.has(word));
   if (others.length === 0) return true;
-  if (others.some((word) => FLOOR_WORDS.has(word))) return false;
+  if (others.some((word) => FLOOR_WORDS.has(word) || isTopic(word))) return false;
   // One misheard word among acknowledgements ("yet okay" for "yeah, okay") is still one.
   if (tokens.length > 1 && tokens.length <= MAX_WORDS && others.length === 1) return true;
   // A lone word (not one that takes the floor, as checked above) from a short sound.
@@ -165,6 +182,7 @@ export function withoutBackchannels(
   events: ReadableStream<RecognitionEvent>,
   holdsFloor: () => boolean,
   onOverlap: (text: string, backchannel: boolean) => void = () => undefined,
+  isTopic?: (word: string) => boolean,
 ): ReadableStream<RecognitionEvent> {
   return events.pipeThrough(
     new TransformStream<RecognitionEvent, RecognitionEvent>({
@@ -177,7 +195,7 @@ export function withoutBackchannels(
               ? (heard.endTime - heard.startTime) * 1000
               : undefined;
           if (text && holdsFloor()) {
-            const backchannel = isBackchannel(text, soundMs);
+            const backchannel = isBackchannel(text, soundMs, isTopic);
             onOverlap(text, backchannel);
             if (backchannel) return;
           }
