@@ -13,7 +13,7 @@ export type ControlledSession = Pick<
 export interface CallState {
   /** Set once an end was asked for. */
   ending?: { outcome: CallOutcome; reason: string };
-  /** The outcome expected if the call closes, or ends for silence, before an end decides (a transfer). */
+  /** The outcome if the call closes, or ends for silence, before an end decides (a transfer). */
   expected?: CallOutcome;
   /** The silence watch waits (a SIP transfer holds the line). */
   silenceHeld?: boolean;

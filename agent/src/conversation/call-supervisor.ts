@@ -19,7 +19,8 @@ export const OUTAGE_LIMIT_MS = 60_000;
  * - at `maxCallDurationSeconds` it says the closing line and ends the call (completed).
  * An outcome the tools expect (`controls.expectOutcome`, a transfer) is recorded instead. While
  * the tools hold the silence watch (`controls.holdSilence`, a SIP transfer) it neither reprompts
- * nor hangs up; it starts again when the agent next listens. Any speech from the caller resets the silence clock. While `connection` is lost (the agent or
+ * nor hangs up; it starts again when the agent next listens. Any speech from the caller resets
+ * the silence clock. While `connection` is lost (the agent or
  * the caller reconnecting) silence is not counted and nothing is said into it: the clock starts
  * again, with the reprompt, when the connection is back (the closing line of a time limit
  * reached meanwhile waits for it too); a connection lost for longer than `OUTAGE_LIMIT_MS` ends
