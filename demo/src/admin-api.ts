@@ -69,7 +69,8 @@ export interface AppointmentQuery {
 
 /**
  * A call as `GET /v1/calls/:id` answers it: the record with its turns, and what happened around
- * it (room events, leads, bookings, the consent receipt, the campaign) — absent from servers older than those.
+ * it (room events, leads, bookings, the consent receipt, the campaign) — absent from servers
+ * older than those.
  */
 export type CallView = CallDetail & {
   events?: CallEvent[];

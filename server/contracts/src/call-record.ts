@@ -84,7 +84,6 @@ export const CallDetailSchema = CallSchema.extend({
 });
 export type CallDetail = z.infer<typeof CallDetailSchema>;
 
-/** `GET /v1/calls/:id`: the call record with everything that happened around it. */
 /** The outbound campaign that dialled a call: which campaign, which of its contacts, which try. */
 export const CallCampaignSchema = z.object({
   campaignId: z.string(),
@@ -95,6 +94,7 @@ export const CallCampaignSchema = z.object({
 });
 export type CallCampaign = z.infer<typeof CallCampaignSchema>;
 
+/** `GET /v1/calls/:id`: the call record with everything that happened around it. */
 export const CallRecordSchema = CallDetailSchema.extend({
   /** Participants joining and leaving the room, as LiveKit reported them. */
   events: z.array(CallEventSchema),
