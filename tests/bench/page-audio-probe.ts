@@ -3,7 +3,7 @@ import type { ProbeLog } from '../support/audio-levels.js';
 
 declare global {
   interface Window {
-    parleyProbe: { log: ProbeLog };
+    parleyProbe: { log: ProbeLog; context: AudioContext; connections: RTCPeerConnection[] };
   }
 }
 
@@ -21,12 +21,13 @@ export async function installAudioProbe(page: Page): Promise<void> {
 }
 
 const PROBE_SCRIPT = `(() => {
-  const log = { mic: [], remote: [], states: [] };
-  window.parleyProbe = { log };
+  const log = { mic: [], remote: [], states: [], timeOrigin: performance.timeOrigin };
+  const connections = [];
   document.addEventListener('parley-state', (event) => {
     log.states.push([performance.now(), event.detail.state]);
   });
   const context = new AudioContext({ latencyHint: 'interactive' });
+  window.parleyProbe = { log, context, connections };
   const meter = \`
     class ParleyMeter extends AudioWorkletProcessor {
       constructor() { super(); this.sum = 0; this.count = 0; this.start = -1; }
@@ -73,6 +74,7 @@ const PROBE_SCRIPT = `(() => {
   window.RTCPeerConnection = class extends Native {
     constructor(config) {
       super(config);
+      connections.push(this);
       this.addEventListener('track', (event) => {
         if (event.track.kind !== 'audio') return;
         log.states.push([performance.now(), 'remote-track']);
@@ -85,4 +87,43 @@ const PROBE_SCRIPT = `(() => {
 
 export function probeLog(page: Page): Promise<ProbeLog> {
   return page.evaluate(() => window.parleyProbe.log);
+}
+
+/** What the page's own audio path adds to what the probe measures (see {@link receiverFigures}). */
+export interface ReceiverFigures {
+  /** Chromium's jitter buffer on the agent's audio: mean delay of the samples it played. */
+  jitterBufferMs?: number;
+  /** Its mean target delay over the call. */
+  jitterBufferTargetMs?: number;
+  /**
+   * The probe's AudioContext latency (`baseLatency + outputLatency`): each window's time is when
+   * it would be heard, so the probe's stamps of both streams are this much after the worklet ran.
+   */
+  outputLatencyMs: number;
+}
+
+/** Chromium's receive-side figures for the call's audio, read from `getStats()` at the end. */
+export async function receiverFigures(page: Page): Promise<ReceiverFigures> {
+  // No named functions inside: the TypeScript loader would wrap them in a helper the page lacks.
+  const sums = await page.evaluate(async () => {
+    const { context, connections } = window.parleyProbe;
+    const totals = { delay: 0, target: 0, emitted: 0, latency: 0 };
+    for (const connection of connections) {
+      (await connection.getStats()).forEach((report: Record<string, unknown>) => {
+        if (report.type !== 'inbound-rtp' || report.kind !== 'audio') return;
+        totals.delay += Number(report.jitterBufferDelay ?? 0);
+        totals.target += Number(report.jitterBufferTargetDelay ?? 0);
+        totals.emitted += Number(report.jitterBufferEmittedCount ?? 0);
+      });
+    }
+    totals.latency = context.baseLatency + (context.outputLatency || 0);
+    return totals;
+  });
+  const perSample = (seconds: number) =>
+    sums.emitted > 0 ? Math.round((seconds / sums.emitted) * 10_000) / 10 : undefined;
+  return {
+    jitterBufferMs: perSample(sums.delay),
+    jitterBufferTargetMs: perSample(sums.target),
+    outputLatencyMs: Math.round(sums.latency * 1000),
+  };
 }

@@ -2,6 +2,7 @@ import type { BundleSize } from '../support/bundle-size.js';
 import type { BargeInRun } from './barge-in.js';
 import type { ConcurrencyRun } from './concurrency.js';
 import type { GreetingBurst } from './greeting-burst.js';
+import type { ReceiverFigures } from './page-audio-probe.js';
 import { percentile, type Summary } from './stats.js';
 
 /** One figure against its target: `pass` is undefined when it could not be measured. */
@@ -21,6 +22,10 @@ export interface StageBreakdown {
   ttsFirstByteMs: number;
   agentMs: number;
   transportAndFrameworkMs: number;
+  /** Of it: the page's end of speech → where the agent's VAD placed it (NaN when not logged). */
+  inboundMs: number;
+  /** Of it: the agent's first reply frame → heard in the page. */
+  outboundMs: number;
 }
 
 export interface BenchResults {
@@ -34,6 +39,8 @@ export interface BenchResults {
     storedTurns: number;
     stages?: StageBreakdown;
     transportAndFramework?: Summary;
+    /** Chromium's side of the way out (see tests/bench/page-audio-probe.ts). */
+    receiver?: ReceiverFigures;
   };
   /** Through livekit-sip with a real SIP phone, G.722, the offline stack, the shipped persona. */
   phone: {
@@ -208,6 +215,14 @@ export function table(results: BenchResults): string {
         `(final transcript at ${s.transcriptionMs} ms), LLM first token ${s.llmFirstTokenMs} ms, ` +
         `TTS first byte ${s.ttsFirstByteMs} ms → agent ${s.agentMs} ms; ` +
         `transport + framework ${s.transportAndFrameworkMs} ms`,
+    );
+    const r = web.receiver;
+    out.push(
+      `  transport + framework split on the shared clock: in (page's end of speech → the VAD's ` +
+        `end) ${ms(s.inboundMs)}, out (first reply frame → heard) ${ms(s.outboundMs)}; ` +
+        `Chromium's jitter buffer ${ms(r?.jitterBufferMs ?? Number.NaN)} ` +
+        `(target ${ms(r?.jitterBufferTargetMs ?? Number.NaN)}), ` +
+        `the page's output latency ${ms(r?.outputLatencyMs ?? Number.NaN)} (moves "in" to "out")`,
     );
   }
   const steps = clickToGreeting.steps;

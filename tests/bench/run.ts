@@ -123,6 +123,8 @@ function stages(turns: WebTurn[]) {
       ttsFirstByteMs: median(timed.map((t) => t.timings.ttsFirstByteMs)),
       agentMs: median(timed.map((t) => t.timings.e2eMs)),
       transportAndFrameworkMs: median(remainders),
+      inboundMs: median(timed.map((t) => t.inboundMs)),
+      outboundMs: median(timed.map((t) => t.outboundMs)),
     },
     remainder: summarize(remainders),
   };
@@ -192,7 +194,13 @@ async function main(): Promise<void> {
     );
     const web = measures('web')
       ? await measureWebVoiceToVoice(stack, 'bench', TURNS, work)
-      : skipped('web voice-to-voice', { turns: [], unmeasured: 0, asked: 0, storedTurns: 0 });
+      : skipped('web voice-to-voice', {
+          turns: [],
+          unmeasured: 0,
+          asked: 0,
+          storedTurns: 0,
+          receiver: { outputLatencyMs: Number.NaN },
+        });
     say(`v2v ms: ${web.turns.map((t) => Math.round(t.voiceToVoiceMs)).join(', ')}`);
 
     // The persona every newcomer gets, not the bench persona: phone figures on shipped defaults.
@@ -294,6 +302,7 @@ async function main(): Promise<void> {
       storedTurns: offline.web.storedTurns,
       stages: breakdown,
       transportAndFramework: remainder,
+      receiver: offline.web.receiver,
     },
     phone: {
       persona: 'default',

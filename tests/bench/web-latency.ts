@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import {
@@ -12,7 +13,12 @@ import type { TestStack } from '../support/stack-env.js';
 import { synthesize, writeWav, type Pcm } from '../support/wav.js';
 import { detailsOf, openWidgetPage, part, type ParleyVoiceApi } from '../support/widget-page.js';
 import { BENCH_QUESTIONS } from './bench-persona.js';
-import { installAudioProbe, probeLog } from './page-audio-probe.js';
+import {
+  installAudioProbe,
+  probeLog,
+  receiverFigures,
+  type ReceiverFigures,
+} from './page-audio-probe.js';
 
 /** Silence before each question: the greeting (first cycle) or the previous reply plays out in it. */
 const LEAD_SILENCE_S = 6;
@@ -22,6 +28,10 @@ const TAIL_SILENCE_S = 2.5;
 export interface WebTurn extends MeasuredTurn {
   userText?: string;
   timings: Record<string, number>;
+  /** The page's end of speech → where the agent's VAD placed it (the agent's `turn moments`). */
+  inboundMs?: number;
+  /** The agent's first reply frame → the page hearing it. */
+  outboundMs?: number;
 }
 
 export interface WebVoiceRun {
@@ -31,6 +41,7 @@ export interface WebVoiceRun {
   asked: number;
   /** Turns with caller text the agent stored for the call (ideally one per question). */
   storedTurns: number;
+  receiver: ReceiverFigures;
 }
 
 /**
@@ -87,7 +98,7 @@ async function roomOf(page: Page): Promise<string> {
  * audible sample of the reply, and joined with the timings the agent stored for that turn.
  */
 export async function measureWebVoiceToVoice(
-  stack: TestStack,
+  stack: TestStack & { logFile?: string },
   persona: string,
   count: number,
   workDir: string,
@@ -99,7 +110,9 @@ export async function measureWebVoiceToVoice(
     await part(page, 'launcher').click();
     const seconds = count * (LEAD_SILENCE_S + TAIL_SILENCE_S + 2) + 10;
     await page.waitForTimeout(seconds * 1000);
-    const measured = voiceToVoice(await probeLog(page));
+    const log = await probeLog(page);
+    const measured = voiceToVoice(log);
+    const receiver = await receiverFigures(page);
     const roomName = await roomOf(page);
     await page.locator('parley-voice').evaluate((el) => (el as ParleyVoiceApi).end());
     const call = await eventually(
@@ -109,8 +122,10 @@ export async function measureWebVoiceToVoice(
       30_000,
     );
     const stored = call.turns.filter((t) => t.userText);
+    const moments = stack.logFile ? await turnMoments(stack.logFile) : [];
     return {
-      turns: joinTimings(measured, stored),
+      turns: joinMoments(joinTimings(measured, stored), moments, log.timeOrigin),
+      receiver,
       unmeasured: count - measured.turns.length,
       asked: count,
       storedTurns: stored.length,
@@ -130,6 +145,51 @@ function joinTimings(measured: Measured, stored: StoredCall['turns']): WebTurn[]
   return measured.turns.map((turn) => {
     const match = aligned ? stored[turn.utterance] : undefined;
     return { ...turn, userText: match?.userText, timings: match?.timings ?? {} };
+  });
+}
+
+interface TurnMoment {
+  callerStoppedAt: number;
+  agentStartedAt: number;
+}
+
+/** The agent's `turn moments` lines (agent/src/recording/turn-builder.ts) in the stack's log. */
+async function turnMoments(logFile: string): Promise<TurnMoment[]> {
+  const moments: TurnMoment[] = [];
+  for (const line of (await readFile(logFile, 'utf8')).split('\n')) {
+    const json = line.indexOf('{');
+    if (json < 0 || !line.includes('"turn moments"')) continue;
+    try {
+      const { callerStoppedAt, agentStartedAt } = JSON.parse(line.slice(json)) as TurnMoment;
+      if (Number.isFinite(callerStoppedAt) && Number.isFinite(agentStartedAt)) {
+        moments.push({ callerStoppedAt, agentStartedAt });
+      }
+    } catch {
+      // another process's line that merely mentions the words
+    }
+  }
+  return moments;
+}
+
+/**
+ * Splits each turn's time beyond the agent's own span: the page and the agent share the
+ * machine's clock, so the page's end of speech and first sound (page ms + `timeOrigin`) compare
+ * with the moments the agent logged. A turn pairs with the reply whose first frame went out
+ * within `REPLY_WINDOW_MS` before the page heard it.
+ */
+function joinMoments(turns: WebTurn[], moments: TurnMoment[], timeOrigin: number): WebTurn[] {
+  const REPLY_WINDOW_MS = 1000;
+  return turns.map((turn) => {
+    const heardAt = timeOrigin + turn.replyStartMs;
+    const moment = moments.find(
+      (m) => m.agentStartedAt <= heardAt && heardAt - m.agentStartedAt <= REPLY_WINDOW_MS,
+    );
+    if (!moment) return turn;
+    return {
+      ...turn,
+      inboundMs: Math.round(moment.callerStoppedAt - (timeOrigin + turn.speechEndMs)),
+      outboundMs: Math.round(heardAt - moment.agentStartedAt),
+    };
   });
 }
 

@@ -42,7 +42,7 @@ describe('audio levels: what a page heard, turn by turn', () => {
       ...levels(6500, 10620, 0),
       ...levels(10620, 12000, LOUD), // reply 3: 620 ms after question 3
     ];
-    const measured = voiceToVoice({ mic, remote, states: [] });
+    const measured = voiceToVoice({ mic, remote, states: [], timeOrigin: 0 });
     assert.equal(measured.utterances, 3);
     assert.equal(measured.unmeasured, 1);
     assert.deepEqual(

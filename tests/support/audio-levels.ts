@@ -14,6 +14,8 @@ export interface ProbeLog {
   remote: Level[];
   /** The widget's `parley-state` changes: when (page ms) and which state. */
   states: [atMs: number, state: string][];
+  /** The page's `performance.timeOrigin`: page ms + this = epoch ms, the agent's clock too. */
+  timeOrigin: number;
 }
 
 /** Louder than this (about −40 dBFS) a window is sound; Flite's and the WAV's silence are zeros. */

@@ -3,7 +3,7 @@ import type { CallOutcome, LeadTemperature, TurnInput } from '@parley/contracts'
 import { DEFAULT_RATES, estimateCostUsd, type RateCard } from './call-cost.js';
 import { sleep, type CallRecorder, type CloseReport } from './call-recorder.js';
 import { recorderLogger, type RecorderLogger } from './recorder-logger.js';
-import { TurnBuilder } from './turn-builder.js';
+import { TurnBuilder, TurnMoments } from './turn-builder.js';
 
 /** What the recording needs of an `AgentSession`. */
 export type RecordedSession = Pick<voice.AgentSession, 'on' | 'off' | 'usage'>;
@@ -67,7 +67,11 @@ export function attachRecorder(
     turns.push(turn);
     void recorder.appendTurn(turn);
   };
-  const onItem = (ev: voice.ConversationItemAddedEvent) => record(builder.onConversationItem(ev));
+  const moments = new TurnMoments(recorderLogger(opts.logger, 'call-recording'));
+  const onItem = (ev: voice.ConversationItemAddedEvent) => {
+    moments.onConversationItem(ev);
+    record(builder.onConversationItem(ev));
+  };
   const onTools = (ev: voice.FunctionToolsExecutedEvent) => builder.onFunctionToolsExecuted(ev);
   const onClose = (ev: voice.CloseEvent) => void end(ev.error !== null);
 

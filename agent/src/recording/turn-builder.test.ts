@@ -1,7 +1,7 @@
 import { llm, voice } from '@livekit/agents';
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { TurnBuilder } from './turn-builder.js';
+import { TurnBuilder, TurnMoments } from './turn-builder.js';
 
 function message(
   role: llm.ChatRole,
@@ -165,5 +165,46 @@ describe('TurnBuilder', () => {
     const [call] = turn?.toolCalls ?? [];
     assert.equal(typeof call?.args?.truncated, 'string');
     assert.ok(JSON.stringify(call).length < 9_000, 'tool call is capped');
+  });
+});
+
+describe('TurnMoments', () => {
+  const logged = () => {
+    const lines: object[] = [];
+    return { lines, moments: new TurnMoments({ info: (obj) => lines.push(obj) }) };
+  };
+
+  test("when the agent answers, then the caller's end of speech and the reply's first frame are logged as epoch ms", () => {
+    const { lines, moments } = logged();
+    moments.onConversationItem(
+      message('user', 'When are you open?', { metrics: { stoppedSpeakingAt: 1_800_000_000.1234 } }),
+    );
+    moments.onConversationItem(
+      message('assistant', 'Nine to five.', {
+        metrics: { startedSpeakingAt: 1_800_000_000.6, e2eLatency: 0.4766 },
+      }),
+    );
+    assert.deepEqual(lines, [
+      { callerStoppedAt: 1_800_000_000_123, agentStartedAt: 1_800_000_000_600 },
+    ]);
+  });
+
+  test('when the agent speaks without a caller turn before it (a greeting, a second reply), then nothing is logged', () => {
+    const { lines, moments } = logged();
+    moments.onConversationItem(
+      message('assistant', 'Hello!', { metrics: { startedSpeakingAt: 1_800_000_000 } }),
+    );
+    moments.onConversationItem(
+      message('user', 'Hours?', { metrics: { stoppedSpeakingAt: 1_800_000_001 } }),
+    );
+    moments.onConversationItem(
+      message('assistant', 'Nine.', { metrics: { startedSpeakingAt: 1_800_000_002 } }),
+    );
+    moments.onConversationItem(
+      message('assistant', 'Anything else?', { metrics: { startedSpeakingAt: 1_800_000_003 } }),
+    );
+    assert.deepEqual(lines, [
+      { callerStoppedAt: 1_800_000_001_000, agentStartedAt: 1_800_000_002_000 },
+    ]);
   });
 });

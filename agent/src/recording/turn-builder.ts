@@ -98,6 +98,40 @@ export class TurnBuilder {
   }
 }
 
+/**
+ * Logs, for each reply, the two moments LiveKit's `e2eLatency` spans, as wall-clock epoch
+ * milliseconds: `callerStoppedAt`, where the VAD placed the end of the caller's speech, and
+ * `agentStartedAt`, when the reply's first audio frame went to the room. A client on the same
+ * clock (the benchmark's page) splits what it measures beyond the agent's span into the way in
+ * (its end of speech → `callerStoppedAt`) and the way out (`agentStartedAt` → heard).
+ */
+export class TurnMoments {
+  #callerStoppedAt: number | undefined;
+
+  constructor(readonly logger: { info(obj: object, msg: string): void }) {}
+
+  onConversationItem(event: voice.ConversationItemAddedEvent): void {
+    const item = event.item;
+    if (item.type !== 'message') return;
+    const { stoppedSpeakingAt, startedSpeakingAt } = item.metrics;
+    if (item.role === 'user') {
+      if (stoppedSpeakingAt !== undefined) this.#callerStoppedAt = stoppedSpeakingAt * 1000;
+      return;
+    }
+    if (item.role !== 'assistant' || startedSpeakingAt === undefined) return;
+    const callerStoppedAt = this.#callerStoppedAt;
+    this.#callerStoppedAt = undefined;
+    if (callerStoppedAt === undefined) return;
+    this.logger.info(
+      {
+        callerStoppedAt: Math.round(callerStoppedAt),
+        agentStartedAt: Math.round(startedSpeakingAt * 1000),
+      },
+      'turn moments',
+    );
+  }
+}
+
 /** The keypad keys a phone caller's message stands for (`extra.dtmf`, see src/phone). */
 function keysOf(message: llm.ChatMessage): string {
   const keys = message.extra[DTMF_EXTRA];
