@@ -61,17 +61,8 @@ const KIND_FLUSH = 0x46; // 'F'
 const KIND_QUIT = 0x51; // 'Q'
 const KIND_CONFIG = 0x43; // 'C': the first frame to the PocketSphinx server
 
-/**
- * PocketSphinx's search settings for every recogniser, own process or server. Its last pass, the
- * lattice's best path, is left out: on 232 utterances (58 sentences, four Flite voices, a shop
- * persona's bias) it cost 15–21 % of the recogniser's CPU for no fewer errors (word error rate
- * 7.5 % without it, 7.8 % with it; docs/performance.md).
- */
-export const SEARCH_ARGUMENTS: readonly string[] = ['-bestpath', 'no'];
-
 export function shimArguments(opts: PocketSphinxProcessOptions, biasLmPath?: string): string[] {
   const args = ['-hmm', opts.hmmDir, '-lm', opts.lmPath, '-dict', opts.dictPath];
-  args.push(...SEARCH_ARGUMENTS);
   if (biasLmPath) {
     args.push('-bias_lm', biasLmPath, '-bias_weight', String(opts.biasWeight ?? 0.3));
   }

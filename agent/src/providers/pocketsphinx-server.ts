@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { PocketSphinxPaths } from '../config.js';
-import { keepStderrTail, readEvents, SEARCH_ARGUMENTS, tail } from './pocketsphinx-process.js';
+import { keepStderrTail, readEvents, tail } from './pocketsphinx-process.js';
 
 /** The environment variable that tells job processes where the worker's server listens. */
 export const SERVER_SOCKET_ENV = 'PARLEY_PS_SERVER_SOCKET';
@@ -36,7 +36,6 @@ export async function startPocketSphinxServer(
   socketPath ??= join(ownDir as string, 'ps.sock');
   const args = ['-serve', socketPath, '-hmm', paths.hmmDir, '-lm', paths.lmPath];
   args.push('-dict', paths.dictPath, '-vad_postspeech', String(vadPostspeechFrames));
-  args.push(...SEARCH_ARGUMENTS);
   const child = spawn(paths.binPath, args, { stdio: ['pipe', 'pipe', 'pipe'] });
   const stderrTail = keepStderrTail(child);
   const exited = new Promise<number | null>((resolve) => child.once('close', resolve));
