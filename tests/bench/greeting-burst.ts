@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { agentLogRecords } from './agent-log.js';
 import { VoiceSession } from '../support/voice-session.js';
 import { summarize, type Summary } from './stats.js';
 
@@ -30,13 +30,6 @@ export interface GreetingBurstOptions {
 
 const GREETING_TIMEOUT_MS = 30_000;
 
-interface AgentLogLine {
-  msg?: string;
-  time?: number;
-  jobId?: string;
-  room?: string;
-}
-
 /**
  * Per room, milliseconds from the worker receiving the job (LiveKit's dispatch reaching it) to
  * the job's greeting playing, both from the agent's log (one clock: the machine's).
@@ -44,19 +37,13 @@ interface AgentLogLine {
 async function dispatchToGreeting(logFile: string): Promise<Map<string, number>> {
   const received = new Map<string, number>();
   const byRoom = new Map<string, number>();
-  for (const line of (await readFile(logFile, 'utf8')).split('\n')) {
-    if (!line.startsWith('[agent] {')) continue;
-    let entry: AgentLogLine;
-    try {
-      entry = JSON.parse(line.slice(line.indexOf('{'))) as AgentLogLine;
-    } catch {
-      continue; // not a log record
-    }
-    if (!entry.jobId || entry.time === undefined) continue;
-    if (entry.msg === 'received job request') received.set(entry.jobId, entry.time);
-    const start = received.get(entry.jobId);
-    if (entry.msg === 'greeting playing' && entry.room && start !== undefined) {
-      byRoom.set(entry.room, entry.time - start);
+  for (const entry of await agentLogRecords(logFile)) {
+    const { jobId, room, time } = entry;
+    if (typeof jobId !== 'string' || time === undefined) continue;
+    if (entry.msg === 'received job request') received.set(jobId, time);
+    const start = received.get(jobId);
+    if (entry.msg === 'greeting playing' && typeof room === 'string' && start !== undefined) {
+      byRoom.set(room, time - start);
     }
   }
   return byRoom;

@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import {
@@ -12,6 +11,7 @@ import { callOfRoom, eventually, type StoredCall } from '../support/calls.js';
 import type { TestStack } from '../support/stack-env.js';
 import { synthesize, writeWav, type Pcm } from '../support/wav.js';
 import { detailsOf, openWidgetPage, part, type ParleyVoiceApi } from '../support/widget-page.js';
+import { agentLogRecords } from './agent-log.js';
 import { BENCH_QUESTIONS } from './bench-persona.js';
 import {
   installAudioProbe,
@@ -153,22 +153,17 @@ interface TurnMoment {
   agentStartedAt: number;
 }
 
-/** The agent's `turn moments` lines (agent/src/recording/turn-builder.ts) in the stack's log. */
+/** The agent's `turn moments` records (agent/src/recording/turn-builder.ts) in the stack's log. */
 async function turnMoments(logFile: string): Promise<TurnMoment[]> {
-  const moments: TurnMoment[] = [];
-  for (const line of (await readFile(logFile, 'utf8')).split('\n')) {
-    const json = line.indexOf('{');
-    if (json < 0 || !line.includes('"turn moments"')) continue;
-    try {
-      const { callerStoppedAt, agentStartedAt } = JSON.parse(line.slice(json)) as TurnMoment;
-      if (Number.isFinite(callerStoppedAt) && Number.isFinite(agentStartedAt)) {
-        moments.push({ callerStoppedAt, agentStartedAt });
-      }
-    } catch {
-      // another process's line that merely mentions the words
-    }
-  }
-  return moments;
+  return (await agentLogRecords(logFile)).flatMap(({ msg, callerStoppedAt, agentStartedAt }) =>
+    msg === 'turn moments' &&
+    typeof callerStoppedAt === 'number' &&
+    typeof agentStartedAt === 'number' &&
+    Number.isFinite(callerStoppedAt) &&
+    Number.isFinite(agentStartedAt)
+      ? [{ callerStoppedAt, agentStartedAt }]
+      : [],
+  );
 }
 
 /**
