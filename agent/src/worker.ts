@@ -16,20 +16,23 @@ import {
   voice,
 } from '@livekit/agents';
 import * as silero from '@livekit/agents-plugin-silero';
-import { RoomEvent } from '@livekit/rtc-node';
+import { type RemoteParticipant, RoomEvent } from '@livekit/rtc-node';
 import {
   AGENT_NAME,
   builtinValues,
   type CallInput,
+  type CallOutcome,
   type DispatchMetadata,
   type HandoffTarget,
   type Persona,
+  type StandbyDispatch,
 } from '@parley/contracts';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   attachRecorder,
   CallRecorder,
+  type CallRecording,
   recordingConfig,
   startSpoolFlusher,
   summarizeCall,
@@ -40,6 +43,7 @@ import { createCallControls, type CallControls } from './conversation/call-contr
 import {
   agentInConversation,
   callInputFor,
+  microphonePublished,
   participantRpc,
   sipTransfer,
   templateValues,
@@ -48,6 +52,7 @@ import { superviseCall } from './conversation/call-supervisor.js';
 import { handoffTool } from './conversation/handoff.js';
 import { openingLinesFor, PersonaAgent } from './conversation/persona-agent.js';
 import { PrerenderedSpeech } from './conversation/prerendered-speech.js';
+import { publishAgentAudio, standbyDispatchOf, waitForClaim } from './conversation/standby.js';
 import { WorkerHeartbeat } from './worker-status/heartbeat.js';
 import { receivePreConnectAudio } from './preconnect/index.js';
 import { jobCountLoad, LIVEKIT_TARGET_LOAD } from './worker-status/worker-load.js';
@@ -137,7 +142,8 @@ interface CallScope {
   personas: PersonaClient;
   call: CallInput;
   controls: CallControls;
-  recorder: CallRecorder;
+  /** The call record's id, once the record exists. */
+  callId(): Promise<string>;
   /** A persona's warm transfer (src/phone), when it has a transfer target. */
   warmTransfer(persona: Persona): ToolDeps['warmTransfer'];
 }
@@ -148,13 +154,13 @@ function personaAgent(
   persona: Persona,
   extra: Partial<ConstructorParameters<typeof PersonaAgent>[0]> = {},
 ): PersonaAgent {
-  const { ctx, config, call, controls, recorder } = scope;
+  const { ctx, config, call, controls, callId } = scope;
   const identity = call.participantIdentity ?? '';
   const tools = createPersonaTools({
     persona,
     channel: call.channel,
     server: { serverUrl: config.serverUrl, agentKey: config.agentKey },
-    callId: () => recorder.whenCreated(),
+    callId,
     controls,
     rpc: participantRpc(ctx.room, identity),
     sipTransfer:
@@ -212,6 +218,113 @@ function within<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
   return Promise.race([promise, passed]).finally(() => clearTimeout(timer));
 }
 
+/** A persona made ready for a call: its pipeline built, its greeting rendered ahead. */
+interface ReadyPersona {
+  personas: PersonaClient;
+  persona: Persona;
+  pipeline: Pipeline;
+  opening: PrerenderedSpeech;
+}
+
+/**
+ * Loads the persona `metadata` names and builds its pipeline, and renders its greeting while the
+ * agent joins. The caller is not known yet: a greeting that names them is rendered again when
+ * said. `undefined` once the job is shut down because the persona or its engines cannot be had.
+ */
+async function readyPersona(
+  ctx: JobContext<ProcessData>,
+  config: AgentConfig,
+  logger: Logger,
+  metadata: DispatchMetadata,
+): Promise<ReadyPersona | undefined> {
+  // The tenant's personas only: the call's persona and its handoff targets.
+  const personas = new PersonaClient({ ...config, tenantId: metadata.tenantId });
+  let persona: Persona;
+  try {
+    persona = await personas.get(metadata.personaId);
+  } catch (error) {
+    if (!(error instanceof PersonaLoadError)) throw error;
+    logger.error({ code: error.code, err: error.message }, 'cannot load the persona; leaving');
+    ctx.shutdown(`persona unavailable: ${error.code}`);
+    return undefined;
+  }
+  const pipeline = await pipelineFor(persona, config, logger);
+  if (!pipeline) {
+    ctx.shutdown('provider unavailable');
+    return undefined;
+  }
+  ctx.addShutdownCallback(() => pipeline.close());
+  const opening = new PrerenderedSpeech(pipeline.tts, logger);
+  const roomName = ctx.job.room?.name ?? '';
+  const caller = { identity: '', attributes: {} };
+  opening.prepare(
+    openingLinesFor(persona, templateValues(persona, callInputFor(metadata, roomName, caller))),
+  );
+  return { personas, persona, pipeline, opening };
+}
+
+/** A standby room given to a web session: its dispatch, persona, and visitor. */
+interface ClaimedCall {
+  metadata: DispatchMetadata;
+  ready: ReadyPersona;
+  identity: string;
+  /** The visitor once in the room; `undefined` if they did not come in time. */
+  joined: Promise<RemoteParticipant | undefined>;
+}
+
+/** The caller as the call's record and tools know them. */
+type CallerParticipant = Pick<RemoteParticipant, 'identity' | 'attributes'>;
+
+/** How long a standby room's agent waits to be given to a session before it leaves. */
+const STANDBY_WAIT_MS = 15 * 60_000;
+/** How long it then waits for that session's visitor to join. */
+const CLAIMED_JOIN_WAIT_MS = 20_000;
+/**
+ * How long the greeting waits for a visitor who joined to publish their microphone, which tells
+ * whether pre-connect audio is coming (the widget publishes it right after joining; a text-only
+ * visitor never does).
+ */
+const MICROPHONE_WAIT_MS = 1_000;
+
+/**
+ * A standby room's agent (see conversation/standby.ts): ready with the standby's persona, it
+ * waits for the server to give the room to a web session. With another persona (or an edited
+ * one) than it loaded, it loads that one. `undefined` once the job is shut down: the room was
+ * never taken, or the persona cannot be had.
+ */
+async function claimedCall(
+  ctx: JobContext<ProcessData>,
+  config: AgentConfig,
+  logger: Logger,
+  standby: { dispatch: StandbyDispatch; ready: ReadyPersona },
+  steps: Record<string, number>,
+  elapsed: () => number,
+): Promise<ClaimedCall | undefined> {
+  // The server closing the room ends the job: the wait ends with it.
+  const ended = new AbortController();
+  ctx.addShutdownCallback(async () => ended.abort());
+  const claim = await waitForClaim(ctx.room, STANDBY_WAIT_MS, ended.signal);
+  if (ended.signal.aborted) return undefined;
+  if (!claim) {
+    logger.info('standby room: not taken in time; leaving');
+    await ctx.deleteRoom().catch(() => undefined);
+    ctx.shutdown('the standby room was not taken');
+    return undefined;
+  }
+  steps.claimedMs = elapsed();
+  const { identity, reload, metadata } = claim;
+  const joined = within(ctx.waitForParticipant(identity), CLAIMED_JOIN_WAIT_MS).catch(
+    () => undefined,
+  );
+  const { dispatch, ready } = standby;
+  const same =
+    !reload && metadata.personaId === dispatch.personaId && metadata.tenantId === dispatch.tenantId;
+  logger.info({ personaId: metadata.personaId, reload: !same }, 'standby room taken');
+  const forCall = same ? ready : await readyPersona(ctx, config, logger, metadata);
+  if (!forCall) return undefined;
+  return { metadata, ready: forCall, identity, joined };
+}
+
 /** One call: load the persona named in the dispatch, build its pipeline, greet, converse. */
 async function entry(ctx: JobContext<ProcessData>): Promise<void> {
   const logger = log().child({ room: ctx.job.room?.name, jobId: ctx.job.id });
@@ -231,81 +344,88 @@ async function entry(ctx: JobContext<ProcessData>): Promise<void> {
   // A phone caller hears ringing until the agent publishes audio: answer before the slow work.
   const direction = phoneDirection(ctx.job.metadata);
   const answer = direction && connected.then(() => answerAtOnce(ctx.room, startedAt, logger));
-  const joined = connected.then(() => ctx.waitForParticipant());
   if (answer) answer.catch(() => undefined); // a failed connect surfaces through `joined`
-  joined.catch(() => undefined); // awaited below, unless the persona cannot load
+  // A web visitor subscribes to the agent's track while the agent still loads.
+  const published = new AbortController();
+  const audioOutput = direction
+    ? undefined
+    : connected.then(() =>
+        publishAgentAudio(ctx.room, published.signal, (error) =>
+          logger.warn({ err: String(error) }, 'cannot publish the agent audio track'),
+        ),
+      );
+  audioOutput?.catch(() => undefined); // a failed connect surfaces through `joined`
+  ctx.addShutdownCallback(async () => {
+    published.abort();
+    await (await audioOutput?.catch(() => undefined))?.close();
+  });
+  // A standby room's agent joins before anyone asked for the room (see standby.ts).
+  const standby = standbyDispatchOf(ctx.job.metadata);
   let metadata: DispatchMetadata;
-  let personas: PersonaClient;
-  let persona: Persona;
   try {
-    metadata = parseDispatchMetadata(ctx.job.metadata);
-    // The tenant's personas only: the call's persona and its handoff targets.
-    personas = new PersonaClient({ ...config, tenantId: metadata.tenantId });
-    persona = await personas.get(metadata.personaId);
-    steps.personaMs = elapsed();
+    metadata = standby
+      ? { ...standby, channel: 'web', visitor: {}, variables: {} }
+      : parseDispatchMetadata(ctx.job.metadata);
   } catch (error) {
     if (!(error instanceof PersonaLoadError)) throw error;
     logger.error({ code: error.code, err: error.message }, 'cannot load the persona; leaving');
     ctx.shutdown(`persona unavailable: ${error.code}`);
     return;
   }
-  const pipeline = await pipelineFor(persona, config, logger);
-  if (!pipeline) {
-    ctx.shutdown('provider unavailable');
-    return;
+  let ready = await readyPersona(ctx, config, logger, metadata);
+  if (!ready) return;
+  steps.personaMs = elapsed();
+  // The caller as known now, and once in the room: a standby room's session starts as soon as
+  // the room is taken, before its visitor has joined.
+  let caller: CallerParticipant;
+  let joined: Promise<RemoteParticipant | undefined>;
+  if (standby) {
+    await connected;
+    const claimed = await claimedCall(
+      ctx,
+      config,
+      logger,
+      { dispatch: standby, ready },
+      steps,
+      elapsed,
+    );
+    if (!claimed) return;
+    ({ metadata, ready, joined } = claimed);
+    caller = { identity: claimed.identity, attributes: {} };
+  } else {
+    const participant = await connected.then(() => ctx.waitForParticipant());
+    caller = participant;
+    joined = Promise.resolve(participant);
   }
-  steps.pipelineMs = elapsed();
-  ctx.addShutdownCallback(() => pipeline.close());
-  // The greeting's audio is rendered while the agent joins. The caller is not known yet: a
-  // greeting that names them is rendered again when said.
-  const opening = new PrerenderedSpeech(pipeline.tts, logger);
-  const roomName = ctx.job.room?.name ?? '';
-  opening.prepare(
-    openingLinesFor(
-      persona,
-      templateValues(persona, callInputFor(metadata, roomName, { identity: '', attributes: {} })),
-    ),
-  );
-
+  const { personas, persona, pipeline, opening } = ready;
   const vad = ctx.proc.userData.vad ?? (await loadVad(config));
-  const participant = await joined;
+
   const holder = agentInConversation(ctx.room.remoteParticipants.values());
   if (holder) {
     logger.warn({ agent: holder.identity }, 'another agent already holds this call; leaving');
     ctx.shutdown('duplicate dispatch');
     return;
   }
-  if (direction === 'outbound' && !(await calleeAnswered(ctx.room, participant.identity, logger))) {
+  if (direction === 'outbound' && !(await calleeAnswered(ctx.room, caller.identity, logger))) {
     ctx.shutdown('the callee did not answer');
     return;
   }
-  steps.joinedMs = elapsed();
-  const call = callInputFor(metadata, ctx.room.name ?? ctx.job.room?.name ?? '', participant);
+  const call = callInputFor(metadata, ctx.room.name ?? ctx.job.room?.name ?? '', caller);
   const phoneApi = new PhoneApi({ serverUrl: config.serverUrl, agentKey: config.agentKey });
   const history = metadata.history
     ? Promise.resolve(metadata.history)
     : phoneCallerHistory(phoneApi, call, logger);
-  // Starts the record without waiting for the server: the journal keeps it if the server is down.
-  const recorder = await CallRecorder.start({
-    serverUrl: config.serverUrl,
-    agentKey: config.agentKey,
-    call,
-    logger,
-  });
+  // The call's record starts once the caller is in the room (below); these wait for it.
+  const record: { recording?: CallRecording } = {};
+  let recorderStarted: (recorder: CallRecorder) => void = () => undefined;
+  const recorded = new Promise<CallRecorder>((resolve) => (recorderStarted = resolve));
+  const callId = () => recorded.then((recorder) => recorder.whenCreated());
+  const setOutcome = (outcome: CallOutcome | undefined) => record.recording?.setOutcome(outcome);
   const session = createAgentSession(pipeline, vad, persona.turnTaking);
-  const { controls, state } = createCallControls(session, (outcome) =>
-    recording.setOutcome(outcome),
-  );
-  const recording = attachRecorder(session, recorder, {
-    logger,
-    insights: (turns) => ({
-      leadTemperature: state.leadTemperature,
-      summary: summarizeCall(turns),
-    }),
-  });
-  const caller = { identity: participant.identity };
+  const { controls, state } = createCallControls(session, setOutcome);
+  const callerRef = { identity: caller.identity };
   // Silence is not counted while the agent or the caller reconnects (see call-connection.ts).
-  const connection = watchCallConnection(ctx.room, caller);
+  const connection = watchCallConnection(ctx.room, callerRef);
   connection.onChange((lost) => {
     if (lost) logger.warn({ lost }, 'call connection lost; silence handling paused');
     else logger.info('call connection back; silence handling resumed');
@@ -321,8 +441,10 @@ async function entry(ctx: JobContext<ProcessData>): Promise<void> {
   });
   ctx.addShutdownCallback(async () => {
     stopSupervising();
-    const report = await recording.end();
-    logger.info({ ...report, outcome: state.ending?.outcome }, 'call record closed');
+    if (record.recording) {
+      const report = await record.recording.end();
+      logger.info({ ...report, outcome: state.ending?.outcome }, 'call record closed');
+    }
     if (state.ending) await ctx.deleteRoom().catch(() => undefined);
   });
 
@@ -332,13 +454,13 @@ async function entry(ctx: JobContext<ProcessData>): Promise<void> {
         room: ctx.room,
         config,
         call,
-        caller,
+        caller: callerRef,
         session,
         tts: () => pipeline.tts,
         controls,
         api: phoneApi,
-        callId: () => recorder.whenCreated(),
-        setOutcome: (outcome) => recording.setOutcome(outcome),
+        callId,
+        setOutcome,
         stopSupervising,
         leave: (reason) => ctx.shutdown(reason),
         onShutdown: (cleanup) => ctx.addShutdownCallback(cleanup),
@@ -346,10 +468,10 @@ async function entry(ctx: JobContext<ProcessData>): Promise<void> {
       },
       target,
     );
-  const scope = { ctx, config, logger, personas, call, controls, recorder, warmTransfer };
+  const scope = { ctx, config, logger, personas, call, controls, callId, warmTransfer };
   const agent = personaAgent(scope, persona, { history: await history });
   // The caller's microphone, with their pre-connect audio first (see src/preconnect).
-  preConnect.attach(session, participant.identity);
+  preConnect.attach(session, caller.identity);
   const onState = (ev: voice.AgentStateChangedEvent) => {
     if (ev.newState !== 'speaking') return;
     session.off(voice.AgentSessionEventTypes.AgentStateChanged, onState);
@@ -362,11 +484,38 @@ async function entry(ctx: JobContext<ProcessData>): Promise<void> {
   // The call ends when the caller leaves, as RoomIO would end it, but not while they move to
   // their phone (see endWhenCallerLeaves).
   const inputOptions = { audioEnabled: false, closeOnDisconnect: false };
-  await session.start({ agent, room: ctx.room, inputOptions });
+  const output = await audioOutput;
+  if (output) session.output.audio = output;
+  // RoomIO makes no audio output of its own beside the one published early.
+  const outputOptions = { audioEnabled: !output };
+  await session.start({ agent, room: ctx.room, inputOptions, outputOptions });
   steps.sessionMs = elapsed();
+  const participant = await joined;
+  if (!participant) {
+    logger.info('standby room: the visitor never joined; leaving');
+    await ctx.deleteRoom().catch(() => undefined);
+    ctx.shutdown('the visitor never joined');
+    return;
+  }
+  steps.joinedMs = elapsed();
+  // Starts the record without waiting for the server: the journal keeps it if the server is down.
+  const started = await CallRecorder.start({
+    serverUrl: config.serverUrl,
+    agentKey: config.agentKey,
+    call,
+    logger,
+  });
+  record.recording = attachRecorder(session, started, {
+    logger,
+    insights: (turns) => ({
+      leadTemperature: state.leadTemperature,
+      summary: summarizeCall(turns),
+    }),
+  });
+  recorderStarted(started);
   const stopWatchingCaller = endWhenCallerLeaves(
     ctx.room,
-    caller,
+    callerRef,
     (reason) => session.shutdown({ drain: false, reason }),
     logger,
   );
@@ -374,9 +523,10 @@ async function entry(ctx: JobContext<ProcessData>): Promise<void> {
   // LiveKit Agents hears nothing for the first 3 s the agent speaks (its echo-cancellation
   // warm-up): a greeting that started before the visitor's pre-connect audio reached the
   // recogniser would hide their first words, so it waits for that audio (a moment at most).
-  const earlyWordsHeard = preConnect.expected()
-    ? within(preConnect.recognised(), PRE_CONNECT_WAIT_MS)
-    : Promise.resolve();
+  // Whether the visitor's microphone has such audio, it tells when it is published.
+  const earlyWordsHeard = microphonePublished(ctx.room, participant, MICROPHONE_WAIT_MS).then(() =>
+    preConnect.expected() ? within(preConnect.recognised(), PRE_CONNECT_WAIT_MS) : undefined,
+  );
   earlyWordsHeard
     .then(() => opening.sayAll(session, agent.openingLines()))
     .catch((error: unknown) => {
@@ -388,9 +538,9 @@ async function entry(ctx: JobContext<ProcessData>): Promise<void> {
     session,
     persona,
     call,
-    caller,
+    caller: callerRef,
     sttEngines: pipeline.engines.stt,
-    callId: () => recorder.whenCreated(),
+    callId,
     api: phoneApi,
     logger,
   });

@@ -1,8 +1,21 @@
 import { DispatchMetadataSchema, PersonaSchema } from '@parley/contracts';
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ParticipantKind } from '@livekit/rtc-node';
-import { agentInConversation, callInputFor, templateValues } from './call-session.js';
+import { EventEmitter } from 'node:events';
+import {
+  ParticipantKind,
+  type RemoteParticipant,
+  type RemoteTrackPublication,
+  type Room,
+  RoomEvent,
+  TrackSource,
+} from '@livekit/rtc-node';
+import {
+  agentInConversation,
+  callInputFor,
+  microphonePublished,
+  templateValues,
+} from './call-session.js';
 
 test('a phone caller becomes a call record with their number, the dialed number and the tenant', () => {
   const metadata = DispatchMetadataSchema.parse({
@@ -83,4 +96,33 @@ test('a second agent dispatched to a re-created room finds the agent already hol
   // a visitor cannot pass for an agent by setting the attribute
   const posing = { ...visitor, attributes: { 'lk.agent.state': 'speaking' } };
   assert.equal(agentInConversation([posing]), undefined);
+});
+
+test('the greeting learns whether the visitor has a microphone: once published, or after the wait', async () => {
+  const room = new EventEmitter() as unknown as Pick<Room, 'on' | 'off'> & EventEmitter;
+  const publication = (source: TrackSource) => ({ source }) as RemoteTrackPublication;
+  const visitor = {
+    identity: 'visitor_a',
+    trackPublications: new Map<string, RemoteTrackPublication>(),
+  };
+  const published = microphonePublished(room, visitor, 5_000);
+  let done = false;
+  void published.then(() => (done = true));
+  // A screen share, or another participant's microphone, does not count.
+  room.emit(RoomEvent.TrackPublished, publication(TrackSource.SOURCE_SCREENSHARE), visitor);
+  room.emit(RoomEvent.TrackPublished, publication(TrackSource.SOURCE_MICROPHONE), {
+    identity: 'visitor_b',
+  } as RemoteParticipant);
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.equal(done, false);
+  room.emit(RoomEvent.TrackPublished, publication(TrackSource.SOURCE_MICROPHONE), visitor);
+  await published;
+  assert.equal(room.listenerCount(RoomEvent.TrackPublished), 0);
+
+  // Already published: at once. Never published (text only): after the wait.
+  visitor.trackPublications.set('TR_1', publication(TrackSource.SOURCE_MICROPHONE));
+  await microphonePublished(room, visitor, 5_000);
+  const started = Date.now();
+  await microphonePublished(room, { ...visitor, trackPublications: new Map() }, 30);
+  assert.ok(Date.now() - started >= 25);
 });

@@ -1,4 +1,11 @@
-import { ParticipantKind, type RemoteParticipant, type Room } from '@livekit/rtc-node';
+import {
+  ParticipantKind,
+  type RemoteParticipant,
+  type RemoteTrackPublication,
+  type Room,
+  RoomEvent,
+  TrackSource,
+} from '@livekit/rtc-node';
 import type { CallInput, DispatchMetadata, Persona } from '@parley/contracts';
 import { builtinValues, type TemplateValues } from '@parley/contracts';
 import { SipClient } from 'livekit-server-sdk';
@@ -100,4 +107,30 @@ export function sipTransfer(config: AgentConfig, roomName: string, identity: str
       target.startsWith('+') ? `tel:${target}` : target,
       { playDialtone: true },
     );
+}
+
+/**
+ * Resolves once `participant` has published a microphone track, or after `ms` without one (a
+ * text-only visitor never publishes one).
+ */
+export function microphonePublished(
+  room: Pick<Room, 'on' | 'off'>,
+  participant: Pick<RemoteParticipant, 'identity' | 'trackPublications'>,
+  ms: number,
+): Promise<void> {
+  const isMicrophone = (publication: RemoteTrackPublication) =>
+    publication.source === TrackSource.SOURCE_MICROPHONE;
+  if ([...participant.trackPublications.values()].some(isMicrophone)) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      room.off(RoomEvent.TrackPublished, onPublished);
+      resolve();
+    };
+    const onPublished = (publication: RemoteTrackPublication, from: RemoteParticipant) => {
+      if (from.identity === participant.identity && isMicrophone(publication)) done();
+    };
+    const timer = setTimeout(done, ms);
+    room.on(RoomEvent.TrackPublished, onPublished);
+  });
 }

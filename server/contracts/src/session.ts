@@ -85,3 +85,27 @@ export const DispatchMetadataSchema = z.object({
   history: CallerHistorySchema.optional(),
 });
 export type DispatchMetadata = z.infer<typeof DispatchMetadataSchema>;
+
+/**
+ * A standby room's dispatch (`ctx.job.metadata`): the agent joins a room nobody has asked for
+ * yet, loads `personaId`'s persona and pipeline, and waits for a claim (`RoomClaimSchema`).
+ */
+export const StandbyDispatchSchema = z.object({
+  standby: z.literal(true),
+  personaId: z.string().min(1),
+  tenantId: z.string().min(1).max(64).optional(),
+});
+export type StandbyDispatch = z.infer<typeof StandbyDispatchSchema>;
+
+/**
+ * What the server writes into a standby room's metadata when a web session takes the room: the
+ * session's dispatch, and the identity of the one visitor the room now waits for. The visitor
+ * sees it, as they see the same dispatch in their token. `reload` asks the agent to load the
+ * persona again: it was edited after the room was made (its persona id may differ as well).
+ */
+export const RoomClaimSchema = DispatchMetadataSchema.extend({
+  claim: z.literal(true),
+  identity: z.string().min(1).max(256),
+  reload: z.boolean().default(false),
+});
+export type RoomClaim = z.infer<typeof RoomClaimSchema>;
