@@ -1,9 +1,11 @@
 import {
   ConnectionState,
   DisconnectReason,
+  ParticipantEvent,
   Room,
   Track,
   type LocalAudioTrack,
+  type LocalTrackPublication,
   type Participant,
   type RemoteTrack,
   type TextStreamReader,
@@ -217,7 +219,7 @@ export class Call {
       // even a text-only call subscribes to the agent's audio (and does not play it): LiveKit
       // Agents holds its speech, and the transcript paced by it, until someone subscribes
       await this.room.connect(session.serverUrl, session.token);
-      if (this.#microphone) await this.room.localParticipant.publishTrack(this.#microphone);
+      if (this.#microphone) await this.#publishMicrophone(this.#microphone);
     } catch (cause) {
       throw new SessionError('connection_failed', 'Joining the LiveKit room failed.', { cause });
     }
@@ -230,6 +232,27 @@ export class Call {
     };
     if (!options.textOnly) void this.unlockAudio();
     return true;
+  }
+
+  /**
+   * Publishes the microphone. livekit-client ends the pre-connect recording, so the buffer it
+   * sends the agent, when the agent subscribes, but it only listens for that once the track is
+   * negotiated: an agent already in the room (a standby room's) can subscribe sooner, and the
+   * recording would then run on for seconds. Such an early subscription ends it here instead.
+   */
+  async #publishMicrophone(microphone: LocalAudioTrack): Promise<void> {
+    const local = this.room.localParticipant;
+    let subscribed = false;
+    const onSubscribed = (publication: LocalTrackPublication) => {
+      subscribed ||= publication.track === microphone;
+    };
+    local.on(ParticipantEvent.LocalTrackSubscribed, onSubscribed);
+    try {
+      await local.publishTrack(microphone);
+    } finally {
+      local.off(ParticipantEvent.LocalTrackSubscribed, onSubscribed);
+    }
+    if (subscribed) microphone.stopPreConnectBuffer();
   }
 
   /** Starts the agent-join timeout, unless the agent is already in the room. */
