@@ -23,6 +23,7 @@ import { tenantRoutes } from './tenants/tenant-routes.js';
 import { webhookEndpointRoutes } from './webhooks/webhook-endpoint-routes.js';
 import { sessionRoutes } from './sessions/session-routes.js';
 import type { WorkerRegistry } from './livekit/worker-registry.js';
+import type { StandbyRooms } from './sessions/standby-rooms.js';
 import { createLogger, type Logger } from './observability/logger.js';
 import { ServerMetrics } from './observability/metrics.js';
 import { metricsRoutes } from './observability/metrics-routes.js';
@@ -44,6 +45,8 @@ export interface AppDeps {
   tenancy: Tenancy;
   issuer: SessionIssuer;
   workers: WorkerRegistry;
+  /** Rooms with an agent already waiting for the next web sessions (main.ts); absent: none. */
+  standby?: StandbyRooms;
   livekitReady: Check;
   /** livekit-sip's health (`PARLEY_SIP_HEALTH_URL`); absent: `/healthz` says 'not configured'. */
   sipReady?: Check;
@@ -152,6 +155,7 @@ export function createApp(deps: AppDeps): Express {
       limiter: perMinute('sessions-per-address', deps.sessionRatePerMinute),
       personaLimiter: perMinute('sessions-per-persona', deps.personaSessionRatePerMinute),
       development: deps.development,
+      standby: deps.standby,
     }),
   );
   app.use(

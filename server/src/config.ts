@@ -43,6 +43,11 @@ const ConfigSchema = z.object({
   /** Session requests allowed per persona per minute, all callers together. */
   PARLEY_PERSONA_SESSION_RATE: z.coerce.number().int().min(1).default(600),
   /**
+   * Rooms kept open with an agent already waiting in each, for the next web sessions to take
+   * (see sessions/standby-rooms.ts); 0 keeps none. Each holds one of the workers' call slots.
+   */
+  PARLEY_STANDBY_ROOMS: z.coerce.number().int().min(0).max(8).default(1),
+  /**
    * Seals tenant secrets and webhook signing secrets at rest (AES-256-GCM). Required in
    * production; in development a key is generated once into PARLEY_DATA_DIR/secrets.key.
    */

@@ -13,6 +13,8 @@ import { ServerMetrics } from './observability/metrics.js';
 import { PhoneNumbers } from './phone/phone-numbers.js';
 import { sipHealthCheck } from './phone/sip-health.js';
 import { SessionIssuer } from './sessions/session-issuer.js';
+import { LivekitStandby } from './sessions/livekit-standby.js';
+import { StandbyRooms } from './sessions/standby-rooms.js';
 import { Storage } from './storage/index.js';
 import { Tenancy } from './tenants/tenancy.js';
 import { SecretCipher } from './tenants/secret-cipher.js';
@@ -68,6 +70,17 @@ async function main(logger: Logger): Promise<void> {
     log,
   });
   const workers = new WorkerRegistry(storage.db);
+  const standby = new StandbyRooms({
+    size: config.PARLEY_STANDBY_ROOMS,
+    livekit: new LivekitStandby({
+      url: config.LIVEKIT_URL,
+      apiKey: config.LIVEKIT_API_KEY,
+      apiSecret: config.LIVEKIT_API_SECRET,
+    }),
+    capacity: workers,
+    log: (fields, message) => logger.info(fields, message),
+  });
+  standby.start();
   // Outbound calls, warm transfers and "continue on my phone" dial through livekit-sip.
   const phoneDialer = new LivekitPhoneDialer({
     url: config.LIVEKIT_URL,
@@ -89,6 +102,7 @@ async function main(logger: Logger): Promise<void> {
       ttlSeconds: config.PARLEY_TOKEN_TTL,
     }),
     workers,
+    standby,
     livekitReady: livekitCheck(
       config.LIVEKIT_URL,
       config.LIVEKIT_API_KEY,
@@ -102,14 +116,16 @@ async function main(logger: Logger): Promise<void> {
     outboundPhone,
     livekitApiKey: config.LIVEKIT_API_KEY,
     livekitApiSecret: config.LIVEKIT_API_SECRET,
-    onLivekitEvent: admitPhoneCallers(
-      {
-        workers,
-        closeRoom: (room) => phoneDialer.closeRoom(room),
-        log: (fields, message) => logger.warn(fields, message),
-      },
-      byRoomTenant(tenancy, (tenant) =>
-        withCallLogContext(livekitEventHandler(tenant, log), tenant.calls),
+    onLivekitEvent: standby.watch(
+      admitPhoneCallers(
+        {
+          workers,
+          closeRoom: (room) => phoneDialer.closeRoom(room),
+          log: (fields, message) => logger.warn(fields, message),
+        },
+        byRoomTenant(tenancy, (tenant) =>
+          withCallLogContext(livekitEventHandler(tenant, log), tenant.calls),
+        ),
       ),
     ),
     adminKey: config.PARLEY_ADMIN_KEY,
@@ -156,7 +172,7 @@ async function main(logger: Logger): Promise<void> {
     logger.info({ signal }, 'stopping');
     server.close(
       () =>
-        void Promise.all([sender.stop(), scheduler.stop()])
+        void Promise.all([sender.stop(), scheduler.stop(), standby.stop()])
           .then(() => storage.close())
           .finally(() => process.exit(0)),
     );

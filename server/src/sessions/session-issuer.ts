@@ -22,28 +22,50 @@ export function randomId(prefix: string): string {
   return `${prefix}_${randomBytes(16).toString('base64url')}`;
 }
 
+/** Who the session is for beyond its request. */
+export interface SessionContext {
+  history?: CallerHistory;
+  /** Absent for the default tenant. */
+  tenantId?: string;
+  roomName?: string;
+}
+
+/** The agent's dispatch for a web session. */
+export function dispatchOf(
+  persona: Persona,
+  request: CreateSessionRequest,
+  { history, tenantId }: SessionContext,
+): DispatchMetadata {
+  return {
+    personaId: persona.id,
+    ...(tenantId && { tenantId }),
+    channel: 'web',
+    visitor: request.visitor ?? {},
+    variables: request.variables ?? {},
+    ...(history && { history }),
+  };
+}
+
 /**
- * Issues the token of one web session: it admits one identity to one fresh room, may publish only
- * a microphone, may not change its own metadata, and dispatches the `parley` agent with the persona.
+ * Issues the token of one web session: it admits one identity to one room (a fresh one, or a
+ * standby room taken for it), may publish only a microphone, may not change its own metadata,
+ * and dispatches the `parley` agent with the persona.
  */
 export class SessionIssuer {
   constructor(private readonly options: SessionIssuerOptions) {}
 
+  /**
+   * `roomName`: a standby room taken for the session (sessions/standby-rooms.ts), else a fresh
+   * one. The token dispatches the agent either way: LiveKit does so only if it makes the room,
+   * so a standby room that closed before the visitor joined is made again with an agent.
+   */
   async issue(
     persona: Persona,
     request: CreateSessionRequest,
-    { history, tenantId }: { history?: CallerHistory; tenantId?: string } = {},
+    { history, tenantId, roomName = randomId('web') }: SessionContext = {},
   ): Promise<SessionResponse> {
-    const roomName = randomId('web');
     const identity = randomId('visitor');
-    const metadata: DispatchMetadata = {
-      personaId: persona.id,
-      ...(tenantId && { tenantId }),
-      channel: 'web',
-      visitor: request.visitor ?? {},
-      variables: request.variables ?? {},
-      ...(history && { history }),
-    };
+    const metadata = dispatchOf(persona, request, { history, tenantId });
     const token = new AccessToken(this.options.apiKey, this.options.apiSecret, {
       identity,
       name: request.visitor?.name ?? 'Visitor',

@@ -6,7 +6,8 @@ import { sameSecret } from '../tenants/bearer-auth.js';
 import { assertOriginAllowed } from './origin-policy.js';
 import { requiredConsent } from '../consent/required-consent.js';
 import { enforceLimit, type RateLimiter } from '../http/rate-limiter.js';
-import type { SessionIssuer } from './session-issuer.js';
+import { dispatchOf, type SessionIssuer } from './session-issuer.js';
+import type { StandbyRooms } from './standby-rooms.js';
 import type { Tenancy } from '../tenants/tenancy.js';
 import type { WorkerRegistry } from '../livekit/worker-registry.js';
 import { parseBody } from '../http/validate.js';
@@ -28,6 +29,8 @@ export interface SessionRouteDeps {
   personaLimiter: RateLimiter;
   /** Development: any localhost page may open sessions. */
   development: boolean;
+  /** Rooms with an agent already waiting, taken before a fresh room is made. */
+  standby?: StandbyRooms;
 }
 
 /**
@@ -48,8 +51,9 @@ export const SESSION_ROUTES = [
     description:
       "The browser's `Origin` must be the server's own or listed in the persona's " +
       '`allowedOrigins`; rate limited per client address and per persona. The token admits one ' +
-      'identity to one fresh room and dispatches the agent. `persona` is an id of the default ' +
-      "tenant's, or `<tenant-slug>/<persona-id>`. When every agent worker is busy it answers " +
+      'identity to one room, a fresh one or a standby one whose agent is already waiting, and ' +
+      "dispatches the agent. `persona` is an id of the default tenant's, or " +
+      '`<tenant-slug>/<persona-id>`. When every agent worker is busy it answers ' +
       '503 `at_capacity` with `Retry-After` instead of a room no agent would enter.',
     tag: 'Web sessions',
     auth: 'public',
@@ -67,7 +71,7 @@ export const SESSION_ROUTES = [
       'at_capacity',
     ],
     async handler({ req, res }, deps: SessionRouteDeps) {
-      const { tenancy, issuer, workers, limiter, personaLimiter, development } = deps;
+      const { tenancy, issuer, workers, limiter, personaLimiter, development, standby } = deps;
       await enforceLimit(
         res,
         limiter,
@@ -87,14 +91,30 @@ export const SESSION_ROUTES = [
         `${tenant.tenantId}/${persona.id}`,
         `persona '${persona.id}' is busy; try again in a minute`,
       );
-      await admitCall(workers);
-      // A returning visitor (the widget keeps their id) is greeted back with what came before.
-      const visitorId = body.visitor?.id;
-      const history = visitorId ? await tenant.calls.historyOfVisitor(visitorId) : undefined;
       // Only another tenant's sessions name their tenant: the default tenant's dispatch is as it
       // was before there were tenants, and an agent that predates them still serves it.
       const tenantId = tenant.tenantId === tenancy.defaultTenantId ? undefined : tenant.tenantId;
-      const session = await issuer.issue(persona, body, { history, tenantId });
+      // A standby room's agent already holds a call slot: the session takes it with the room.
+      const taken = standby?.take({ persona, tenantId });
+      if (!taken) await admitCall(workers);
+      // A returning visitor (the widget keeps their id) is greeted back with what came before.
+      const visitorId = body.visitor?.id;
+      const history = visitorId ? await tenant.calls.historyOfVisitor(visitorId) : undefined;
+      const context = { history, tenantId };
+      let session = await issuer.issue(persona, body, { ...context, roomName: taken?.roomName });
+      if (standby && taken) {
+        const claim = { ...dispatchOf(persona, body, context), identity: session.identity };
+        const claimed = await standby
+          .claim(taken, { ...claim, claim: true, reload: taken.reload })
+          .then(() => true)
+          .catch(() => false);
+        if (!claimed) {
+          // The standby room is closed: a fresh room, on a call slot of its own.
+          await admitCall(workers);
+          session = await issuer.issue(persona, body, context);
+        }
+      }
+      void standby?.refill();
       // LiveKit's events for the room name only the room: they find the tenant through it.
       await tenant.rooms.remember(session.roomName);
       if (consent) {
