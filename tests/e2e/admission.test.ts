@@ -14,7 +14,7 @@ import { REPO_ROOT, TEST_PORTS, shiftPorts } from '../../scripts/lib/stack-confi
 import { eventually, openSession } from '../support/calls.js';
 import { assignNumber, phoneCallsFrom } from '../support/phone-calls.js';
 import { SipPhone } from '../support/sip-phone.js';
-import { HeadlessVisitor } from '../support/headless-visitor.js';
+import { greetedVisitor, type HeadlessVisitor } from '../support/headless-visitor.js';
 import { errorOf, requestSession } from '../support/security-sessions.js';
 import { personaOf, startLoggedStack, type LoggedStack } from '../support/stack-env.js';
 
@@ -32,19 +32,6 @@ const ADMITTED_CALLER = '+15557500002';
 
 /** A visitor's session request, from an address of the suite's own (RFC 5737). */
 const askForSession = () => requestSession(stack, persona.id, { address: '192.0.2.50' });
-
-async function greetedVisitor(session: SessionResponse): Promise<HeadlessVisitor> {
-  const visitor = new HeadlessVisitor();
-  visitors.push(visitor);
-  await visitor.join(session);
-  await visitor.publishMicrophone(16_000);
-  await visitor.waitUntil(
-    'the greeting',
-    () => visitor.transcript('agent').includes(persona.greeting),
-    60_000,
-  );
-  return visitor;
-}
 
 before(async () => {
   stack = await startLoggedStack(
@@ -68,7 +55,11 @@ after(async () => {
 
 describe('admission control: a full worker', () => {
   test('the next visitor is refused at once with at_capacity and Retry-After, and is served once the call ends', async () => {
-    const first = await greetedVisitor(await openSession(stack, persona.id));
+    const first = await greetedVisitor(
+      await openSession(stack, persona.id),
+      persona.greeting,
+      visitors,
+    );
     // The worker reports its one call with its next load poll (every 2.5 s).
     const refused = await eventually(
       'a session refused while the only call slot is taken',
@@ -90,7 +81,11 @@ describe('admission control: a full worker', () => {
       (res) => res.status === 201,
       30_000,
     );
-    const second = await greetedVisitor((await admitted.json()) as SessionResponse);
+    const second = await greetedVisitor(
+      (await admitted.json()) as SessionResponse,
+      persona.greeting,
+      visitors,
+    );
     assert.ok(second.agentPresent, 'the admitted visitor has an agent');
   });
 

@@ -11,7 +11,7 @@ import { after, before, test } from 'node:test';
 import { dispose } from '@livekit/rtc-node';
 import type { Persona } from '@parley/contracts';
 import { admin, callOfRoom, eventually, openSession, putPersona } from '../support/calls.js';
-import { HeadlessVisitor } from '../support/headless-visitor.js';
+import { greetedVisitor, type HeadlessVisitor } from '../support/headless-visitor.js';
 import {
   heardUtterances,
   livekitClients,
@@ -75,15 +75,7 @@ after(async () => {
 /** A greeted visitor of `personaId` asks to continue on `to`; the phone starts ringing. */
 async function continueOnPhone(personaId: string, to: string) {
   const session = await openSession(stack, personaId);
-  const visitor = new HeadlessVisitor();
-  visitors.push(visitor);
-  await visitor.join(session);
-  await visitor.publishMicrophone(16_000);
-  await visitor.waitUntil(
-    'the greeting',
-    () => visitor.transcript('agent').includes(base.greeting),
-    60_000,
-  );
+  const visitor = await greetedVisitor(session, base.greeting, visitors);
   const res = await fetch(`${stack.url}/v1/sessions/phone`, {
     method: 'POST',
     headers: { authorization: `Bearer ${session.token}`, 'content-type': 'application/json' },

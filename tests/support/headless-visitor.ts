@@ -231,3 +231,24 @@ export class HeadlessVisitor {
     this.notify();
   }
 }
+
+/**
+ * A visitor who joins `session`, publishes a microphone and hears `greeting` (in the agent's
+ * transcript). Added to `visitors` as soon as made, so the caller's cleanup leaves it.
+ */
+export async function greetedVisitor(
+  session: SessionResponse,
+  greeting: string,
+  visitors: HeadlessVisitor[],
+): Promise<HeadlessVisitor> {
+  const visitor = new HeadlessVisitor();
+  visitors.push(visitor);
+  await visitor.join(session);
+  await visitor.publishMicrophone(16_000);
+  await visitor.waitUntil(
+    'the greeting',
+    () => visitor.transcript('agent').includes(greeting),
+    60_000,
+  );
+  return visitor;
+}
