@@ -1,5 +1,6 @@
 import { RoomAgentDispatch, RoomServiceClient } from 'livekit-server-sdk';
 import { AGENT_NAME, type RoomClaim, type StandbyDispatch } from '@parley/contracts';
+import { participantKind } from '../livekit/livekit-events.js';
 import type { StandbyLivekit } from './standby-rooms.js';
 
 export interface LivekitStandbyOptions {
@@ -30,6 +31,10 @@ export class LivekitStandby implements StandbyLivekit {
   }
 
   async claim(roomName: string, claim: RoomClaim): Promise<void> {
+    const participants = await this.rooms.listParticipants(roomName);
+    if (!participants.some((participant) => participantKind(participant) === 'agent')) {
+      throw new Error(`standby room ${roomName} has no agent`);
+    }
     await this.rooms.updateRoomMetadata(roomName, JSON.stringify(claim));
   }
 

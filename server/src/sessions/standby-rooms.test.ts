@@ -8,7 +8,12 @@ import {
   type StandbyDispatch,
 } from '@parley/contracts';
 import type { Admission } from '../livekit/worker-registry.js';
-import { type StandbyLivekit, StandbyRooms, type StandbyRoomsOptions } from './standby-rooms.js';
+import {
+  type StandbyLivekit,
+  type StandbyPersona,
+  StandbyRooms,
+  type StandbyRoomsOptions,
+} from './standby-rooms.js';
 
 const persona = (id: string, greeting = 'Hi'): Persona =>
   PersonaSchema.parse({ id, name: id, greeting, instructions: '' });
@@ -19,9 +24,12 @@ class FakeLivekit implements StandbyLivekit {
   readonly claims = new Map<string, RoomClaim>();
   readonly closed: string[] = [];
   failClaims = false;
+  /** Called for each room opened (the tests' agents join it). */
+  onOpen: (roomName: string) => void = () => undefined;
 
   open(roomName: string, dispatch: StandbyDispatch): Promise<void> {
     this.opened.set(roomName, dispatch);
+    setImmediate(() => this.onOpen(roomName));
     return Promise.resolve();
   }
   claim(roomName: string, claim: RoomClaim): Promise<void> {
@@ -55,7 +63,23 @@ function pool(options: Partial<StandbyRoomsOptions> & { freeSlots?: number } = {
     now: () => t,
     ...options,
   });
+  // LiveKit's webhooks: the agent of each room opened joins it.
+  livekit.onOpen = (room) =>
+    void rooms.watch(() => undefined)(
+      participantEvent('participant_joined', room, `agent-${room}`, AGENT_KIND),
+    );
   return { rooms, livekit, slots, advance: (ms: number) => (t += ms) };
+}
+
+/** Webhooks arrive after the call that caused them: let them in. */
+const settle = () => new Promise((resolve) => setImmediate(resolve));
+async function fill(rooms: StandbyRooms): Promise<void> {
+  await rooms.refill();
+  await settle();
+}
+async function tickOf(rooms: StandbyRooms): Promise<void> {
+  await rooms.tick();
+  await settle();
 }
 
 const claimFor = (identity: string, personaId = 'sales'): RoomClaim => ({
@@ -68,46 +92,70 @@ const claimFor = (identity: string, personaId = 'sales'): RoomClaim => ({
   variables: {},
 });
 
+const VISITOR_KIND = 0;
+const AGENT_KIND = 4;
+const participantEvent = (
+  event: 'participant_joined' | 'participant_left',
+  room: string,
+  identity: string,
+  kind = VISITOR_KIND,
+) => ({ event, room: { name: room }, participant: { identity, kind } }) as unknown as WebhookEvent;
 const joined = (room: string, identity: string) =>
-  ({
-    event: 'participant_joined',
-    room: { name: room },
-    participant: { identity },
-  }) as WebhookEvent;
+  participantEvent('participant_joined', room, identity);
 
 describe('StandbyRooms', () => {
   test('the first session makes a fresh room; the pool then opens one for its persona, the next session takes it', async () => {
     const { rooms, livekit } = pool();
     const sales = persona('sales');
     assert.equal(rooms.take({ persona: sales }), undefined);
-    await rooms.refill();
+    await fill(rooms);
     assert.deepEqual([...livekit.opened.values()], [{ standby: true, personaId: 'sales' }]);
     const [opened] = livekit.opened.keys();
     assert.deepEqual(rooms.take({ persona: sales }), { roomName: opened, reload: false });
-    assert.deepEqual(rooms.counts, { standby: 0, taken: 0 });
+    assert.deepEqual(rooms.counts, { standby: 0, taken: 1 });
   });
 
   test('a room opened for another persona, or an older version of this one, is taken with a reload', async () => {
-    const { rooms } = pool();
+    /** A pool with one room ready, opened for `first`. */
+    const readyFor = async (first: StandbyPersona) => {
+      const { rooms } = pool();
+      rooms.take(first);
+      await fill(rooms);
+      return rooms;
+    };
+    const sales = { persona: persona('sales') };
+    assert.equal((await readyFor(sales)).take(sales)?.reload, false);
+    assert.equal((await readyFor(sales)).take({ persona: persona('support') })?.reload, true);
+    const edited = { persona: persona('sales', 'Hello again') };
+    assert.equal((await readyFor(sales)).take(edited)?.reload, true);
+    assert.equal((await readyFor({ ...sales, tenantId: 'acme' })).take(sales)?.reload, true);
+  });
+
+  test('a room is taken only once its agent is in it, and given up when its agent leaves', async () => {
+    const { rooms, livekit } = pool();
+    livekit.onOpen = () => undefined;
     rooms.take({ persona: persona('sales') });
-    await rooms.refill();
-    assert.equal(rooms.take({ persona: persona('support') })?.reload, true);
-    rooms.take({ persona: persona('support') });
-    await rooms.refill();
-    assert.equal(rooms.take({ persona: persona('support', 'Hello again') })?.reload, true);
-    rooms.take({ persona: persona('sales'), tenantId: 'acme' });
-    await rooms.refill();
-    assert.equal(rooms.take({ persona: persona('sales') })?.reload, true);
+    await fill(rooms);
+    const [opened] = livekit.opened.keys();
+    assert.ok(opened);
+    assert.equal(rooms.take({ persona: persona('sales') }), undefined, 'no agent in it yet');
+    const events = rooms.watch(() => undefined);
+    await events(participantEvent('participant_joined', opened, 'agent-1', AGENT_KIND));
+    await events(participantEvent('participant_left', opened, 'agent-1', AGENT_KIND));
+    assert.deepEqual(livekit.closed, [opened]);
+    assert.deepEqual(rooms.counts, { standby: 0, taken: 0 });
+    await settle();
+    assert.equal(livekit.opened.size, 2, 'another room is opened in its place');
   });
 
   test('a taken room counts until its visitor joins: sessions never joined hold at most the pool', async () => {
     const { rooms, livekit } = pool();
     rooms.take({ persona: persona('sales') });
-    await rooms.refill();
+    await fill(rooms);
     const taken = rooms.take({ persona: persona('sales') });
     assert.ok(taken);
     await rooms.claim(taken, claimFor('visitor_a'));
-    await rooms.refill();
+    await fill(rooms);
     assert.equal(livekit.opened.size, 1, 'no new room while the taken one waits for its visitor');
     assert.deepEqual(rooms.counts, { standby: 0, taken: 1 });
     // Someone else joining does not count; the claimed visitor does.
@@ -115,7 +163,7 @@ describe('StandbyRooms', () => {
     assert.equal(rooms.counts.taken, 1);
     await rooms.watch(() => undefined)(joined(taken.roomName, 'visitor_a'));
     assert.equal(rooms.counts.taken, 0);
-    await rooms.refill();
+    await fill(rooms);
     assert.equal(livekit.opened.size, 2);
     assert.equal(livekit.claims.get(taken.roomName)?.identity, 'visitor_a');
   });
@@ -123,15 +171,15 @@ describe('StandbyRooms', () => {
   test('a taken room whose visitor never joins is closed after the wait, and replaced', async () => {
     const { rooms, livekit, advance } = pool({ joinWaitMs: 20_000 });
     rooms.take({ persona: persona('sales') });
-    await rooms.refill();
+    await fill(rooms);
     const taken = rooms.take({ persona: persona('sales') });
     assert.ok(taken);
     await rooms.claim(taken, claimFor('visitor_a'));
     advance(19_000);
-    await rooms.tick();
+    await tickOf(rooms);
     assert.deepEqual(livekit.closed, []);
     advance(1_000);
-    await rooms.tick();
+    await tickOf(rooms);
     assert.deepEqual(livekit.closed, [taken.roomName]);
     assert.deepEqual(rooms.counts, { standby: 1, taken: 0 });
   });
@@ -139,10 +187,10 @@ describe('StandbyRooms', () => {
   test('opens a room only with another call slot free beside it, and tries again at the next tick', async () => {
     const { rooms, livekit, slots } = pool({ freeSlots: 1 });
     rooms.take({ persona: persona('sales') });
-    await rooms.refill();
+    await fill(rooms);
     assert.equal(livekit.opened.size, 0, 'the last free slot is not taken');
     slots.free = 2;
-    await rooms.tick();
+    await tickOf(rooms);
     assert.equal(livekit.opened.size, 1);
     assert.equal(slots.free, 1);
   });
@@ -150,20 +198,20 @@ describe('StandbyRooms', () => {
   test('gives its slot back when every other slot is taken (a phone caller cannot take the room)', async () => {
     const { rooms, livekit, slots } = pool({ freeSlots: 2 });
     rooms.take({ persona: persona('sales') });
-    await rooms.refill();
+    await fill(rooms);
     const [opened] = livekit.opened.keys();
     slots.free = 0;
-    await rooms.tick();
+    await tickOf(rooms);
     assert.deepEqual(livekit.closed, [opened]);
     assert.deepEqual(rooms.counts, { standby: 0, taken: 0 });
-    await rooms.tick();
+    await tickOf(rooms);
     assert.equal(livekit.opened.size, 1, 'no new room while no slot is free');
   });
 
   test('a claim LiveKit refuses closes the room and fails, so the session gets a fresh room', async () => {
     const { rooms, livekit } = pool();
     rooms.take({ persona: persona('sales') });
-    await rooms.refill();
+    await fill(rooms);
     const taken = rooms.take({ persona: persona('sales') });
     assert.ok(taken);
     livekit.failClaims = true;
@@ -175,16 +223,16 @@ describe('StandbyRooms', () => {
   test('old standby rooms are replaced; a finished one is forgotten; stop closes the rest', async () => {
     const { rooms, livekit, advance } = pool({ maxAgeMs: 60_000 });
     rooms.take({ persona: persona('sales') });
-    await rooms.refill();
+    await fill(rooms);
     const [first] = livekit.opened.keys();
     advance(60_000);
-    await rooms.tick();
+    await tickOf(rooms);
     assert.deepEqual(livekit.closed, [first]);
     const second = [...livekit.opened.keys()][1];
     assert.ok(second);
     const finished = { event: 'room_finished', room: { name: second } } as WebhookEvent;
     await rooms.watch(() => undefined)(finished);
-    await rooms.refill();
+    await fill(rooms);
     const third = [...livekit.opened.keys()][2];
     assert.ok(third);
     await rooms.stop();
@@ -194,8 +242,8 @@ describe('StandbyRooms', () => {
   test('size 0 keeps no room', async () => {
     const { rooms, livekit } = pool({ size: 0 });
     assert.equal(rooms.take({ persona: persona('sales') }), undefined);
-    await rooms.refill();
-    await rooms.tick();
+    await fill(rooms);
+    await tickOf(rooms);
     assert.equal(livekit.opened.size, 0);
   });
 });

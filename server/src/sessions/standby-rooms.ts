@@ -3,13 +3,17 @@ import type { WebhookEvent } from 'livekit-server-sdk';
 import type { Persona, RoomClaim, StandbyDispatch } from '@parley/contracts';
 import type { Admission } from '../livekit/worker-registry.js';
 import type { LivekitEventHandler } from '../livekit/livekit-webhook-routes.js';
+import { participantKind } from '../livekit/livekit-events.js';
 import { randomId } from './session-issuer.js';
 
 /** What the pool asks of LiveKit (`LivekitStandby` in production). */
 export interface StandbyLivekit {
   /** Makes the room with the agent dispatched to it; the room lives `emptyTimeoutSeconds` without a visitor. */
   open(roomName: string, dispatch: StandbyDispatch, emptyTimeoutSeconds: number): Promise<void>;
-  /** Tells the room's agent who takes the room (the room's metadata). */
+  /**
+   * Tells the room's agent who takes the room (the room's metadata); fails if the agent is not
+   * in the room (LiveKit restarted, its worker died) so the session gets a fresh room instead.
+   */
   claim(roomName: string, claim: RoomClaim): Promise<void>;
   /** Deletes the room; its agent leaves. */
   close(roomName: string): Promise<void>;
@@ -58,6 +62,8 @@ export interface TakenRoom {
 
 interface Standby {
   roomName: string;
+  /** The agent's identity, once it has joined the room (only then is the room taken). */
+  agent?: string;
   tenantId?: string;
   personaId: string;
   fingerprint: string;
@@ -67,6 +73,7 @@ interface Standby {
 interface Taken {
   identity: string;
   takenAt: number;
+  agent?: string;
 }
 
 /** Tells two versions of a persona apart (the persona as the server hands it to the agent). */
@@ -134,15 +141,22 @@ export class StandbyRooms {
       standby.personaId === wanted.persona.id &&
       standby.tenantId === wanted.tenantId &&
       standby.fingerprint === fingerprint;
-    const index = Math.max(0, this.standbys.findIndex(same));
-    const [standby] = this.standbys.splice(index, 1);
+    const ready = this.standbys.filter((standby) => standby.agent !== undefined);
+    const standby = ready.find(same) ?? ready[0];
     if (!standby) return undefined;
+    this.standbys.splice(this.standbys.indexOf(standby), 1);
+    this.taken.set(standby.roomName, {
+      identity: '',
+      takenAt: this.options.now(),
+      agent: standby.agent,
+    });
     return { roomName: standby.roomName, reload: !same(standby) };
   }
 
   /** Hands the taken room to the session's visitor (`claim.identity`); closes it if that fails. */
   async claim(room: TakenRoom, claim: RoomClaim): Promise<void> {
-    this.taken.set(room.roomName, { identity: claim.identity, takenAt: this.options.now() });
+    const taken = this.taken.get(room.roomName);
+    if (taken) taken.identity = claim.identity;
     try {
       await this.options.livekit.claim(room.roomName, claim);
     } catch (error) {
@@ -168,14 +182,25 @@ export class StandbyRooms {
   private observe(event: WebhookEvent): void {
     const room = event.room?.name;
     if (!room) return;
-    if (event.event === 'participant_joined') {
-      if (this.taken.get(room)?.identity !== event.participant?.identity) return;
+    const identity = event.participant?.identity;
+    const standby = this.standbys.find((candidate) => candidate.roomName === room);
+    const taken = this.taken.get(room);
+    if (event.event === 'participant_joined' && event.participant) {
+      if (standby && participantKind(event.participant) === 'agent') standby.agent = identity;
+      if (!taken || taken.identity !== identity) return;
       this.taken.delete(room);
       void this.refill();
+    } else if (event.event === 'participant_left') {
+      // The agent left a room nobody is in yet (its worker died): no one can be served there.
+      const gone = standby?.agent === identity ? standby : undefined;
+      if (gone) this.standbys.splice(this.standbys.indexOf(gone), 1);
+      if (taken?.agent === identity) this.taken.delete(room);
+      if (!gone && taken?.agent !== identity) return;
+      void this.close(room, 'its agent left');
+      void this.refill();
     } else if (event.event === 'room_finished') {
-      const index = this.standbys.findIndex((standby) => standby.roomName === room);
-      if (index >= 0) this.standbys.splice(index, 1);
-      if (index >= 0 || this.taken.delete(room)) void this.refill();
+      if (standby) this.standbys.splice(this.standbys.indexOf(standby), 1);
+      if (standby || this.taken.delete(room)) void this.refill();
     }
   }
 
