@@ -80,6 +80,11 @@ async function main(logger: Logger): Promise<void> {
     capacity: workers,
     log: (fields, message) => logger.info(fields, message),
   });
+  // The first rooms wait with the default persona, until a session asks for another.
+  void tenancy
+    .persona('default')
+    .then((found) => standby.prime({ persona: found.persona }))
+    .catch(() => undefined);
   standby.start();
   // Outbound calls, warm transfers and "continue on my phone" dial through livekit-sip.
   const phoneDialer = new LivekitPhoneDialer({

@@ -46,14 +46,14 @@ class FakeLivekit implements StandbyLivekit {
 function pool(options: Partial<StandbyRoomsOptions> & { freeSlots?: number } = {}) {
   const livekit = new FakeLivekit();
   let t = 1_000_000;
-  const slots = { free: options.freeSlots ?? 4 };
+  const slots = { free: options.freeSlots ?? 4, unknown: false };
   const capacity = {
     admit(): Promise<Admission> {
       if (slots.free <= 0) return Promise.resolve({ admitted: false, retryAfterSeconds: 1 });
       slots.free -= 1;
       return Promise.resolve({ admitted: true });
     },
-    freeSlots: () => Promise.resolve(slots.free),
+    freeSlots: () => Promise.resolve(slots.unknown ? undefined : slots.free),
   };
   const rooms = new StandbyRooms({
     size: 1,
@@ -237,6 +237,23 @@ describe('StandbyRooms', () => {
     assert.ok(third);
     await rooms.stop();
     assert.deepEqual(livekit.closed, [first, third]);
+  });
+
+  test('a room no agent joins is replaced; no room opens while no worker reports its load', async () => {
+    const { rooms, livekit, slots, advance } = pool({ agentWaitMs: 15_000 });
+    livekit.onOpen = () => undefined;
+    rooms.prime({ persona: persona('sales') });
+    await tickOf(rooms);
+    const [first] = livekit.opened.keys();
+    assert.ok(first, 'a primed pool opens a room without a session');
+    advance(15_000);
+    slots.unknown = true;
+    await tickOf(rooms);
+    assert.deepEqual(livekit.closed, [first]);
+    assert.equal(livekit.opened.size, 1, 'no new room while capacity is unknown');
+    slots.unknown = false;
+    await tickOf(rooms);
+    assert.equal(livekit.opened.size, 2);
   });
 
   test('size 0 keeps no room', async () => {

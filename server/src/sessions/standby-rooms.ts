@@ -36,6 +36,11 @@ export interface StandbyRoomsOptions {
   maxAgeMs: number;
   /** How often taken rooms are expired, old ones replaced and the pool refilled. */
   tickMs: number;
+  /**
+   * A room whose agent has not joined in this long is replaced (LiveKit dispatches a job only to
+   * a worker registered when the room is made, and never again).
+   */
+  agentWaitMs: number;
   now: () => number;
 }
 
@@ -43,6 +48,7 @@ const DEFAULTS = {
   joinWaitMs: 20_000,
   maxAgeMs: 10 * 60_000,
   tickMs: 5_000,
+  agentWaitMs: 15_000,
   now: Date.now,
 };
 
@@ -128,6 +134,11 @@ export class StandbyRooms {
     await Promise.all(rooms.map((room) => this.close(room, 'the server stops')));
   }
 
+  /** Opens the first rooms for `persona` (until a session asks for another), once workers report. */
+  prime(persona: StandbyPersona): void {
+    this.next ??= { ...persona, fingerprint: fingerprintOf(persona.persona) };
+  }
+
   /**
    * Takes a standby room for a session of `wanted` (one preloaded with it if there is one), or
    * `undefined`: the session then gets a fresh room. The next room opened preloads `wanted`;
@@ -205,7 +216,7 @@ export class StandbyRooms {
   }
 
   /**
-   * One tick: taken rooms whose visitor never came and old standby rooms are closed, a standby
+   * One tick: taken rooms whose visitor never came, rooms no agent joined and old ones are closed, a standby
    * room gives its call slot back when no other is free; then the pool is refilled.
    */
   async tick(): Promise<void> {
@@ -216,9 +227,11 @@ export class StandbyRooms {
       void this.close(room, 'its visitor never joined');
     }
     for (const standby of [...this.standbys]) {
-      if (now - standby.openedAt < this.options.maxAgeMs) continue;
+      const age = now - standby.openedAt;
+      const agentless = standby.agent === undefined && age >= this.options.agentWaitMs;
+      if (age < this.options.maxAgeMs && !agentless) continue;
       this.standbys.splice(this.standbys.indexOf(standby), 1);
-      void this.close(standby.roomName, 'it is replaced');
+      void this.close(standby.roomName, agentless ? 'no agent joined it' : 'it is replaced');
     }
     const standby = this.standbys.at(-1);
     if (standby && (await this.freeSlots()) === 0) {
@@ -242,8 +255,9 @@ export class StandbyRooms {
     try {
       while (this.next && this.standbys.length + this.taken.size < this.options.size) {
         const { persona, tenantId, fingerprint } = this.next;
+        // No worker reporting its load, no room: no agent would come to it.
         const free = await this.freeSlots();
-        if (free !== undefined && free < 2) return;
+        if (free === undefined || free < 2) return;
         const admission = await this.options.capacity.admit();
         if (!admission.admitted) return;
         const roomName = randomId('web');
