@@ -1,7 +1,7 @@
-import { RoomAgentDispatch, RoomServiceClient } from 'livekit-server-sdk';
+import { RoomAgentDispatch, RoomServiceClient, ServerError } from 'livekit-server-sdk';
 import { AGENT_NAME, type RoomClaim, type StandbyDispatch } from '@parley/contracts';
 import { participantKind } from '../livekit/livekit-events.js';
-import type { StandbyLivekit } from './standby-rooms.js';
+import type { RoomParticipant, StandbyLivekit } from './standby-rooms.js';
 
 export interface LivekitStandbyOptions {
   /** livekit-server's URL (ws:// or http://). */
@@ -31,11 +31,24 @@ export class LivekitStandby implements StandbyLivekit {
   }
 
   async claim(roomName: string, claim: RoomClaim): Promise<void> {
-    const participants = await this.rooms.listParticipants(roomName);
-    if (!participants.some((participant) => participantKind(participant) === 'agent')) {
+    const participants = await this.participants(roomName);
+    if (!participants?.some((participant) => participant.agent)) {
       throw new Error(`standby room ${roomName} has no agent`);
     }
     await this.rooms.updateRoomMetadata(roomName, JSON.stringify(claim));
+  }
+
+  async participants(roomName: string): Promise<RoomParticipant[] | undefined> {
+    try {
+      const participants = await this.rooms.listParticipants(roomName);
+      return participants.map((participant) => ({
+        identity: participant.identity,
+        agent: participantKind(participant) === 'agent',
+      }));
+    } catch (error) {
+      if (error instanceof ServerError && error.code === 'not_found') return undefined;
+      throw error;
+    }
   }
 
   async close(roomName: string): Promise<void> {

@@ -8,7 +8,9 @@ import {
   type StandbyDispatch,
 } from '@parley/contracts';
 import type { Admission } from '../livekit/worker-registry.js';
+import type { LivekitEventHandler } from '../livekit/livekit-webhook-routes.js';
 import {
+  type RoomParticipant,
   type StandbyLivekit,
   type StandbyPersona,
   StandbyRooms,
@@ -18,18 +20,28 @@ import {
 const persona = (id: string, greeting = 'Hi'): Persona =>
   PersonaSchema.parse({ id, name: id, greeting, instructions: '' });
 
-/** LiveKit as the pool sees it: the rooms it opened, claimed and closed. */
+/** `livekit.ParticipantInfo.Kind` as webhooks carry it. */
+const KIND = { standard: 0, agent: 4 };
+
+/**
+ * LiveKit as the pool sees it: its rooms and who is in them, and its webhooks (which a real
+ * deployment may send to another server replica: `webhooks = false`).
+ */
 class FakeLivekit implements StandbyLivekit {
+  readonly rooms = new Map<string, RoomParticipant[]>();
   readonly opened = new Map<string, StandbyDispatch>();
   readonly claims = new Map<string, RoomClaim>();
   readonly closed: string[] = [];
+  /** Agents join the rooms opened (a moment later, as a worker's job does). */
+  agentsCome = true;
+  webhooks = true;
   failClaims = false;
-  /** Called for each room opened (the tests' agents join it). */
-  onOpen: (roomName: string) => void = () => undefined;
+  events: LivekitEventHandler = () => undefined;
 
   open(roomName: string, dispatch: StandbyDispatch): Promise<void> {
     this.opened.set(roomName, dispatch);
-    setImmediate(() => this.onOpen(roomName));
+    this.rooms.set(roomName, []);
+    if (this.agentsCome) setImmediate(() => this.join(roomName, `agent-${roomName}`, 'agent'));
     return Promise.resolve();
   }
   claim(roomName: string, claim: RoomClaim): Promise<void> {
@@ -39,7 +51,36 @@ class FakeLivekit implements StandbyLivekit {
   }
   close(roomName: string): Promise<void> {
     this.closed.push(roomName);
+    this.rooms.delete(roomName);
     return Promise.resolve();
+  }
+  participants(roomName: string): Promise<RoomParticipant[] | undefined> {
+    return Promise.resolve(this.rooms.get(roomName));
+  }
+
+  join(room: string, identity: string, kind: keyof typeof KIND = 'standard'): void {
+    this.rooms.get(room)?.push({ identity, agent: kind === 'agent' });
+    this.webhook('participant_joined', room, identity, kind);
+  }
+  leave(room: string, identity: string): void {
+    const participants = this.rooms.get(room) ?? [];
+    const agent = participants.find((p) => p.identity === identity)?.agent ?? false;
+    this.rooms.set(
+      room,
+      participants.filter((p) => p.identity !== identity),
+    );
+    this.webhook('participant_left', room, identity, agent ? 'agent' : 'standard');
+  }
+  agentOf(room: string): string {
+    const agent = this.rooms.get(room)?.find((p) => p.agent);
+    assert.ok(agent, `an agent in ${room}`);
+    return agent.identity;
+  }
+
+  private webhook(event: string, room: string, identity: string, kind: keyof typeof KIND): void {
+    if (!this.webhooks) return;
+    const participant = { identity, kind: KIND[kind] };
+    void this.events({ event, room: { name: room }, participant } as unknown as WebhookEvent);
   }
 }
 
@@ -63,15 +104,11 @@ function pool(options: Partial<StandbyRoomsOptions> & { freeSlots?: number } = {
     now: () => t,
     ...options,
   });
-  // LiveKit's webhooks: the agent of each room opened joins it.
-  livekit.onOpen = (room) =>
-    void rooms.watch(() => undefined)(
-      participantEvent('participant_joined', room, `agent-${room}`, AGENT_KIND),
-    );
+  livekit.events = rooms.watch(() => undefined);
   return { rooms, livekit, slots, advance: (ms: number) => (t += ms) };
 }
 
-/** Webhooks arrive after the call that caused them: let them in. */
+/** Agents join a moment after their room opened: let them in. */
 const settle = () => new Promise((resolve) => setImmediate(resolve));
 async function fill(rooms: StandbyRooms): Promise<void> {
   await rooms.refill();
@@ -92,16 +129,16 @@ const claimFor = (identity: string, personaId = 'sales'): RoomClaim => ({
   variables: {},
 });
 
-const VISITOR_KIND = 0;
-const AGENT_KIND = 4;
-const participantEvent = (
-  event: 'participant_joined' | 'participant_left',
-  room: string,
-  identity: string,
-  kind = VISITOR_KIND,
-) => ({ event, room: { name: room }, participant: { identity, kind } }) as unknown as WebhookEvent;
-const joined = (room: string, identity: string) =>
-  participantEvent('participant_joined', room, identity);
+/** A pool with one room ready, opened for `first`, and that room taken for visitor `identity`. */
+async function takenFor(identity: string, options: Partial<StandbyRoomsOptions> = {}) {
+  const made = pool(options);
+  made.rooms.take({ persona: persona('sales') });
+  await fill(made.rooms);
+  const taken = made.rooms.take({ persona: persona('sales') });
+  assert.ok(taken);
+  await made.rooms.claim(taken, claimFor(identity));
+  return { ...made, taken };
+}
 
 describe('StandbyRooms', () => {
   test('the first session makes a fresh room; the pool then opens one for its persona, the next session takes it', async () => {
@@ -133,35 +170,54 @@ describe('StandbyRooms', () => {
 
   test('a room is taken only once its agent is in it, and given up when its agent leaves', async () => {
     const { rooms, livekit } = pool();
-    livekit.onOpen = () => undefined;
+    livekit.agentsCome = false;
     rooms.take({ persona: persona('sales') });
     await fill(rooms);
     const [opened] = livekit.opened.keys();
     assert.ok(opened);
     assert.equal(rooms.take({ persona: persona('sales') }), undefined, 'no agent in it yet');
-    const events = rooms.watch(() => undefined);
-    await events(participantEvent('participant_joined', opened, 'agent-1', AGENT_KIND));
-    await events(participantEvent('participant_left', opened, 'agent-1', AGENT_KIND));
+    livekit.join(opened, 'agent-1', 'agent');
+    livekit.leave(opened, 'agent-1');
     assert.deepEqual(livekit.closed, [opened]);
     assert.deepEqual(rooms.counts, { standby: 0, taken: 0 });
     await settle();
     assert.equal(livekit.opened.size, 2, 'another room is opened in its place');
   });
 
-  test('a taken room counts until its visitor joins: sessions never joined hold at most the pool', async () => {
+  test('what LiveKit says at each tick counts, whichever replica its webhooks reach', async () => {
     const { rooms, livekit } = pool();
+    livekit.webhooks = false;
     rooms.take({ persona: persona('sales') });
     await fill(rooms);
+    const [opened] = livekit.opened.keys();
+    assert.ok(opened);
+    assert.equal(rooms.take({ persona: persona('sales') }), undefined, 'not known ready yet');
+    await tickOf(rooms);
     const taken = rooms.take({ persona: persona('sales') });
-    assert.ok(taken);
+    assert.equal(taken?.roomName, opened, 'ready once a tick saw its agent');
     await rooms.claim(taken, claimFor('visitor_a'));
+    livekit.join(opened, 'visitor_a');
+    await tickOf(rooms);
+    assert.deepEqual(rooms.counts, { standby: 1, taken: 0 }, 'the visitor came; a new room');
+    // The new room's agent dies without a webhook reaching this replica.
+    const next = [...livekit.opened.keys()][1];
+    assert.ok(next);
+    await tickOf(rooms);
+    livekit.leave(next, livekit.agentOf(next));
+    await tickOf(rooms);
+    assert.ok(livekit.closed.includes(next));
+    assert.ok(!livekit.closed.includes(opened), 'the call in the taken room goes on');
+  });
+
+  test('a taken room counts until its visitor joins: sessions never joined hold at most the pool', async () => {
+    const { rooms, livekit, taken } = await takenFor('visitor_a');
     await fill(rooms);
     assert.equal(livekit.opened.size, 1, 'no new room while the taken one waits for its visitor');
     assert.deepEqual(rooms.counts, { standby: 0, taken: 1 });
     // Someone else joining does not count; the claimed visitor does.
-    await rooms.watch(() => undefined)(joined(taken.roomName, 'visitor_b'));
+    livekit.join(taken.roomName, 'visitor_b');
     assert.equal(rooms.counts.taken, 1);
-    await rooms.watch(() => undefined)(joined(taken.roomName, 'visitor_a'));
+    livekit.join(taken.roomName, 'visitor_a');
     assert.equal(rooms.counts.taken, 0);
     await fill(rooms);
     assert.equal(livekit.opened.size, 2);
@@ -169,12 +225,7 @@ describe('StandbyRooms', () => {
   });
 
   test('a taken room whose visitor never joins is closed after the wait, and replaced', async () => {
-    const { rooms, livekit, advance } = pool({ joinWaitMs: 20_000 });
-    rooms.take({ persona: persona('sales') });
-    await fill(rooms);
-    const taken = rooms.take({ persona: persona('sales') });
-    assert.ok(taken);
-    await rooms.claim(taken, claimFor('visitor_a'));
+    const { rooms, livekit, advance, taken } = await takenFor('visitor_a', { joinWaitMs: 20_000 });
     advance(19_000);
     await tickOf(rooms);
     assert.deepEqual(livekit.closed, []);
@@ -231,7 +282,7 @@ describe('StandbyRooms', () => {
     const second = [...livekit.opened.keys()][1];
     assert.ok(second);
     const finished = { event: 'room_finished', room: { name: second } } as WebhookEvent;
-    await rooms.watch(() => undefined)(finished);
+    await livekit.events(finished);
     await fill(rooms);
     const third = [...livekit.opened.keys()][2];
     assert.ok(third);
@@ -241,7 +292,7 @@ describe('StandbyRooms', () => {
 
   test('a room no agent joins is replaced; no room opens while no worker reports its load', async () => {
     const { rooms, livekit, slots, advance } = pool({ agentWaitMs: 15_000 });
-    livekit.onOpen = () => undefined;
+    livekit.agentsCome = false;
     rooms.prime({ persona: persona('sales') });
     await tickOf(rooms);
     const [first] = livekit.opened.keys();
@@ -258,9 +309,10 @@ describe('StandbyRooms', () => {
 
   test('size 0 keeps no room', async () => {
     const { rooms, livekit } = pool({ size: 0 });
+    rooms.prime({ persona: persona('sales') });
     assert.equal(rooms.take({ persona: persona('sales') }), undefined);
-    await fill(rooms);
-    await tickOf(rooms);
+    await rooms.refill();
+    await rooms.tick();
     assert.equal(livekit.opened.size, 0);
   });
 });

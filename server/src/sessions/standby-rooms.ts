@@ -17,6 +17,14 @@ export interface StandbyLivekit {
   claim(roomName: string, claim: RoomClaim): Promise<void>;
   /** Deletes the room; its agent leaves. */
   close(roomName: string): Promise<void>;
+  /** Who is in the room now (`agent`s and others), or `undefined` if LiveKit has no such room. */
+  participants(roomName: string): Promise<RoomParticipant[] | undefined>;
+}
+
+/** A participant of a standby room, as the pool tells them apart. */
+export interface RoomParticipant {
+  identity: string;
+  agent: boolean;
 }
 
 export interface StandbyRoomsOptions {
@@ -47,7 +55,7 @@ export interface StandbyRoomsOptions {
 const DEFAULTS = {
   joinWaitMs: 20_000,
   maxAgeMs: 10 * 60_000,
-  tickMs: 5_000,
+  tickMs: 2_000,
   agentWaitMs: 15_000,
   now: Date.now,
 };
@@ -203,12 +211,11 @@ export class StandbyRooms {
       void this.refill();
     } else if (event.event === 'participant_left') {
       // The agent left a room nobody is in yet (its worker died): no one can be served there.
-      const gone = standby?.agent === identity ? standby : undefined;
-      if (gone) this.standbys.splice(this.standbys.indexOf(gone), 1);
-      if (taken?.agent === identity) this.taken.delete(room);
-      if (!gone && taken?.agent !== identity) return;
-      void this.close(room, 'its agent left');
-      void this.refill();
+      const standbyGone = standby !== undefined && standby.agent === identity;
+      if (standby && standbyGone) this.drop(standby, 'its agent left');
+      const takenGone = taken?.agent === identity && this.taken.delete(room);
+      if (takenGone) void this.close(room, 'its agent left');
+      if (standbyGone || takenGone) void this.refill();
     } else if (event.event === 'room_finished') {
       if (standby) this.standbys.splice(this.standbys.indexOf(standby), 1);
       if (standby || this.taken.delete(room)) void this.refill();
@@ -216,30 +223,63 @@ export class StandbyRooms {
   }
 
   /**
-   * One tick: taken rooms whose visitor never came, rooms no agent joined and old ones are closed, a standby
-   * room gives its call slot back when no other is free; then the pool is refilled.
+   * One tick, on what LiveKit says of each room (its webhooks may go to another replica): a taken
+   * room whose visitor came leaves the count, one whose visitor did not come in time is closed; a
+   * standby room is ready once its agent is in it, and closed once its agent is gone, or if none
+   * came in time, or when old; a standby room gives its call slot back when no other is free.
+   * Then the pool is refilled.
    */
   async tick(): Promise<void> {
     const now = this.options.now();
-    for (const [room, taken] of this.taken) {
-      if (now - taken.takenAt < this.options.joinWaitMs) continue;
-      this.taken.delete(room);
-      void this.close(room, 'its visitor never joined');
-    }
-    for (const standby of [...this.standbys]) {
-      const age = now - standby.openedAt;
-      const agentless = standby.agent === undefined && age >= this.options.agentWaitMs;
-      if (age < this.options.maxAgeMs && !agentless) continue;
-      this.standbys.splice(this.standbys.indexOf(standby), 1);
-      void this.close(standby.roomName, agentless ? 'no agent joined it' : 'it is replaced');
-    }
+    await Promise.all([...this.taken].map(([room, taken]) => this.checkTaken(room, taken, now)));
+    await Promise.all([...this.standbys].map((standby) => this.checkStandby(standby, now)));
     const standby = this.standbys.at(-1);
     if (standby && (await this.freeSlots()) === 0) {
-      this.standbys.splice(this.standbys.indexOf(standby), 1);
-      await this.close(standby.roomName, 'every other call slot is taken');
+      this.drop(standby, 'every other call slot is taken');
       return;
     }
     await this.refill();
+  }
+
+  private async checkTaken(room: string, taken: Taken, now: number): Promise<void> {
+    const participants = await this.participants(room);
+    if (participants === 'unknown') return;
+    if (participants?.some((p) => p.identity === taken.identity)) {
+      this.taken.delete(room);
+      return;
+    }
+    if (now - taken.takenAt < this.options.joinWaitMs) return;
+    this.taken.delete(room);
+    void this.close(room, 'its visitor never joined');
+  }
+
+  private async checkStandby(standby: Standby, now: number): Promise<void> {
+    const age = now - standby.openedAt;
+    if (age >= this.options.maxAgeMs) return this.drop(standby, 'it is replaced');
+    const participants = await this.participants(standby.roomName);
+    if (participants === 'unknown') return;
+    if (participants === undefined) return this.drop(standby, 'LiveKit no longer has it');
+    const agent = participants.find((p) => p.agent)?.identity;
+    if (agent) {
+      standby.agent = agent;
+    } else if (standby.agent !== undefined) {
+      this.drop(standby, 'its agent left');
+    } else if (age >= this.options.agentWaitMs) {
+      this.drop(standby, 'no agent joined it');
+    }
+  }
+
+  /** Takes `standby` out of the pool and closes its room (if it is still in the pool). */
+  private drop(standby: Standby, why: string): void {
+    const index = this.standbys.indexOf(standby);
+    if (index < 0) return;
+    this.standbys.splice(index, 1);
+    void this.close(standby.roomName, why);
+  }
+
+  /** The room's participants, `undefined` if it is gone, `'unknown'` if LiveKit cannot say. */
+  private participants(room: string): Promise<RoomParticipant[] | undefined | 'unknown'> {
+    return this.options.livekit.participants(room).catch(() => 'unknown' as const);
   }
 
   /**
