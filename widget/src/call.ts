@@ -1,8 +1,8 @@
 import {
   ConnectionState,
   DisconnectReason,
-  ParticipantEvent,
   Room,
+  RoomEvent,
   Track,
   type LocalAudioTrack,
   type LocalTrackPublication,
@@ -241,16 +241,15 @@ export class Call {
    * recording would then run on for seconds. Such an early subscription ends it here instead.
    */
   async #publishMicrophone(microphone: LocalAudioTrack): Promise<void> {
-    const local = this.room.localParticipant;
     let subscribed = false;
     const onSubscribed = (publication: LocalTrackPublication) => {
       subscribed ||= publication.track === microphone;
     };
-    local.on(ParticipantEvent.LocalTrackSubscribed, onSubscribed);
+    this.room.on(RoomEvent.LocalTrackSubscribed, onSubscribed);
     try {
-      await local.publishTrack(microphone);
+      await this.room.localParticipant.publishTrack(microphone);
     } finally {
-      local.off(ParticipantEvent.LocalTrackSubscribed, onSubscribed);
+      this.room.off(RoomEvent.LocalTrackSubscribed, onSubscribed);
     }
     if (subscribed) microphone.stopPreConnectBuffer();
   }
