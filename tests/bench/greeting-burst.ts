@@ -12,8 +12,9 @@ export interface GreetingBurst {
    */
   afterJoin: Summary;
   /**
-   * The agent's side: the worker receives the job → the job's greeting begins playing (the
-   * agent's state turns to speaking), from the agent's log.
+   * The agent's side: the worker receives the job (or, in a standby room, the job is told the
+   * room is taken) → the job's greeting begins playing (the agent's state turns to speaking),
+   * from the agent's log.
    */
   afterDispatch: Summary;
   /** Calls not greeted within the timeout, or that failed to open. */
@@ -31,8 +32,9 @@ export interface GreetingBurstOptions {
 const GREETING_TIMEOUT_MS = 30_000;
 
 /**
- * Per room, milliseconds from the worker receiving the job (LiveKit's dispatch reaching it) to
- * the job's greeting playing, both from the agent's log (one clock: the machine's).
+ * Per room, milliseconds from the worker receiving the job (LiveKit's dispatch reaching it), or
+ * from a standby room's claim (its job received long before), to the job's greeting playing,
+ * both from the agent's log (one clock: the machine's).
  */
 async function dispatchToGreeting(logFile: string): Promise<Map<string, number>> {
   const received = new Map<string, number>();
@@ -40,7 +42,9 @@ async function dispatchToGreeting(logFile: string): Promise<Map<string, number>>
   for (const entry of await agentLogRecords(logFile)) {
     const { jobId, room, time } = entry;
     if (typeof jobId !== 'string' || time === undefined) continue;
-    if (entry.msg === 'received job request') received.set(jobId, time);
+    if (entry.msg === 'received job request' || entry.msg === 'standby room taken') {
+      received.set(jobId, time);
+    }
     const start = received.get(jobId);
     if (entry.msg === 'greeting playing' && typeof room === 'string' && start !== undefined) {
       byRoom.set(room, time - start);
