@@ -383,8 +383,10 @@ export class OutboundPhone {
     announce: boolean,
   ): Promise<void> {
     if (announce) await this.announce(tenant, call.id, identityOf(call), status);
+    // Ended on this dialer's clock, as it started: a campaign's retry counts from here.
     const { call: ended, closed } = await tenant.calls.close(call.id, {
       outcome: unansweredOutcome(status),
+      endedAt: this.now().toISOString(),
     });
     if (closed) {
       await tenant.webhooks.enqueue({
