@@ -11,18 +11,25 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { dispose } from '@livekit/rtc-node';
-import type { Persona, PersonaInput, SessionResponse } from '@parley/contracts';
+import {
+  type Persona,
+  type PersonaInput,
+  type SessionResponse,
+  StandbyDispatchSchema,
+} from '@parley/contracts';
+import { AgentDispatchClient } from 'livekit-server-sdk';
 import { greetedVisitor, type HeadlessVisitor } from '../support/headless-visitor.js';
 import { eventually, openSession, putPersona } from '../support/calls.js';
 import { livekitClients } from '../support/phone-calls.js';
 import { personaOf, testStack, type TestStack } from '../support/stack-env.js';
 import { padWithSilence, synthesize } from '../support/wav.js';
 
+/** `livekit.ParticipantInfo.Kind.AGENT` (the server SDK does not export the enum). */
+const AGENT_KIND = 4;
+
 let stack: TestStack;
 let persona: Persona;
 const visitors: HeadlessVisitor[] = [];
-/** Every session's room: once its call ends, its agent may linger alone in it for a moment. */
-const sessionRooms = new Set<string>();
 
 /** A persona of this suite's own, so editing it changes nothing another suite hears. */
 const OTHER: PersonaInput = {
@@ -45,19 +52,36 @@ after(async () => {
 });
 
 /**
- * The rooms LiveKit has open with an agent in them and nobody else, nor a claim in their
- * metadata, and no session's room: the standby rooms.
+ * The standby rooms: dispatched with a standby dispatch (`{ standby: true, … }`), not claimed
+ * (no metadata), with an agent in them and nobody else.
  */
 async function standbyRooms(): Promise<string[]> {
   const { rooms } = livekitClients(stack);
+  const dispatches = new AgentDispatchClient(
+    stack.livekitUrl.replace(/^ws/, 'http'),
+    stack.secrets.livekitApiKey,
+    stack.secrets.livekitApiSecret,
+  );
   const standby: string[] = [];
   for (const room of await rooms.listRooms()) {
-    if (room.metadata || sessionRooms.has(room.name)) continue;
+    if (room.metadata) continue;
+    const dispatched = await dispatches.listDispatch(room.name);
+    if (!dispatched.some((d) => StandbyDispatchSchema.safeParse(parseJson(d.metadata)).success)) {
+      continue;
+    }
     const participants = await rooms.listParticipants(room.name);
-    const agents = participants.filter((p) => p.kind === 4);
+    const agents = participants.filter((p) => p.kind === AGENT_KIND);
     if (agents.length > 0 && agents.length === participants.length) standby.push(room.name);
   }
   return standby;
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
 }
 
 /** Waits for a standby room whose agent is ready (its audio track published). */
@@ -75,24 +99,17 @@ async function readyStandbyRoom(): Promise<string> {
   return room;
 }
 
-/** A session of `personaId`, its room remembered. */
-async function sessionOf(personaId: string): Promise<SessionResponse> {
-  const session = await openSession(stack, personaId);
-  sessionRooms.add(session.roomName);
-  return session;
-}
-
 const greeted = (session: SessionResponse, greeting: string) =>
   greetedVisitor(session, greeting, visitors);
 
 describe('standby rooms', () => {
   test('after a first session, the next one takes a room whose agent was waiting, and is greeted and answered', async () => {
     // The pool opens rooms for the persona last asked for.
-    const first = await greeted(await sessionOf(persona.id), persona.greeting);
+    const first = await greeted(await openSession(stack, persona.id), persona.greeting);
     await first.leave();
     const waiting = await readyStandbyRoom();
 
-    const session = await sessionOf(persona.id);
+    const session = await openSession(stack, persona.id);
     assert.equal(session.roomName, waiting, 'the session took the waiting room');
     const visitor = await greeted(session, persona.greeting);
 
@@ -116,7 +133,7 @@ describe('standby rooms', () => {
 
   test('a room waiting with one persona serves a session of another: its agent loads that one', async () => {
     const waiting = await readyStandbyRoom();
-    const session = await sessionOf(OTHER.id);
+    const session = await openSession(stack, OTHER.id);
     assert.equal(session.roomName, waiting);
     const visitor = await greeted(session, OTHER.greeting);
     assert.ok(!visitor.transcript('agent').includes(persona.greeting), 'not the first persona');
@@ -128,7 +145,7 @@ describe('standby rooms', () => {
     const waiting = await readyStandbyRoom();
     const edited = { ...OTHER, greeting: 'Standby desk, edited greeting.' };
     await putPersona(stack, edited);
-    const session = await sessionOf(OTHER.id);
+    const session = await openSession(stack, OTHER.id);
     assert.equal(session.roomName, waiting);
     const visitor = await greeted(session, edited.greeting);
     await visitor.leave();
@@ -136,7 +153,7 @@ describe('standby rooms', () => {
 
   test('a room taken by a session whose visitor never joins is closed, and the pool opens another', async () => {
     const waiting = await readyStandbyRoom();
-    const session = await sessionOf(persona.id);
+    const session = await openSession(stack, persona.id);
     assert.equal(session.roomName, waiting);
     const { rooms } = livekitClients(stack);
     // The agent waits 20 s for the visitor, the server as long; then both let the room go.
