@@ -280,9 +280,9 @@ const STANDBY_WAIT_MS = 15 * 60_000;
 /** How long it then waits for that session's visitor to join. */
 const CLAIMED_JOIN_WAIT_MS = 20_000;
 /**
- * How long the greeting waits for a visitor who joined to publish their microphone, which tells
- * whether pre-connect audio is coming (the widget publishes it right after joining; a text-only
- * visitor never does).
+ * How long the greeting in a standby room waits for the visitor who joined to publish their
+ * microphone, which tells whether pre-connect audio is coming (the widget publishes it right
+ * after joining; a text-only visitor never does, and is greeted this much later).
  */
 const MICROPHONE_WAIT_MS = 1_000;
 
@@ -523,8 +523,13 @@ async function entry(ctx: JobContext<ProcessData>): Promise<void> {
   // LiveKit Agents hears nothing for the first 3 s the agent speaks (its echo-cancellation
   // warm-up): a greeting that started before the visitor's pre-connect audio reached the
   // recogniser would hide their first words, so it waits for that audio (a moment at most).
-  // Whether the visitor's microphone has such audio, it tells when it is published.
-  const earlyWordsHeard = microphonePublished(ctx.room, participant, MICROPHONE_WAIT_MS).then(() =>
+  // Whether the visitor's microphone has such audio, it tells when it is published: in a standby
+  // room, where the agent is ready first, that is waited for (elsewhere it was published before
+  // the agent came; a phone caller's track is no microphone and has none).
+  const microphone = standby
+    ? microphonePublished(ctx.room, participant, MICROPHONE_WAIT_MS)
+    : Promise.resolve();
+  const earlyWordsHeard = microphone.then(() =>
     preConnect.expected() ? within(preConnect.recognised(), PRE_CONNECT_WAIT_MS) : undefined,
   );
   earlyWordsHeard
