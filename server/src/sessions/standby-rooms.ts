@@ -106,9 +106,9 @@ function fingerprintOf(persona: Persona): string {
  * one when told, which costs what a fresh room would have, less the join.
  *
  * Bounded against sessions asked for and never joined: a taken room counts against the pool's
- * size until its visitor joins (LiveKit's `participant_joined`) or `joinWaitMs` passes (the room
- * is then closed), so such sessions hold at most `size` agents. Kept in this replica's memory:
- * each server replica keeps its own pool.
+ * size until its visitor joins (LiveKit's `participant_joined`, or the visitor seen in the room at
+ * a tick) or `joinWaitMs` passes (the room is then closed), so such sessions hold at most `size`
+ * agents. Kept in this replica's memory: each server replica keeps its own pool.
  */
 export class StandbyRooms {
   private readonly options: StandbyRoomsOptions;
@@ -127,10 +127,15 @@ export class StandbyRooms {
     this.options = { ...DEFAULTS, ...options };
   }
 
-  /** Expires, replaces and refills every `tickMs` from now on. */
+  /** Expires, replaces and refills every `tickMs` from now on (a slow tick is not overlapped). */
   start(): void {
     if (this.options.size <= 0 || this.timer) return;
-    this.timer = setInterval(() => void this.tick(), this.options.tickMs);
+    let ticking = false;
+    this.timer = setInterval(() => {
+      if (ticking) return;
+      ticking = true;
+      void this.tick().finally(() => (ticking = false));
+    }, this.options.tickMs);
     this.timer.unref();
   }
 
