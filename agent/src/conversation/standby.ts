@@ -1,4 +1,5 @@
 import { voice } from '@livekit/agents';
+import type { z } from 'zod';
 import { type Room, RoomEvent, TrackPublishOptions, TrackSource } from '@livekit/rtc-node';
 import {
   type DispatchMetadata,
@@ -11,14 +12,23 @@ import {
 /** The part of the agent's room a standby agent watches for its claim. */
 export type ClaimRoom = Pick<Room, 'metadata' | 'on' | 'off'>;
 
-/** A standby room's dispatch (the server opened the room ahead of any session), or `undefined`. */
-export function standbyDispatchOf(metadata: string): StandbyDispatch | undefined {
+/** `text` as JSON that `schema` accepts, or `undefined`. */
+function parsed<T>(
+  schema: z.ZodType<T, z.ZodTypeDef, unknown>,
+  text: string | undefined,
+): T | undefined {
+  if (!text) return undefined;
   try {
-    const parsed = StandbyDispatchSchema.safeParse(JSON.parse(metadata));
-    return parsed.success ? parsed.data : undefined;
+    const result = schema.safeParse(JSON.parse(text));
+    return result.success ? result.data : undefined;
   } catch {
     return undefined;
   }
+}
+
+/** A standby room's dispatch (the server opened the room ahead of any session), or `undefined`. */
+export function standbyDispatchOf(metadata: string): StandbyDispatch | undefined {
+  return parsed(StandbyDispatchSchema, metadata);
 }
 
 /** A standby room given to a web session (`RoomClaim` in the contracts). */
@@ -33,15 +43,10 @@ export interface Claim {
 
 /** The claim in the room's metadata, if it holds a valid one. */
 function claimIn(metadata: string | undefined): Claim | undefined {
-  if (!metadata) return undefined;
-  try {
-    const parsed = RoomClaimSchema.safeParse(JSON.parse(metadata));
-    if (!parsed.success) return undefined;
-    const { identity, reload } = parsed.data;
-    return { metadata: DispatchMetadataSchema.parse(parsed.data), identity, reload };
-  } catch {
-    return undefined;
-  }
+  const claim = parsed(RoomClaimSchema, metadata);
+  if (!claim) return undefined;
+  const { identity, reload } = claim;
+  return { metadata: DispatchMetadataSchema.parse(claim), identity, reload };
 }
 
 /**
