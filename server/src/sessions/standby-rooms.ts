@@ -206,21 +206,22 @@ export class StandbyRooms {
   private observe(event: WebhookEvent): void {
     const room = event.room?.name;
     if (!room) return;
-    const identity = event.participant?.identity;
     const standby = this.standbys.find((candidate) => candidate.roomName === room);
     const taken = this.taken.get(room);
-    if (event.event === 'participant_joined' && event.participant) {
-      if (standby && participantKind(event.participant) === 'agent') standby.agent = identity;
-      if (!taken || taken.identity !== identity) return;
+    const { participant } = event;
+    if (event.event === 'participant_joined' && participant?.identity) {
+      if (standby && participantKind(participant) === 'agent') standby.agent = participant.identity;
+      if (taken?.identity !== participant.identity) return;
       this.taken.delete(room);
       void this.refill();
-    } else if (event.event === 'participant_left') {
+    } else if (event.event === 'participant_left' && participant?.identity) {
       // The agent left a room nobody is in yet (its worker died): no one can be served there.
-      const standbyGone = standby !== undefined && standby.agent === identity;
-      if (standby && standbyGone) this.drop(standby, 'its agent left');
-      const takenGone = taken?.agent === identity && this.taken.delete(room);
-      if (takenGone) void this.close(room, 'its agent left');
-      if (standbyGone || takenGone) void this.refill();
+      const gone = participant.identity;
+      if (standby?.agent === gone) this.drop(standby, 'its agent left');
+      else if (taken?.agent === gone && this.taken.delete(room))
+        void this.close(room, 'its agent left');
+      else return;
+      void this.refill();
     } else if (event.event === 'room_finished') {
       if (standby) this.standbys.splice(this.standbys.indexOf(standby), 1);
       if (standby || this.taken.delete(room)) void this.refill();
