@@ -206,15 +206,33 @@ export class SipPhone extends EventEmitter {
 
   /** Runs one baresip command (`dial`, `hangup`, `sndcode`, `ausrc`…) and answers its output. */
   async command(command: string, params?: string): Promise<string> {
-    const token = String(++this.token);
-    const body = JSON.stringify({ command, params, token });
-    const reply = new Promise<Record<string, unknown>>((resolve) =>
-      this.pending.set(token, resolve),
-    );
-    this.control?.write(`${Buffer.byteLength(body)}:${body},`);
-    const answer = await reply;
-    if (answer.ok === false) throw new Error(`baresip ${command}: ${String(answer.data)}`);
-    return String(answer.data ?? '');
+    const [output = ''] = await this.commands([{ command, params }]);
+    return output;
+  }
+
+  /**
+   * Runs commands back to back: written in one piece, baresip reads them in one go and runs them
+   * before it handles any other SIP message. A command that acts on "the current" user agent or
+   * call (`hangup` after `uafind`) needs that: an INVITE for another account handled in between
+   * makes that account the current one.
+   */
+  private async commands(list: readonly { command: string; params?: string }[]): Promise<string[]> {
+    const frames = list.map(({ command, params }) => {
+      const token = String(++this.token);
+      const body = JSON.stringify({ command, params, token });
+      const reply = new Promise<Record<string, unknown>>((resolve) =>
+        this.pending.set(token, resolve),
+      );
+      return { command, reply, frame: `${Buffer.byteLength(body)}:${body},` };
+    });
+    this.control?.write(frames.map((f) => f.frame).join(''));
+    const outputs: string[] = [];
+    for (const { command, reply } of frames) {
+      const answer = await reply;
+      if (answer.ok === false) throw new Error(`baresip ${command}: ${String(answer.data)}`);
+      outputs.push(String(answer.data ?? ''));
+    }
+    return outputs;
   }
 
   /** Waits for an event of `type` (the next one after `after` events, all of them by default). */
@@ -278,8 +296,10 @@ export class SipPhone extends EventEmitter {
   /** Hangs up the call of one of the phone's numbers (its own or an extension's). */
   async hangupLine(number: string): Promise<void> {
     const host = this.address.slice(0, this.address.lastIndexOf(':'));
-    await this.command('uafind', `sip:${number}@${host}`).catch(() => undefined);
-    await this.hangup();
+    await this.commands([
+      { command: 'uafind', params: `sip:${number}@${host}` },
+      { command: 'hangup' },
+    ]).catch(() => undefined);
   }
 
   /** The number (the phone's own or an extension's) an event of a call is for. */
