@@ -17,7 +17,6 @@ import {
   type SessionResponse,
   StandbyDispatchSchema,
 } from '@parley/contracts';
-import { AgentDispatchClient } from 'livekit-server-sdk';
 import { greetedVisitor, type HeadlessVisitor } from '../support/headless-visitor.js';
 import { eventually, openSession, putPersona } from '../support/calls.js';
 import { livekitClients } from '../support/phone-calls.js';
@@ -56,12 +55,7 @@ after(async () => {
  * (no metadata), with an agent in them and nobody else.
  */
 async function standbyRooms(): Promise<string[]> {
-  const { rooms } = livekitClients(stack);
-  const dispatches = new AgentDispatchClient(
-    stack.livekitUrl.replace(/^ws/, 'http'),
-    stack.secrets.livekitApiKey,
-    stack.secrets.livekitApiSecret,
-  );
+  const { rooms, dispatches } = livekitClients(stack);
   const standby: string[] = [];
   for (const room of await rooms.listRooms()) {
     if (room.metadata) continue;

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import type { Persona, PersonaInput } from '@parley/contracts';
-import { RoomServiceClient, SipClient } from 'livekit-server-sdk';
+import { AgentDispatchClient, RoomServiceClient, SipClient } from 'livekit-server-sdk';
 import { admin, eventually, type StoredCall } from './calls.js';
 import { SipPhone, type SipPhoneOptions } from './sip-phone.js';
 import type { TestStack } from './stack-env.js';
@@ -33,7 +33,11 @@ export interface StoredPhoneCall extends StoredCall {
 export function livekitClients(stack: TestStack) {
   const http = stack.livekitUrl.replace(/^ws/, 'http');
   const { livekitApiKey: key, livekitApiSecret: secret } = stack.secrets;
-  return { sip: new SipClient(http, key, secret), rooms: new RoomServiceClient(http, key, secret) };
+  return {
+    sip: new SipClient(http, key, secret),
+    rooms: new RoomServiceClient(http, key, secret),
+    dispatches: new AgentDispatchClient(http, key, secret),
+  };
 }
 
 /** Routes `e164` to a persona (the admin API provisions LiveKit's trunk and dispatch rule). */
